@@ -1,0 +1,44 @@
+# gst-bitnet: convenience entry points around meson.
+#   make check   install what is missing, build, run every test
+#   make bench   install what is missing, build, run the benchmark pipeline
+BUILDDIR ?= build
+MESON ?= meson
+MESON_ARGS ?=
+BENCH_PIPELINE ?= pipelines/benchmark.bnp
+
+.PHONY: all deps setup build check bench shell install docs clean
+
+all: build
+
+deps:
+	@sh build-aux/install-deps.sh
+
+$(BUILDDIR)/build.ninja:
+	$(MESON) setup $(BUILDDIR) $(MESON_ARGS)
+
+setup: deps $(BUILDDIR)/build.ninja
+
+build: setup
+	$(MESON) compile -C $(BUILDDIR)
+
+check: build
+	$(MESON) test -C $(BUILDDIR) --print-errorlogs --no-rebuild $(TEST_ARGS)
+
+bench: build
+	@if [ -f $(BENCH_PIPELINE) ]; then p=$(BENCH_PIPELINE); else p=pipelines/demo.bnp; fi; \
+	echo "Running $$p"; \
+	$(MESON) devenv -C $(BUILDDIR) bn-launch -f $(CURDIR)/$$p
+
+shell: build
+	$(MESON) devenv -C $(BUILDDIR)
+
+docs: deps
+	@sh build-aux/install-deps.sh gtk-doc-tools
+	$(MESON) setup $(BUILDDIR)-docs -Ddocs=true -Dtests=false $(MESON_ARGS) 2>/dev/null || true
+	$(MESON) compile -C $(BUILDDIR)-docs gst-bitnet-doc
+
+install: build
+	$(MESON) install -C $(BUILDDIR)
+
+clean:
+	rm -rf $(BUILDDIR) $(BUILDDIR)-docs

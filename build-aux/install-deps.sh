@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs the Debian packages the build needs, when they are missing.
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+# Usage: build-aux/install-deps.sh [extra-package...]
+set -eu
+
+PACKAGES="meson ninja-build pkg-config gcc libglib2.0-dev libjson-glib-dev gettext python3 $*"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing Debian packages:$missing" >&2
+  echo "Install them with:" >&2
+  echo "  sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+echo "Installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# An old or empty package list makes apt-get miss packages: refresh it first.
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

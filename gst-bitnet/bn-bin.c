@@ -1,0 +1,244 @@
+/* gst-bitnet: containers of elements
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "bn-bin.h"
+#include "bn-private.h"
+
+/**
+ * SECTION:bn-bin
+ * @title: BnBin
+ * @short_description: an element holding other elements
+ *
+ * A bin owns its children; names are unique within a bin. #BnPipeline is
+ * the top-level bin that runs the graph.
+ */
+
+typedef struct {
+  GPtrArray *children; /* BnElement*, owned */
+} BnBinPrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (BnBin, bn_bin, BN_TYPE_ELEMENT)
+
+static void
+bn_bin_dispose (GObject *object)
+{
+  BnBinPrivate *priv = bn_bin_get_instance_private (BN_BIN (object));
+  if (priv->children) {
+    for (guint i = 0; i < priv->children->len; i++)
+      _bn_element_set_parent (priv->children->pdata[i], NULL);
+    g_ptr_array_set_size (priv->children, 0);
+  }
+  G_OBJECT_CLASS (bn_bin_parent_class)->dispose (object);
+}
+
+static void
+bn_bin_finalize (GObject *object)
+{
+  BnBinPrivate *priv = bn_bin_get_instance_private (BN_BIN (object));
+  g_ptr_array_unref (priv->children);
+  G_OBJECT_CLASS (bn_bin_parent_class)->finalize (object);
+}
+
+static void
+bn_bin_class_init (BnBinClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = bn_bin_dispose;
+  G_OBJECT_CLASS (klass)->finalize = bn_bin_finalize;
+  bn_element_class_set_metadata (BN_ELEMENT_CLASS (klass), "Bin", "Generic/Bin",
+                                 "Holds other elements", "gst-bitnet");
+}
+
+static void
+bn_bin_init (BnBin *self)
+{
+  BnBinPrivate *priv = bn_bin_get_instance_private (self);
+  priv->children = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * bn_bin_new:
+ * @name: (nullable): the bin's name
+ *
+ * Returns: (transfer floating): a new, empty bin.
+ *
+ * Since: 0.1
+ */
+BnElement *
+bn_bin_new (const char *name)
+{
+  return g_object_new (BN_TYPE_BIN, "name", name, NULL);
+}
+
+/**
+ * bn_bin_add:
+ * @bin: a bin
+ * @element: (transfer floating): an element without a parent
+ *
+ * Adds @element to @bin, sinking its floating reference.
+ *
+ * Returns: %TRUE, or %FALSE (with a critical warning) when @element already
+ *   has a parent or its name is taken in @bin.
+ *
+ * Since: 0.1
+ */
+gboolean
+bn_bin_add (BnBin *bin, BnElement *element)
+{
+  g_return_val_if_fail (BN_IS_BIN (bin), FALSE);
+  g_return_val_if_fail (BN_IS_ELEMENT (element), FALSE);
+  g_return_val_if_fail ((gpointer) bin != (gpointer) element, FALSE);
+  BnBinPrivate *priv = bn_bin_get_instance_private (bin);
+
+  if (bn_element_get_parent (element)) {
+    g_critical ("Element %s already has a parent", bn_element_get_name (element));
+    return FALSE;
+  }
+  for (guint i = 0; i < priv->children->len; i++)
+    if (!g_strcmp0 (bn_element_get_name (priv->children->pdata[i]), bn_element_get_name (element))) {
+      g_critical ("Name %s is already taken in bin %s", bn_element_get_name (element),
+                  bn_element_get_name (BN_ELEMENT (bin)));
+      g_object_ref_sink (element);
+      g_object_unref (element);
+      return FALSE;
+    }
+  g_ptr_array_add (priv->children, g_object_ref_sink (element));
+  _bn_element_set_parent (element, BN_ELEMENT (bin));
+  return TRUE;
+}
+
+/**
+ * bn_bin_add_many:
+ * @bin: a bin
+ * @first: (transfer floating): an element
+ * @...: more elements, ending with %NULL
+ *
+ * Adds several elements.
+ *
+ * Since: 0.1
+ */
+void
+bn_bin_add_many (BnBin *bin, BnElement *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  for (BnElement *e = first; e; e = va_arg (ap, BnElement *))
+    bn_bin_add (bin, e);
+  va_end (ap);
+}
+
+/**
+ * bn_bin_remove:
+ * @bin: a bin
+ * @element: one of its children
+ *
+ * Removes and unreferences @element.
+ *
+ * Returns: %TRUE if @element was a child.
+ *
+ * Since: 0.1
+ */
+gboolean
+bn_bin_remove (BnBin *bin, BnElement *element)
+{
+  g_return_val_if_fail (BN_IS_BIN (bin), FALSE);
+  BnBinPrivate *priv = bn_bin_get_instance_private (bin);
+  if (bn_element_get_parent (element) != BN_ELEMENT (bin))
+    return FALSE;
+  _bn_element_set_parent (element, NULL);
+  return g_ptr_array_remove (priv->children, element);
+}
+
+/**
+ * bn_bin_get_by_name:
+ * @bin: a bin
+ * @name: an element name
+ *
+ * Looks for @name among the children, then recursively in child bins.
+ *
+ * Returns: (transfer none) (nullable): the element, or %NULL.
+ *
+ * Since: 0.1
+ */
+BnElement *
+bn_bin_get_by_name (BnBin *bin, const char *name)
+{
+  g_return_val_if_fail (BN_IS_BIN (bin), NULL);
+  BnBinPrivate *priv = bn_bin_get_instance_private (bin);
+  for (guint i = 0; i < priv->children->len; i++)
+    if (!g_strcmp0 (bn_element_get_name (priv->children->pdata[i]), name))
+      return priv->children->pdata[i];
+  for (guint i = 0; i < priv->children->len; i++)
+    if (BN_IS_BIN (priv->children->pdata[i])) {
+      BnElement *e = bn_bin_get_by_name (priv->children->pdata[i], name);
+      if (e)
+        return e;
+    }
+  return NULL;
+}
+
+/**
+ * bn_bin_get_n_children:
+ * @bin: a bin
+ *
+ * Returns: the number of direct children.
+ *
+ * Since: 0.1
+ */
+guint
+bn_bin_get_n_children (BnBin *bin)
+{
+  g_return_val_if_fail (BN_IS_BIN (bin), 0);
+  BnBinPrivate *priv = bn_bin_get_instance_private (bin);
+  return priv->children->len;
+}
+
+/**
+ * bn_bin_get_child:
+ * @bin: a bin
+ * @index: below bn_bin_get_n_children()
+ *
+ * Returns: (transfer none): the child at @index, in the order added.
+ *
+ * Since: 0.1
+ */
+BnElement *
+bn_bin_get_child (BnBin *bin, guint index)
+{
+  g_return_val_if_fail (BN_IS_BIN (bin), NULL);
+  BnBinPrivate *priv = bn_bin_get_instance_private (bin);
+  g_return_val_if_fail (index < priv->children->len, NULL);
+  return priv->children->pdata[index];
+}
+
+static void
+collect (BnBin *bin, GPtrArray *out)
+{
+  BnBinPrivate *priv = bn_bin_get_instance_private (bin);
+  for (guint i = 0; i < priv->children->len; i++) {
+    BnElement *e = priv->children->pdata[i];
+    if (BN_IS_BIN (e))
+      collect (BN_BIN (e), out);
+    else
+      g_ptr_array_add (out, e);
+  }
+}
+
+/**
+ * bn_bin_get_elements_recursive:
+ * @bin: a bin
+ *
+ * Returns: (transfer container) (element-type BnElement): every element
+ *   that is not a bin, inside @bin and its child bins, in the order added.
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+bn_bin_get_elements_recursive (BnBin *bin)
+{
+  g_return_val_if_fail (BN_IS_BIN (bin), NULL);
+  GPtrArray *out = g_ptr_array_new ();
+  collect (bin, out);
+  return out;
+}

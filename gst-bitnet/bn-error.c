@@ -1,0 +1,42 @@
+/* gst-bitnet: error domains
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "bn-error.h"
+
+/**
+ * SECTION:bn-error
+ * @title: Error domains
+ * @short_description: GError domains of the core library
+ *
+ * Each area of gst-bitnet reports failures in its own #GError domain.
+ * bn-launch maps the domain of the first error to its exit status.
+ */
+
+/**
+ * bn_core_error_quark:
+ *
+ * Returns: the #GQuark of the #BN_CORE_ERROR domain.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_QUARK (bn-core-error-quark, bn_core_error)
+
+/**
+ * bn_strict_error_quark:
+ *
+ * Returns: the #GQuark of the #BN_STRICT_ERROR domain.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_QUARK (bn-strict-error-quark, bn_strict_error)
+
+/**
+ * bn_regression_error_quark:
+ *
+ * Returns: the #GQuark of the #BN_REGRESSION_ERROR domain.
+ *
+ * Since: 0.1
+ */
+G_DEFINE_QUARK (bn-regression-error-quark, bn_regression_error)

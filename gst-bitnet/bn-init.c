@@ -1,0 +1,172 @@
+/* gst-bitnet: library initialization
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "bn-init.h"
+#include "bn-plugin.h"
+#include "bn-private.h"
+#include "bn-version.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+#include <string.h>
+
+/**
+ * SECTION:bn-init
+ * @title: Initialization
+ * @short_description: bn_init() and version information
+ *
+ * Call bn_init() once before anything else. It sets up translations,
+ * applies `BN_DEBUG`, and loads plugins:
+ *
+ * - every directory in `BN_PLUGIN_PATH` (separated by `:`), first;
+ * - then every directory in `BN_PLUGIN_SYSTEM_PATH`, or the installed
+ *   plugin directory when that variable is unset (set it to an empty
+ *   string to load no installed plugin).
+ *
+ * `BN_DEBUG` names log domains to show debug messages for, separated by
+ * commas (`bn-core,bn-kernels`), or `all`; it is added to
+ * `G_MESSAGES_DEBUG`.
+ */
+
+static gsize initialized;
+
+static void
+apply_debug_env (void)
+{
+  const char *dbg = g_getenv ("BN_DEBUG");
+  if (!dbg || !*dbg)
+    return;
+  const char *old = g_getenv ("G_MESSAGES_DEBUG");
+  g_autofree char *doms = g_strdelimit (g_strdup (dbg), ",; ", ' ');
+  if (!g_ascii_strcasecmp (dbg, "all") || !strcmp (dbg, "*"))
+    g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  else if (old && *old) {
+    g_autofree char *both = g_strconcat (old, " ", doms, NULL);
+    g_setenv ("G_MESSAGES_DEBUG", both, TRUE);
+  } else {
+    g_setenv ("G_MESSAGES_DEBUG", doms, TRUE);
+  }
+}
+
+static void
+scan_list (const char *list)
+{
+  g_auto (GStrv) dirs = g_strsplit (list, G_SEARCHPATH_SEPARATOR_S, -1);
+  for (guint i = 0; dirs[i]; i++)
+    if (*dirs[i]) {
+      guint n = bn_registry_scan_path (dirs[i]);
+      g_log (BN_LOG_DOMAIN_CORE, G_LOG_LEVEL_DEBUG, "loaded %u plugin(s) from %s", n, dirs[i]);
+    }
+}
+
+/**
+ * bn_init_check:
+ * @argc: (inout) (nullable): the program's argument count (unused for now)
+ * @argv: (inout) (nullable) (array length=argc): its arguments
+ * @error: return location for a #GError
+ *
+ * Initializes gst-bitnet; safe to call several times and from several
+ * threads.
+ *
+ * Returns: %TRUE once initialized.
+ *
+ * Since: 0.1
+ */
+gboolean
+bn_init_check (int *argc, char ***argv, GError **error)
+{
+  if (g_once_init_enter (&initialized)) {
+    bindtextdomain (GETTEXT_PACKAGE, BN_LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    apply_debug_env ();
+    /* make the core types known before plugins refer to them */
+    g_type_ensure (BN_TYPE_PIPELINE);
+    g_type_ensure (BN_TYPE_CAPS);
+
+    const char *path = g_getenv ("BN_PLUGIN_PATH");
+    if (path)
+      scan_list (path);
+    const char *system = g_getenv ("BN_PLUGIN_SYSTEM_PATH");
+    scan_list (system ? system : BN_PLUGIN_DIR);
+    g_once_init_leave (&initialized, 1);
+  }
+  return TRUE;
+}
+
+/**
+ * bn_init:
+ * @argc: (inout) (nullable): the program's argument count
+ * @argv: (inout) (nullable) (array length=argc): its arguments
+ *
+ * Initializes gst-bitnet; see bn_init_check().
+ *
+ * Since: 0.1
+ */
+void
+bn_init (int *argc, char ***argv)
+{
+  bn_init_check (argc, argv, NULL);
+}
+
+/**
+ * bn_is_initialized:
+ *
+ * Returns: whether bn_init() has run.
+ *
+ * Since: 0.1
+ */
+gboolean
+bn_is_initialized (void)
+{
+  return g_atomic_pointer_get (&initialized) != 0;
+}
+
+/**
+ * bn_version:
+ * @major: (out) (optional): the major version
+ * @minor: (out) (optional): the minor version
+ * @micro: (out) (optional): the micro version
+ *
+ * Gives the version of the library in use.
+ *
+ * Since: 0.1
+ */
+void
+bn_version (guint *major, guint *minor, guint *micro)
+{
+  if (major)
+    *major = BN_VERSION_MAJOR;
+  if (minor)
+    *minor = BN_VERSION_MINOR;
+  if (micro)
+    *micro = BN_VERSION_MICRO;
+}
+
+/**
+ * bn_version_string:
+ *
+ * Returns: (transfer none): e.g. `gst-bitnet 0.1.0`.
+ *
+ * Since: 0.1
+ */
+const char *
+bn_version_string (void)
+{
+  return "gst-bitnet " BN_VERSION;
+}
+
+/**
+ * bn_build_commit:
+ *
+ * Returns: (transfer none): the git commit the library was built from, or
+ *   an empty string outside a checkout.
+ *
+ * Since: 0.1
+ */
+const char *
+bn_build_commit (void)
+{
+  return BN_BUILD_COMMIT;
+}

@@ -1,0 +1,24 @@
+/* gst-bitnet: the header applications include
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#define BN_INSIDE
+
+#include <gst-bitnet/bn-export.h>
+#include <gst-bitnet/bn-version.h>
+#include <gst-bitnet/bn-error.h>
+#include <gst-bitnet/bn-caps.h>
+#include <gst-bitnet/bn-item.h>
+#include <gst-bitnet/bn-message.h>
+#include <gst-bitnet/bn-bus.h>
+#include <gst-bitnet/bn-pad.h>
+#include <gst-bitnet/bn-element.h>
+#include <gst-bitnet/bn-bin.h>
+#include <gst-bitnet/bn-pipeline.h>
+#include <gst-bitnet/bn-plugin.h>
+#include <gst-bitnet/bn-param.h>
+#include <gst-bitnet/bn-parse.h>
+#include <gst-bitnet/bn-init.h>
+
+#undef BN_INSIDE

@@ -1,0 +1,286 @@
+/* Tests of bn-launch and bn-inspect, run as subprocesses. */
+#include <gst-bitnet/bn.h>
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct {
+  int status;
+  char *out, *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static Result
+run_tool (const char *tool_env, const char *const *args)
+{
+  const char *tool = g_getenv (tool_env);
+  g_assert_nonnull (tool);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) tool);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p = g_subprocess_newv ((const char *const *) argv->pdata,
+                                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                 G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  Result r = { 0 };
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  r.status = g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1;
+  return r;
+}
+
+#define LAUNCH(...) run_tool ("BN_LAUNCH", (const char *const[]) { __VA_ARGS__, NULL })
+#define INSPECT(...) run_tool ("BN_INSPECT", (const char *const[]) { __VA_ARGS__, NULL })
+
+static void
+assert_contains (const char *hay, const char *needle)
+{
+  if (!strstr (hay, needle))
+    g_error ("expected to find «%s» in:\n%s", needle, hay);
+}
+
+static void
+test_launch_success (void)
+{
+  Result r = LAUNCH ("fakesrc", "num-items=3", "!", "tee", "name=t", "t.", "!", "fakesink",
+                     "t.", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "Got end of stream from /pipeline");
+  assert_contains (r.out, "Execution ended after");
+  result_clear (&r);
+}
+
+static void
+test_launch_misspelled (void)
+{
+  Result r = LAUNCH ("fakesrc", "!", "fakesnk");
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (r.err, "1:11: no element \"fakesnk\"");
+  assert_contains (r.err, "did you mean \"fakesink\"?");
+  assert_contains (r.err, "\n  fakesrc ! fakesnk\n            ^~~~~~~");
+  result_clear (&r);
+
+  r = LAUNCH ("fakesrc", "num-itmes=2", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (r.err, "did you mean \"num-items\"?");
+  assert_contains (r.err, "^~~~~~~~~");
+  result_clear (&r);
+}
+
+static void
+test_launch_exit_codes (void)
+{
+  Result r = LAUNCH ("fakesrc", "num-items=3", "!", "test-fail", "name=breaker", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.err, "ERROR: from element /pipeline");
+  assert_contains (r.err, "/breaker: test-fail failed on purpose");
+  result_clear (&r);
+
+  r = LAUNCH ("fakesrc", "!", "test-fail", "domain=strict", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 4);
+  assert_contains (r.err, "Strict mode: Mock computation detected");
+  result_clear (&r);
+
+  r = LAUNCH ("fakesrc", "!", "test-fail", "domain=regression", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 3);
+  result_clear (&r);
+
+  r = LAUNCH ("fakesrc", "!", "test-fail", "where=start", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 1);
+  result_clear (&r);
+
+  /* an unlinked pad is a description error */
+  r = LAUNCH ("fakesrc");
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (r.err, "is not linked");
+  result_clear (&r);
+
+  r = LAUNCH ("--no-such-option");
+  g_assert_cmpint (r.status, ==, 2);
+  result_clear (&r);
+
+  r = LAUNCH ("-f", "/nonexistent/x.bnp");
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (r.err, "/nonexistent/x.bnp");
+  result_clear (&r);
+}
+
+static void
+test_launch_file_and_defines (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bn-launch-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (dir, "p.bnp", NULL);
+  g_autofree char *dot = g_build_filename (dir, "p.dot", NULL);
+  g_assert_true (g_file_set_contents (file,
+    "# a test pipeline\n"
+    "fakesrc num-items=${N:-1}   # how many\n"
+    "  ! tee name=t\n"
+    "t. ! fakesink name=a\n"
+    "t. ! fakesink name=${SINK}\n", -1, NULL));
+  Result r = LAUNCH ("-f", file, "-D", "N=4", "-D", "SINK=last", "-v", "--dot", dot);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "/fakesrc0: num-items = 4");
+  g_autofree char *dotc = NULL;
+  g_assert_true (g_file_get_contents (dot, &dotc, NULL, NULL));
+  assert_contains (dotc, "digraph pipeline");
+  assert_contains (dotc, "\"t\" -> \"last\"");
+  result_clear (&r);
+
+  r = LAUNCH ("-f", file);
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (r.err, ":5:20: variable SINK is not set");
+  result_clear (&r);
+
+  r = LAUNCH ("-D", "novalue", "fakesrc", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 2);
+  result_clear (&r);
+  g_unlink (file);
+  g_unlink (dot);
+  g_rmdir (dir);
+}
+
+static void
+test_launch_help (void)
+{
+  Result r = LAUNCH ("--help");
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "Exit status:");
+  assert_contains (r.out, "3    a regression gate failed");
+  assert_contains (r.out, "4    strict validation failed");
+  result_clear (&r);
+}
+
+static void
+test_launch_messages (void)
+{
+  Result r = LAUNCH ("-m", "fakesrc", "num-items=2", "!", "fakesink", "dump=true");
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "progress from /pipeline");
+  assert_contains (r.out, "info from /pipeline");
+  assert_contains (r.out, "item 2: application/x-fake, index=(int)1");
+  assert_contains (r.out, "eos from /pipeline");
+  result_clear (&r);
+
+  r = LAUNCH ("-q", "fakesrc", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  result_clear (&r);
+}
+
+static void
+test_launch_sigint (void)
+{
+  const char *tool = g_getenv ("BN_LAUNCH");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                                                tool, "fakesrc", "num-items=100000", "sleep=10ms",
+                                                "!", "fakesink", NULL);
+  g_assert_no_error (error);
+  g_usleep (300 * 1000);
+  g_subprocess_send_signal (p, SIGINT);
+  g_autofree char *out = NULL, *err = NULL;
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 130);
+  assert_contains (err, "Interrupt: stopping the pipeline");
+}
+
+static void
+test_inspect_list (void)
+{
+  Result r = run_tool ("BN_INSPECT", (const char *const[]) { NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "coreelements:  tee: Sends every item to each of its branches");
+  assert_contains (r.out, "fakesrc: ");
+  assert_contains (r.out, "Total count: ");
+  result_clear (&r);
+}
+
+static void
+test_inspect_element (void)
+{
+  Result r = INSPECT ("fakesrc");
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "Long-name            Fake source");
+  assert_contains (r.out, "SRC template: 'src'");
+  assert_contains (r.out, "num-items             : How many empty items to push before end of stream");
+  assert_contains (r.out, "Unsigned Integer. Range: 0 - 4294967295. Default: 1");
+  assert_contains (r.out, "flags: readable, writable");
+  assert_contains (r.out, "Unit: us");
+  result_clear (&r);
+
+  r = INSPECT ("tee");
+  assert_contains (r.out, "Availability: On request");
+  result_clear (&r);
+
+  r = INSPECT ("test-props");
+  assert_contains (r.out, "(1): green");
+  assert_contains (r.out, "Range: -10 - 10");
+  result_clear (&r);
+
+  r = INSPECT ("fakesnk");
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.err, "did you mean \"fakesink\"?");
+  result_clear (&r);
+}
+
+static void
+test_inspect_json (void)
+{
+  Result r = INSPECT ("--json");
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *elements = json_object_get_array_member (root, "elements");
+  g_assert_cmpuint (json_array_get_length (elements), >=, 3);
+  result_clear (&r);
+
+  r = INSPECT ("--json", "fakesrc");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "name"), ==, "fakesrc");
+  JsonArray *props = json_object_get_array_member (root, "properties");
+  gboolean found = FALSE;
+  for (guint i = 0; i < json_array_get_length (props); i++) {
+    JsonObject *p = json_array_get_object_element (props, i);
+    if (!strcmp (json_object_get_string_member (p, "name"), "num-items")) {
+      found = TRUE;
+      g_assert_cmpint (json_object_get_int_member (p, "default"), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (p, "type"), ==, "Unsigned Integer");
+      g_assert_cmpstr (json_object_get_string_member (p, "range"), ==, "0 - 4294967295");
+    }
+  }
+  g_assert_true (found);
+  result_clear (&r);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/tools/launch/success", test_launch_success);
+  g_test_add_func ("/tools/launch/misspelled", test_launch_misspelled);
+  g_test_add_func ("/tools/launch/exit-codes", test_launch_exit_codes);
+  g_test_add_func ("/tools/launch/file-and-defines", test_launch_file_and_defines);
+  g_test_add_func ("/tools/launch/help", test_launch_help);
+  g_test_add_func ("/tools/launch/messages", test_launch_messages);
+  g_test_add_func ("/tools/launch/sigint", test_launch_sigint);
+  g_test_add_func ("/tools/inspect/list", test_inspect_list);
+  g_test_add_func ("/tools/inspect/element", test_inspect_element);
+  g_test_add_func ("/tools/inspect/json", test_inspect_json);
+  return g_test_run ();
+}
