@@ -18,6 +18,7 @@
 #include <gst-bitnet/bn-pipeline.h>
 #include <gst-bitnet/bn-plugin.h>
 #include <gst-bitnet/bn-param.h>
+#include <gst-bitnet/bn-gguf.h>
 #include <gst-bitnet/bn-parse.h>
 #include <gst-bitnet/bn-init.h>
 
