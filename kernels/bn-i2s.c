@@ -1,0 +1,197 @@
+/* gst-bitnet kernels: I2S format (2-bit codes, per-tensor scale)
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Kernel layout (docs/kernels.md "I2S"): groups of 4 rows; per group and
+ * block of 256 columns, one 64-byte run per row whose byte m holds the
+ * codes q+1 of columns m, m+64, m+128, m+192 at bits 0, 2, 4, 6. A plane
+ * mask (0x03, 0x0c, 0x30, 0xc0) thus selects 64 consecutive columns, which
+ * is what vpdpbusd / sdot need. Also reads and writes bitnet.cpp's I2_S.
+ */
+#include "bn-kernels-private.h"
+
+size_t
+bn_i2s_packed_size (size_t rows, size_t cols)
+{
+  return bn_round_up (rows, BN_I2S_ROWS) * bn_round_up (cols, 256) / 4;
+}
+
+int
+bn_i2s_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows,
+    size_t cols)
+{
+  const size_t k_pad = bn_round_up (cols, 256);
+
+  /* code 1 (weight 0) everywhere, so padding contributes nothing */
+  memset (dst, 0x55, bn_i2s_packed_size (rows, cols));
+  for (size_t r = 0; r < rows; r++) {
+    for (size_t c = 0; c < cols; c++) {
+      int8_t v = codes[r * cols + c];
+      unsigned shift;
+      size_t o;
+
+      if (v < -1 || v > 1)
+        return BN_K_ERR_DATA;
+      o = bn_i2s_offset (k_pad, r, c, &shift);
+      dst[o] = (uint8_t) ((dst[o] & ~(3u << shift)) |
+          ((unsigned) (v + 1) << shift));
+    }
+  }
+  return BN_K_OK;
+}
+
+void
+bn_i2s_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end,
+    int8_t *codes)
+{
+  const size_t k_pad = bn_round_up (m->cols, 256);
+
+  for (size_t r = row_begin; r < row_end; r++) {
+    for (size_t c = 0; c < m->cols; c++) {
+      unsigned shift;
+      size_t o = bn_i2s_offset (k_pad, r, c, &shift);
+
+      codes[(r - row_begin) * m->cols + c] =
+          (int8_t) ((int) ((m->data[o] >> shift) & 3) - 1);
+    }
+  }
+}
+
+void
+bn_i2s_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
+    size_t row_begin, size_t row_end, int32_t *idot, float *y)
+{
+  const size_t k_pad = bn_round_up (w->cols, 256);
+
+  for (size_t r = row_begin; r < row_end; r++) {
+    int32_t acc[BN_GEMM_MAX_TOKENS] = { 0 };
+
+    /* decode each block of the row once, then feed every token */
+    for (size_t b = 0; b < k_pad / 256; b++) {
+      const uint8_t *run = w->data + (r / 4) * k_pad + b * 256 + (r % 4) * 64;
+      int8_t wq[256];
+
+      for (size_t j = 0; j < 256; j++)
+        wq[j] = (int8_t) ((int) ((run[j % 64] >> (2 * (j / 64))) & 3) - 1);
+      for (size_t t = 0; t < n_tokens; t++) {
+        const int8_t *x = acts[t].q + b * 256;
+        int32_t s = 0;
+        for (size_t j = 0; j < 256; j++)
+          s += wq[j] * x[j];
+        acc[t] += s;
+      }
+    }
+    for (size_t t = 0; t < n_tokens; t++)
+      bn_store_row (w, &acts[t], t, r, acc[t], idot, y);
+  }
+}
+
+/* ---- bitnet.cpp I2_S tensors --------------------------------------- */
+
+size_t
+bn_i2s_file_size (size_t rows, size_t cols, BnI2SFileLayout layout)
+{
+  size_t n = rows * cols;
+
+  if (rows == 0 || cols == 0 || (layout != BN_I2S_FILE_X86
+          && layout != BN_I2S_FILE_ARM) || n % (size_t) layout != 0)
+    return 0;
+  return n / 4 + 32;
+}
+
+/* Element j of the flattened tensor: byte and shift in an I2_S stream. */
+static inline size_t
+i2_s_position (size_t j, size_t qk, unsigned *shift)
+{
+  size_t group = qk / 4;
+  size_t jj = j % qk;
+
+  *shift = (unsigned) (6 - 2 * (jj / group));
+  return (j / qk) * group + jj % group;
+}
+
+int
+bn_i2s_from_file (void *dst, size_t dst_size, const uint8_t *src,
+    size_t src_size, size_t rows, size_t cols, BnI2SFileLayout layout,
+    BnTernary *out)
+{
+  const size_t k_pad = bn_round_up (cols, 256);
+  const size_t need = bn_i2s_file_size (rows, cols, layout);
+  uint8_t *d = dst;
+  float scale;
+  int rc;
+
+  if (!dst || !src || !out)
+    return BN_K_ERR_INVALID;
+  if ((rc = bn_ternary_check_shape (BN_TERNARY_I2S, rows, cols)) != BN_K_OK)
+    return rc;
+  if (need == 0)
+    return BN_K_ERR_SHAPE;
+  /* some writers omit the 32-byte tail's padding; the scale is required */
+  if (src_size < rows * cols / 4 + sizeof (float))
+    return BN_K_ERR_BUFFER;
+  if (dst_size < bn_i2s_packed_size (rows, cols))
+    return BN_K_ERR_BUFFER;
+
+  memset (d, 0x55, bn_i2s_packed_size (rows, cols));
+  for (size_t r = 0; r < rows; r++) {
+    for (size_t c = 0; c < cols; c++) {
+      unsigned fshift, kshift;
+      size_t fo = i2_s_position (r * cols + c, (size_t) layout, &fshift);
+      unsigned code = (src[fo] >> fshift) & 3;
+      size_t ko;
+
+      if (code == 3)
+        return BN_K_ERR_DATA;
+      ko = bn_i2s_offset (k_pad, r, c, &kshift);
+      d[ko] = (uint8_t) ((d[ko] & ~(3u << kshift)) | (code << kshift));
+    }
+  }
+  memcpy (&scale, src + rows * cols / 4, sizeof scale);
+
+  out->format = BN_TERNARY_I2S;
+  out->rows = rows;
+  out->cols = cols;
+  out->data = d;
+  out->size = bn_i2s_packed_size (rows, cols);
+  out->scale = scale;
+  return BN_K_OK;
+}
+
+int
+bn_i2s_to_file (const BnTernary *m, uint8_t *dst, size_t dst_size,
+    BnI2SFileLayout layout)
+{
+  const size_t need = bn_i2s_file_size (m->rows, m->cols, layout);
+  const size_t row_chunk = 64;
+  int8_t *codes;
+  float scale;
+  int rc;
+
+  if (need == 0)
+    return BN_K_ERR_SHAPE;
+  if (dst_size < need)
+    return BN_K_ERR_BUFFER;
+  if ((rc = bn_ternary_uniform_scale (m, &scale)) != BN_K_OK)
+    return rc;
+  codes = bn_kalloc (row_chunk * m->cols);
+  if (!codes)
+    return BN_K_ERR_NOMEM;
+
+  memset (dst, 0, need);
+  for (size_t r0 = 0; r0 < m->rows; r0 += row_chunk) {
+    size_t r1 = r0 + row_chunk < m->rows ? r0 + row_chunk : m->rows;
+
+    bn_ternary_unpack_rows (m, r0, r1, codes);
+    for (size_t r = r0; r < r1; r++) {
+      for (size_t c = 0; c < m->cols; c++) {
+        unsigned shift;
+        size_t o = i2_s_position (r * m->cols + c, (size_t) layout, &shift);
+        dst[o] |= (uint8_t) ((unsigned) (codes[(r - r0) * m->cols + c] + 1)
+            << shift);
+      }
+    }
+  }
+  memcpy (dst + m->rows * m->cols / 4, &scale, sizeof scale);
+  bn_kfree (codes);
+  return BN_K_OK;
+}
