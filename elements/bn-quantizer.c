@@ -270,7 +270,7 @@ bn_quantizer_chain (BnElement *element, BnPad *pad, BnItem *item)
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, "%s", err);
     return BN_FLOW_ERROR;
   }
-  BnModel *in = BN_MODEL (item);
+  BnModel *in = BN_MODEL (owned);
   g_autoptr (BnModel) out = bn_model_copy_unsealed (in);
   const BnModelConfig *cfg = bn_model_get_config (in);
   g_autoptr (GRand) rand = g_rand_new_with_seed ((guint32) self->seed);

@@ -5,6 +5,7 @@
 
 #include "bn-model.h"
 
+#include "bn-tokenizer.h"
 #include "kernels/bn-ktypes.h"
 
 #include <glib/gi18n-lib.h>
@@ -1186,6 +1187,65 @@ bn_model_get_annotation (BnModel *model, const char *key)
 {
   g_return_val_if_fail (BN_IS_MODEL (model), NULL);
   return g_hash_table_lookup (model->annotations, key);
+}
+
+static const char **
+string_array (const BnGgufValue *v, gsize *n)
+{
+  *n = v ? bn_gguf_value_get_n_elements (v) : 0;
+  const char **out = g_new0 (const char *, *n + 1);
+  for (gsize i = 0; i < *n; i++)
+    out[i] = bn_gguf_value_get_array_string (v, i, NULL);
+  return out;
+}
+
+/**
+ * bn_model_new_tokenizer:
+ * @model: a model
+ * @error: return location for a #GError
+ *
+ * Builds the tokenizer described by the model's `tokenizer.ggml.*`
+ * metadata.
+ *
+ * Returns: (transfer full) (nullable): a #BnTokenizer, or %NULL with @error
+ *   set when the model has no usable vocabulary.
+ *
+ * Since: 0.1
+ */
+BnTokenizer *
+bn_model_new_tokenizer (BnModel *model, GError **error)
+{
+  g_return_val_if_fail (BN_IS_MODEL (model), NULL);
+  const BnGgufValue *mv = bn_model_get_metadata (model, "tokenizer.ggml.model");
+  const BnGgufValue *pv = bn_model_get_metadata (model, "tokenizer.ggml.pre");
+  const BnGgufValue *tv = bn_model_get_metadata (model, "tokenizer.ggml.tokens");
+  const BnGgufValue *yv = bn_model_get_metadata (model, "tokenizer.ggml.token_type");
+  const BnGgufValue *gv = bn_model_get_metadata (model, "tokenizer.ggml.merges");
+  const char *kind = mv && bn_gguf_value_get_value_type (mv) == BN_GGUF_VALUE_STRING
+                       ? bn_gguf_value_get_string (mv, NULL) : "none";
+  const char *pre = pv && bn_gguf_value_get_value_type (pv) == BN_GGUF_VALUE_STRING
+                      ? bn_gguf_value_get_string (pv, NULL) : NULL;
+  gsize n_tokens = 0, n_merges = 0;
+  if ((tv && bn_gguf_value_get_element_type (tv) != BN_GGUF_VALUE_STRING) ||
+      (gv && bn_gguf_value_get_element_type (gv) != BN_GGUF_VALUE_STRING)) {
+    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
+                 _("tokenizer.ggml.tokens and tokenizer.ggml.merges must be arrays of strings"));
+    return NULL;
+  }
+  g_autofree const char **tokens = string_array (tv, &n_tokens);
+  g_autofree const char **merges = string_array (gv, &n_merges);
+  g_autofree gint32 *types = NULL;
+  if (yv && bn_gguf_value_get_n_elements (yv) == n_tokens) {
+    types = g_new (gint32, n_tokens);
+    for (gsize i = 0; i < n_tokens; i++)
+      types[i] = (gint32) bn_gguf_value_get_array_int (yv, i);
+  }
+  guint32 bos = 0, eos = 0;
+  gboolean has_bos = meta_uint (model, "tokenizer.ggml.bos_token_id", FALSE, G_MAXUINT32, &bos, NULL);
+  gboolean has_eos = meta_uint (model, "tokenizer.ggml.eos_token_id", FALSE, G_MAXUINT32, &eos, NULL);
+  return bn_tokenizer_new (kind, pre, tokens, n_tokens, types, merges, n_merges,
+                           has_bos && bos != G_MAXUINT32 ? (gint32) bos : -1,
+                           has_eos && eos != G_MAXUINT32 ? (gint32) eos : -1, error);
 }
 
 /**

@@ -9,6 +9,7 @@
 
 #include <gst-bitnet/bn-item.h>
 #include <gst-bitnet/bn-gguf.h>
+#include <gst-bitnet/bn-tokenizer.h>
 
 G_BEGIN_DECLS
 
@@ -218,6 +219,9 @@ BN_API void bn_model_set_annotation (BnModel    *model,
                                      GVariant   *value);
 BN_API GVariant *bn_model_get_annotation (BnModel    *model,
                                           const char *key);
+
+BN_API BnTokenizer *bn_model_new_tokenizer (BnModel *model,
+                                           GError **error);
 
 BN_API gboolean bn_model_write_gguf (BnModel    *model,
                                      const char *path,

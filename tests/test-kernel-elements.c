@@ -20,6 +20,12 @@ run (const char *desc, GError **error)
   return msgs;
 }
 
+static void
+run_only (const char *desc, GError **error)
+{
+  g_ptr_array_unref (run (desc, error));
+}
+
 static GVariant *
 find_payload (GPtrArray *msgs, const char *name)
 {
@@ -83,7 +89,7 @@ static void
 test_quantize_refuses_shape (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) msgs = run ("fixture-src size=tiny weights=f32 hidden=128 ffn=384 heads=2 kv-heads=1 "
+  run_only ("fixture-src size=tiny weights=f32 hidden=128 ffn=384 heads=2 kv-heads=1 "
                                     "! quantizer format=tq2_0 ! fakesink", &error);
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS);
   g_assert_nonnull (strstr (error->message, "cannot be tiled by format tq2_0"));
@@ -95,7 +101,7 @@ test_head_q8_0 (void)
   g_autofree char *path = g_build_filename (tmpdir, "q8.gguf", NULL);
   g_autofree char *desc = g_strdup_printf ("fixture-src size=tiny ! quantizer head=q8_0 ! model-sink location=%s", path);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) msgs = run (desc, &error);
+  run_only (desc, &error);
   g_assert_no_error (error);
   g_autoptr (BnGguf) g = bn_gguf_open (path, &error);
   g_assert_no_error (error);
@@ -112,7 +118,7 @@ test_kernel_bench_records (void)
     "kernel-bench formats=i2s,tl2,tq2_0 shapes=256x512 variants=all warmup-time=1ms "
     "measurement-time=5ms min-samples=5 ! summary-sink silent=true location=%s", out);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) msgs = run (desc, &error);
+  run_only (desc, &error);
   g_assert_no_error (error);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_file (parser, out, &error));
@@ -138,14 +144,14 @@ static void
 test_kernel_bench_bad_settings (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) a = run ("kernel-bench shapes=12by34 ! summary-sink silent=true", &error);
+  run_only ("kernel-bench shapes=12by34 ! summary-sink silent=true", &error);
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS);
   g_assert_nonnull (strstr (error->message, "ROWSxCOLS"));
   g_clear_error (&error);
-  g_autoptr (GPtrArray) b = run ("kernel-bench formats=q4 ! summary-sink silent=true", &error);
+  run_only ("kernel-bench formats=q4 ! summary-sink silent=true", &error);
   g_assert_nonnull (strstr (error->message, "unknown format \"q4\""));
   g_clear_error (&error);
-  g_autoptr (GPtrArray) c = run ("kernel-bench variants=sse9 ! summary-sink silent=true", &error);
+  run_only ("kernel-bench variants=sse9 ! summary-sink silent=true", &error);
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS);
 }
 

@@ -339,6 +339,7 @@ test_gen_fixtures_pipeline (void)
     g_assert_no_error (error);
     g_autoptr (BnModel) m = bn_model_new_from_gguf (g, &error);
     g_assert_no_error (error);
+    g_assert_cmpuint (bn_model_get_config (m)->n_layer, >, 0);
   }
 }
 
