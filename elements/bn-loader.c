@@ -17,26 +17,33 @@
  * not grow with the model's size. The load time (open, map, check,
  * fingerprint) is measured and stored in the model.
  *
+ * With #BnLoader:fixture set and no file given (neither `location` nor
+ * `BITNET_GGUF`), it synthesizes that fixture instead (see `fixture-src`),
+ * so one pipeline benchmarks the user's model when there is one.
+ *
  * |[
  * bn-launch -v loader location=model.gguf ! fakesink
+ * bn-launch -v loader fixture=tiny ! fakesink
  * ]|
  */
 
 struct _BnLoader {
   BnElement parent_instance;
   char *location;
+  char *fixture;
   gboolean done;
 };
 
 G_DEFINE_FINAL_TYPE (BnLoader, bn_loader, BN_TYPE_ELEMENT)
 
-enum { PROP_0, PROP_LOCATION, N_PROPS };
+enum { PROP_0, PROP_LOCATION, PROP_FIXTURE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void
 bn_loader_finalize (GObject *object)
 {
   g_free (BN_LOADER (object)->location);
+  g_free (BN_LOADER (object)->fixture);
   G_OBJECT_CLASS (bn_loader_parent_class)->finalize (object);
 }
 
@@ -45,6 +52,7 @@ bn_loader_get_property (GObject *object, guint id, GValue *value, GParamSpec *ps
 {
   switch (id) {
   case PROP_LOCATION: g_value_set_string (value, BN_LOADER (object)->location); break;
+  case PROP_FIXTURE: g_value_set_string (value, BN_LOADER (object)->fixture); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -61,6 +69,10 @@ bn_loader_set_property (GObject *object, guint id, const GValue *value, GParamSp
       g_object_notify_by_pspec (object, pspec);
     }
     break;
+  case PROP_FIXTURE:
+    g_free (self->fixture);
+    self->fixture = g_value_dup_string (value);
+    break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -70,6 +82,10 @@ bn_loader_start (BnElement *element, GError **error)
 {
   BnLoader *self = BN_LOADER (element);
   self->done = FALSE;
+  if ((!self->location || !*self->location) && self->fixture && *self->fixture) {
+    BnFixtureParams p;
+    return bn_fixture_params_init (&p, self->fixture, BN_ARCH_BITNET_B158, error);
+  }
   if (!self->location || !*self->location) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("No model to load: set location=FILE.gguf or the BITNET_GGUF environment variable"));
@@ -87,6 +103,24 @@ bn_loader_produce (BnElement *element)
     return BN_FLOW_EOS;
   self->done = TRUE;
 
+  if (!self->location || !*self->location) {
+    /* no file: the fixture named by the fixture property */
+    BnFixtureParams p;
+    const char *seed = g_getenv ("BITNET_SEED");
+    bn_fixture_params_init (&p, self->fixture, BN_ARCH_BITNET_B158, NULL);
+    if (seed && *seed)
+      p.seed = g_ascii_strtoull (seed, NULL, 10);
+    bn_element_post_progress (element, -1, _("synthesizing fixture"));
+    gint64 t0 = g_get_monotonic_time ();
+    g_autoptr (BnModel) fx = bn_fixture_generate (&p, &error);
+    if (!fx) {
+      bn_element_post_error (element, error, NULL);
+      return BN_FLOW_ERROR;
+    }
+    bn_model_set_load_time (fx, g_get_monotonic_time () - t0);
+    bn_post_model_info (element, fx);
+    return bn_element_push (element, BN_ITEM (g_steal_pointer (&fx)));
+  }
   bn_element_post_progress (element, 0.0, self->location);
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (BnGguf) gguf = bn_gguf_open (self->location, &error);
@@ -121,6 +155,10 @@ bn_loader_class_init (BnLoaderClass *klass)
                                               "GGUF file to load (default: $BITNET_GGUF)", NULL,
                                               G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                               G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_FIXTURE] = g_param_spec_string ("fixture", "Fixture",
+                                             "Fixture size (tiny, small, medium, 2b) to synthesize when "
+                                             "no file is given", NULL,
+                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Model loader", "Source",
                                  "Reads a GGUF model through a memory map and checks it; "

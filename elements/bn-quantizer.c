@@ -7,7 +7,7 @@
 
 #include "kernels/bn-dispatch.h"
 #include "kernels/bn-f16.h"
-#include "kernels/bn-q8.h"
+#include "kernels/bn-head.h"
 #include "kernels/bn-ternary.h"
 
 #include <glib/gi18n-lib.h>
@@ -244,14 +244,14 @@ convert_head (BnQuantizer *self, BnModel *out, GError **error)
   g_autofree float *w = NULL;
   if (e->type == BN_GGUF_TYPE_Q8_0) {
     w = g_new (float, e->n_elements);
-    bn_q8_0_dequantize (e->data, w, e->n_elements);
+    bn_q8_0_dequantize (e->data, e->dims[1], e->dims[0], w);
   } else {
     w = tensor_to_f32 (e);
   }
-  gsize size = want == BN_GGUF_TYPE_Q8_0 ? bn_q8_0_size (e->n_elements) : e->n_elements * 2;
+  gsize size = want == BN_GGUF_TYPE_Q8_0 ? bn_q8_0_size (e->dims[1], e->dims[0]) : e->n_elements * 2;
   guint8 *data = g_malloc (size);
   if (want == BN_GGUF_TYPE_Q8_0)
-    bn_q8_0_quantize (data, w, e->n_elements);
+    bn_q8_0_quantize (w, e->dims[1], e->dims[0], data);
   else
     bn_f32_to_f16_row (w, (uint16_t *) data, e->n_elements);
   g_autoptr (GBytes) bytes = g_bytes_new_take (data, size);

@@ -122,12 +122,112 @@ print_kernel_table (GPtrArray *records)
   fflush (stdout);
 }
 
+static gboolean
+is_type (BnRecord *r, const char *type)
+{
+  return !g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (BN_ITEM (r)), 0), type);
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+pct (GArray *sorted, double p)
+{
+  if (!sorted->len)
+    return 0;
+  double pos = p / 100.0 * (sorted->len - 1);
+  guint lo = (guint) pos, hi = MIN (lo + 1, sorted->len - 1);
+  double *v = (double *) sorted->data;
+  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+
+static void
+print_run_table (GPtrArray *records)
+{
+  g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) dec = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GHashTable) kernels = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) knames = g_ptr_array_new ();
+  guint n = 0;
+  double peak = 0, cpu = 0, frac = 0, first = 0, prefill = 0;
+  const char *path = NULL;
+
+  printf ("\n%-4s %-9s %8s %10s %10s %9s %9s %9s %9s %9s %7s %8s\n", "iter", "path", "threads",
+          "decode t/s", "prefill t/s", "first ms", "p50 ms", "p95 ms", "p99 ms", "peak MB", "CPU %",
+          "ceiling");
+  for (guint i = 0; i < records->len; i++) {
+    BnRecord *r = records->pdata[i];
+    if (!is_type (r, "bench/run"))
+      continue;
+    JsonObject *o = bn_record_get_object (r);
+    n++;
+    path = bn_record_get_string (r, "compute_path");
+    double d = bn_record_get_double (r, "decode_tokens_per_second", 0);
+    g_array_append_val (dec, d);
+    peak = MAX (peak, bn_record_get_double (r, "peak_memory_mb", 0));
+    cpu += bn_record_get_double (r, "cpu_utilization_percent", 0);
+    frac += bn_record_get_double (r, "fraction_of_ceiling", 0);
+    first += bn_record_get_double (r, "first_token_latency_ms", 0);
+    prefill += bn_record_get_double (r, "prefill_tokens_per_second", 0);
+    if (json_object_has_member (o, "decode_latency_ms")) {
+      JsonArray *a = json_object_get_array_member (o, "decode_latency_ms");
+      for (guint j = 0; j < json_array_get_length (a); j++) {
+        double v = json_array_get_double_element (a, j);
+        g_array_append_val (lat, v);
+      }
+    }
+    if (json_object_has_member (o, "kernels")) {
+      JsonArray *a = json_object_get_array_member (o, "kernels");
+      for (guint j = 0; j < json_array_get_length (a); j++) {
+        const char *k = json_array_get_string_element (a, j);
+        if (!g_hash_table_contains (kernels, k)) {
+          g_hash_table_add (kernels, (gpointer) k);
+          g_ptr_array_add (knames, (gpointer) k);
+        }
+      }
+    }
+    printf ("%-4" G_GINT64_FORMAT " %-9s %8" G_GINT64_FORMAT " %10.2f %10.1f %9.1f %9.2f %9.2f %9.2f %9.0f %7.0f %7.0f%%\n",
+            json_object_get_int_member_with_default (o, "iteration", 0), path,
+            json_object_get_int_member_with_default (o, "threads", 0), d,
+            bn_record_get_double (r, "prefill_tokens_per_second", 0),
+            bn_record_get_double (r, "first_token_latency_ms", 0),
+            bn_record_get_double (r, "latency_p50_ms", 0), bn_record_get_double (r, "latency_p95_ms", 0),
+            bn_record_get_double (r, "latency_p99_ms", 0), bn_record_get_double (r, "peak_memory_mb", 0),
+            bn_record_get_double (r, "cpu_utilization_percent", 0),
+            100 * bn_record_get_double (r, "fraction_of_ceiling", 0));
+  }
+  if (!n)
+    return;
+  g_array_sort (lat, cmp_double);
+  g_array_sort (dec, cmp_double);
+  g_ptr_array_add (knames, NULL);
+  g_autofree char *ks = g_strjoinv (", ", (char **) knames->pdata);
+  printf (_("Summary of %u runs (%s): decode %.2f tok/s (median), prefill %.1f tok/s, first token %.1f ms, "
+            "latency P50 %.2f / P95 %.2f / P99 %.2f ms, peak memory %.0f MB, CPU %.0f%%, "
+            "%.0f%% of the memory-bandwidth ceiling\nKernels: %s\n"),
+          n, path ? path : "?", pct (dec, 50), prefill / n, first / n, pct (lat, 50), pct (lat, 95),
+          pct (lat, 99), peak, cpu / n, 100 * frac / n, ks);
+  fflush (stdout);
+}
+
 static BnFlowReturn
 bn_summary_sink_finish (BnElement *element)
 {
   BnSummarySink *self = BN_SUMMARY_SINK (element);
-  if (!self->silent)
+  gboolean kernels = FALSE, runs = FALSE;
+  for (guint i = 0; i < self->records->len; i++) {
+    kernels |= is_type (self->records->pdata[i], "bench/kernel");
+    runs |= is_type (self->records->pdata[i], "bench/run");
+  }
+  if (!self->silent && kernels)
     print_kernel_table (self->records);
+  if (!self->silent && runs)
+    print_run_table (self->records);
   if (!self->location)
     return BN_FLOW_OK;
 

@@ -19,6 +19,13 @@ typedef struct {
   GPtrArray *children; /* BnElement*, owned */
 } BnBinPrivate;
 
+/**
+ * BnBin:
+ *
+ * An element that holds other elements.
+ *
+ * Since: 0.1
+ */
 G_DEFINE_TYPE_WITH_PRIVATE (BnBin, bn_bin, BN_TYPE_ELEMENT)
 
 static void
@@ -60,6 +67,8 @@ bn_bin_init (BnBin *self)
 /**
  * bn_bin_new:
  * @name: (nullable): the bin's name
+ *
+ * Creates a new, empty bin.
  *
  * Returns: (transfer floating): a new, empty bin.
  *
@@ -182,6 +191,8 @@ bn_bin_get_by_name (BnBin *bin, const char *name)
  * bn_bin_get_n_children:
  * @bin: a bin
  *
+ * Gets the number of direct children.
+ *
  * Returns: the number of direct children.
  *
  * Since: 0.1
@@ -198,6 +209,8 @@ bn_bin_get_n_children (BnBin *bin)
  * bn_bin_get_child:
  * @bin: a bin
  * @index: below bn_bin_get_n_children()
+ *
+ * Gets the child at @index, in the order added.
  *
  * Returns: (transfer none): the child at @index, in the order added.
  *
@@ -228,6 +241,8 @@ collect (BnBin *bin, GPtrArray *out)
 /**
  * bn_bin_get_elements_recursive:
  * @bin: a bin
+ *
+ * Gets every element that is not a bin, inside @bin and its child bins, in the order added.
  *
  * Returns: (transfer container) (element-type BnElement): every element
  *   that is not a bin, inside @bin and its child bins, in the order added.

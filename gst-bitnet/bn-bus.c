@@ -18,6 +18,13 @@
  * were posted.
  */
 
+/**
+ * BnBus:
+ *
+ * Carries messages from a pipeline to the application.
+ *
+ * Since: 0.1
+ */
 struct _BnBus {
   GObject parent_instance;
   GMutex lock;
@@ -167,6 +174,8 @@ bn_bus_timed_pop_filtered (BnBus *bus, gint64 timeout_us, BnMessageType types)
 /**
  * bn_bus_have_pending:
  * @bus: a bus
+ *
+ * Checks whether messages are queued.
  *
  * Returns: whether messages are queued.
  *

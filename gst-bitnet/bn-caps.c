@@ -40,6 +40,15 @@ struct _BnCaps {
 };
 
 G_DEFINE_BOXED_TYPE (BnCaps, bn_caps, bn_caps_ref, bn_caps_unref)
+/**
+ * bn_caps_error_quark:
+ *
+ * Gets the #GQuark of this error domain.
+ *
+ * Returns: the #GQuark of the domain.
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (bn-caps-error-quark, bn_caps_error)
 
 static void
@@ -523,6 +532,8 @@ bn_caps_to_string (const BnCaps *caps)
  * bn_caps_is_any:
  * @caps: caps
  *
+ * Checks whether @caps accept everything.
+ *
  * Returns: whether @caps accept everything.
  *
  * Since: 0.1
@@ -537,6 +548,8 @@ bn_caps_is_any (const BnCaps *caps)
 /**
  * bn_caps_is_empty:
  * @caps: caps
+ *
+ * Checks whether @caps accept nothing.
  *
  * Returns: whether @caps accept nothing.
  *
@@ -553,6 +566,8 @@ bn_caps_is_empty (const BnCaps *caps)
  * bn_caps_get_size:
  * @caps: caps
  *
+ * Gets the number of structures in @caps (0 for `ANY` and `EMPTY`).
+ *
  * Returns: the number of structures in @caps (0 for `ANY` and `EMPTY`).
  *
  * Since: 0.1
@@ -568,6 +583,8 @@ bn_caps_get_size (const BnCaps *caps)
  * bn_caps_get_media_type:
  * @caps: caps
  * @index: index of a structure, below bn_caps_get_size()
+ *
+ * Gets the media type of structure @index.
  *
  * Returns: (transfer none): the media type of structure @index.
  *
@@ -586,6 +603,8 @@ bn_caps_get_media_type (const BnCaps *caps, guint index)
  * @caps: caps
  * @index: index of a structure
  * @field: the field name
+ *
+ * Gets the field's value, or %NULL when the structure has no such field. A list of alternatives is a %G_TYPE_STRV.
  *
  * Returns: (transfer none) (nullable): the field's value, or %NULL when the
  *   structure has no such field. A list of alternatives is a %G_TYPE_STRV.
@@ -607,6 +626,8 @@ bn_caps_get_field (const BnCaps *caps, guint index, const char *field)
  * @caps: caps
  * @index: index of a structure
  * @field: the field name
+ *
+ * Gets the string value of @field, or %NULL when it is absent or not a single string.
  *
  * Returns: (transfer none) (nullable): the string value of @field, or
  *   %NULL when it is absent or not a single string.
@@ -642,6 +663,8 @@ values_equal (const GValue *a, const GValue *b)
  * bn_caps_is_equal:
  * @a: caps
  * @b: caps
+ *
+ * Checks whether @a and @b hold the same structures with the same fields in the same order.
  *
  * Returns: whether @a and @b hold the same structures with the same fields
  *   in the same order.
@@ -784,6 +807,8 @@ bn_caps_intersect (const BnCaps *a, const BnCaps *b)
  * bn_caps_can_intersect:
  * @a: caps
  * @b: caps
+ *
+ * Checks whether bn_caps_intersect() of @a and @b would not be empty.
  *
  * Returns: whether bn_caps_intersect() of @a and @b would not be empty.
  *

@@ -42,6 +42,13 @@ typedef struct {
   guint next_request_id;
 } BnElementPrivate;
 
+/**
+ * BnElement:
+ *
+ * The base class of every element.
+ *
+ * Since: 0.1
+ */
 G_DEFINE_TYPE_WITH_PRIVATE (BnElement, bn_element, G_TYPE_INITIALLY_UNOWNED)
 
 enum { PROP_0, PROP_NAME, N_PROPS };
@@ -283,6 +290,8 @@ bn_element_class_set_metadata (BnElementClass *klass, const char *long_name,
  * @klass: an element class
  * @key: a metadata key such as %BN_ELEMENT_METADATA_DESCRIPTION
  *
+ * Gets the value, looked up in @klass and then its ancestors.
+ *
  * Returns: (transfer none) (nullable): the value, looked up in @klass and
  *   then its ancestors.
  *
@@ -351,6 +360,8 @@ bn_element_class_add_static_pad_template (BnElementClass *klass, const char *nam
  * bn_element_class_get_pad_template_list:
  * @klass: an element class
  *
+ * Gets the pad templates of @klass and its ancestors, ancestors first.
+ *
  * Returns: (transfer container) (element-type BnPadTemplate): the pad
  *   templates of @klass and its ancestors, ancestors first.
  *
@@ -374,6 +385,8 @@ bn_element_class_get_pad_template_list (BnElementClass *klass)
  * @klass: an element class
  * @name_template: the template's name or pattern
  *
+ * Gets the template, or %NULL.
+ *
  * Returns: (transfer none) (nullable): the template, or %NULL.
  *
  * Since: 0.1
@@ -394,6 +407,8 @@ bn_element_class_get_pad_template (BnElementClass *klass, const char *name_templ
  * bn_element_get_name:
  * @element: an element
  *
+ * Gets the element's name.
+ *
  * Returns: (transfer none): the element's name.
  *
  * Since: 0.1
@@ -409,6 +424,8 @@ bn_element_get_name (BnElement *element)
 /**
  * bn_element_get_path_string:
  * @element: an element
+ *
+ * Gets the path of @element from the top-level bin, e.g. `/pipeline0/fakesink0`.
  *
  * Returns: (transfer full): the path of @element from the top-level bin,
  *   e.g. `/pipeline0/fakesink0`.
@@ -430,6 +447,8 @@ bn_element_get_path_string (BnElement *element)
 /**
  * bn_element_get_parent:
  * @element: an element
+ *
+ * Gets the bin holding @element.
  *
  * Returns: (transfer none) (nullable): the bin holding @element.
  *
@@ -453,6 +472,8 @@ _bn_element_set_parent (BnElement *element, BnElement *parent)
 /**
  * bn_element_get_factory_name:
  * @element: an element
+ *
+ * Gets the name of the factory that made @element, e.g. `tee`.
  *
  * Returns: (transfer none) (nullable): the name of the factory that made
  *   @element, e.g. `tee`.
@@ -478,6 +499,8 @@ _bn_element_set_factory_name (BnElement *element, const char *name)
 /**
  * bn_element_get_state:
  * @element: an element
+ *
+ * Gets the element's current state.
  *
  * Returns: the element's current state.
  *
@@ -520,6 +543,8 @@ _bn_element_reset_pads (BnElement *element)
  * @element: an element
  * @name: a pad name
  *
+ * Gets the pad called @name, whether always or already requested.
+ *
  * Returns: (transfer none) (nullable): the pad called @name, whether
  *   always or already requested.
  *
@@ -540,6 +565,8 @@ bn_element_get_static_pad (BnElement *element, const char *name)
  * bn_element_get_pads:
  * @element: an element
  *
+ * Gets the element's pads in the order they were added.
+ *
  * Returns: (transfer none) (element-type BnPad): the element's pads in the
  *   order they were added.
  *
@@ -557,6 +584,8 @@ bn_element_get_pads (BnElement *element)
  * bn_element_count_pads:
  * @element: an element
  * @direction: which pads to count
+ *
+ * Gets the number of pads of @direction.
  *
  * Returns: the number of pads of @direction.
  *
@@ -841,6 +870,8 @@ _bn_element_find_pipeline (BnElement *element)
  * bn_element_get_bus:
  * @element: an element
  *
+ * Gets the bus of the pipeline holding @element.
+ *
  * Returns: (transfer none) (nullable): the bus of the pipeline holding
  *   @element.
  *
@@ -858,6 +889,8 @@ bn_element_get_bus (BnElement *element)
  * bn_element_get_cancellable:
  * @element: an element
  *
+ * Gets the cancellable of the current run; long operations check it between steps.
+ *
  * Returns: (transfer none) (nullable): the cancellable of the current run;
  *   long operations check it between steps.
  *
@@ -874,6 +907,8 @@ bn_element_get_cancellable (BnElement *element)
 /**
  * bn_element_is_cancelled:
  * @element: an element
+ *
+ * Checks whether the current run was cancelled.
  *
  * Returns: whether the current run was cancelled.
  *

@@ -17,6 +17,8 @@
 /**
  * bn_core_error_quark:
  *
+ * Gets the #GQuark of the #BN_CORE_ERROR domain.
+ *
  * Returns: the #GQuark of the #BN_CORE_ERROR domain.
  *
  * Since: 0.1
@@ -26,6 +28,8 @@ G_DEFINE_QUARK (bn-core-error-quark, bn_core_error)
 /**
  * bn_strict_error_quark:
  *
+ * Gets the #GQuark of the #BN_STRICT_ERROR domain.
+ *
  * Returns: the #GQuark of the #BN_STRICT_ERROR domain.
  *
  * Since: 0.1
@@ -34,6 +38,8 @@ G_DEFINE_QUARK (bn-strict-error-quark, bn_strict_error)
 
 /**
  * bn_regression_error_quark:
+ *
+ * Gets the #GQuark of the #BN_REGRESSION_ERROR domain.
  *
  * Returns: the #GQuark of the #BN_REGRESSION_ERROR domain.
  *

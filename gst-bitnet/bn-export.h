@@ -1,6 +1,15 @@
 /* gst-bitnet: symbol export macro
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+
+/**
+ * SECTION:bn-export
+ * @title: Symbol export
+ * @short_description: the BN_API macro
+ *
+ * Every public function of libgstbitnet-1.0 is declared with #BN_API; all other symbols are hidden.
+ */
+
 #pragma once
 
 #if !defined(BN_INSIDE) && !defined(BN_COMPILATION)

@@ -30,6 +30,8 @@
 /**
  * bn_gguf_error_quark:
  *
+ * Gets the #GQuark of the #BN_GGUF_ERROR domain.
+ *
  * Returns: the #GQuark of the #BN_GGUF_ERROR domain.
  *
  * Since: 0.1

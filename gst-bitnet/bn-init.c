@@ -113,6 +113,8 @@ bn_init (int *argc, char ***argv)
 /**
  * bn_is_initialized:
  *
+ * Checks whether bn_init() has run.
+ *
  * Returns: whether bn_init() has run.
  *
  * Since: 0.1
@@ -147,6 +149,8 @@ bn_version (guint *major, guint *minor, guint *micro)
 /**
  * bn_version_string:
  *
+ * Gets e.g. `gst-bitnet 0.1.0`.
+ *
  * Returns: (transfer none): e.g. `gst-bitnet 0.1.0`.
  *
  * Since: 0.1
@@ -159,6 +163,8 @@ bn_version_string (void)
 
 /**
  * bn_build_commit:
+ *
+ * Gets the git commit the library was built from, or an empty string outside a checkout.
  *
  * Returns: (transfer none): the git commit the library was built from, or
  *   an empty string outside a checkout.

@@ -21,6 +21,13 @@ typedef struct {
   gint sealed;
 } BnItemPrivate;
 
+/**
+ * BnItem:
+ *
+ * A payload flowing between elements; immutable once pushed.
+ *
+ * Since: 0.1
+ */
 G_DEFINE_TYPE_WITH_PRIVATE (BnItem, bn_item, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_CAPS, PROP_SEALED, N_PROPS };
@@ -123,6 +130,8 @@ bn_item_new (BnCaps *caps)
  * bn_item_get_caps:
  * @item: an item
  *
+ * Gets the caps of @item.
+ *
  * Returns: (transfer none): the caps of @item.
  *
  * Since: 0.1
@@ -178,6 +187,8 @@ bn_item_seal (BnItem *item)
 /**
  * bn_item_is_sealed:
  * @item: an item
+ *
+ * Checks whether @item is immutable.
  *
  * Returns: whether @item is immutable.
  *

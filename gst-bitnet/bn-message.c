@@ -19,6 +19,13 @@
  * element is gone.
  */
 
+/**
+ * BnMessage:
+ *
+ * A message posted by an element on the bus.
+ *
+ * Since: 0.1
+ */
 struct _BnMessage {
   GObject parent_instance;
   BnMessageType type;
@@ -103,6 +110,8 @@ message_new (BnMessageType type, BnElement *src)
  * @error: what failed
  * @debug: (nullable): details for developers
  *
+ * Creates a new error message.
+ *
  * Returns: (transfer full): a new error message.
  *
  * Since: 0.1
@@ -123,6 +132,8 @@ bn_message_new_error (BnElement *src, const GError *error, const char *debug)
  * @error: what went wrong
  * @debug: (nullable): details for developers
  *
+ * Creates a new warning message.
+ *
  * Returns: (transfer full): a new warning message.
  *
  * Since: 0.1
@@ -142,6 +153,8 @@ bn_message_new_warning (BnElement *src, const GError *error, const char *debug)
  * @src: (nullable): the element that informs
  * @text: the information, for people
  *
+ * Creates a new information message.
+ *
  * Returns: (transfer full): a new information message.
  *
  * Since: 0.1
@@ -160,6 +173,8 @@ bn_message_new_info (BnElement *src, const char *text)
  * @fraction: done fraction in [0, 1], or a negative number when unknown
  * @text: (nullable): what is being done
  *
+ * Creates a new progress message.
+ *
  * Returns: (transfer full): a new progress message.
  *
  * Since: 0.1
@@ -177,6 +192,8 @@ bn_message_new_progress (BnElement *src, double fraction, const char *text)
  * bn_message_new_eos:
  * @src: (nullable): the pipeline that finished
  *
+ * Creates a new end-of-stream message.
+ *
  * Returns: (transfer full): a new end-of-stream message.
  *
  * Since: 0.1
@@ -192,6 +209,8 @@ bn_message_new_eos (BnElement *src)
  * @src: (nullable): the element
  * @name: the kind of message, e.g. `regression-verdict`
  * @payload: (nullable): structured data; a floating reference is sunk
+ *
+ * Creates a new element-specific message.
  *
  * Returns: (transfer full): a new element-specific message.
  *
@@ -212,6 +231,8 @@ bn_message_new_element (BnElement *src, const char *name, GVariant *payload)
  * @src: (nullable): the pipeline
  * @running: whether it started (%TRUE) or stopped
  *
+ * Creates a new state message.
+ *
  * Returns: (transfer full): a new state message.
  *
  * Since: 0.1
@@ -228,6 +249,8 @@ bn_message_new_state_changed (BnElement *src, gboolean running)
  * bn_message_get_message_type:
  * @message: a message
  *
+ * Gets the kind of @message.
+ *
  * Returns: the kind of @message.
  *
  * Since: 0.1
@@ -242,6 +265,8 @@ bn_message_get_message_type (BnMessage *message)
 /**
  * bn_message_type_get_name:
  * @type: one message type
+ *
+ * Gets the nick of @type, e.g. `error`.
  *
  * Returns: (transfer none): the nick of @type, e.g. `error`.
  *
@@ -261,6 +286,8 @@ bn_message_type_get_name (BnMessageType type)
  * bn_message_get_src:
  * @message: a message
  *
+ * Gets the element that posted @message.
+ *
  * Returns: (transfer none) (nullable): the element that posted @message.
  *
  * Since: 0.1
@@ -275,6 +302,8 @@ bn_message_get_src (BnMessage *message)
 /**
  * bn_message_get_src_path:
  * @message: a message
+ *
+ * Gets the path of the posting element at the time it posted, e.g. `/pipeline0/fakesink0`.
  *
  * Returns: (transfer none): the path of the posting element at the time
  *   it posted, e.g. `/pipeline0/fakesink0`.
@@ -292,6 +321,8 @@ bn_message_get_src_path (BnMessage *message)
  * bn_message_get_seqnum:
  * @message: a message
  *
+ * Gets a number that grows with every message created in the process.
+ *
  * Returns: a number that grows with every message created in the process.
  *
  * Since: 0.1
@@ -306,6 +337,8 @@ bn_message_get_seqnum (BnMessage *message)
 /**
  * bn_message_get_timestamp:
  * @message: a message
+ *
+ * Gets the monotonic time (g_get_monotonic_time()) of creation.
  *
  * Returns: the monotonic time (g_get_monotonic_time()) of creation.
  *
@@ -365,6 +398,8 @@ bn_message_parse_warning (BnMessage *message, GError **error, char **debug)
  * bn_message_get_text:
  * @message: an info or progress message
  *
+ * Gets its text.
+ *
  * Returns: (transfer none) (nullable): its text.
  *
  * Since: 0.1
@@ -401,6 +436,8 @@ bn_message_parse_progress (BnMessage *message, double *fraction, const char **te
  * bn_message_get_name:
  * @message: an element message
  *
+ * Gets the name of an element-specific message, %NULL for other kinds.
+ *
  * Returns: (transfer none) (nullable): the name of an element-specific
  *   message, %NULL for other kinds.
  *
@@ -417,6 +454,8 @@ bn_message_get_name (BnMessage *message)
  * bn_message_get_payload:
  * @message: an element message
  *
+ * Gets the payload of an element-specific message.
+ *
  * Returns: (transfer none) (nullable): the payload of an element-specific
  *   message.
  *
@@ -432,6 +471,8 @@ bn_message_get_payload (BnMessage *message)
 /**
  * bn_message_get_running:
  * @message: a state-changed message
+ *
+ * Checks whether the pipeline started (%TRUE) or stopped.
  *
  * Returns: whether the pipeline started (%TRUE) or stopped.
  *

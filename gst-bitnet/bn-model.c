@@ -32,6 +32,15 @@
  * bn_gguf_checksum_update_sampled().
  */
 
+/**
+ * bn_model_error_quark:
+ *
+ * Gets the #GQuark of this error domain.
+ *
+ * Returns: the #GQuark of the domain.
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (bn-model-error-quark, bn_model_error)
 
 GType
@@ -73,6 +82,13 @@ typedef struct {
   GBytes *bytes;   /* owner of t.data, or NULL when it lies in the mapped file */
 } Entry;
 
+/**
+ * BnModel:
+ *
+ * A BitNet model: metadata, tensors and configuration.
+ *
+ * Since: 0.1
+ */
 struct _BnModel {
   BnItem parent_instance;
   GPtrArray *kvs;             /* Kv* in insertion order */
@@ -213,6 +229,8 @@ bn_model_set_metadata (BnModel *model, const char *key, BnGgufValue *value)
  * @model: a model
  * @key: a GGUF key
  *
+ * Gets the value, or %NULL.
+ *
  * Returns: (transfer none) (nullable): the value, or %NULL.
  *
  * Since: 0.1
@@ -229,6 +247,8 @@ bn_model_get_metadata (BnModel *model, const char *key)
  * bn_model_get_n_metadata:
  * @model: a model
  *
+ * Gets the number of metadata entries.
+ *
  * Returns: the number of metadata entries.
  *
  * Since: 0.1
@@ -244,6 +264,8 @@ bn_model_get_n_metadata (BnModel *model)
  * bn_model_get_metadata_key:
  * @model: a model
  * @index: below bn_model_get_n_metadata()
+ *
+ * Gets the key of entry @index, in order.
  *
  * Returns: (transfer none): the key of entry @index, in order.
  *
@@ -726,6 +748,8 @@ bn_model_update_config (BnModel *model, GError **error)
  * bn_model_get_config:
  * @model: a model checked by bn_model_update_config()
  *
+ * Gets its hyperparameters.
+ *
  * Returns: (transfer none): its hyperparameters.
  *
  * Since: 0.1
@@ -741,6 +765,8 @@ bn_model_get_config (BnModel *model)
 /**
  * bn_model_get_architecture:
  * @model: a model
+ *
+ * Gets `general.architecture` as written in the file (`bitnet`, `bitnet-b1.58` or `bitnet-25`).
  *
  * Returns: (transfer none) (nullable): `general.architecture` as written
  *   in the file (`bitnet`, `bitnet-b1.58` or `bitnet-25`).
@@ -758,6 +784,8 @@ bn_model_get_architecture (BnModel *model)
  * bn_model_get_n_tensors:
  * @model: a model
  *
+ * Gets the number of tensors.
+ *
  * Returns: the number of tensors.
  *
  * Since: 0.1
@@ -773,6 +801,8 @@ bn_model_get_n_tensors (BnModel *model)
  * bn_model_get_tensor:
  * @model: a model
  * @index: below bn_model_get_n_tensors()
+ *
+ * Gets tensor @index, in file order.
  *
  * Returns: (transfer none): tensor @index, in file order.
  *
@@ -790,6 +820,8 @@ bn_model_get_tensor (BnModel *model, guint index)
  * bn_model_find_tensor:
  * @model: a model
  * @name: a tensor name
+ *
+ * Gets the tensor, or %NULL.
  *
  * Returns: (transfer none) (nullable): the tensor, or %NULL.
  *
@@ -809,6 +841,8 @@ bn_model_find_tensor (BnModel *model, const char *name)
  * @layer: a block index
  * @name: the layer name, e.g. `attn_q` or `ffn_norm`
  *
+ * Gets `blk.<layer>.<name>.weight`.
+ *
  * Returns: (transfer none) (nullable): `blk.<layer>.<name>.weight`.
  *
  * Since: 0.1
@@ -826,6 +860,8 @@ bn_model_get_layer_tensor (BnModel *model, guint layer, const char *name)
  * @model: a model
  * @layer: a block index
  * @name: the layer name, e.g. `attn_q`
+ *
+ * Gets the value of the optional `blk.<layer>.<name>.scale` tensor (llama.cpp's `bitnet` per-tensor scale), or 1 when absent.
  *
  * Returns: the value of the optional `blk.<layer>.<name>.scale` tensor
  *   (llama.cpp's `bitnet` per-tensor scale), or 1 when absent.
@@ -849,6 +885,8 @@ bn_model_get_layer_scale (BnModel *model, guint layer, const char *name)
  * bn_model_get_weight_format:
  * @model: a model
  *
+ * Gets the format of the ternary layer weights (`i2s`, `tq2_0`, `tq1_0`, `f32`, `f16`, `bf16`, `q8_0`), or `mixed`.
+ *
  * Returns: (transfer none): the format of the ternary layer weights
  *   (`i2s`, `tq2_0`, `tq1_0`, `f32`, `f16`, `bf16`, `q8_0`), or `mixed`.
  *
@@ -864,6 +902,8 @@ bn_model_get_weight_format (BnModel *model)
 /**
  * bn_model_get_n_params:
  * @model: a model
+ *
+ * Gets the number of parameters (elements of every tensor).
  *
  * Returns: the number of parameters (elements of every tensor).
  *
@@ -882,6 +922,8 @@ bn_model_get_n_params (BnModel *model)
 /**
  * bn_model_get_n_ternary_params:
  * @model: a model with a configuration
+ *
+ * Gets the number of weights of the ternary linear layers.
  *
  * Returns: the number of weights of the ternary linear layers.
  *
@@ -904,6 +946,8 @@ bn_model_get_n_ternary_params (BnModel *model)
  * bn_model_get_tensor_bytes:
  * @model: a model
  *
+ * Gets the bytes of every tensor together.
+ *
  * Returns: the bytes of every tensor together.
  *
  * Since: 0.1
@@ -921,6 +965,8 @@ bn_model_get_tensor_bytes (BnModel *model)
 /**
  * bn_model_get_fingerprint:
  * @model: a model
+ *
+ * Gets `sha256:<hex>` of the architecture, every tensor's name, type and shape, and a sample of every tensor's bytes (first and last 4 KiB, then 4 KiB every MiB): it identifies a model in milliseconds even for gigabytes, but is no integrity check of every byte.
  *
  * Returns: (transfer none): `sha256:<hex>` of the architecture, every
  *   tensor's name, type and shape, and a sample of every tensor's bytes
@@ -978,6 +1024,8 @@ bn_model_set_source (BnModel *model, const char *path, guint64 file_size, guint6
  * bn_model_get_path:
  * @model: a model
  *
+ * Gets the file it was loaded from or written to.
+ *
  * Returns: (transfer none) (nullable): the file it was loaded from or
  *   written to.
  *
@@ -994,6 +1042,8 @@ bn_model_get_path (BnModel *model)
  * bn_model_get_file_size:
  * @model: a model
  *
+ * Gets the size of its file in bytes, 0 when it has none.
+ *
  * Returns: the size of its file in bytes, 0 when it has none.
  *
  * Since: 0.1
@@ -1008,6 +1058,8 @@ bn_model_get_file_size (BnModel *model)
 /**
  * bn_model_get_mapped_bytes:
  * @model: a model
+ *
+ * Gets the bytes memory-mapped for it, 0 for a model built in memory.
  *
  * Returns: the bytes memory-mapped for it, 0 for a model built in memory.
  *
@@ -1040,6 +1092,8 @@ bn_model_set_load_time (BnModel *model, gint64 microseconds)
 /**
  * bn_model_get_load_time:
  * @model: a model
+ *
+ * Gets the load (or synthesis) time in microseconds, -1 if unknown.
  *
  * Returns: the load (or synthesis) time in microseconds, -1 if unknown.
  *
@@ -1139,6 +1193,8 @@ bn_model_set_kernel_weight (BnModel *model, guint layer, const char *name, gcons
  * @layer: a block index
  * @name: the layer name
  *
+ * Gets the `BnTernary` attached with bn_model_set_kernel_weight(), or %NULL.
+ *
  * Returns: (transfer none) (nullable): the `BnTernary` attached with
  *   bn_model_set_kernel_weight(), or %NULL.
  *
@@ -1177,6 +1233,8 @@ bn_model_set_annotation (BnModel *model, const char *key, GVariant *value)
  * bn_model_get_annotation:
  * @model: a model
  * @key: a name
+ *
+ * Gets the annotation, or %NULL.
  *
  * Returns: (transfer none) (nullable): the annotation, or %NULL.
  *

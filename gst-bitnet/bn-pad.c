@@ -54,6 +54,8 @@ bn_pad_presence_get_type (void)
  * bn_flow_get_name:
  * @ret: a flow return
  *
+ * Gets a short name for @ret, e.g. `not-negotiated`.
+ *
  * Returns: (transfer none): a short name for @ret, e.g. `not-negotiated`.
  *
  * Since: 0.1
@@ -74,6 +76,13 @@ bn_flow_get_name (BnFlowReturn ret)
 
 /* ---- BnPadTemplate ------------------------------------------------------ */
 
+/**
+ * BnPadTemplate:
+ *
+ * Describes the pads an element class can have.
+ *
+ * Since: 0.1
+ */
 struct _BnPadTemplate {
   GObject parent_instance;
   char *name_template;
@@ -111,6 +120,8 @@ bn_pad_template_init (BnPadTemplate *self)
  * @presence: when its pads exist
  * @caps: what its pads accept or produce
  *
+ * Creates a new pad template.
+ *
  * Returns: (transfer full): a new pad template.
  *
  * Since: 0.1
@@ -133,6 +144,8 @@ bn_pad_template_new (const char *name_template, BnPadDirection direction,
  * bn_pad_template_get_name_template:
  * @templ: a pad template
  *
+ * Gets the name or name pattern.
+ *
  * Returns: (transfer none): the name or name pattern.
  *
  * Since: 0.1
@@ -147,6 +160,8 @@ bn_pad_template_get_name_template (BnPadTemplate *templ)
 /**
  * bn_pad_template_get_direction:
  * @templ: a pad template
+ *
+ * Gets the direction of its pads.
  *
  * Returns: the direction of its pads.
  *
@@ -163,6 +178,8 @@ bn_pad_template_get_direction (BnPadTemplate *templ)
  * bn_pad_template_get_presence:
  * @templ: a pad template
  *
+ * Gets when its pads exist.
+ *
  * Returns: when its pads exist.
  *
  * Since: 0.1
@@ -178,6 +195,8 @@ bn_pad_template_get_presence (BnPadTemplate *templ)
  * bn_pad_template_get_caps:
  * @templ: a pad template
  *
+ * Gets the caps of its pads.
+ *
  * Returns: (transfer none): the caps of its pads.
  *
  * Since: 0.1
@@ -191,6 +210,13 @@ bn_pad_template_get_caps (BnPadTemplate *templ)
 
 /* ---- BnPad -------------------------------------------------------------- */
 
+/**
+ * BnPad:
+ *
+ * A connection point of an element.
+ *
+ * Since: 0.1
+ */
 struct _BnPad {
   GObject parent_instance;
   char *name;
@@ -244,6 +270,8 @@ bn_pad_init (BnPad *self)
  * @templ: the template
  * @name: (nullable): the pad's name; %NULL uses the template's name
  *
+ * Creates a new pad, not yet added to an element.
+ *
  * Returns: (transfer full): a new pad, not yet added to an element.
  *
  * Since: 0.1
@@ -262,6 +290,8 @@ bn_pad_new_from_template (BnPadTemplate *templ, const char *name)
  * bn_pad_get_name:
  * @pad: a pad
  *
+ * Gets the pad's name, unique within its element.
+ *
  * Returns: (transfer none): the pad's name, unique within its element.
  *
  * Since: 0.1
@@ -276,6 +306,8 @@ bn_pad_get_name (BnPad *pad)
 /**
  * bn_pad_get_direction:
  * @pad: a pad
+ *
+ * Checks whether items leave (%BN_PAD_SRC) or enter (%BN_PAD_SINK).
  *
  * Returns: whether items leave (%BN_PAD_SRC) or enter (%BN_PAD_SINK).
  *
@@ -292,6 +324,8 @@ bn_pad_get_direction (BnPad *pad)
  * bn_pad_get_template:
  * @pad: a pad
  *
+ * Gets the template the pad was made from.
+ *
  * Returns: (transfer none): the template the pad was made from.
  *
  * Since: 0.1
@@ -306,6 +340,8 @@ bn_pad_get_template (BnPad *pad)
 /**
  * bn_pad_get_parent_element:
  * @pad: a pad
+ *
+ * Gets the element owning the pad.
  *
  * Returns: (transfer none) (nullable): the element owning the pad.
  *
@@ -335,6 +371,8 @@ _bn_pad_reset (BnPad *pad)
  * bn_pad_get_peer:
  * @pad: a pad
  *
+ * Gets the pad linked to @pad.
+ *
  * Returns: (transfer none) (nullable): the pad linked to @pad.
  *
  * Since: 0.1
@@ -350,6 +388,8 @@ bn_pad_get_peer (BnPad *pad)
  * bn_pad_is_linked:
  * @pad: a pad
  *
+ * Checks whether @pad has a peer.
+ *
  * Returns: whether @pad has a peer.
  *
  * Since: 0.1
@@ -364,6 +404,8 @@ bn_pad_is_linked (BnPad *pad)
 /**
  * bn_pad_get_link_caps:
  * @pad: a linked pad
+ *
+ * Gets the caps negotiated when the pad was linked (the intersection of both templates and the filter).
  *
  * Returns: (transfer none) (nullable): the caps negotiated when the pad was
  *   linked (the intersection of both templates and the filter).
@@ -381,6 +423,8 @@ bn_pad_get_link_caps (BnPad *pad)
  * bn_pad_is_eos:
  * @pad: a pad
  *
+ * Checks whether end of stream went through @pad in the current run.
+ *
  * Returns: whether end of stream went through @pad in the current run.
  *
  * Since: 0.1
@@ -396,6 +440,8 @@ bn_pad_is_eos (BnPad *pad)
  * bn_pad_get_item_count:
  * @pad: a pad
  *
+ * Gets how many items went through @pad in the current run.
+ *
  * Returns: how many items went through @pad in the current run.
  *
  * Since: 0.1
@@ -410,6 +456,8 @@ bn_pad_get_item_count (BnPad *pad)
 /**
  * bn_pad_get_path_string:
  * @pad: a pad
+ *
+ * Gets `element-path:pad-name`, for messages.
  *
  * Returns: (transfer full): `element-path:pad-name`, for messages.
  *

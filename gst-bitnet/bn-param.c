@@ -56,6 +56,8 @@ bn_param_spec_set_unit (GParamSpec *pspec, BnParamUnit unit)
  * bn_param_spec_get_unit:
  * @pspec: a #GParamSpec
  *
+ * Gets the unit declared with bn_param_spec_set_unit(), or %BN_PARAM_UNIT_NONE.
+ *
  * Returns: the unit declared with bn_param_spec_set_unit(), or
  *   %BN_PARAM_UNIT_NONE.
  *
@@ -71,6 +73,8 @@ bn_param_spec_get_unit (GParamSpec *pspec)
 /**
  * bn_param_unit_get_suffix:
  * @unit: a unit
+ *
+ * Gets the unit's symbol (`B`, `ns`, `us`, `ms`, `s`), or an empty string.
  *
  * Returns: (transfer none): the unit's symbol (`B`, `ns`, `us`, `ms`, `s`),
  *   or an empty string.

@@ -43,6 +43,15 @@
  * excerpt with a caret, and a suggestion when a name looks misspelled.
  */
 
+/**
+ * bn_parse_error_quark:
+ *
+ * Gets the #GQuark of this error domain.
+ *
+ * Returns: the #GQuark of the domain.
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (bn-parse-error-quark, bn_parse_error)
 
 struct _BnParseContext {
@@ -57,6 +66,8 @@ G_DEFINE_BOXED_TYPE (BnParseContext, bn_parse_context, bn_parse_context_copy,
 
 /**
  * bn_parse_context_new:
+ *
+ * Creates a new parse context with no variables.
  *
  * Returns: (transfer full): a new parse context with no variables.
  *
@@ -75,6 +86,8 @@ bn_parse_context_new (void)
 /**
  * bn_parse_context_copy:
  * @context: a parse context
+ *
+ * Gets a copy holding the same variables.
  *
  * Returns: (transfer full): a copy holding the same variables.
  *
@@ -135,6 +148,8 @@ bn_parse_context_set_variable (BnParseContext *context, const char *name, const 
  * bn_parse_context_get_error_line:
  * @context: a parse context
  *
+ * Gets the 1-based line of the last error, 0 if none.
+ *
  * Returns: the 1-based line of the last error, 0 if none.
  *
  * Since: 0.1
@@ -148,6 +163,8 @@ bn_parse_context_get_error_line (BnParseContext *context)
 /**
  * bn_parse_context_get_error_column:
  * @context: a parse context
+ *
+ * Gets the 1-based column (in characters) of the last error, 0 if none.
  *
  * Returns: the 1-based column (in characters) of the last error, 0 if none.
  *
@@ -163,6 +180,8 @@ bn_parse_context_get_error_column (BnParseContext *context)
  * bn_parse_context_get_suggestion:
  * @context: a parse context
  *
+ * Gets the name suggested by the last error ("did you mean"), if any.
+ *
  * Returns: (transfer none) (nullable): the name suggested by the last
  *   error ("did you mean"), if any.
  *
@@ -177,6 +196,8 @@ bn_parse_context_get_suggestion (BnParseContext *context)
 /**
  * bn_parse_context_get_missing_elements:
  * @context: a parse context
+ *
+ * Gets the factory names that the last parse could not find.
  *
  * Returns: (transfer none) (array zero-terminated=1): the factory names
  *   that the last parse could not find.

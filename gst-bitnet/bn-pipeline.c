@@ -33,6 +33,13 @@
  * ]|
  */
 
+/**
+ * BnPipeline:
+ *
+ * The top-level bin that runs a graph of elements.
+ *
+ * Since: 0.1
+ */
 struct _BnPipeline {
   BnBin parent_instance;
   BnBus *bus;
@@ -88,6 +95,8 @@ bn_pipeline_init (BnPipeline *self)
  * bn_pipeline_new:
  * @name: (nullable): the pipeline's name
  *
+ * Creates a new, empty pipeline.
+ *
  * Returns: (transfer floating): a new, empty pipeline.
  *
  * Since: 0.1
@@ -101,6 +110,8 @@ bn_pipeline_new (const char *name)
 /**
  * bn_pipeline_get_bus:
  * @pipeline: a pipeline
+ *
+ * Gets the pipeline's bus.
  *
  * Returns: (transfer none): the pipeline's bus.
  *
@@ -116,6 +127,8 @@ bn_pipeline_get_bus (BnPipeline *pipeline)
 /**
  * bn_pipeline_get_cancellable:
  * @pipeline: a pipeline
+ *
+ * Gets the cancellable of the next or current run. Cancelling it (from any thread, e.g. a SIGINT handler through g_unix_signal_add()) stops the run between items.
  *
  * Returns: (transfer none): the cancellable of the next or current run.
  *   Cancelling it (from any thread, e.g. a SIGINT handler through
@@ -142,6 +155,8 @@ _bn_pipeline_note_error (BnPipeline *pipeline, BnMessage *message)
 /**
  * bn_pipeline_dup_error:
  * @pipeline: a pipeline
+ *
+ * Gets a copy of the first error of the last run, or %NULL if it had none.
  *
  * Returns: (transfer full) (nullable): a copy of the first error of the
  *   last run, or %NULL if it had none.
@@ -487,6 +502,8 @@ bn_pipeline_run (BnPipeline *pipeline, GError **error)
 /**
  * bn_pipeline_is_running:
  * @pipeline: a pipeline
+ *
+ * Checks whether the pipeline was started and not yet stopped.
  *
  * Returns: whether the pipeline was started and not yet stopped.
  *

@@ -27,6 +27,13 @@
  * wins and a warning names both.
  */
 
+/**
+ * BnPlugin:
+ *
+ * A loaded plugin module and the elements it registered.
+ *
+ * Since: 0.1
+ */
 struct _BnPlugin {
   GObject parent_instance;
   const BnPluginDesc *desc;
@@ -36,6 +43,13 @@ struct _BnPlugin {
 
 G_DEFINE_FINAL_TYPE (BnPlugin, bn_plugin, G_TYPE_OBJECT)
 
+/**
+ * BnElementFactory:
+ *
+ * Creates elements of one registered type by name.
+ *
+ * Since: 0.1
+ */
 struct _BnElementFactory {
   GObject parent_instance;
   char *name;
@@ -84,6 +98,8 @@ bn_plugin_init (BnPlugin *self)
  * bn_plugin_get_name:
  * @plugin: a plugin
  *
+ * Gets the plugin's name.
+ *
  * Returns: (transfer none): the plugin's name.
  *
  * Since: 0.1
@@ -98,6 +114,8 @@ bn_plugin_get_name (BnPlugin *plugin)
 /**
  * bn_plugin_get_description:
  * @plugin: a plugin
+ *
+ * Gets what the plugin provides.
  *
  * Returns: (transfer none): what the plugin provides.
  *
@@ -114,6 +132,8 @@ bn_plugin_get_description (BnPlugin *plugin)
  * bn_plugin_get_version:
  * @plugin: a plugin
  *
+ * Gets the plugin's version.
+ *
  * Returns: (transfer none): the plugin's version.
  *
  * Since: 0.1
@@ -129,6 +149,8 @@ bn_plugin_get_version (BnPlugin *plugin)
  * bn_plugin_get_license:
  * @plugin: a plugin
  *
+ * Gets the plugin's license.
+ *
  * Returns: (transfer none): the plugin's license.
  *
  * Since: 0.1
@@ -143,6 +165,8 @@ bn_plugin_get_license (BnPlugin *plugin)
 /**
  * bn_plugin_get_filename:
  * @plugin: a plugin
+ *
+ * Gets the module file, or %NULL for a plugin registered statically.
  *
  * Returns: (transfer none) (nullable): the module file, or %NULL for a
  *   plugin registered statically.
@@ -297,6 +321,8 @@ bn_registry_scan_path (const char *directory)
 /**
  * bn_registry_get_plugins:
  *
+ * Gets the loaded plugins, in load order.
+ *
  * Returns: (transfer container) (element-type BnPlugin): the loaded
  *   plugins, in load order.
  *
@@ -379,6 +405,8 @@ bn_element_register (BnPlugin *plugin, const char *name, guint rank, GType type)
  * bn_element_factory_find:
  * @name: a factory name
  *
+ * Gets the factory, or %NULL.
+ *
  * Returns: (transfer none) (nullable): the factory, or %NULL.
  *
  * Since: 0.1
@@ -402,6 +430,8 @@ factory_cmp (gconstpointer a, gconstpointer b)
 
 /**
  * bn_registry_get_factories:
+ *
+ * Gets every registered factory, sorted by name.
  *
  * Returns: (transfer container) (element-type BnElementFactory): every
  *   registered factory, sorted by name.
@@ -429,6 +459,8 @@ bn_registry_get_factories (void)
  * @factory: a factory
  * @name: (nullable): the element's name; %NULL gives `<factory>N`
  *
+ * Creates a new element.
+ *
  * Returns: (transfer floating): a new element.
  *
  * Since: 0.1
@@ -451,6 +483,8 @@ bn_element_factory_create (BnElementFactory *factory, const char *name)
  * @factory_name: a registered factory name, e.g. `tee`
  * @name: (nullable): the element's name
  *
+ * Creates a new element, or %NULL when no factory has that name.
+ *
  * Returns: (transfer floating) (nullable): a new element, or %NULL when no
  *   factory has that name.
  *
@@ -467,6 +501,8 @@ bn_element_factory_make (const char *factory_name, const char *name)
  * bn_element_factory_get_name:
  * @factory: a factory
  *
+ * Gets the factory's name.
+ *
  * Returns: (transfer none): the factory's name.
  *
  * Since: 0.1
@@ -481,6 +517,8 @@ bn_element_factory_get_name (BnElementFactory *factory)
 /**
  * bn_element_factory_get_element_type:
  * @factory: a factory
+ *
+ * Gets the #GType of the elements it makes.
  *
  * Returns: the #GType of the elements it makes.
  *
@@ -497,6 +535,8 @@ bn_element_factory_get_element_type (BnElementFactory *factory)
  * bn_element_factory_get_plugin:
  * @factory: a factory
  *
+ * Gets the plugin that registered it.
+ *
  * Returns: (transfer none) (nullable): the plugin that registered it.
  *
  * Since: 0.1
@@ -512,6 +552,8 @@ bn_element_factory_get_plugin (BnElementFactory *factory)
  * bn_element_factory_get_metadata:
  * @factory: a factory
  * @key: a metadata key such as %BN_ELEMENT_METADATA_LONGNAME
+ *
+ * Gets the element class's metadata.
  *
  * Returns: (transfer none) (nullable): the element class's metadata.
  *
@@ -530,6 +572,8 @@ bn_element_factory_get_metadata (BnElementFactory *factory, const char *key)
 /**
  * bn_element_factory_get_pad_templates:
  * @factory: a factory
+ *
+ * Gets the pad templates of its elements.
  *
  * Returns: (transfer container) (element-type BnPadTemplate): the pad
  *   templates of its elements.

@@ -16,6 +16,13 @@
  * media type are documented in docs/schemas/.
  */
 
+/**
+ * BnRecord:
+ *
+ * A structured result: a JSON object with caps.
+ *
+ * Since: 0.1
+ */
 struct _BnRecord {
   BnItem parent_instance;
   JsonObject *object;
@@ -46,6 +53,8 @@ bn_record_init (BnRecord *self)
  * @media_type: what the record is, e.g. `bench/kernel`
  * @object: (transfer full): its fields
  *
+ * Creates a new record; @object must not be changed once the record is pushed.
+ *
  * Returns: (transfer full): a new record; @object must not be changed
  *   once the record is pushed.
  *
@@ -65,6 +74,8 @@ bn_record_new (const char *media_type, JsonObject *object)
  * bn_record_get_object:
  * @record: a record
  *
+ * Gets its fields (read-only).
+ *
  * Returns: (transfer none): its fields (read-only).
  *
  * Since: 0.1
@@ -81,6 +92,8 @@ bn_record_get_object (BnRecord *record)
  * @record: a record
  * @member: a top-level member name
  * @fallback: returned when the member is absent or not a number
+ *
+ * Gets the member's value as a double.
  *
  * Returns: the member's value as a double.
  *
@@ -104,6 +117,8 @@ bn_record_get_double (BnRecord *record, const char *member, double fallback)
  * @record: a record
  * @member: a top-level member name
  *
+ * Gets the member's string, or %NULL.
+ *
  * Returns: (transfer none) (nullable): the member's string, or %NULL.
  *
  * Since: 0.1
@@ -121,6 +136,8 @@ bn_record_get_string (BnRecord *record, const char *member)
  * bn_record_to_json:
  * @record: a record
  * @pretty: indent the output
+ *
+ * Gets the record's fields as JSON text.
  *
  * Returns: (transfer full): the record's fields as JSON text.
  *

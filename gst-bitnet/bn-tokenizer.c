@@ -39,6 +39,15 @@
  */
 
 G_DEFINE_BOXED_TYPE (BnTokenizer, bn_tokenizer, bn_tokenizer_ref, bn_tokenizer_unref)
+/**
+ * bn_tokenizer_error_quark:
+ *
+ * Gets the #GQuark of this error domain.
+ *
+ * Returns: the #GQuark of the domain.
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (bn-tokenizer-error-quark, bn_tokenizer_error)
 
 /* ---- construction ------------------------------------------------------ */

@@ -1,6 +1,15 @@
 /* gst-bitnet: the header applications include
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+
+/**
+ * SECTION:bn
+ * @title: Umbrella header
+ * @short_description: the one header applications include
+ *
+ * Applications include <gst-bitnet/bn.h>; the individual headers refuse direct inclusion.
+ */
+
 #pragma once
 
 #define BN_INSIDE

@@ -108,6 +108,21 @@ bn_cpu_features_describe (unsigned features, char *buf, size_t len)
 
 #define E(n, f) { n, f }
 
+/* the references have the same signature, minus restrict */
+static void
+head_f16_scalar (const uint16_t *w, size_t cols, const float *x,
+    size_t row_begin, size_t row_end, float *restrict y)
+{
+  bn_head_f16_ref (w, cols, x, row_begin, row_end, y);
+}
+
+static void
+head_q8_0_scalar (const uint8_t *w, size_t cols, const BnActQ8 *act,
+    size_t row_begin, size_t row_end, float *restrict y)
+{
+  bn_head_q8_0_ref (w, cols, act, row_begin, row_end, y);
+}
+
 static const BnKernels table_scalar = {
   BN_KERNEL_SCALAR, "scalar", "c",
   {
@@ -129,6 +144,8 @@ static const BnKernels table_scalar = {
         {NULL, NULL},
         {NULL, NULL},
       },
+  {"head_f16_scalar", head_f16_scalar},
+  {"head_q8_0_scalar", head_q8_0_scalar},
 };
 
 #ifdef BN_ARCH_X86
@@ -153,6 +170,8 @@ static const BnKernels table_avx2 = {
         {NULL, NULL},
         {NULL, NULL},
       },
+  {"head_f16_avx2", bn_head_f16_avx2},
+  {"head_q8_0_avx2", bn_head_q8_0_avx2},
 };
 
 static const BnKernels table_avx512 = {
@@ -176,6 +195,8 @@ static const BnKernels table_avx512 = {
         {NULL, NULL},
         {NULL, NULL},
       },
+  {"head_f16_avx512", bn_head_f16_avx512},
+  {"head_q8_0_avx512vnni", bn_head_q8_0_avx512},
 };
 #endif
 
@@ -201,6 +222,8 @@ static const BnKernels table_neon = {
         {NULL, NULL},
         {NULL, NULL},
       },
+  {"head_f16_neon", bn_head_f16_neon},
+  {"head_q8_0_neon", bn_head_q8_0_neon},
 };
 
 static const BnKernels table_neon_dotprod = {
@@ -224,6 +247,8 @@ static const BnKernels table_neon_dotprod = {
         {NULL, NULL},
         {NULL, NULL},
       },
+  {"head_f16_neon", bn_head_f16_neondot},
+  {"head_q8_0_neon_dotprod", bn_head_q8_0_neondot},
 };
 #endif
 
@@ -500,5 +525,35 @@ bn_act_build_lut (const BnKernels *k, BnActQ8 *act, BnTernaryFormat format,
   act->lut_format = format;
   if (kernel_name)
     *kernel_name = e->name;
+  return BN_K_OK;
+}
+
+int
+bn_head_f16_gemv (const BnKernels *k, const uint16_t *w, size_t rows,
+    size_t cols, const float *x, size_t row_begin, size_t row_end, float *y,
+    const char **kernel_name)
+{
+  if (!k || !w || !x || !y || cols == 0 || row_begin > row_end
+      || row_end > rows)
+    return BN_K_ERR_INVALID;
+  if (kernel_name)
+    *kernel_name = k->head_f16.name;
+  k->head_f16.fn (w, cols, x, row_begin, row_end, y);
+  return BN_K_OK;
+}
+
+int
+bn_head_q8_0_gemv (const BnKernels *k, const uint8_t *w, size_t rows,
+    size_t cols, const BnActQ8 *act, size_t row_begin, size_t row_end,
+    float *y, const char **kernel_name)
+{
+  if (!k || !w || !act || !y || row_begin > row_end || row_end > rows
+      || act->k != cols || ((uintptr_t) act->q) % BN_KALIGN != 0)
+    return BN_K_ERR_INVALID;
+  if (cols % BN_Q8_0_BLOCK != 0)
+    return BN_K_ERR_SHAPE;
+  if (kernel_name)
+    *kernel_name = k->head_q8_0.name;
+  k->head_q8_0.fn (w, cols, act, row_begin, row_end, y);
   return BN_K_OK;
 }

@@ -52,6 +52,22 @@ typedef struct {
   BnLutBuildFn fn;
 } BnLutEntry;
 
+/* Output-head products (bn-head.h). */
+typedef void (*BnHeadF16GemvFn) (const uint16_t * w, size_t cols,
+    const float *x, size_t row_begin, size_t row_end, float *restrict y);
+typedef void (*BnHeadQ8GemvFn) (const uint8_t * w, size_t cols,
+    const BnActQ8 * act, size_t row_begin, size_t row_end, float *restrict y);
+
+typedef struct {
+  const char *name;             /* e.g. "head_f16_avx512" */
+  BnHeadF16GemvFn fn;
+} BnHeadF16Entry;
+
+typedef struct {
+  const char *name;             /* e.g. "head_q8_0_avx512vnni" */
+  BnHeadQ8GemvFn fn;
+} BnHeadQ8Entry;
+
 /**
  * BnKernels:
  *
@@ -65,6 +81,8 @@ typedef struct {
   const char *isa;              /* instruction sets the kernels use */
   BnKernelEntry ternary[BN_TERNARY_N_FORMATS][BN_KOP_N];
   BnLutEntry lut[BN_TERNARY_N_FORMATS];
+  BnHeadF16Entry head_f16;
+  BnHeadQ8Entry head_q8_0;
 } BnKernels;
 
 BN_KERNEL_API unsigned bn_cpu_features (void);

@@ -15,6 +15,7 @@
 #include "bn-f16.h"
 #include "bn-ternary.h"
 #include "bn-dispatch.h"
+#include "bn-head.h"
 
 #ifndef __SIZEOF_INT128__
 #error "the gst-bitnet kernels need a 64-bit target with __int128"
@@ -307,6 +308,22 @@ BN_DECLARE_GEMM (bn_tq2_0_gemm_avx512);
 BN_DECLARE_GEMM (bn_tq1_0_gemm_avx512);
 BN_INTERNAL void bn_tl1_build_lut_avx2 (const BnActQ8 * act, void *lut);
 BN_INTERNAL void bn_tl2_build_lut_avx2 (const BnActQ8 * act, void *lut);
+#endif
+
+#define BN_DECLARE_HEAD(suffix) \
+  BN_INTERNAL void bn_head_f16_##suffix (const uint16_t * w, size_t cols, \
+      const float *x, size_t row_begin, size_t row_end, float *restrict y); \
+  BN_INTERNAL void bn_head_q8_0_##suffix (const uint8_t * w, size_t cols, \
+      const BnActQ8 * act, size_t row_begin, size_t row_end, \
+      float *restrict y)
+
+#if defined(__x86_64__)
+BN_DECLARE_HEAD (avx2);
+BN_DECLARE_HEAD (avx512);
+#endif
+#if defined(__aarch64__)
+BN_DECLARE_HEAD (neon);
+BN_DECLARE_HEAD (neondot);
 #endif
 
 #if defined(__aarch64__)

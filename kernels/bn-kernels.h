@@ -12,3 +12,4 @@
 #include "bn-act.h"
 #include "bn-ternary.h"
 #include "bn-dispatch.h"
+#include "bn-head.h"

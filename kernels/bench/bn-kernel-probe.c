@@ -16,6 +16,7 @@
  * is the batched product of 8 tokens, cache-resident, one thread, counted
  * as 8 x rows x cols weight-token products per call. TL table building
  * ("lut") is per token and not included in the product figures.
+ * --formats=head (or no --formats) adds the f16 and Q8_0 output head.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,68 @@ run_gemv (const BnKernels *k, const MatSet *set, const BnActQ8 *act,
       (double) w0->cols / dt;
 }
 
+/* The tied output head of 2B4T (128256 x 2560), f16 and Q8_0: it does
+ * not fit any cache, so one pass over it is a streaming figure. */
+static void
+probe_head (const char *variants, double seconds)
+{
+  const size_t rows = 128256, cols = 2560;
+  uint16_t *wh = bn_kalloc (rows * cols * 2);
+  uint8_t *wq = bn_kalloc (bn_q8_0_size (rows, cols));
+  float *x = malloc (cols * sizeof (float)), *y = malloc (rows * 4);
+  float *row = malloc (cols * sizeof (float));
+  size_t asz = bn_act_buffer_size (cols);
+  void *abuf = bn_kalloc (asz);
+  BnActQ8 act;
+
+  for (size_t c = 0; c < cols; c++)
+    x[c] = (float) ((double) (next_rand () % 2001) / 1000.0 - 1.0);
+  for (size_t r = 0; r < rows; r++) {
+    for (size_t c = 0; c < cols; c++) {
+      row[c] = (float) ((double) (next_rand () % 2001) / 50000.0 - 0.02);
+      wh[r * cols + c] = bn_f32_to_f16 (row[c]);
+    }
+    bn_q8_0_quantize (row, 1, cols, wq + r * bn_q8_0_size (1, cols));
+  }
+  bn_act_init (&act, abuf, asz, cols);
+  bn_act_quantize (&act, x);
+
+  printf ("# output head %zux%zu (2B4T, tied), one pass per call\n", rows,
+      cols);
+  for (int v = 0; v < BN_KERNEL_N_VARIANTS; v++) {
+    const BnKernels *k = bn_kernels_get ((BnKernelVariant) v);
+    const char *name = NULL;
+    double t0, dt;
+    int n;
+
+    if (!k || !listed (variants, k->name) || v == BN_KERNEL_SCALAR)
+      continue;
+    for (int fmt = 0; fmt < 2; fmt++) {
+      double bytes = fmt ? (double) bn_q8_0_size (rows, cols) :
+          (double) rows * cols * 2;
+      t0 = now ();
+      n = 0;
+      do {
+        if (fmt)
+          bn_head_q8_0_gemv (k, wq, rows, cols, &act, 0, rows, y, &name);
+        else
+          bn_head_f16_gemv (k, wh, rows, cols, x, 0, rows, y, &name);
+        n++;
+        dt = now () - t0;
+      } while (dt < seconds);
+      printf ("%-10s %-6s %-8s %-24s %9s %9.1f %9.2f\n", "head",
+          fmt ? "q8_0" : "f16", k->name, name, "-",
+          (double) n * rows * cols / dt / 1e9, (double) n * bytes / dt / 1e9);
+    }
+  }
+  bn_kfree (wh);
+  bn_kfree (wq);
+  bn_kfree (abuf);
+  free (x);
+  free (y);
+  free (row);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -378,6 +441,8 @@ main (int argc, char **argv)
     free (y);
     bn_kfree (abuf);
   }
+  if (listed (formats, "head"))
+    probe_head (variants, seconds);
   (void) sink;
   return 0;
 }

@@ -1,0 +1,8 @@
+/* gst-bitnet kernels: output-head products, AArch64 NEON with dotprod
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Built with -march=armv8.2-a+dotprod; selected at run time when the CPU
+ * reports asimddp.
+ */
+#define BN_NEON_DOTPROD 1
+#include "bn-head-neon.c"
