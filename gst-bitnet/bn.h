@@ -29,7 +29,10 @@
 #include <gst-bitnet/bn-param.h>
 #include <gst-bitnet/bn-gguf.h>
 #include <gst-bitnet/bn-model.h>
+#include <gst-bitnet/bn-engine.h>
 #include <gst-bitnet/bn-record.h>
+#include <gst-bitnet/bn-machine.h>
+#include <gst-bitnet/bn-strict.h>
 #include <gst-bitnet/bn-fixture.h>
 #include <gst-bitnet/bn-tokenizer.h>
 #include <gst-bitnet/bn-parse.h>

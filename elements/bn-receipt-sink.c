@@ -1,0 +1,344 @@
+/* gst-bitnet: receipt-sink, writes ci/inference.json from measured runs
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "bn-receipt-elements.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <math.h>
+
+/**
+ * SECTION:element-receipt-sink
+ * @title: receipt-sink
+ *
+ * Aggregates the `bench/run` records it receives into one receipt in the
+ * seed's schema 1.0.0 (`schema_version`, `timestamp`, `compute_path`,
+ * `backend`, `kernels`, `deterministic`, `performance_baseline`), with
+ * gst-bitnet's additions kept apart in a `gst_bitnet` object (latency
+ * percentiles, every raw sample, prefill, CPU use, model and machine
+ * fingerprints, thread count, strict and deterministic settings, quantizer
+ * accuracy, fraction of the bandwidth ceiling). Schema:
+ * docs/schemas/receipt.schema.json.
+ *
+ * The receipt is written atomically at end of stream. A pipeline that
+ * fails or is cancelled never leaves a receipt claiming success: by
+ * default nothing is written; with #BnReceiptSink:write-failed a receipt
+ * marked `"status": "failed"` without performance figures is written.
+ */
+
+struct _BnReceiptSink {
+  BnElement parent_instance;
+  char *location;
+  gboolean write_failed;
+  GPtrArray *runs;
+  gboolean finished;
+};
+
+G_DEFINE_FINAL_TYPE (BnReceiptSink, bn_receipt_sink, BN_TYPE_ELEMENT)
+
+enum { PROP_0, PROP_LOCATION, PROP_WRITE_FAILED, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+static void
+bn_receipt_sink_finalize (GObject *object)
+{
+  BnReceiptSink *self = BN_RECEIPT_SINK (object);
+  g_free (self->location);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  G_OBJECT_CLASS (bn_receipt_sink_parent_class)->finalize (object);
+}
+
+static void
+bn_receipt_sink_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  BnReceiptSink *self = BN_RECEIPT_SINK (object);
+  switch (id) {
+  case PROP_LOCATION: g_value_set_string (value, self->location); break;
+  case PROP_WRITE_FAILED: g_value_set_boolean (value, self->write_failed); break;
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  }
+}
+
+static void
+bn_receipt_sink_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  BnReceiptSink *self = BN_RECEIPT_SINK (object);
+  switch (id) {
+  case PROP_LOCATION: g_free (self->location); self->location = g_value_dup_string (value); break;
+  case PROP_WRITE_FAILED: self->write_failed = g_value_get_boolean (value); break;
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  }
+}
+
+gboolean
+bn_write_json_atomically (const char *path, JsonObject *object, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                 _("Cannot create directory %s: %s"), dir, g_strerror (errno));
+    return FALSE;
+  }
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, object);
+  g_autofree char *text = json_to_string (node, TRUE);
+  g_autofree char *with_nl = g_strconcat (text, "\n", NULL);
+  /* g_file_set_contents writes a temporary file, syncs and renames it */
+  return g_file_set_contents (path, with_nl, -1, error);
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median_of (GPtrArray *runs, const char *member)
+{
+  g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < runs->len; i++) {
+    JsonObject *o = bn_record_get_object (runs->pdata[i]);
+    if (json_object_has_member (o, member)) {
+      double d = json_object_get_double_member (o, member);
+      g_array_append_val (v, d);
+    }
+  }
+  if (!v->len)
+    return 0;
+  g_array_sort (v, cmp_double);
+  return v->len % 2 ? g_array_index (v, double, v->len / 2)
+                    : (g_array_index (v, double, v->len / 2 - 1) + g_array_index (v, double, v->len / 2)) / 2;
+}
+
+static double
+pct (GArray *sorted, double p)
+{
+  if (!sorted->len)
+    return 0;
+  double pos = p / 100.0 * (sorted->len - 1);
+  guint lo = (guint) floor (pos), hi = MIN (lo + 1, sorted->len - 1);
+  double *v = (double *) sorted->data;
+  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+
+static JsonNode *
+copy_member (JsonObject *o, const char *m)
+{
+  JsonNode *n = json_object_get_member (o, m);
+  return n ? json_node_copy (n) : json_node_new (JSON_NODE_NULL);
+}
+
+/* The receipt of @runs (bench/run records, at least one). */
+JsonObject *
+bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
+{
+  JsonObject *first = bn_record_get_object (runs->pdata[0]);
+  JsonObject *r = json_object_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *ts = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+
+  json_object_set_string_member (r, "schema_version", "1.0.0");
+  json_object_set_string_member (r, "timestamp", ts);
+  /* the compute path is "real" only if every run says so */
+  const char *path = "real";
+  for (guint i = 0; i < runs->len; i++) {
+    const char *p = bn_record_get_string (runs->pdata[i], "compute_path");
+    if (g_strcmp0 (p, "real"))
+      path = p ? p : "unknown";
+  }
+  json_object_set_string_member (r, "compute_path", path);
+  json_object_set_member (r, "backend", copy_member (first, "backend"));
+  /* every kernel any run invoked, in first-seen order */
+  JsonArray *kernels = json_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < runs->len; i++) {
+    JsonObject *o = bn_record_get_object (runs->pdata[i]);
+    JsonArray *k = json_object_has_member (o, "kernels") ? json_object_get_array_member (o, "kernels") : NULL;
+    for (guint j = 0; k && j < json_array_get_length (k); j++) {
+      const char *name = json_array_get_string_element (k, j);
+      if (g_hash_table_add (seen, (gpointer) name))
+        json_array_add_string_element (kernels, name);
+    }
+  }
+  json_object_set_array_member (r, "kernels", kernels);
+  json_object_set_boolean_member (r, "deterministic",
+                                  json_object_get_boolean_member_with_default (first, "deterministic", FALSE));
+
+  JsonObject *pb = json_object_new ();
+  json_object_set_int_member (pb, "tokens_generated", json_object_get_int_member_with_default (first, "tokens_generated", 0));
+  json_object_set_double_member (pb, "total_time_ms", median_of (runs, "total_time_ms"));
+  json_object_set_double_member (pb, "tokens_per_second", median_of (runs, "decode_tokens_per_second"));
+  json_object_set_double_member (pb, "first_token_latency_ms", median_of (runs, "first_token_latency_ms"));
+  json_object_set_double_member (pb, "average_token_latency_ms", median_of (runs, "average_token_latency_ms"));
+  double mem = 0;
+  for (guint i = 0; i < runs->len; i++)
+    mem = MAX (mem, bn_record_get_double (runs->pdata[i], "peak_memory_mb",
+                                          bn_record_get_double (runs->pdata[i], "memory_usage_mb", 0)));
+  json_object_set_double_member (pb, "memory_usage_mb", mem);
+  json_object_set_object_member (r, "performance_baseline", pb);
+
+  /* gst-bitnet's additions */
+  JsonObject *x = json_object_new ();
+  json_object_set_string_member (x, "status", "success");
+  json_object_set_int_member (x, "iterations", runs->len);
+  json_object_set_int_member (x, "tokens_requested", json_object_get_int_member_with_default (first, "tokens_requested", 0));
+  json_object_set_member (x, "threads", copy_member (first, "threads"));
+  g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
+  JsonArray *iters = json_array_new ();
+  for (guint i = 0; i < runs->len; i++) {
+    JsonObject *o = bn_record_get_object (runs->pdata[i]);
+    json_array_add_object_element (iters, json_object_ref (o));
+    JsonArray *a = json_object_has_member (o, "decode_latency_ms") ? json_object_get_array_member (o, "decode_latency_ms") : NULL;
+    for (guint j = 0; a && j < json_array_get_length (a); j++) {
+      double d = json_array_get_double_element (a, j);
+      g_array_append_val (lat, d);
+    }
+  }
+  g_array_sort (lat, cmp_double);
+  JsonObject *l = json_object_new ();
+  json_object_set_double_member (l, "p50_ms", pct (lat, 50));
+  json_object_set_double_member (l, "p95_ms", pct (lat, 95));
+  json_object_set_double_member (l, "p99_ms", pct (lat, 99));
+  json_object_set_int_member (l, "samples", lat->len);
+  json_object_set_object_member (x, "latency", l);
+  JsonObject *pf = json_object_new ();
+  json_object_set_int_member (pf, "tokens", json_object_get_int_member_with_default (first, "prompt_tokens", 0));
+  json_object_set_double_member (pf, "tokens_per_second", median_of (runs, "prefill_tokens_per_second"));
+  json_object_set_double_member (pf, "ms", median_of (runs, "prefill_ms"));
+  json_object_set_object_member (x, "prefill", pf);
+  json_object_set_double_member (x, "cpu_utilization_percent", median_of (runs, "cpu_utilization_percent"));
+  JsonObject *model = json_object_new ();
+  json_object_set_member (model, "fingerprint", copy_member (first, "model_fingerprint"));
+  json_object_set_member (model, "architecture", copy_member (first, "model_architecture"));
+  json_object_set_member (model, "weight_format", copy_member (first, "weight_format"));
+  json_object_set_double_member (model, "load_time_ms", median_of (runs, "model_load_time_ms"));
+  json_object_set_object_member (x, "model", model);
+  json_object_set_object_member (x, "machine", bn_machine_info ());
+  JsonObject *settings = json_object_new ();
+  g_autofree char *sf = g_flags_to_string (BN_TYPE_STRICT_FLAGS, strict);
+  json_object_set_string_member (settings, "strict_gates", strict ? sf : "none");
+  json_object_set_boolean_member (settings, "strict_mode", bn_env_is_true ("BITNET_STRICT_MODE"));
+  json_object_set_boolean_member (settings, "deterministic_env", bn_env_is_true ("BITNET_DETERMINISTIC"));
+  json_object_set_member (settings, "seed", copy_member (first, "seed"));
+  json_object_set_member (settings, "greedy", copy_member (first, "greedy"));
+  json_object_set_object_member (x, "settings", settings);
+  if (json_object_has_member (first, "quantizer_accuracy"))
+    json_object_set_member (x, "accuracy", copy_member (first, "quantizer_accuracy"));
+  JsonObject *bw = json_object_new ();
+  json_object_set_member (bw, "bytes_per_token", copy_member (first, "bytes_per_token"));
+  json_object_set_double_member (bw, "read_bandwidth_gb_per_s", median_of (runs, "read_bandwidth_gb_per_s"));
+  json_object_set_double_member (bw, "ceiling_tokens_per_second", median_of (runs, "ceiling_tokens_per_second"));
+  json_object_set_double_member (bw, "fraction_of_ceiling", median_of (runs, "fraction_of_ceiling"));
+  json_object_set_object_member (x, "bandwidth", bw);
+  json_object_set_array_member (x, "runs", iters);
+  json_object_set_object_member (r, "gst_bitnet", x);
+  return r;
+}
+
+static gboolean
+bn_receipt_sink_start (BnElement *element, GError **error)
+{
+  BnReceiptSink *self = BN_RECEIPT_SINK (element);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  self->runs = g_ptr_array_new_with_free_func (g_object_unref);
+  self->finished = FALSE;
+  if (!self->location || !*self->location) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("receipt-sink needs location=FILE"));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static BnFlowReturn
+bn_receipt_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
+{
+  BnReceiptSink *self = BN_RECEIPT_SINK (element);
+  if (BN_IS_RECORD (item) && !g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run"))
+    g_ptr_array_add (self->runs, item);
+  else
+    g_object_unref (item);
+  return BN_FLOW_OK;
+}
+
+static BnFlowReturn
+bn_receipt_sink_finish (BnElement *element)
+{
+  BnReceiptSink *self = BN_RECEIPT_SINK (element);
+  g_autoptr (GError) error = NULL;
+  self->finished = TRUE;
+  if (!self->runs->len) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
+                      _("No run reached receipt-sink: nothing measured, no receipt written to %s"),
+                      self->location);
+    return BN_FLOW_ERROR;
+  }
+  g_autoptr (JsonObject) r = bn_receipt_build (self->runs, bn_strict_flags_from_env ());
+  if (!bn_write_json_atomically (self->location, r, &error)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Cannot write the receipt %s: %s"), self->location, error->message);
+    return BN_FLOW_ERROR;
+  }
+  g_autofree char *text = g_strdup_printf (_("receipt written to %s (%u runs)"), self->location, self->runs->len);
+  bn_element_post_info (element, text);
+  return BN_FLOW_OK;
+}
+
+static void
+bn_receipt_sink_stop (BnElement *element)
+{
+  BnReceiptSink *self = BN_RECEIPT_SINK (element);
+  if (self->finished || !self->write_failed)
+    return;
+  /* the run did not reach end of stream: say so, and claim nothing */
+  g_autoptr (JsonObject) r = json_object_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *ts = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  json_object_set_string_member (r, "schema_version", "1.0.0");
+  json_object_set_string_member (r, "timestamp", ts);
+  json_object_set_string_member (r, "compute_path", "none");
+  json_object_set_array_member (r, "kernels", json_array_new ());
+  JsonObject *x = json_object_new ();
+  json_object_set_string_member (x, "status", "failed");
+  json_object_set_int_member (x, "runs_received", self->runs ? self->runs->len : 0);
+  json_object_set_object_member (x, "machine", bn_machine_info ());
+  json_object_set_object_member (r, "gst_bitnet", x);
+  bn_write_json_atomically (self->location, r, NULL);
+}
+
+static void
+bn_receipt_sink_class_init (BnReceiptSinkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  BnElementClass *element_class = BN_ELEMENT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = bn_receipt_sink_finalize;
+  object_class->get_property = bn_receipt_sink_get_property;
+  object_class->set_property = bn_receipt_sink_set_property;
+  element_class->start = bn_receipt_sink_start;
+  element_class->chain = bn_receipt_sink_chain;
+  element_class->finish = bn_receipt_sink_finish;
+  element_class->stop = bn_receipt_sink_stop;
+
+  props[PROP_LOCATION] = g_param_spec_string ("location", "Location", "Receipt file (written atomically)",
+                                              "ci/inference.json", rw);
+  props[PROP_WRITE_FAILED] = g_param_spec_boolean ("write-failed", "Write failed",
+                                                   "When the pipeline fails or is cancelled, write a receipt "
+                                                   "marked failed (with no figures) instead of nothing",
+                                                   FALSE, rw);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+  bn_element_class_set_metadata (element_class, "Receipt sink", "Sink",
+                                 "Writes the measured runs as a receipt (ci/inference.json, schema 1.0.0)",
+                                 "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
+}
+
+static void
+bn_receipt_sink_init (BnReceiptSink *self)
+{
+  self->location = g_strdup ("ci/inference.json");
+}

@@ -1,0 +1,222 @@
+/* gst-bitnet: receipt-src, reads receipts back as runs
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "bn-receipt-elements.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+#include <stdlib.h>
+
+/**
+ * SECTION:element-receipt-src
+ * @title: receipt-src
+ *
+ * Reads receipts (#BnReceiptSrc:location: one or more files separated by
+ * commas, each possibly a glob such as `ci/run-*.json`) and pushes their runs
+ * as `bench/run` records, so that receipts made elsewhere go through the
+ * same strict validation and regression analysis as live runs. A
+ * gst-bitnet receipt gives back every run it recorded; a receipt with only
+ * the seed's schema-1.0.0 fields gives one run made of them. Every run
+ * carries the receipt's headline claim (`claimed_tokens_per_second`) so an
+ * edited headline cannot hide behind honest runs.
+ *
+ * Malformed JSON or a missing field is an error naming the file and field.
+ */
+
+struct _BnReceiptSrc {
+  BnElement parent_instance;
+  char **locations;
+  GPtrArray *files;
+  guint next;
+};
+
+G_DEFINE_FINAL_TYPE (BnReceiptSrc, bn_receipt_src, BN_TYPE_ELEMENT)
+
+enum { PROP_0, PROP_LOCATION, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+static void
+bn_receipt_src_finalize (GObject *object)
+{
+  BnReceiptSrc *self = BN_RECEIPT_SRC (object);
+  g_strfreev (self->locations);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  G_OBJECT_CLASS (bn_receipt_src_parent_class)->finalize (object);
+}
+
+static void
+bn_receipt_src_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  g_value_set_boxed (value, BN_RECEIPT_SRC (object)->locations);
+}
+
+static void
+bn_receipt_src_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  BnReceiptSrc *self = BN_RECEIPT_SRC (object);
+  g_strfreev (self->locations);
+  self->locations = g_value_dup_boxed (value);
+}
+
+static int
+cmp_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static gboolean
+bn_receipt_src_start (BnElement *element, GError **error)
+{
+  BnReceiptSrc *self = BN_RECEIPT_SRC (element);
+  g_clear_pointer (&self->files, g_ptr_array_unref);
+  self->files = g_ptr_array_new_with_free_func (g_free);
+  self->next = 0;
+  for (guint i = 0; self->locations && self->locations[i]; i++) {
+    const char *loc = self->locations[i];
+    if (!strpbrk (loc, "*?[")) {
+      g_ptr_array_add (self->files, g_strdup (loc));
+      continue;
+    }
+    g_autofree char *dir = g_path_get_dirname (loc);
+    g_autofree char *pattern = g_path_get_basename (loc);
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+    guint before = self->files->len;
+    for (const char *n; d && (n = g_dir_read_name (d));)
+      if (g_pattern_match_simple (pattern, n))
+        g_ptr_array_add (self->files, g_build_filename (dir, n, NULL));
+    if (self->files->len == before) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("No receipt matches %s"), loc);
+      return FALSE;
+    }
+    /* globbed files in a stable order */
+    qsort (self->files->pdata + before, self->files->len - before, sizeof (gpointer), cmp_str);
+  }
+  if (!self->files->len) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("receipt-src needs location=FILE[,FILE...]"));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static const char *const required[] = { "schema_version", "timestamp", "compute_path", "backend", "kernels",
+                                        "deterministic", "performance_baseline", NULL };
+static const char *const required_pb[] = { "tokens_generated", "total_time_ms", "tokens_per_second",
+                                           "first_token_latency_ms", "average_token_latency_ms",
+                                           "memory_usage_mb", NULL };
+
+static BnFlowReturn
+bn_receipt_src_produce (BnElement *element)
+{
+  BnReceiptSrc *self = BN_RECEIPT_SRC (element);
+  if (self->next >= self->files->len)
+    return BN_FLOW_EOS;
+  const char *file = self->files->pdata[self->next++];
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  if (!json_parser_load_from_file (parser, file, &error)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read receipt %s: %s"),
+                      file, error->message);
+    return BN_FLOW_ERROR;
+  }
+  JsonNode *root = json_parser_get_root (parser);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Receipt %s is not a JSON object"), file);
+    return BN_FLOW_ERROR;
+  }
+  JsonObject *r = json_node_get_object (root);
+  JsonObject *x = json_object_has_member (r, "gst_bitnet") ? json_object_get_object_member (r, "gst_bitnet") : NULL;
+  if (x && !g_strcmp0 (json_object_get_string_member_with_default (x, "status", ""), "failed")) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
+                      _("Receipt %s records a failed run: it holds no figures"), file);
+    return BN_FLOW_ERROR;
+  }
+  for (guint i = 0; required[i]; i++)
+    if (!json_object_has_member (r, required[i])) {
+      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                        _("Receipt %s has no field \"%s\" (schema 1.0.0 requires it)"), file, required[i]);
+      return BN_FLOW_ERROR;
+    }
+  JsonNode *pbn = json_object_get_member (r, "performance_baseline");
+  if (!JSON_NODE_HOLDS_OBJECT (pbn)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Receipt %s: field \"performance_baseline\" must be an object"), file);
+    return BN_FLOW_ERROR;
+  }
+  JsonObject *pb = json_node_get_object (pbn);
+  for (guint i = 0; required_pb[i]; i++) {
+    JsonNode *n = json_object_get_member (pb, required_pb[i]);
+    if (!n || !JSON_NODE_HOLDS_VALUE (n) || (json_node_get_value_type (n) != G_TYPE_DOUBLE &&
+                                             json_node_get_value_type (n) != G_TYPE_INT64)) {
+      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                        _("Receipt %s: field \"performance_baseline.%s\" is missing or not a number"),
+                        file, required_pb[i]);
+      return BN_FLOW_ERROR;
+    }
+  }
+  if (!JSON_NODE_HOLDS_ARRAY (json_object_get_member (r, "kernels"))) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Receipt %s: field \"kernels\" must be an array"), file);
+    return BN_FLOW_ERROR;
+  }
+  double claimed = json_object_get_double_member (pb, "tokens_per_second");
+  JsonArray *runs = x && json_object_has_member (x, "runs") ? json_object_get_array_member (x, "runs") : NULL;
+  BnFlowReturn ret = BN_FLOW_OK;
+  if (runs && json_array_get_length (runs)) {
+    for (guint i = 0; i < json_array_get_length (runs) && ret == BN_FLOW_OK; i++) {
+      JsonNode *copy = json_node_copy (json_array_get_element (runs, i));
+      JsonObject *o = json_node_dup_object (copy);
+      json_node_unref (copy);
+      json_object_set_double_member (o, "claimed_tokens_per_second", claimed);
+      json_object_set_string_member (o, "source", file);
+      ret = bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
+    }
+    return ret;
+  }
+  /* the seed's fields only: one run made of them */
+  JsonObject *o = json_object_new ();
+  json_object_set_string_member (o, "compute_path", json_object_get_string_member (r, "compute_path"));
+  json_object_set_member (o, "backend", json_node_copy (json_object_get_member (r, "backend")));
+  json_object_set_member (o, "kernels", json_node_copy (json_object_get_member (r, "kernels")));
+  json_object_set_boolean_member (o, "deterministic", json_object_get_boolean_member_with_default (r, "deterministic", FALSE));
+  gint64 toks = json_object_get_int_member (pb, "tokens_generated");
+  json_object_set_int_member (o, "tokens_generated", toks);
+  json_object_set_int_member (o, "tokens_requested", toks);
+  json_object_set_double_member (o, "decode_tokens_per_second", claimed);
+  json_object_set_double_member (o, "tokens_per_second", claimed);
+  json_object_set_double_member (o, "claimed_tokens_per_second", claimed);
+  json_object_set_double_member (o, "total_time_ms", json_object_get_double_member (pb, "total_time_ms"));
+  json_object_set_double_member (o, "first_token_latency_ms", json_object_get_double_member (pb, "first_token_latency_ms"));
+  json_object_set_double_member (o, "average_token_latency_ms", json_object_get_double_member (pb, "average_token_latency_ms"));
+  json_object_set_double_member (o, "memory_usage_mb", json_object_get_double_member (pb, "memory_usage_mb"));
+  json_object_set_string_member (o, "source", file);
+  return bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
+}
+
+static void
+bn_receipt_src_class_init (BnReceiptSrcClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  BnElementClass *element_class = BN_ELEMENT_CLASS (klass);
+
+  object_class->finalize = bn_receipt_src_finalize;
+  object_class->get_property = bn_receipt_src_get_property;
+  object_class->set_property = bn_receipt_src_set_property;
+  element_class->start = bn_receipt_src_start;
+  element_class->produce = bn_receipt_src_produce;
+  props[PROP_LOCATION] = g_param_spec_boxed ("location", "Location",
+                                             "Receipt files, comma-separated; each may be a glob (ci/*.json)",
+                                             G_TYPE_STRV, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+  bn_element_class_set_metadata (element_class, "Receipt source", "Source",
+                                 "Reads receipts (ci/inference.json) and pushes their runs",
+                                 "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
+}
+
+static void
+bn_receipt_src_init (BnReceiptSrc *self)
+{
+}

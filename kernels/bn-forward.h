@@ -1,0 +1,156 @@
+/* gst-bitnet kernels: the BitNet b1.58 forward pass
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One code path for both architectures (llama.cpp `bitnet`, SiLU-gated FFN,
+ * and bitnet.cpp `bitnet-b1.58`, squared-ReLU-gated FFN), parameterized by
+ * BnFwdModel. Ternary projections run through the kernels' dispatch
+ * (bn_ternary_gemm): GEMV for one token, the batched kernels (up to
+ * BN_GEMM_MAX_TOKENS tokens per weight pass) for prompts. Work is split
+ * over a persistent thread team so that every output element is computed
+ * by one thread in a fixed order: results are bit-identical for any thread
+ * count. Plain C11, no GLib; GLib glue: gst-bitnet/bn-engine.h.
+ * Documentation: docs/engine.md.
+ */
+#pragma once
+
+#include "bn-ktypes.h"
+#include "bn-dispatch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The ternary projections of a block, in this order. */
+typedef enum {
+  BN_FWD_Q = 0,
+  BN_FWD_K,
+  BN_FWD_V,
+  BN_FWD_O,
+  BN_FWD_GATE,
+  BN_FWD_UP,
+  BN_FWD_DOWN,
+  BN_FWD_N_PROJ
+} BnFwdProj;
+
+typedef enum {
+  BN_FWD_FFN_SILU = 0,          /* silu(gate) * up (llama.cpp bitnet) */
+  BN_FWD_FFN_RELU2,             /* relu(gate)^2 * up (bitnet-b1.58) */
+} BnFwdFfnAct;
+
+/* Element types of the embedding and of the output head. */
+typedef enum {
+  BN_FWD_F32 = 0,
+  BN_FWD_F16,
+  BN_FWD_Q8_0,                  /* ggml Q8_0: blocks of 32 int8 + f16 scale */
+} BnFwdFloatType;
+
+/**
+ * BnFwdLayer:
+ * @w: the projections (views; data not owned, must outlive the BnFwd)
+ * @scale: per-tensor output scales (llama.cpp `.scale` tensors; 1 = none),
+ *   multiplied into the projection's float output
+ * @attn_norm: RMSNorm weights (n_embd floats), copied by bn_fwd_new()
+ * @attn_sub_norm: n_embd floats, before attn_output
+ * @ffn_norm: n_embd floats
+ * @ffn_sub_norm: n_ff floats, before ffn_down
+ */
+typedef struct {
+  BnTernary w[BN_FWD_N_PROJ];
+  float scale[BN_FWD_N_PROJ];
+  const float *attn_norm;
+  const float *attn_sub_norm;
+  const float *ffn_norm;
+  const float *ffn_sub_norm;
+} BnFwdLayer;
+
+/**
+ * BnFwdModel:
+ *
+ * Everything the forward pass reads. Weight and table data are used in
+ * place (never copied, never converted to float); norms are copied.
+ * @embd and @head are n_vocab rows of n_embd values in their type (rows of
+ * Q8_0 are n_embd / 32 blocks of 34 bytes); @head may equal @embd (tied).
+ * Pointers need no particular alignment.
+ */
+typedef struct {
+  size_t n_vocab;
+  size_t n_embd;
+  size_t n_ff;
+  size_t n_layer;
+  size_t n_head;
+  size_t n_head_kv;
+  size_t head_dim;              /* n_embd / n_head */
+  size_t rope_dim;              /* even, <= head_dim */
+  float rope_theta;
+  float rms_eps;
+  BnFwdFfnAct ffn_act;
+  BnFwdFloatType embd_type;
+  const void *embd;
+  BnFwdFloatType head_type;
+  const void *head;
+  const float *output_norm;     /* n_embd floats, copied */
+  const BnFwdLayer *layers;     /* n_layer entries, copied */
+} BnFwdModel;
+
+/**
+ * BnFwdOptions:
+ * @n_threads: threads of the team, caller included (>= 1)
+ * @n_ctx: KV cache positions (>= 1)
+ * @kv_f16: store K and V as f16 (else f32)
+ * @act_q8k: "matching mode": ternary products take llama.cpp-style Q8_K
+ *   activations (one scale per 256) through the scalar
+ *   bn_ternary_gemv_q8k_ref(); slow, for cross-validation only
+ * @ubatch: tokens per micro-batch of a prompt (0: 64)
+ * @kernels: the dispatch table (NULL: bn_kernels_active()); also picks the
+ *   variant of the float kernels (head, attention)
+ */
+typedef struct {
+  unsigned n_threads;
+  size_t n_ctx;
+  int kv_f16;
+  int act_q8k;
+  size_t ubatch;
+  const BnKernels *kernels;
+} BnFwdOptions;
+
+typedef struct BnFwd BnFwd;
+
+/* Checks @model and @opts, allocates every buffer (KV cache, scratch) and
+ * starts the team. On failure returns a BnKStatus and writes a message to
+ * @err (nullable). */
+BN_KERNEL_API int bn_fwd_new (const BnFwdModel * model,
+    const BnFwdOptions * opts, BnFwd ** out, char *err, size_t err_len);
+BN_KERNEL_API void bn_fwd_free (BnFwd * f);
+
+/* Empties the KV cache (position 0). */
+BN_KERNEL_API void bn_fwd_reset (BnFwd * f);
+
+/* Runs @n_tokens tokens at positions pos .. pos + n_tokens - 1 (one
+ * micro-batch of up to ubatch tokens at a time; n_tokens == 1 is a decode
+ * step through the GEMV kernels) and appends them to the KV cache. If
+ * @logits (nullable) is given, writes the n_vocab logits of the last
+ * token; without it the head is skipped. Refuses (BN_K_ERR_INVALID,
+ * nothing changed) a token outside [0, n_vocab) or pos + n_tokens > n_ctx.
+ * Allocates nothing. */
+BN_KERNEL_API int bn_fwd_eval (BnFwd * f, const int32_t * tokens,
+    size_t n_tokens, float *logits);
+
+BN_KERNEL_API size_t bn_fwd_pos (const BnFwd * f);
+BN_KERNEL_API size_t bn_fwd_n_ctx (const BnFwd * f);
+BN_KERNEL_API unsigned bn_fwd_n_threads (const BnFwd * f);
+
+/* Bytes of weights read per decoded token (packed ternary weights, norm
+ * vectors, one embedding row, every row of the head). */
+BN_KERNEL_API uint64_t bn_fwd_bytes_per_token (const BnFwd * f);
+/* Bytes allocated for the KV cache. */
+BN_KERNEL_API uint64_t bn_fwd_kv_bytes (const BnFwd * f);
+
+/* Names of the kernels that ran so far (static strings), each once, in the
+ * order first seen; writes up to @max into @names, returns how many there
+ * are. */
+BN_KERNEL_API size_t bn_fwd_kernels_used (const BnFwd * f,
+    const char **names, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
