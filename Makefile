@@ -25,9 +25,9 @@ check: build
 	$(MESON) test -C $(BUILDDIR) --print-errorlogs --no-rebuild $(TEST_ARGS)
 
 bench: build
-	@if [ -f $(BENCH_PIPELINE) ]; then p=$(BENCH_PIPELINE); else p=pipelines/demo.bnp; fi; \
-	echo "Running $$p"; \
-	$(MESON) devenv -C $(BUILDDIR) bn-launch -f $(CURDIR)/$$p
+	@echo "Running $(BENCH_PIPELINE) (results in benchmark-results/)"
+	cd $(CURDIR) && BN_PLUGIN_PATH=$(CURDIR)/$(BUILDDIR)/elements BN_PLUGIN_SYSTEM_PATH= \
+	  $(BUILDDIR)/gst-bitnet/tools/bn-launch -f $(BENCH_PIPELINE) $(BENCH_ARGS)
 
 shell: build
 	$(MESON) devenv -C $(BUILDDIR)

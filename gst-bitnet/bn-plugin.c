@@ -280,13 +280,43 @@ str_ptr_cmp (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+static guint
+scan_dir (const char *directory, guint depth)
+{
+  g_autoptr (GDir) dir = g_dir_open (directory, 0, NULL);
+  guint n = 0;
+  if (!dir)
+    return 0;
+
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (const char *name; (name = g_dir_read_name (dir));)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, str_ptr_cmp);  /* deterministic order */
+
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = names->pdata[i];
+    g_autofree char *path = g_build_filename (directory, name, NULL);
+    if (g_str_has_suffix (name, "." G_MODULE_SUFFIX) && g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+      g_autoptr (GError) error = NULL;
+      if (bn_plugin_load_file (path, &error))
+        n++;
+      else
+        g_log (BN_LOG_DOMAIN_CORE, G_LOG_LEVEL_WARNING, "%s", error->message);
+    } else if (depth > 0 && name[0] != '.' && !g_str_has_suffix (name, ".p") &&
+               g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK)) {
+      n += scan_dir (path, depth - 1);
+    }
+  }
+  return n;
+}
+
 /**
  * bn_registry_scan_path:
  * @directory: a directory
  *
  * Loads every plugin module (`*.so`, or the platform's suffix) in
- * @directory, not recursing. Modules that fail to load are reported as
- * warnings and skipped.
+ * @directory and in its subdirectories two levels down, in name order.
+ * Modules that fail to load are reported as warnings and skipped.
  *
  * Returns: the number of plugins loaded.
  *
@@ -296,26 +326,7 @@ guint
 bn_registry_scan_path (const char *directory)
 {
   g_return_val_if_fail (directory != NULL, 0);
-  g_autoptr (GDir) dir = g_dir_open (directory, 0, NULL);
-  guint n = 0;
-  if (!dir)
-    return 0;
-
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  for (const char *name; (name = g_dir_read_name (dir));)
-    if (g_str_has_suffix (name, "." G_MODULE_SUFFIX))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, str_ptr_cmp);  /* deterministic order */
-
-  for (guint i = 0; i < names->len; i++) {
-    g_autofree char *path = g_build_filename (directory, names->pdata[i], NULL);
-    g_autoptr (GError) error = NULL;
-    if (bn_plugin_load_file (path, &error))
-      n++;
-    else
-      g_log (BN_LOG_DOMAIN_CORE, G_LOG_LEVEL_WARNING, "%s", error->message);
-  }
-  return n;
+  return scan_dir (directory, 2);
 }
 
 /**
