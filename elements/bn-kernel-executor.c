@@ -28,6 +28,13 @@
  *
  * Greedy decoding by default; `temperature`, `top-k` and `top-p` sample
  * with `seed`. `BITNET_DETERMINISTIC=1` forces greedy decoding.
+ *
+ * With #BnKernelExecutor:keep-logits the first timed iteration's record
+ * also carries the float logits of every step (after prefill and after
+ * each decode step) as a GBytes of `logits_steps * logits_n_vocab` floats
+ * under the object data key `bn-run-logits`, plus the prompt's token ids
+ * (`prompt_token_ids`, `prompt_kind`), for `crossval`. Copying them happens
+ * outside the timed regions.
  */
 
 typedef enum { DEVICE_CPU, DEVICE_CUDA } Device;
@@ -62,7 +69,7 @@ kv_get_type (void)
 enum {
   PROP_0, PROP_DEVICE, PROP_THREADS, PROP_PROMPT, PROP_PROMPT_TOKENS, PROP_N_PROMPT, PROP_TOKENS,
   PROP_ITERATIONS, PROP_WARMUP, PROP_CTX_SIZE, PROP_SEED, PROP_TEMPERATURE, PROP_TOP_K, PROP_TOP_P,
-  PROP_KV_TYPE, PROP_MATCH_LLAMA, N_PROPS
+  PROP_KV_TYPE, PROP_MATCH_LLAMA, PROP_KEEP_LOGITS, N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
@@ -78,6 +85,7 @@ struct _BnKernelExecutor {
   guint top_k;
   KvType kv_type;
   gboolean match_llama;
+  gboolean keep_logits;
   double bandwidth_gbs;
 };
 
@@ -112,6 +120,7 @@ bn_kernel_executor_get_property (GObject *object, guint id, GValue *value, GPara
   case PROP_TOP_P: g_value_set_double (value, self->top_p); break;
   case PROP_KV_TYPE: g_value_set_enum (value, self->kv_type); break;
   case PROP_MATCH_LLAMA: g_value_set_boolean (value, self->match_llama); break;
+  case PROP_KEEP_LOGITS: g_value_set_boolean (value, self->keep_logits); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -136,6 +145,7 @@ bn_kernel_executor_set_property (GObject *object, guint id, const GValue *value,
   case PROP_TOP_P: self->top_p = g_value_get_double (value); break;
   case PROP_KV_TYPE: self->kv_type = g_value_get_enum (value); break;
   case PROP_MATCH_LLAMA: self->match_llama = g_value_get_boolean (value); break;
+  case PROP_KEEP_LOGITS: self->keep_logits = g_value_get_boolean (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -318,6 +328,8 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   gboolean greedy = deterministic_env () || self->temperature <= 0;
   g_autoptr (GRand) rand = g_rand_new_with_seed ((guint32) self->seed);
   struct rusage ru0, ru1;
+  /* every step's logits, for crossval: first timed iteration only */
+  g_autoptr (GByteArray) kept = self->keep_logits && timed && iteration == 0 ? g_byte_array_new () : NULL;
 
   bn_engine_reset (engine);
   getrusage (RUSAGE_SELF, &ru0);
@@ -330,6 +342,8 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   g_ptr_array_add (digests, digest_floats (logits, n_vocab));
   gint32 next = sample (self, logits, n_vocab, rand, greedy);
   gint64 t_first = g_get_monotonic_time ();
+  if (kept)
+    g_byte_array_append (kept, (const guint8 *) logits, n_vocab * sizeof (float));
 
   for (guint i = 0; i < self->tokens; i++) {
     if (bn_element_is_cancelled (element))
@@ -346,6 +360,8 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
     double ms = (g_get_monotonic_time () - a) / 1000.0;
     g_array_append_val (decode_ms, ms);
     g_ptr_array_add (digests, digest_floats (logits, n_vocab));
+    if (kept)
+      g_byte_array_append (kept, (const guint8 *) logits, n_vocab * sizeof (float));
     if (timed && (i % 8 == 0 || i + 2 == self->tokens)) {
       g_autofree char *text = g_strdup_printf (_("iteration %u/%u, token %u/%u"), iteration + 1,
                                                self->iterations, i + 2, self->tokens);
@@ -443,6 +459,16 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   for (guint i = 0; i < digests->len; i++)
     json_builder_add_string_value (b, digests->pdata[i]);
   json_builder_end_array (b);
+  if (kept) {
+    INT ("logits_steps", digests->len);
+    INT ("logits_n_vocab", n_vocab);
+    STR ("prompt_kind", self->prompt_tokens ? "ids" : self->prompt ? "text" : "synthetic");
+    json_builder_set_member_name (b, "prompt_token_ids");
+    json_builder_begin_array (b);
+    for (guint i = 0; i < prompt->len; i++)
+      json_builder_add_int_value (b, g_array_index (prompt, gint32, i));
+    json_builder_end_array (b);
+  }
   GVariant *acc = bn_model_get_annotation (model, "quantizer-accuracy");
   if (acc) {
     json_builder_set_member_name (b, "quantizer_accuracy");
@@ -455,6 +481,9 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
 #undef BOOL
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   *out = bn_record_new ("bench/run", json_node_dup_object (root));
+  if (kept)   /* read by crossval (elements/crossval: BN_RUN_LOGITS_KEY) */
+    g_object_set_data_full (G_OBJECT (*out), "bn-run-logits", g_byte_array_free_to_bytes (g_steal_pointer (&kept)),
+                            (GDestroyNotify) g_bytes_unref);
   return BN_FLOW_OK;
 }
 
@@ -562,6 +591,10 @@ bn_kernel_executor_class_init (BnKernelExecutorClass *klass)
   props[PROP_MATCH_LLAMA] = g_param_spec_boolean ("match-llama", "Match llama.cpp",
                                                   "Quantize activations per block of 256 as llama.cpp "
                                                   "does (for tight cross-validation)", FALSE, rw);
+  props[PROP_KEEP_LOGITS] = g_param_spec_boolean ("keep-logits", "Keep logits",
+                                                  "Attach every step's float logits and the prompt's "
+                                                  "token ids to the first timed run record (for crossval)",
+                                                  FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Kernel executor", "Transform",
                                  "Runs real BitNet inference (prefill + decode) and emits one run "

@@ -7,6 +7,7 @@
 
 #include "kernels/bn-forward.h"
 #include "kernels/bn-kernels.h"
+#include "kernels/bn-threads.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -35,6 +36,13 @@
  * Details: docs/engine.md.
  */
 
+/**
+ * BnEngine:
+ *
+ * The forward pass of one model with its KV cache and thread team.
+ *
+ * Since: 0.1
+ */
 struct _BnEngine {
   GObject parent_instance;
   BnModel *model;
@@ -81,8 +89,61 @@ bn_engine_init (BnEngine *self)
 
 /* ---- weights --------------------------------------------------------------- */
 
+/* I2_S tensors are repacked on the engine's threads (one tensor each) */
+typedef struct {
+  const BnTensor *t;
+  void *dst;
+  gsize size;
+  BnTernary *out;
+  int rc;
+} Repack;
+
+typedef struct {
+  Repack *jobs;
+  guint n;
+} RepackSet;
+
+static void
+repack_share (void *data, unsigned ith, unsigned nth)
+{
+  RepackSet *set = data;
+  for (guint i = ith; i < set->n; i += nth) {
+    Repack *r = &set->jobs[i];
+    r->rc = bn_i2s_from_file (r->dst, r->size, r->t->data, r->t->size, r->t->dims[1],
+                              r->t->dims[0], BN_I2S_FILE_X86, r->out);
+  }
+}
+
 static gboolean
-load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GError **error)
+repack_all (GArray *jobs, guint n_threads, GError **error)
+{
+  RepackSet set = { (Repack *) jobs->data, jobs->len };
+  if (!jobs->len)
+    return TRUE;
+  BnTeam *team = bn_team_new (MIN (n_threads, jobs->len));
+  if (!team) {
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_RESOURCE,
+                 _("Cannot start %u threads"), n_threads);
+    return FALSE;
+  }
+  bn_team_run (team, repack_share, &set);
+  bn_team_free (team);
+  for (guint i = 0; i < set.n; i++)
+    if (set.jobs[i].rc != BN_K_OK) {
+      const BnTensor *t = set.jobs[i].t;
+      g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
+                   _("Cannot read I2_S tensor %s (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
+                     ", %zu bytes): %s"), t->name, t->dims[1], t->dims[0], (size_t) t->size,
+                   bn_kstatus_to_string (set.jobs[i].rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* fills @out now, or (I2_S) queues a repack into @repacks */
+static gboolean
+load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GArray *repacks,
+              GError **error)
 {
   const BnTernary *kw = bn_model_get_kernel_weight (self->model, layer, name);
   if (kw) {
@@ -111,18 +172,21 @@ load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GEr
     return TRUE;
   case BN_GGUF_TYPE_I2_S: {
     gsize size = bn_ternary_packed_size (BN_TERNARY_I2S, rows, cols);
-    void *buf = size ? bn_kalloc (size) : NULL;
-    int rc = buf ? bn_i2s_from_file (buf, size, t->data, t->size, rows, cols, BN_I2S_FILE_X86, out)
-                 : size ? BN_K_ERR_NOMEM : BN_K_ERR_SHAPE;
-    if (buf)
-      g_ptr_array_add (self->owned, buf);
-    if (rc != BN_K_OK) {
-      g_set_error (error, BN_ENGINE_ERROR,
-                   rc == BN_K_ERR_NOMEM ? BN_ENGINE_ERROR_RESOURCE : BN_ENGINE_ERROR_UNSUPPORTED,
-                   _("Cannot read I2_S tensor %s (%zu x %zu, %zu bytes): %s"), t->name, rows, cols,
-                   (size_t) t->size, bn_kstatus_to_string (rc));
+    if (!size || bn_i2s_file_size (rows, cols, BN_I2S_FILE_X86) == 0) {
+      g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
+                   _("I2_S tensor %s (%zu x %zu) has a shape the I2S kernels cannot run"),
+                   t->name, rows, cols);
       return FALSE;
     }
+    void *buf = bn_kalloc (size);
+    if (!buf) {
+      g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_RESOURCE,
+                   _("Out of memory repacking I2_S tensor %s (%zu bytes)"), t->name, (size_t) size);
+      return FALSE;
+    }
+    g_ptr_array_add (self->owned, buf);
+    Repack r = { t, buf, size, out, BN_K_OK };
+    g_array_append_val (repacks, r);
     return TRUE;
   }
   case BN_GGUF_TYPE_F32:
@@ -251,6 +315,7 @@ bn_engine_new (BnModel *model, const BnEngineOptions *opts, GError **error)
   gsize per_layer = 3 * (gsize) c->n_embd + c->n_ff;
   self->norms = g_new (float, per_layer * c->n_layer + c->n_embd);
   g_autofree BnFwdLayer *layers = g_new0 (BnFwdLayer, c->n_layer);
+  g_autoptr (GArray) repacks = g_array_new (FALSE, FALSE, sizeof (Repack));
   for (guint l = 0; l < c->n_layer; l++) {
     BnFwdLayer *L = &layers[l];
     float *n = self->norms + l * per_layer;
@@ -267,11 +332,13 @@ bn_engine_new (BnModel *model, const BnEngineOptions *opts, GError **error)
 #undef NORM
     for (int p = 0; p < BN_FWD_N_PROJ; p++) {
       const char *pname = BN_MODEL_TERNARY_NAMES[p];
-      if (!load_ternary (self, l, pname, &L->w[p], error))
+      if (!load_ternary (self, l, pname, &L->w[p], repacks, error))
         return NULL;
       L->scale[p] = bn_model_get_layer_scale (model, l, pname);
     }
   }
+  if (!repack_all (repacks, n_threads, error))
+    return NULL;
   float *out_norm = self->norms + per_layer * c->n_layer;
   if (!load_norm (self, "output_norm.weight", c->n_embd, out_norm, error))
     return NULL;

@@ -8,6 +8,7 @@
 #include "bn-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdlib.h>
 #include <string.h>
 
 /**
@@ -280,6 +281,26 @@ str_ptr_cmp (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* Whether the module at @path is already loaded (a directory listed twice,
+ * or reached both directly and through its parent). */
+static gboolean
+already_loaded (const char *path)
+{
+  g_autofree char *real = realpath (path, NULL);
+  gboolean found = FALSE;
+  g_mutex_lock (&registry_lock);
+  registry_ensure ();
+  for (guint i = 0; i < registry_plugins->len && !found; i++) {
+    BnPlugin *p = registry_plugins->pdata[i];
+    if (p->filename) {
+      g_autofree char *other = realpath (p->filename, NULL);
+      found = real && other && !strcmp (real, other);
+    }
+  }
+  g_mutex_unlock (&registry_lock);
+  return found;
+}
+
 static guint
 scan_dir (const char *directory, guint depth)
 {
@@ -298,6 +319,8 @@ scan_dir (const char *directory, guint depth)
     g_autofree char *path = g_build_filename (directory, name, NULL);
     if (g_str_has_suffix (name, "." G_MODULE_SUFFIX) && g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
       g_autoptr (GError) error = NULL;
+      if (already_loaded (path))
+        continue;
       if (bn_plugin_load_file (path, &error))
         n++;
       else

@@ -151,6 +151,25 @@ BN_KERNEL_API uint64_t bn_fwd_kv_bytes (const BnFwd * f);
 BN_KERNEL_API size_t bn_fwd_kernels_used (const BnFwd * f,
     const char **names, size_t max);
 
+/* ---- building blocks, exported for tests -------------------------------- */
+
+/* The fused RMSNorm + per-token int8 quantization of the pass with the
+ * float operations of @variant (every variant returns the scalar bits):
+ * n = x / sqrt(mean(x^2) + eps) * w (@w nullable; the sum of squares in 8
+ * double lanes), a = 127 / max(max|n|, 1e-5), q = clamp(round_half_even
+ * (n * a), -128, 127). @normed (nullable) receives n; *name (nullable) the
+ * kernel name. */
+BN_KERNEL_API int bn_fwd_rmsnorm_q8 (BnKernelVariant variant, BnActQ8 * act,
+    const float *x, const float *w, float eps, float *normed,
+    const char **name);
+
+/* Causal attention of one query head @q (hd floats) over @n_pos rows of
+ * @k and @v (hd values each, f16 when @kv_f16), scale @scale, with the
+ * float operations of @variant; @scores holds n_pos floats. */
+BN_KERNEL_API int bn_fwd_attention (BnKernelVariant variant, const float *q,
+    const void *k, const void *v, int kv_f16, size_t n_pos, size_t hd,
+    float scale, float *scores, float *out, const char **name);
+
 #ifdef __cplusplus
 }
 #endif

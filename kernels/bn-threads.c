@@ -18,10 +18,12 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-/* pause iterations before yielding, and yields before sleeping: about
- * 20-100 us of spinning on current x86 cores */
-#define SPIN_PAUSES 2000
-#define SPIN_YIELDS 16
+/* pause iterations before each yield, and yields before sleeping: a
+ * worker spins about 0.1-0.3 ms (pause takes 10-140 cycles depending on
+ * the core) after a job, enough to catch the next job of a pass, which
+ * comes microseconds later */
+#define SPIN_PAUSES 1000
+#define SPIN_YIELDS 8
 
 struct BnTeam {
   unsigned n;

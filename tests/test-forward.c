@@ -21,6 +21,7 @@
 #include <gst-bitnet/bn.h>
 
 #include "kernels/bn-kernels.h"
+#include "kernels/bn-forward.h"
 
 #include <math.h>
 #include <string.h>
@@ -582,6 +583,96 @@ test_variants (void)
   g_test_message ("best variant: %s", bn_engine_get_kernel_variant (b));
 }
 
+/* the float operations of each variant return the scalar bits */
+static void
+test_float_ops (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20250401);
+  const gsize ks[] = { 1, 7, 31, 32, 256, 300, 2560, 6913 };
+  const gsize hds[] = { 16, 64, 80, 128, 100 };
+
+  for (int v = 0; v < BN_KERNEL_N_VARIANTS; v++) {
+    if (!bn_kernels_get ((BnKernelVariant) v))
+      continue;
+    const char *norm_name = NULL, *attn_name = NULL;
+    for (guint i = 0; i < G_N_ELEMENTS (ks); i++) {
+      gsize k = ks[i], size = bn_act_buffer_size (k);
+      void *b0 = bn_kalloc (size), *b1 = bn_kalloc (size), *b2 = bn_kalloc (size);
+      g_autofree float *x = g_new (float, k), *w = g_new (float, k);
+      g_autofree float *n0 = g_new (float, k), *n1 = g_new (float, k);
+      BnActQ8 a0, a1, a2;
+      for (gsize j = 0; j < k; j++) {
+        x[j] = (float) g_rand_double_range (rand, -3.0, 3.0);
+        w[j] = (float) g_rand_double_range (rand, 0.5, 1.5);
+      }
+      x[k / 2] = 40.0f;
+      bn_act_init (&a0, b0, size, k);
+      bn_act_init (&a1, b1, size, k);
+      bn_act_init (&a2, b2, size, k);
+      g_assert_cmpint (bn_fwd_rmsnorm_q8 (BN_KERNEL_SCALAR, &a0, x, w, 1e-5f, n0, NULL), ==, BN_K_OK);
+      g_assert_cmpint (bn_fwd_rmsnorm_q8 ((BnKernelVariant) v, &a1, x, w, 1e-5f, n1, &norm_name),
+                       ==, BN_K_OK);
+      g_assert_cmpmem (a0.q, a0.k_pad, a1.q, a1.k_pad);
+      g_assert_cmpmem (n0, k * 4, n1, k * 4);
+      g_assert_true (a0.scale == a1.scale && a0.sum == a1.sum);
+      g_assert_cmpmem (a0.bsum, a0.k_pad / 64, a1.bsum, a1.k_pad / 64);
+      /* the same quantization as the kernels' own fused RMSNorm, up to
+       * the order of the double sum of squares */
+      bn_act_quantize_rmsnorm (&a2, x, w, 1e-5f, NULL);
+      guint diff = 0;
+      for (gsize j = 0; j < k; j++) {
+        g_assert_cmpint (ABS (a2.q[j] - a0.q[j]), <=, 1);
+        diff += a2.q[j] != a0.q[j];
+      }
+      g_assert_cmpuint (diff, <=, 1 + k / 1000);
+      bn_kfree (b0);
+      bn_kfree (b1);
+      bn_kfree (b2);
+    }
+    for (guint i = 0; i < G_N_ELEMENTS (hds); i++)
+      for (gsize n_pos = 1; n_pos <= 37; n_pos += 6)
+        for (int f16 = 0; f16 < 2; f16++) {
+          gsize hd = hds[i];
+          g_autofree float *q = g_new (float, hd), *kf = g_new (float, hd * n_pos);
+          g_autofree float *vf = g_new (float, hd * n_pos), *s = g_new (float, n_pos);
+          g_autofree float *o0 = g_new (float, hd), *o1 = g_new (float, hd);
+          g_autofree guint16 *kh = g_new (guint16, hd * n_pos), *vh = g_new (guint16, hd * n_pos);
+          for (gsize j = 0; j < hd; j++)
+            q[j] = (float) g_rand_double_range (rand, -2.0, 2.0);
+          for (gsize j = 0; j < hd * n_pos; j++) {
+            kf[j] = (float) g_rand_double_range (rand, -2.0, 2.0);
+            vf[j] = (float) g_rand_double_range (rand, -2.0, 2.0);
+            kh[j] = bn_f32_to_f16 (kf[j]);
+            vh[j] = bn_f32_to_f16 (vf[j]);
+          }
+          const void *kk = f16 ? (const void *) kh : kf, *vv = f16 ? (const void *) vh : vf;
+          g_assert_cmpint (bn_fwd_attention (BN_KERNEL_SCALAR, q, kk, vv, f16, n_pos, hd, 0.125f,
+                                             s, o0, NULL), ==, BN_K_OK);
+          g_assert_cmpint (bn_fwd_attention ((BnKernelVariant) v, q, kk, vv, f16, n_pos, hd,
+                                             0.125f, s, o1, &attn_name), ==, BN_K_OK);
+          g_assert_cmpmem (o0, hd * 4, o1, hd * 4);
+          /* against a double-precision softmax */
+          double sc[64], mx = -1e300, sum = 0.0;
+          for (gsize p = 0; p < n_pos; p++) {
+            double d = 0.0;
+            for (gsize j = 0; j < hd; j++)
+              d += (double) q[j] * (f16 ? bn_f16_to_f32 (kh[p * hd + j]) : kf[p * hd + j]);
+            sc[p] = d * 0.125;
+            mx = MAX (mx, sc[p]);
+          }
+          for (gsize p = 0; p < n_pos; p++)
+            sum += (sc[p] = exp (sc[p] - mx));
+          for (gsize j = 0; j < hd; j++) {
+            double o = 0.0;
+            for (gsize p = 0; p < n_pos; p++)
+              o += sc[p] * (f16 ? bn_f16_to_f32 (vh[p * hd + j]) : vf[p * hd + j]);
+            g_assert_cmpfloat (fabs (o / sum - o1[j]), <, 1e-5);
+          }
+        }
+    g_test_message ("%s: %s, %s", bn_kernels_get ((BnKernelVariant) v)->name, norm_name, attn_name);
+  }
+}
+
 /* ---- kernel formats -------------------------------------------------------- */
 
 static void
@@ -841,6 +932,20 @@ test_bad_norm_and_variant (void)
   g_assert_null (e);
   g_assert_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "blk.1.ffn_sub_norm.weight"));
+  g_clear_error (&error);
+
+  /* an I2_S tensor holding code 3 (no ternary value) */
+  g_autoptr (BnModel) m2 = fixture (BN_ARCH_BITNET_B158, "tiny");
+  const BnTensor *w = bn_model_get_layer_tensor (m2, 1, "ffn_up");
+  guint8 *bad = g_memdup2 (w->data, w->size);
+  bad[100] = 0xff;
+  g_autoptr (GBytes) bb = g_bytes_new_take (bad, w->size);
+  g_assert_true (bn_model_replace_tensor (m2, "blk.1.ffn_up.weight", BN_GGUF_TYPE_I2_S, bb, &error));
+  g_autoptr (BnEngine) e2 = bn_engine_new (m2, NULL, &error);
+  g_assert_null (e2);
+  g_assert_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "blk.1.ffn_up.weight"));
+  g_test_message ("%s", error->message);
 }
 
 int
@@ -858,6 +963,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/forward/determinism/threads/kv-f16", GINT_TO_POINTER (TRUE), test_threads);
   g_test_add_func ("/forward/determinism/prefill-vs-decode", test_prefill_vs_decode);
   g_test_add_func ("/forward/determinism/variants", test_variants);
+  g_test_add_func ("/forward/determinism/float-ops", test_float_ops);
   g_test_add_func ("/forward/formats/quantizer", test_quantizer_formats);
   g_test_add_func ("/forward/formats/head-q8_0", test_head_q8_0);
   g_test_add_func ("/forward/report/kernels-used", test_kernels_used);
@@ -865,6 +971,6 @@ main (int argc, char **argv)
   g_test_add_func ("/forward/errors/context-full", test_context_full);
   g_test_add_func ("/forward/errors/float-weights", test_float_weights);
   g_test_add_func ("/forward/errors/bad-token", test_bad_token);
-  g_test_add_func ("/forward/errors/norm-type-and-variant", test_bad_norm_and_variant);
+  g_test_add_func ("/forward/errors/bad-tensors-and-variant", test_bad_norm_and_variant);
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
  *   bn-forward-probe [--threads=1,2] [--prefill=128] [--decode=32]
  *                    [--reps=2] [--format=i2s|tl2|tq2_0] [--head=f16|q8_0]
  *                    [--layers=30] [--ctx=512] [--kv=f32|f16]
+ *                    [--ubatch=64]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,7 @@ main (int argc, char **argv)
 {
   unsigned threads[8] = { 1, 2 }, n_threads = 2;
   size_t n_prefill = 128, n_decode = 32, reps = 2, n_layer = 30, n_ctx = 512;
+  size_t ubatch = 0;
   int kv_f16 = 0;
   BnTernaryFormat fmt = BN_TERNARY_I2S;
   BnFwdFloatType head_type = BN_FWD_F16;
@@ -165,6 +167,8 @@ main (int argc, char **argv)
       reps = strtoul (a + 7, NULL, 10);
     } else if (!strncmp (a, "--layers=", 9)) {
       n_layer = strtoul (a + 9, NULL, 10);
+    } else if (!strncmp (a, "--ubatch=", 9)) {
+      ubatch = strtoul (a + 9, NULL, 10);
     } else if (!strncmp (a, "--ctx=", 6)) {
       n_ctx = strtoul (a + 6, NULL, 10);
     } else if (!strcmp (a, "--kv=f16")) {
@@ -249,7 +253,7 @@ main (int argc, char **argv)
       "MB/token", "ceiling", "decode tok/s", "of ceiling", "prefill");
   for (unsigned ti = 0; ti < n_threads; ti++) {
     BnFwdOptions o = { .n_threads = threads[ti], .n_ctx = n_ctx,
-      .kv_f16 = kv_f16
+      .kv_f16 = kv_f16, .ubatch = ubatch
     };
     BnFwd *f;
     double best_dec = 0.0, best_pre = 0.0, bw;
