@@ -58,6 +58,8 @@ G_DEFINE_FINAL_TYPE (BnEngine, bn_engine, G_TYPE_OBJECT)
 /**
  * bn_engine_error_quark:
  *
+ * Gets the #BN_ENGINE_ERROR quark.
+ *
  * Returns: the #BN_ENGINE_ERROR quark.
  *
  * Since: 0.1
@@ -459,6 +461,8 @@ bn_engine_eval (BnEngine *e, const gint32 *tokens, guint n_tokens, float *logits
  * bn_engine_get_model:
  * @e: an engine
  *
+ * Gets the model it runs.
+ *
  * Returns: (transfer none): the model it runs.
  *
  * Since: 0.1
@@ -473,6 +477,8 @@ bn_engine_get_model (BnEngine *e)
 /**
  * bn_engine_get_n_vocab:
  * @e: an engine
+ *
+ * Gets the number of logits bn_engine_eval() writes.
  *
  * Returns: the number of logits bn_engine_eval() writes.
  *
@@ -489,6 +495,8 @@ bn_engine_get_n_vocab (BnEngine *e)
  * bn_engine_get_pos:
  * @e: an engine
  *
+ * Gets the number of tokens in the KV cache (the next position).
+ *
  * Returns: the number of tokens in the KV cache (the next position).
  *
  * Since: 0.1
@@ -503,6 +511,8 @@ bn_engine_get_pos (BnEngine *e)
 /**
  * bn_engine_get_n_ctx:
  * @e: an engine
+ *
+ * Gets the positions of the KV cache.
  *
  * Returns: the positions of the KV cache.
  *
@@ -519,6 +529,8 @@ bn_engine_get_n_ctx (BnEngine *e)
  * bn_engine_get_n_threads:
  * @e: an engine
  *
+ * Gets the threads of its team, the calling thread included.
+ *
  * Returns: the threads of its team, the calling thread included.
  *
  * Since: 0.1
@@ -533,6 +545,8 @@ bn_engine_get_n_threads (BnEngine *e)
 /**
  * bn_engine_get_kernel_variant:
  * @e: an engine
+ *
+ * Gets the kernel variant it runs (`scalar`, `avx2`, `avx512`, `neon`).
  *
  * Returns: (transfer none): the kernel variant it runs (`scalar`, `avx2`,
  *   `avx512`, `neon`).
@@ -600,6 +614,8 @@ bn_engine_get_bytes_per_token (BnEngine *e)
 /**
  * bn_engine_get_kv_bytes:
  * @e: an engine
+ *
+ * Gets the bytes allocated for the KV cache (layers x 2 x positions x key/value width x 2 or 4 bytes).
  *
  * Returns: the bytes allocated for the KV cache (layers x 2 x positions x
  *   key/value width x 2 or 4 bytes).

@@ -7,7 +7,7 @@
  * @title: Umbrella header
  * @short_description: the one header applications include
  *
- * Applications include <gst-bitnet/bn.h>; the individual headers refuse direct inclusion.
+ * Applications include `gst-bitnet/bn.h`; the individual headers refuse direct inclusion.
  */
 
 #pragma once
