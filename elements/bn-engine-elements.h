@@ -19,6 +19,5 @@ typedef struct {
 } BnMemInfo;
 
 void bn_read_mem_info (BnMemInfo *info);
-double bn_percentile (GArray *sorted_ms, double p);
 
 G_END_DECLS

@@ -214,24 +214,6 @@ prompt_ids (BnKernelExecutor *self, BnModel *model, BnTokenizer **tok, GArray *i
   return TRUE;
 }
 
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-double
-bn_percentile (GArray *sorted, double p)
-{
-  if (sorted->len == 0)
-    return 0;
-  double pos = p / 100.0 * (sorted->len - 1);
-  guint lo = (guint) floor (pos), hi = (guint) ceil (pos);
-  double *v = (double *) sorted->data;
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
-}
-
 void
 bn_read_mem_info (BnMemInfo *info)
 {
@@ -382,7 +364,7 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   double cpu_s = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
                  (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
   g_autoptr (GArray) sorted = g_array_copy (decode_ms);
-  g_array_sort (sorted, cmp_double);
+  bn_doubles_sort ((double *) sorted->data, sorted->len);
   double decode_tps = decode_total_ms > 0 ? decode_ms->len / (decode_total_ms / 1000.0) : 0;
   double bytes = (double) bn_engine_get_bytes_per_token (engine);
   double ceiling = self->bandwidth_gbs > 0 ? self->bandwidth_gbs * 1e9 / bytes : 0;
@@ -417,9 +399,9 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   NUM ("tokens_per_second", total_ms > 0 ? generated->len / (total_ms / 1000.0) : 0);
   NUM ("total_time_ms", total_ms);
   NUM ("average_token_latency_ms", decode_ms->len ? decode_total_ms / decode_ms->len : 0);
-  NUM ("latency_p50_ms", bn_percentile (sorted, 50));
-  NUM ("latency_p95_ms", bn_percentile (sorted, 95));
-  NUM ("latency_p99_ms", bn_percentile (sorted, 99));
+  NUM ("latency_p50_ms", bn_percentile ((const double *) sorted->data, sorted->len, 50));
+  NUM ("latency_p95_ms", bn_percentile ((const double *) sorted->data, sorted->len, 95));
+  NUM ("latency_p99_ms", bn_percentile ((const double *) sorted->data, sorted->len, 99));
   NUM ("cpu_utilization_percent", total_ms > 0 ? 100.0 * cpu_s / (total_ms / 1000.0) : 0);
   NUM ("memory_usage_mb", mem.rss_mb);
   NUM ("peak_memory_mb", mem.peak_rss_mb);

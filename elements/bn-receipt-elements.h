@@ -17,6 +17,5 @@ G_DECLARE_FINAL_TYPE (BnReceiptSrc, bn_receipt_src, BN, RECEIPT_SRC, BnElement)
 G_DECLARE_FINAL_TYPE (BnStrictValidator, bn_strict_validator, BN, STRICT_VALIDATOR, BnElement)
 
 JsonObject *bn_receipt_build (GPtrArray *runs, BnStrictFlags strict);
-gboolean bn_write_json_atomically (const char *path, JsonObject *object, GError **error);
 
 G_END_DECLS

@@ -72,30 +72,6 @@ bn_receipt_sink_set_property (GObject *object, guint id, const GValue *value, GP
   }
 }
 
-gboolean
-bn_write_json_atomically (const char *path, JsonObject *object, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0755) != 0) {
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                 _("Cannot create directory %s: %s"), dir, g_strerror (errno));
-    return FALSE;
-  }
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, object);
-  g_autofree char *text = json_to_string (node, TRUE);
-  g_autofree char *with_nl = g_strconcat (text, "\n", NULL);
-  /* g_file_set_contents writes a temporary file, syncs and renames it */
-  return g_file_set_contents (path, with_nl, -1, error);
-}
-
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 static double
 median_of (GPtrArray *runs, const char *member)
 {
@@ -107,22 +83,8 @@ median_of (GPtrArray *runs, const char *member)
       g_array_append_val (v, d);
     }
   }
-  if (!v->len)
-    return 0;
-  g_array_sort (v, cmp_double);
-  return v->len % 2 ? g_array_index (v, double, v->len / 2)
-                    : (g_array_index (v, double, v->len / 2 - 1) + g_array_index (v, double, v->len / 2)) / 2;
-}
-
-static double
-pct (GArray *sorted, double p)
-{
-  if (!sorted->len)
-    return 0;
-  double pos = p / 100.0 * (sorted->len - 1);
-  guint lo = (guint) floor (pos), hi = MIN (lo + 1, sorted->len - 1);
-  double *v = (double *) sorted->data;
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+  bn_doubles_sort ((double *) v->data, v->len);
+  return bn_percentile ((const double *) v->data, v->len, 50);
 }
 
 static JsonNode *
@@ -198,11 +160,11 @@ bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
       g_array_append_val (lat, d);
     }
   }
-  g_array_sort (lat, cmp_double);
+  bn_doubles_sort ((double *) lat->data, lat->len);
   JsonObject *l = json_object_new ();
-  json_object_set_double_member (l, "p50_ms", pct (lat, 50));
-  json_object_set_double_member (l, "p95_ms", pct (lat, 95));
-  json_object_set_double_member (l, "p99_ms", pct (lat, 99));
+  json_object_set_double_member (l, "p50_ms", bn_percentile ((const double *) lat->data, lat->len, 50));
+  json_object_set_double_member (l, "p95_ms", bn_percentile ((const double *) lat->data, lat->len, 95));
+  json_object_set_double_member (l, "p99_ms", bn_percentile ((const double *) lat->data, lat->len, 99));
   json_object_set_int_member (l, "samples", lat->len);
   json_object_set_object_member (x, "latency", l);
   JsonObject *pf = json_object_new ();
@@ -277,7 +239,7 @@ bn_receipt_sink_finish (BnElement *element)
     return BN_FLOW_ERROR;
   }
   g_autoptr (JsonObject) r = bn_receipt_build (self->runs, bn_strict_flags_from_env ());
-  if (!bn_write_json_atomically (self->location, r, &error)) {
+  if (!bn_json_write_atomic (self->location, r, &error)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                       _("Cannot write the receipt %s: %s"), self->location, error->message);
     return BN_FLOW_ERROR;
@@ -306,7 +268,7 @@ bn_receipt_sink_stop (BnElement *element)
   json_object_set_int_member (x, "runs_received", self->runs ? self->runs->len : 0);
   json_object_set_object_member (x, "machine", bn_machine_info ());
   json_object_set_object_member (r, "gst_bitnet", x);
-  bn_write_json_atomically (self->location, r, NULL);
+  bn_json_write_atomic (self->location, r, NULL);
 }
 
 static void

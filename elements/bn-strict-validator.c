@@ -109,7 +109,7 @@ write_log (BnStrictValidator *self)
   json_object_set_string_member (o, "generator", bn_version_string ());
   json_object_set_double_member (o, "read_bandwidth_gb_per_s", self->bandwidth_gbs);
   json_object_set_array_member (o, "gates", json_array_ref (self->log));
-  bn_write_json_atomically (self->gate_log, o, NULL);
+  bn_json_write_atomic (self->gate_log, o, NULL);
 }
 
 /* Records a gate outcome; on failure posts the error and returns FALSE. */

@@ -6,7 +6,6 @@
 #include "bn-kernel-elements.h"
 
 #include <glib/gi18n-lib.h>
-#include <errno.h>
 #include <stdio.h>
 
 /**
@@ -128,24 +127,6 @@ is_type (BnRecord *r, const char *type)
   return !g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (BN_ITEM (r)), 0), type);
 }
 
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-pct (GArray *sorted, double p)
-{
-  if (!sorted->len)
-    return 0;
-  double pos = p / 100.0 * (sorted->len - 1);
-  guint lo = (guint) pos, hi = MIN (lo + 1, sorted->len - 1);
-  double *v = (double *) sorted->data;
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
-}
-
 static void
 print_run_table (GPtrArray *records)
 {
@@ -203,15 +184,15 @@ print_run_table (GPtrArray *records)
   }
   if (!n)
     return;
-  g_array_sort (lat, cmp_double);
-  g_array_sort (dec, cmp_double);
+  bn_doubles_sort ((double *) lat->data, lat->len);
+  bn_doubles_sort ((double *) dec->data, dec->len);
   g_ptr_array_add (knames, NULL);
   g_autofree char *ks = g_strjoinv (", ", (char **) knames->pdata);
   printf (_("Summary of %u runs (%s): decode %.2f tok/s (median), prefill %.1f tok/s, first token %.1f ms, "
             "latency P50 %.2f / P95 %.2f / P99 %.2f ms, peak memory %.0f MB, CPU %.0f%%, "
             "%.0f%% of the memory-bandwidth ceiling\nKernels: %s\n"),
-          n, path ? path : "?", pct (dec, 50), prefill / n, first / n, pct (lat, 50), pct (lat, 95),
-          pct (lat, 99), peak, cpu / n, 100 * frac / n, ks);
+          n, path ? path : "?", bn_percentile ((const double *) dec->data, dec->len, 50), prefill / n, first / n, bn_percentile ((const double *) lat->data, lat->len, 50), bn_percentile ((const double *) lat->data, lat->len, 95),
+          bn_percentile ((const double *) lat->data, lat->len, 99), peak, cpu / n, 100 * frac / n, ks);
   fflush (stdout);
 }
 
@@ -251,15 +232,8 @@ bn_summary_sink_finish (BnElement *element)
   json_builder_end_array (b);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
-  g_autofree char *text = json_to_string (root, TRUE);
-  g_autofree char *dir = g_path_get_dirname (self->location);
   g_autoptr (GError) error = NULL;
-  if (g_mkdir_with_parents (dir, 0755) != 0) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                      _("Cannot create directory %s: %s"), dir, g_strerror (errno));
-    return BN_FLOW_ERROR;
-  }
-  if (!g_file_set_contents (self->location, text, -1, &error)) {
+  if (!bn_json_write_atomic (self->location, json_node_get_object (root), &error)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                       _("Cannot write results to %s: %s"), self->location, error->message);
     return BN_FLOW_ERROR;

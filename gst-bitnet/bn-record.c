@@ -5,6 +5,11 @@
 
 #include "bn-record.h"
 
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
 /**
  * SECTION:bn-record
  * @title: BnRecord
@@ -150,4 +155,80 @@ bn_record_to_json (BnRecord *record, gboolean pretty)
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (node, record->object);
   return json_to_string (node, pretty);
+}
+
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/**
+ * bn_doubles_sort:
+ * @values: (array length=n): numbers
+ * @n: how many
+ *
+ * Sorts @values in ascending order.
+ *
+ * Since: 0.1
+ */
+void
+bn_doubles_sort (double *values, gsize n)
+{
+  qsort (values, n, sizeof (double), cmp_double);
+}
+
+/**
+ * bn_percentile:
+ * @sorted: (array length=n): numbers in ascending order
+ * @n: how many
+ * @p: the percentile, 0 to 100
+ *
+ * Gets the @p-th percentile of @sorted by linear interpolation between the
+ * closest order statistics (the "linear" method of numpy and R type 7).
+ *
+ * Returns: the percentile, or 0 when @n is 0.
+ *
+ * Since: 0.1
+ */
+double
+bn_percentile (const double *sorted, gsize n, double p)
+{
+  if (n == 0)
+    return 0;
+  double pos = CLAMP (p, 0, 100) / 100.0 * (n - 1);
+  gsize lo = (gsize) floor (pos), hi = MIN (lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * bn_json_write_atomic:
+ * @path: the file to write
+ * @object: its content
+ * @error: return location for a #GError
+ *
+ * Writes @object as indented JSON to @path, creating directories, through a
+ * temporary file renamed over @path: readers see the old file or the new
+ * one, never a part.
+ *
+ * Returns: %TRUE on success.
+ *
+ * Since: 0.1
+ */
+gboolean
+bn_json_write_atomic (const char *path, JsonObject *object, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    int e = errno;
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+                 _("Cannot create directory %s: %s"), dir, g_strerror (e));
+    return FALSE;
+  }
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, object);
+  g_autofree char *text = json_to_string (node, TRUE);
+  g_autofree char *with_nl = g_strconcat (text, "\n", NULL);
+  return g_file_set_contents (path, with_nl, -1, error);
 }

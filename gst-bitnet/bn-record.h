@@ -26,4 +26,13 @@ BN_API const char *bn_record_get_string (BnRecord   *record,
 BN_API char *bn_record_to_json (BnRecord *record,
                                 gboolean  pretty);
 
+BN_API void bn_doubles_sort (double *values,
+                             gsize   n);
+BN_API double bn_percentile (const double *sorted,
+                             gsize         n,
+                             double        p);
+BN_API gboolean bn_json_write_atomic (const char  *path,
+                                      JsonObject  *object,
+                                      GError     **error);
+
 G_END_DECLS
