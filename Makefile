@@ -35,7 +35,7 @@ shell: build
 docs: deps
 	@sh build-aux/install-deps.sh gtk-doc-tools
 	$(MESON) setup $(BUILDDIR)-docs -Ddocs=true -Dtests=false $(MESON_ARGS) 2>/dev/null || true
-	$(MESON) compile -C $(BUILDDIR)-docs gst-bitnet-doc
+	ninja -C $(BUILDDIR)-docs gst-bitnet-doc
 
 install: build
 	$(MESON) install -C $(BUILDDIR)
