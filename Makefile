@@ -1,12 +1,13 @@
 # gst-bitnet: convenience entry points around meson.
 #   make check   install what is missing, build, run every test
 #   make bench   install what is missing, build, run the benchmark pipeline
+#   make crossval-deps   fetch the pinned llama.cpp build (also done by make check)
 BUILDDIR ?= build
 MESON ?= meson
 MESON_ARGS ?=
 BENCH_PIPELINE ?= pipelines/benchmark.bnp
 
-.PHONY: all deps setup build check bench shell install docs clean
+.PHONY: all deps setup build check bench shell install docs clean crossval-deps
 
 all: build
 
@@ -21,7 +22,12 @@ setup: deps $(BUILDDIR)/build.ninja
 build: setup
 	$(MESON) compile -C $(BUILDDIR)
 
+# llama.cpp (the C++ reference) from the npm registry into ~/.cache, never the tree
+crossval-deps:
+	@sh build-aux/fetch-llama-cpp.sh
+
 check: build
+	@sh build-aux/fetch-llama-cpp.sh || echo "make check: llama.cpp unavailable; the crossval tests will be skipped"
 	$(MESON) test -C $(BUILDDIR) --print-errorlogs --no-rebuild $(TEST_ARGS)
 
 bench: build

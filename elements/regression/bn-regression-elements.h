@@ -1,0 +1,19 @@
+/* gst-bitnet: the elements of the regression plugin
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst-bitnet/bn.h>
+
+G_BEGIN_DECLS
+
+#define BN_TYPE_REGRESSION_ANALYZER (bn_regression_analyzer_get_type ())
+G_DECLARE_FINAL_TYPE (BnRegressionAnalyzer, bn_regression_analyzer, BN, REGRESSION_ANALYZER, BnElement)
+
+#define BN_TYPE_BASELINE_SINK (bn_baseline_sink_get_type ())
+G_DECLARE_FINAL_TYPE (BnBaselineSink, bn_baseline_sink, BN, BASELINE_SINK, BnElement)
+
+#define BN_TYPE_REPORT_SINK (bn_report_sink_get_type ())
+G_DECLARE_FINAL_TYPE (BnReportSink, bn_report_sink, BN, REPORT_SINK, BnElement)
+
+G_END_DECLS
