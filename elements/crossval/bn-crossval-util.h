@@ -1,0 +1,23 @@
+/* gst-bitnet: statistics and helpers shared by the crossval elements
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst-bitnet/bn.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  double estimate;   /* median(a) / median(b) */
+  double lo, hi;     /* 95% percentile-bootstrap interval; NAN when too few samples */
+  guint n_a, n_b;
+} BnRatioCi;
+
+double bn_cv_median (const GArray *values);
+void bn_cv_ratio_ci (const GArray *a, const GArray *b, guint64 seed, BnRatioCi *out);
+void bn_cv_mem_info (double *rss_mb, double *peak_mb);
+char *bn_cv_digest_floats (const float *v, guint n);
+JsonArray *bn_cv_json_doubles (const GArray *values);
+JsonArray *bn_cv_json_ints (const gint32 *values, guint n);
+
+G_END_DECLS
