@@ -13,11 +13,4 @@ G_DECLARE_FINAL_TYPE (BnKernelExecutor, bn_kernel_executor, BN, KERNEL_EXECUTOR,
 #define BN_TYPE_MOCK_EXECUTOR (bn_mock_executor_get_type ())
 G_DECLARE_FINAL_TYPE (BnMockExecutor, bn_mock_executor, BN, MOCK_EXECUTOR, BnElement)
 
-/* Process resources, shared by the executors. */
-typedef struct {
-  double rss_mb, peak_rss_mb;
-} BnMemInfo;
-
-void bn_read_mem_info (BnMemInfo *info);
-
 G_END_DECLS

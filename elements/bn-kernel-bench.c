@@ -5,7 +5,6 @@
 
 #include "bn-kernel-elements.h"
 
-#include "kernels/bn-membw.h"
 #include "kernels/bn-ternary.h"
 
 #include <glib/gi18n-lib.h>
@@ -207,24 +206,6 @@ median_ci (GArray *samples, double *median, double *lo, double *hi)
   *hi = v[CLAMP (k, 0, (int) n - 1)];
 }
 
-static double
-measure_bandwidth (gsize bytes)
-{
-  guint8 *buf = bn_kalloc (bytes);
-  memset (buf, 1, bytes);
-  double best = 0;
-  volatile guint64 sink = 0;
-  for (int rep = 0; rep < 5; rep++) {
-    gint64 t0 = g_get_monotonic_time ();
-    sink ^= bn_membw_read (buf, bytes);
-    double s = (g_get_monotonic_time () - t0) / 1e6;
-    best = MAX (best, bytes / s / 1e9);
-  }
-  (void) sink;
-  bn_kfree (buf);
-  return best;
-}
-
 static BnFlowReturn
 bn_kernel_bench_produce (BnElement *element)
 {
@@ -236,7 +217,7 @@ bn_kernel_bench_produce (BnElement *element)
                                             j->kernels->name, j->rows, j->cols);
   bn_element_post_progress (element, (self->next - 1.0) / self->jobs->len, label);
   if (self->memory == MEM_STREAMING && self->bandwidth_gbs == 0)
-    self->bandwidth_gbs = measure_bandwidth (self->stream_bytes);
+    self->bandwidth_gbs = bn_machine_read_bandwidth (self->stream_bytes, 1);
 
   /* a seeded random ternary matrix and activation vector */
   g_autoptr (GRand) rand = g_rand_new_with_seed (42);

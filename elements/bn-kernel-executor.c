@@ -151,13 +151,6 @@ bn_kernel_executor_set_property (GObject *object, guint id, const GValue *value,
 }
 
 static gboolean
-deterministic_env (void)
-{
-  const char *d = g_getenv ("BITNET_DETERMINISTIC");
-  return d && (!strcmp (d, "1") || !g_ascii_strcasecmp (d, "true") || !g_ascii_strcasecmp (d, "yes"));
-}
-
-static gboolean
 bn_kernel_executor_start (BnElement *element, GError **error)
 {
   BnKernelExecutor *self = BN_KERNEL_EXECUTOR (element);
@@ -185,52 +178,15 @@ static gboolean
 prompt_ids (BnKernelExecutor *self, BnModel *model, BnTokenizer **tok, GArray *ids, GError **error)
 {
   const BnModelConfig *cfg = bn_model_get_config (model);
-  if (self->prompt_tokens) {
-    for (guint i = 0; self->prompt_tokens[i]; i++) {
-      guint64 v;
-      if (!g_ascii_string_to_unsigned (self->prompt_tokens[i], 10, 0, cfg->n_vocab - 1, &v, NULL)) {
-        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                     _("prompt-tokens: \"%s\" is not a token id below %u"), self->prompt_tokens[i],
-                     cfg->n_vocab);
-        return FALSE;
-      }
-      gint32 id = (gint32) v;
-      g_array_append_val (ids, id);
-    }
-    return TRUE;
-  }
+  if (self->prompt_tokens)
+    return bn_token_ids_parse ((const char *const *) self->prompt_tokens, cfg->n_vocab, ids, error);
   if (self->prompt) {
     if (!(*tok = bn_model_new_tokenizer (model, error)))
       return FALSE;
     return bn_tokenizer_encode (*tok, self->prompt, -1, TRUE, ids, error);
   }
-  /* a synthetic prompt: deterministic ids from the seed */
-  g_autoptr (GRand) r = g_rand_new_with_seed ((guint32) (self->seed ^ 0x5eed));
-  guint n = self->n_prompt ? self->n_prompt : 8;
-  for (guint i = 0; i < n; i++) {
-    gint32 id = g_rand_int_range (r, 0, MIN (cfg->n_vocab, 256));
-    g_array_append_val (ids, id);
-  }
+  bn_synthetic_prompt (self->seed, self->n_prompt, cfg->n_vocab, ids);
   return TRUE;
-}
-
-void
-bn_read_mem_info (BnMemInfo *info)
-{
-  info->rss_mb = info->peak_rss_mb = 0;
-  g_autofree char *status = NULL;
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return;
-  for (char *line = status; line && *line;) {
-    char *nl = strchr (line, '\n');
-    if (nl)
-      *nl = '\0';
-    if (g_str_has_prefix (line, "VmRSS:"))
-      info->rss_mb = g_ascii_strtod (line + 6, NULL) / 1024.0;
-    else if (g_str_has_prefix (line, "VmHWM:"))
-      info->peak_rss_mb = g_ascii_strtod (line + 6, NULL) / 1024.0;
-    line = nl ? nl + 1 : NULL;
-  }
 }
 
 typedef struct {
@@ -290,12 +246,6 @@ sample (BnKernelExecutor *self, const float *logits, guint n, GRand *rand, gbool
   return (gint32) idx[cut - 1];
 }
 
-static char *
-digest_floats (const float *v, guint n)
-{
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) v, n * sizeof (float));
-}
-
 static BnFlowReturn
 run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnTokenizer *tok,
                GArray *prompt, guint iteration, gboolean timed, BnRecord **out)
@@ -307,7 +257,7 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   g_autoptr (GArray) decode_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
-  gboolean greedy = deterministic_env () || self->temperature <= 0;
+  gboolean greedy = bn_env_is_true ("BITNET_DETERMINISTIC") || self->temperature <= 0;
   g_autoptr (GRand) rand = g_rand_new_with_seed ((guint32) self->seed);
   struct rusage ru0, ru1;
   /* every step's logits, for crossval: first timed iteration only */
@@ -321,7 +271,7 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
     return BN_FLOW_ERROR;
   }
   gint64 t_prefill = g_get_monotonic_time ();
-  g_ptr_array_add (digests, digest_floats (logits, n_vocab));
+  g_ptr_array_add (digests, bn_logits_digest (logits, n_vocab));
   gint32 next = sample (self, logits, n_vocab, rand, greedy);
   gint64 t_first = g_get_monotonic_time ();
   if (kept)
@@ -341,7 +291,7 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
     next = sample (self, logits, n_vocab, rand, greedy);
     double ms = (g_get_monotonic_time () - a) / 1000.0;
     g_array_append_val (decode_ms, ms);
-    g_ptr_array_add (digests, digest_floats (logits, n_vocab));
+    g_ptr_array_add (digests, bn_logits_digest (logits, n_vocab));
     if (kept)
       g_byte_array_append (kept, (const guint8 *) logits, n_vocab * sizeof (float));
     if (timed && (i % 8 == 0 || i + 2 == self->tokens)) {
@@ -368,8 +318,8 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   double decode_tps = decode_total_ms > 0 ? decode_ms->len / (decode_total_ms / 1000.0) : 0;
   double bytes = (double) bn_engine_get_bytes_per_token (engine);
   double ceiling = self->bandwidth_gbs > 0 ? self->bandwidth_gbs * 1e9 / bytes : 0;
-  BnMemInfo mem;
-  bn_read_mem_info (&mem);
+  double rss_mb, peak_mb;
+  bn_machine_memory_mb (&rss_mb, &peak_mb);
   g_autoptr (GPtrArray) kernels = bn_engine_get_kernels_used (engine);
   g_autofree char *text = tok ? bn_tokenizer_decode (tok, (const gint32 *) generated->data, generated->len, TRUE, NULL)
                               : NULL;
@@ -385,7 +335,7 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   STR ("executor", "kernel-executor");
   INT ("iteration", iteration);
   INT ("threads", bn_engine_get_n_threads (engine));
-  BOOL ("deterministic", deterministic_env ());
+  BOOL ("deterministic", bn_env_is_true ("BITNET_DETERMINISTIC"));
   BOOL ("greedy", greedy);
   INT ("seed", (gint64) self->seed);
   INT ("tokens_requested", self->tokens);
@@ -403,8 +353,8 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   NUM ("latency_p95_ms", bn_percentile ((const double *) sorted->data, sorted->len, 95));
   NUM ("latency_p99_ms", bn_percentile ((const double *) sorted->data, sorted->len, 99));
   NUM ("cpu_utilization_percent", total_ms > 0 ? 100.0 * cpu_s / (total_ms / 1000.0) : 0);
-  NUM ("memory_usage_mb", mem.rss_mb);
-  NUM ("peak_memory_mb", mem.peak_rss_mb);
+  NUM ("memory_usage_mb", rss_mb);
+  NUM ("peak_memory_mb", peak_mb);
   NUM ("kv_cache_mb", bn_engine_get_kv_bytes (engine) / 1048576.0);
   NUM ("model_load_time_ms", bn_model_get_load_time (model) / 1000.0);
   NUM ("model_mapped_mb", bn_model_get_mapped_bytes (model) / 1048576.0);

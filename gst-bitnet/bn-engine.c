@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "bn-engine.h"
+#include "bn-error.h"
 
 #include "kernels/bn-forward.h"
 #include "kernels/bn-kernels.h"
@@ -627,4 +628,76 @@ bn_engine_get_kv_bytes (BnEngine *e)
 {
   g_return_val_if_fail (BN_IS_ENGINE (e), 0);
   return bn_fwd_kv_bytes (e->fwd);
+}
+
+/**
+ * bn_synthetic_prompt:
+ * @seed: the seed
+ * @n: number of tokens (0 gives 8)
+ * @n_vocab: the model's vocabulary size
+ * @ids: (element-type gint32): where the ids are appended
+ *
+ * Appends a synthetic prompt: @n ids drawn from @seed among the first 256
+ * tokens (the byte tokens of a BPE vocabulary). Every executor uses this
+ * rule, so ours and the reference run the same prompt.
+ *
+ * Since: 0.1
+ */
+void
+bn_synthetic_prompt (guint64 seed, guint n, guint n_vocab, GArray *ids)
+{
+  g_autoptr (GRand) r = g_rand_new_with_seed ((guint32) (seed ^ 0x5eed));
+  if (!n)
+    n = 8;
+  for (guint i = 0; i < n; i++) {
+    gint32 id = g_rand_int_range (r, 0, MIN (n_vocab, 256));
+    g_array_append_val (ids, id);
+  }
+}
+
+/**
+ * bn_token_ids_parse:
+ * @strv: (array zero-terminated=1): token ids as text
+ * @n_vocab: the vocabulary size
+ * @ids: (element-type gint32): where the ids are appended
+ * @error: return location for a #GError
+ *
+ * Parses token ids given as text (a `prompt-tokens` property), each below
+ * @n_vocab.
+ *
+ * Returns: %TRUE, or %FALSE with @error naming the bad entry.
+ *
+ * Since: 0.1
+ */
+gboolean
+bn_token_ids_parse (const char *const *strv, guint n_vocab, GArray *ids, GError **error)
+{
+  for (guint i = 0; strv && strv[i]; i++) {
+    guint64 v;
+    if (!n_vocab || !g_ascii_string_to_unsigned (strv[i], 10, 0, n_vocab - 1, &v, NULL)) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                   _("prompt-tokens: \"%s\" is not a token id below %u"), strv[i], n_vocab);
+      return FALSE;
+    }
+    gint32 id = (gint32) v;
+    g_array_append_val (ids, id);
+  }
+  return TRUE;
+}
+
+/**
+ * bn_logits_digest:
+ * @logits: (array length=n): logits of one step
+ * @n: how many
+ *
+ * Gets the SHA-256 of the logits' bytes, for determinism checks.
+ *
+ * Returns: (transfer full): the hexadecimal digest.
+ *
+ * Since: 0.1
+ */
+char *
+bn_logits_digest (const float *logits, guint n)
+{
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) logits, n * sizeof (float));
 }

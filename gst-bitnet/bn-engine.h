@@ -95,4 +95,15 @@ BN_API GPtrArray *bn_engine_get_kernels_used (BnEngine *e);
 BN_API guint64 bn_engine_get_bytes_per_token (BnEngine *e);
 BN_API guint64 bn_engine_get_kv_bytes (BnEngine *e);
 
+BN_API void bn_synthetic_prompt (guint64  seed,
+                                 guint    n,
+                                 guint    n_vocab,
+                                 GArray  *ids);
+BN_API gboolean bn_token_ids_parse (const char *const *strv,
+                                    guint              n_vocab,
+                                    GArray            *ids,
+                                    GError           **error);
+BN_API char *bn_logits_digest (const float *logits,
+                               guint        n);
+
 G_END_DECLS

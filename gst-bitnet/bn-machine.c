@@ -98,6 +98,31 @@ bn_machine_info (void)
   return o;
 }
 
+/**
+ * bn_machine_memory_mb:
+ * @rss_mb: (out): resident memory of this process now (VmRSS), in MiB
+ * @peak_mb: (out): its peak so far (VmHWM), in MiB
+ *
+ * Reads the process's memory use; both are 0 where /proc is missing.
+ *
+ * Since: 0.1
+ */
+void
+bn_machine_memory_mb (double *rss_mb, double *peak_mb)
+{
+  *rss_mb = *peak_mb = 0;
+  g_autofree char *status = NULL;
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return;
+  g_auto (GStrv) lines = g_strsplit (status, "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    if (g_str_has_prefix (lines[i], "VmRSS:"))
+      *rss_mb = g_ascii_strtod (lines[i] + 6, NULL) / 1024.0;
+    else if (g_str_has_prefix (lines[i], "VmHWM:"))
+      *peak_mb = g_ascii_strtod (lines[i] + 6, NULL) / 1024.0;
+  }
+}
+
 typedef struct {
   const guint8 *buf;
   gsize bytes;

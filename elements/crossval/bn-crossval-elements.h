@@ -25,6 +25,5 @@ G_DECLARE_FINAL_TYPE (BnCrossval, bn_crossval, BN, CROSSVAL, BnElement)
 #define BN_RUN_LOGITS_KEY "bn-run-logits"
 
 /* The synthetic prompt of kernel-executor: n ids drawn from the seed. */
-void bn_crossval_synthetic_prompt (guint64 seed, guint n, guint n_vocab, GArray *ids);
 
 G_END_DECLS

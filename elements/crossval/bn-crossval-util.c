@@ -66,28 +66,6 @@ bn_cv_ratio_ci (const GArray *a, const GArray *b, guint64 seed, BnRatioCi *out)
   out->hi = bn_percentile (ratios, n, 97.5);
 }
 
-void
-bn_cv_mem_info (double *rss_mb, double *peak_mb)
-{
-  *rss_mb = *peak_mb = 0;
-  g_autofree char *status = NULL;
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return;
-  g_auto (GStrv) lines = g_strsplit (status, "\n", -1);
-  for (guint i = 0; lines[i]; i++) {
-    if (g_str_has_prefix (lines[i], "VmRSS:"))
-      *rss_mb = g_ascii_strtod (lines[i] + 6, NULL) / 1024.0;
-    else if (g_str_has_prefix (lines[i], "VmHWM:"))
-      *peak_mb = g_ascii_strtod (lines[i] + 6, NULL) / 1024.0;
-  }
-}
-
-char *
-bn_cv_digest_floats (const float *v, guint n)
-{
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) v, n * sizeof (float));
-}
-
 JsonArray *
 bn_cv_json_doubles (const GArray *values)
 {
@@ -104,18 +82,4 @@ bn_cv_json_ints (const gint32 *values, guint n)
   for (guint i = 0; i < n; i++)
     json_array_add_int_element (a, values[i]);
   return a;
-}
-
-/* the synthetic prompt of kernel-executor (elements/bn-kernel-executor.c,
- * prompt_ids): the same seed gives the same ids on both sides */
-void
-bn_crossval_synthetic_prompt (guint64 seed, guint n, guint n_vocab, GArray *ids)
-{
-  g_autoptr (GRand) r = g_rand_new_with_seed ((guint32) (seed ^ 0x5eed));
-  if (!n)
-    n = 8;
-  for (guint i = 0; i < n; i++) {
-    gint32 id = g_rand_int_range (r, 0, MIN (n_vocab, 256));
-    g_array_append_val (ids, id);
-  }
 }

@@ -15,8 +15,6 @@ typedef struct {
 
 double bn_cv_median (const GArray *values);
 void bn_cv_ratio_ci (const GArray *a, const GArray *b, guint64 seed, BnRatioCi *out);
-void bn_cv_mem_info (double *rss_mb, double *peak_mb);
-char *bn_cv_digest_floats (const float *v, guint n);
 JsonArray *bn_cv_json_doubles (const GArray *values);
 JsonArray *bn_cv_json_ints (const gint32 *values, guint n);
 

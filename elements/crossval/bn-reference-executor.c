@@ -134,13 +134,6 @@ bn_reference_executor_set_property (GObject *object, guint id, const GValue *val
 }
 
 static gboolean
-deterministic_env (void)
-{
-  const char *d = g_getenv ("BITNET_DETERMINISTIC");
-  return d && (!strcmp (d, "1") || !g_ascii_strcasecmp (d, "true") || !g_ascii_strcasecmp (d, "yes"));
-}
-
-static gboolean
 bn_reference_executor_start (BnElement *element, GError **error)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (element);
@@ -230,19 +223,8 @@ static gboolean
 prompt_ids (BnReferenceExecutor *self, const void *vocab, guint n_vocab, GArray *ids, GError **error)
 {
   const BnLlamaApi *api = self->api;
-  if (self->prompt_tokens) {
-    for (guint i = 0; self->prompt_tokens[i]; i++) {
-      guint64 v;
-      if (!g_ascii_string_to_unsigned (self->prompt_tokens[i], 10, 0, n_vocab - 1, &v, NULL)) {
-        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                     _("prompt-tokens: \"%s\" is not a token id below %u"), self->prompt_tokens[i], n_vocab);
-        return FALSE;
-      }
-      gint32 id = (gint32) v;
-      g_array_append_val (ids, id);
-    }
-    return TRUE;
-  }
+  if (self->prompt_tokens)
+    return bn_token_ids_parse ((const char *const *) self->prompt_tokens, n_vocab, ids, error);
   if (self->prompt) {
     int len = (int) strlen (self->prompt);
     g_array_set_size (ids, len + 8);
@@ -260,7 +242,7 @@ prompt_ids (BnReferenceExecutor *self, const void *vocab, guint n_vocab, GArray 
     g_array_set_size (ids, n);
     return TRUE;
   }
-  bn_crossval_synthetic_prompt (self->seed, self->n_prompt, n_vocab, ids);
+  bn_synthetic_prompt (self->seed, self->n_prompt, n_vocab, ids);
   return TRUE;
 }
 
@@ -355,7 +337,7 @@ run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean time
     return BN_FLOW_ERROR;
   }
   gint64 t_prefill = g_get_monotonic_time ();
-  g_ptr_array_add (digests, bn_cv_digest_floats (logits, r->n_vocab));
+  g_ptr_array_add (digests, bn_logits_digest (logits, r->n_vocab));
   gint32 next = argmax (logits, r->n_vocab);
   gint64 t_first = g_get_monotonic_time ();
   if (kept)
@@ -375,7 +357,7 @@ run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean time
     next = argmax (logits, r->n_vocab);
     double ms = (g_get_monotonic_time () - a) / 1000.0;
     g_array_append_val (decode_ms, ms);
-    g_ptr_array_add (digests, bn_cv_digest_floats (logits, r->n_vocab));
+    g_ptr_array_add (digests, bn_logits_digest (logits, r->n_vocab));
     if (kept)
       g_byte_array_append (kept, (const guint8 *) logits, r->n_vocab * sizeof (float));
     if (timed && (i % 8 == 0 || i + 2 == self->tokens)) {
@@ -402,7 +384,7 @@ run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean time
   const double *sv = (const double *) sorted->data;
   double decode_tps = decode_total > 0 ? decode_ms->len / (decode_total / 1000.0) : 0;
   double rss, peak;
-  bn_cv_mem_info (&rss, &peak);
+  bn_machine_memory_mb (&rss, &peak);
   g_autofree char *text = detokenize (api, r, generated);
 
   JsonObject *o = json_object_new ();
@@ -416,7 +398,7 @@ run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean time
   STR ("executor", "reference-executor");
   INT ("iteration", iteration);
   INT ("threads", r->n_threads);
-  BOOL ("deterministic", deterministic_env ());
+  BOOL ("deterministic", bn_env_is_true ("BITNET_DETERMINISTIC"));
   BOOL ("greedy", TRUE);
   INT ("seed", (gint64) self->seed);
   INT ("tokens_requested", self->tokens);
