@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 #define BN_TYPE_QUANTIZER (bn_quantizer_get_type ())
 G_DECLARE_FINAL_TYPE (BnQuantizer, bn_quantizer, BN, QUANTIZER, BnElement)
 
+#define BN_TYPE_SUMMARY_SINK (bn_summary_sink_get_type ())
+G_DECLARE_FINAL_TYPE (BnSummarySink, bn_summary_sink, BN, SUMMARY_SINK, BnElement)
+
 #define BN_TYPE_KERNEL_BENCH (bn_kernel_bench_get_type ())
 G_DECLARE_FINAL_TYPE (BnKernelBench, bn_kernel_bench, BN, KERNEL_BENCH, BnElement)
 

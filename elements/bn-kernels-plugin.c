@@ -5,8 +5,6 @@
 
 #include "bn-kernel-elements.h"
 
-GType bn_summary_sink_get_type_public (void);
-
 static gboolean
 plugin_init (BnPlugin *plugin, GError **error)
 {
@@ -16,7 +14,7 @@ plugin_init (BnPlugin *plugin, GError **error)
     g_log ("bn-elements", G_LOG_LEVEL_WARNING, "%s", err);
   return bn_element_register (plugin, "quantizer", 0, BN_TYPE_QUANTIZER) &&
          bn_element_register (plugin, "kernel-bench", 0, BN_TYPE_KERNEL_BENCH) &&
-         bn_element_register (plugin, "summary-sink", 0, bn_summary_sink_get_type_public ());
+         bn_element_register (plugin, "summary-sink", 0, BN_TYPE_SUMMARY_SINK);
 }
 
 BN_PLUGIN_DEFINE (kernels, "Ternary kernels: quantizer, kernel-bench, summary-sink", plugin_init,

@@ -18,9 +18,6 @@
  * fails or is cancelled before end of stream writes nothing.
  */
 
-#define BN_TYPE_SUMMARY_SINK (bn_summary_sink_get_type ())
-G_DECLARE_FINAL_TYPE (BnSummarySink, bn_summary_sink, BN, SUMMARY_SINK, BnElement)
-
 struct _BnSummarySink {
   BnElement parent_instance;
   char *location;
@@ -271,11 +268,4 @@ bn_summary_sink_class_init (BnSummarySinkClass *klass)
 static void
 bn_summary_sink_init (BnSummarySink *self)
 {
-}
-
-GType bn_summary_sink_get_type_public (void);
-GType
-bn_summary_sink_get_type_public (void)
-{
-  return bn_summary_sink_get_type ();
 }
