@@ -178,6 +178,11 @@ quantize_layer (BnQuantizer *self, BnModel *out, const BnKernels *k, guint layer
                         rows, cols, t->data, t->size, 1.0f };
     break;
   case BN_GGUF_TYPE_I2_S: {
+    /* in place when the file bytes are the kernel layout: the model's own
+     * tensor keeps the data alive (no owner, no copy) */
+    rc = bn_i2s_view_file (t->data, t->size, rows, cols, BN_I2S_FILE_X86, &src);
+    if (rc != BN_K_ERR_SHAPE)
+      break;
     gsize s = bn_ternary_packed_size (BN_TERNARY_I2S, rows, cols);
     if (!(src_owner = kalloc_bytes (s, &ptr)))
       goto nomem;

@@ -132,7 +132,7 @@ print_run_table (GPtrArray *records)
   g_autoptr (GHashTable) kernels = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) knames = g_ptr_array_new ();
   guint n = 0;
-  double peak = 0, cpu = 0, frac = 0, first = 0, prefill = 0;
+  double peak = 0, bound = 0, cpu = 0, frac = 0, first = 0, prefill = 0;
   const char *path = NULL;
 
   printf ("\n%-4s %-9s %8s %10s %10s %9s %9s %9s %9s %9s %7s %8s\n", "iter", "path", "threads",
@@ -148,6 +148,7 @@ print_run_table (GPtrArray *records)
     double d = bn_record_get_double (r, "decode_tokens_per_second", 0);
     g_array_append_val (dec, d);
     peak = MAX (peak, bn_record_get_double (r, "peak_memory_mb", 0));
+    bound = MAX (bound, bn_record_get_double (r, "peak_memory_bound_mb", 0));
     cpu += bn_record_get_double (r, "cpu_utilization_percent", 0);
     frac += bn_record_get_double (r, "fraction_of_ceiling", 0);
     first += bn_record_get_double (r, "first_token_latency_ms", 0);
@@ -185,11 +186,14 @@ print_run_table (GPtrArray *records)
   bn_doubles_sort ((double *) dec->data, dec->len);
   g_ptr_array_add (knames, NULL);
   g_autofree char *ks = g_strjoinv (", ", (char **) knames->pdata);
+  /* mock executors report no bound */
+  g_autofree char *mem = bound > 0 ? g_strdup_printf (_("%.0f MB (bound %.0f MB)"), peak, bound)
+                                   : g_strdup_printf (_("%.0f MB"), peak);
   printf (_("Summary of %u runs (%s): decode %.2f tok/s (median), prefill %.1f tok/s, first token %.1f ms, "
-            "latency P50 %.2f / P95 %.2f / P99 %.2f ms, peak memory %.0f MB, CPU %.0f%%, "
+            "latency P50 %.2f / P95 %.2f / P99 %.2f ms, peak memory %s, CPU %.0f%%, "
             "%.0f%% of the memory-bandwidth ceiling\nKernels: %s\n"),
           n, path ? path : "?", bn_percentile ((const double *) dec->data, dec->len, 50), prefill / n, first / n, bn_percentile ((const double *) lat->data, lat->len, 50), bn_percentile ((const double *) lat->data, lat->len, 95),
-          bn_percentile ((const double *) lat->data, lat->len, 99), peak, cpu / n, 100 * frac / n, ks);
+          bn_percentile ((const double *) lat->data, lat->len, 99), mem, cpu / n, 100 * frac / n, ks);
   fflush (stdout);
 }
 

@@ -26,8 +26,9 @@
  *
  * Ternary weights are used as the kernels read them, never expanded to
  * float: the kernel-format weights that the `quantizer` element attached
- * (bn_model_get_kernel_weight()), else TQ2_0/TQ1_0 tensors in place, else
- * I2_S tensors repacked once into the I2S kernel layout. Float latent
+ * (bn_model_get_kernel_weight()), else TQ2_0/TQ1_0 and x86 I2_S tensors in
+ * place (bitnet.cpp's x86 I2_S is the I2S kernel layout), else other I2_S
+ * tensors repacked once. Float latent
  * weights are refused (#BN_ENGINE_ERROR_UNSUPPORTED): add a `quantizer`.
  *
  * Work is split over a persistent thread team so that every output value
@@ -174,6 +175,16 @@ load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GAr
     }
     return TRUE;
   case BN_GGUF_TYPE_I2_S: {
+    /* x86 I2_S with whole-block rows is the I2S kernel layout: run in place */
+    int rc = bn_i2s_view_file (t->data, t->size, rows, cols, BN_I2S_FILE_X86, out);
+    if (rc == BN_K_OK)
+      return TRUE;
+    if (rc != BN_K_ERR_SHAPE) {
+      g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
+                   _("Cannot read I2_S tensor %s (%zu x %zu, %zu bytes): %s"), t->name, rows, cols,
+                   (size_t) t->size, bn_kstatus_to_string (rc));
+      return FALSE;
+    }
     gsize size = bn_ternary_packed_size (BN_TERNARY_I2S, rows, cols);
     if (!size || bn_i2s_file_size (rows, cols, BN_I2S_FILE_X86) == 0) {
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,

@@ -16,6 +16,9 @@ BN_API JsonObject *bn_machine_info (void);
 BN_API char *bn_machine_platform (void);
 BN_API void bn_machine_memory_mb (double *rss_mb,
                                  double *peak_mb);
+BN_API double bn_machine_read_bandwidth_of (gconstpointer data,
+                                           gsize         bytes,
+                                           guint         n_threads);
 BN_API double bn_machine_read_bandwidth (gsize bytes,
                                           guint n_threads);
 

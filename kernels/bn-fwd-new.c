@@ -121,14 +121,14 @@ check_model (const BnFwdModel *m, char *err, size_t len)
             l, proj_names[p], w->size, bn_ternary_format_name (w->format));
         return BN_K_ERR_BUFFER;
       }
+      /* I2S reads its blocks unaligned (GGUF data is 32-byte aligned) */
       if (!is_tl (w->format) && w->format != BN_TERNARY_I2S
           && ((uintptr_t) w->data) % 2) {
         set_err (err, len, "blk.%zu.%s is not 2-byte aligned", l,
             proj_names[p]);
         return BN_K_ERR_INVALID;
       }
-      if ((is_tl (w->format) || w->format == BN_TERNARY_I2S)
-          && ((uintptr_t) w->data) % BN_KALIGN) {
+      if (is_tl (w->format) && ((uintptr_t) w->data) % BN_KALIGN) {
         set_err (err, len, "blk.%zu.%s (%s) is not %d-byte aligned", l,
             proj_names[p], bn_ternary_format_name (w->format), BN_KALIGN);
         return BN_K_ERR_INVALID;

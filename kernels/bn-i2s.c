@@ -1,25 +1,26 @@
 /* gst-bitnet kernels: I2S format (2-bit codes, per-tensor scale)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Kernel layout (docs/kernels.md "I2S"): groups of 4 rows; per group and
- * block of 256 columns, one 64-byte run per row whose byte m holds the
- * codes q+1 of columns m, m+64, m+128, m+192 at bits 0, 2, 4, 6. A plane
- * mask (0x03, 0x0c, 0x30, 0xc0) thus selects 64 consecutive columns, which
- * is what vpdpbusd / sdot need. Also reads and writes bitnet.cpp's I2_S.
+ * Layout (docs/kernels.md "I2S"): bitnet.cpp's x86 I2_S bytes. Rows one
+ * after another, each padded to whole blocks of 128 columns; a block is
+ * 32 bytes whose byte m holds the codes q+1 of columns m, m+32, m+64, m+96
+ * at bits 6, 4, 2, 0. A plane mask (0xc0, 0x30, 0x0c, 0x03) of a 32-byte
+ * vector thus selects 32 consecutive columns, which is what vpdpbusd /
+ * sdot need, and a GGUF I2_S tensor runs in place (bn_i2s_view_file()).
  */
 #include "bn-kernels-private.h"
 
 size_t
 bn_i2s_packed_size (size_t rows, size_t cols)
 {
-  return bn_round_up (rows, BN_I2S_ROWS) * bn_round_up (cols, 256) / 4;
+  return rows * (bn_round_up (cols, BN_I2S_BLOCK) / 4);
 }
 
 int
 bn_i2s_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows,
     size_t cols)
 {
-  const size_t k_pad = bn_round_up (cols, 256);
+  const size_t k_pad = bn_round_up (cols, BN_I2S_BLOCK);
 
   /* code 1 (weight 0) everywhere, so padding contributes nothing */
   memset (dst, 0x55, bn_i2s_packed_size (rows, cols));
@@ -43,7 +44,7 @@ void
 bn_i2s_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end,
     int8_t *codes)
 {
-  const size_t k_pad = bn_round_up (m->cols, 256);
+  const size_t k_pad = bn_round_up (m->cols, BN_I2S_BLOCK);
 
   for (size_t r = row_begin; r < row_end; r++) {
     for (size_t c = 0; c < m->cols; c++) {
@@ -60,22 +61,22 @@ void
 bn_i2s_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
     size_t row_begin, size_t row_end, int32_t *idot, float *y)
 {
-  const size_t k_pad = bn_round_up (w->cols, 256);
+  const size_t nb = bn_round_up (w->cols, BN_I2S_BLOCK) / BN_I2S_BLOCK;
 
   for (size_t r = row_begin; r < row_end; r++) {
     int32_t acc[BN_GEMM_MAX_TOKENS] = { 0 };
 
     /* decode each block of the row once, then feed every token */
-    for (size_t b = 0; b < k_pad / 256; b++) {
-      const uint8_t *run = w->data + (r / 4) * k_pad + b * 256 + (r % 4) * 64;
-      int8_t wq[256];
+    for (size_t b = 0; b < nb; b++) {
+      const uint8_t *blk = w->data + r * nb * 32 + b * 32;
+      int8_t wq[BN_I2S_BLOCK];
 
-      for (size_t j = 0; j < 256; j++)
-        wq[j] = (int8_t) ((int) ((run[j % 64] >> (2 * (j / 64))) & 3) - 1);
+      for (size_t j = 0; j < BN_I2S_BLOCK; j++)
+        wq[j] = (int8_t) ((int) ((blk[j % 32] >> (6 - 2 * (j / 32))) & 3) - 1);
       for (size_t t = 0; t < n_tokens; t++) {
-        const int8_t *x = acts[t].q + b * 256;
+        const int8_t *x = acts[t].q + b * BN_I2S_BLOCK;
         int32_t s = 0;
-        for (size_t j = 0; j < 256; j++)
+        for (size_t j = 0; j < BN_I2S_BLOCK; j++)
           s += wq[j] * x[j];
         acc[t] += s;
       }
@@ -109,51 +110,121 @@ i2_s_position (size_t j, size_t qk, unsigned *shift)
   return (j / qk) * group + jj % group;
 }
 
+/* Whether the I2_S stream of @rows x @cols is the kernel layout byte for
+ * byte: x86 blocks and rows of whole blocks. */
+static int
+same_bytes (size_t cols, BnI2SFileLayout layout)
+{
+  return layout == BN_I2S_FILE_X86 && cols % BN_I2S_BLOCK == 0;
+}
+
+/* BN_K_OK when no 2-bit field of @p[0..n) is 3 */
+static int
+check_codes (const uint8_t *p, size_t n)
+{
+  const uint64_t lo = 0x5555555555555555ull;
+  uint64_t bad = 0;
+  size_t i = 0;
+
+  for (; i + 8 <= n; i += 8) {
+    uint64_t v;
+
+    memcpy (&v, p + i, 8);
+    bad |= v & (v >> 1) & lo;
+  }
+  for (; i < n; i++)
+    bad |= (uint64_t) (p[i] & (p[i] >> 1) & 0x55);
+  return bad ? BN_K_ERR_DATA : BN_K_OK;
+}
+
+static int
+check_file (const uint8_t *src, size_t src_size, size_t rows, size_t cols,
+    BnI2SFileLayout layout, float *scale)
+{
+  int rc;
+
+  if (!src)
+    return BN_K_ERR_INVALID;
+  if ((rc = bn_ternary_check_shape (BN_TERNARY_I2S, rows, cols)) != BN_K_OK)
+    return rc;
+  if (bn_i2s_file_size (rows, cols, layout) == 0)
+    return BN_K_ERR_SHAPE;
+  /* some writers omit the 32-byte tail's padding; the scale is required */
+  if (src_size < rows * cols / 4 + sizeof (float))
+    return BN_K_ERR_BUFFER;
+  memcpy (scale, src + rows * cols / 4, sizeof *scale);
+  return BN_K_OK;
+}
+
+static void
+set_out (BnTernary *out, const uint8_t *data, size_t rows, size_t cols,
+    float scale)
+{
+  out->format = BN_TERNARY_I2S;
+  out->rows = rows;
+  out->cols = cols;
+  out->data = data;
+  out->size = bn_i2s_packed_size (rows, cols);
+  out->scale = scale;
+}
+
+int
+bn_i2s_view_file (const uint8_t *src, size_t src_size, size_t rows,
+    size_t cols, BnI2SFileLayout layout, BnTernary *out)
+{
+  float scale;
+  int rc;
+
+  if (!out)
+    return BN_K_ERR_INVALID;
+  if ((rc = check_file (src, src_size, rows, cols, layout, &scale)) != BN_K_OK)
+    return rc;
+  if (!same_bytes (cols, layout))
+    return BN_K_ERR_SHAPE;
+  if ((rc = check_codes (src, rows * cols / 4)) != BN_K_OK)
+    return rc;
+  set_out (out, src, rows, cols, scale);
+  return BN_K_OK;
+}
+
 int
 bn_i2s_from_file (void *dst, size_t dst_size, const uint8_t *src,
     size_t src_size, size_t rows, size_t cols, BnI2SFileLayout layout,
     BnTernary *out)
 {
-  const size_t k_pad = bn_round_up (cols, 256);
-  const size_t need = bn_i2s_file_size (rows, cols, layout);
+  const size_t k_pad = bn_round_up (cols, BN_I2S_BLOCK);
   uint8_t *d = dst;
   float scale;
   int rc;
 
-  if (!dst || !src || !out)
+  if (!dst || !out)
     return BN_K_ERR_INVALID;
-  if ((rc = bn_ternary_check_shape (BN_TERNARY_I2S, rows, cols)) != BN_K_OK)
+  if ((rc = check_file (src, src_size, rows, cols, layout, &scale)) != BN_K_OK)
     return rc;
-  if (need == 0)
-    return BN_K_ERR_SHAPE;
-  /* some writers omit the 32-byte tail's padding; the scale is required */
-  if (src_size < rows * cols / 4 + sizeof (float))
-    return BN_K_ERR_BUFFER;
   if (dst_size < bn_i2s_packed_size (rows, cols))
     return BN_K_ERR_BUFFER;
 
-  memset (d, 0x55, bn_i2s_packed_size (rows, cols));
-  for (size_t r = 0; r < rows; r++) {
-    for (size_t c = 0; c < cols; c++) {
-      unsigned fshift, kshift;
-      size_t fo = i2_s_position (r * cols + c, (size_t) layout, &fshift);
-      unsigned code = (src[fo] >> fshift) & 3;
-      size_t ko;
+  if (same_bytes (cols, layout)) {
+    if ((rc = check_codes (src, rows * cols / 4)) != BN_K_OK)
+      return rc;
+    memcpy (d, src, rows * cols / 4);
+  } else {
+    memset (d, 0x55, bn_i2s_packed_size (rows, cols));
+    for (size_t r = 0; r < rows; r++) {
+      for (size_t c = 0; c < cols; c++) {
+        unsigned fshift, kshift;
+        size_t fo = i2_s_position (r * cols + c, (size_t) layout, &fshift);
+        unsigned code = (src[fo] >> fshift) & 3;
+        size_t ko;
 
-      if (code == 3)
-        return BN_K_ERR_DATA;
-      ko = bn_i2s_offset (k_pad, r, c, &kshift);
-      d[ko] = (uint8_t) ((d[ko] & ~(3u << kshift)) | (code << kshift));
+        if (code == 3)
+          return BN_K_ERR_DATA;
+        ko = bn_i2s_offset (k_pad, r, c, &kshift);
+        d[ko] = (uint8_t) ((d[ko] & ~(3u << kshift)) | (code << kshift));
+      }
     }
   }
-  memcpy (&scale, src + rows * cols / 4, sizeof scale);
-
-  out->format = BN_TERNARY_I2S;
-  out->rows = rows;
-  out->cols = cols;
-  out->data = d;
-  out->size = bn_i2s_packed_size (rows, cols);
-  out->scale = scale;
+  set_out (out, d, rows, cols, scale);
   return BN_K_OK;
 }
 
@@ -173,6 +244,12 @@ bn_i2s_to_file (const BnTernary *m, uint8_t *dst, size_t dst_size,
     return BN_K_ERR_BUFFER;
   if ((rc = bn_ternary_uniform_scale (m, &scale)) != BN_K_OK)
     return rc;
+  if (m->format == BN_TERNARY_I2S && same_bytes (m->cols, layout)) {
+    memset (dst, 0, need);
+    memcpy (dst, m->data, m->rows * m->cols / 4);
+    memcpy (dst + m->rows * m->cols / 4, &scale, sizeof scale);
+    return BN_K_OK;
+  }
   codes = bn_kalloc (row_chunk * m->cols);
   if (!codes)
     return BN_K_ERR_NOMEM;

@@ -37,7 +37,7 @@ extern "C" {
 
 /* The batched product handles up to this many tokens per pass over the
  * weights; bn_ternary_gemm() splits larger batches. */
-#define BN_GEMM_MAX_TOKENS 16
+#define BN_GEMM_MAX_TOKENS 64
 
 /**
  * BnKStatus:

@@ -92,9 +92,13 @@ BN_KERNEL_API size_t bn_ternary_lut_size (BnTernaryFormat format, size_t k);
 BN_KERNEL_API int bn_ternary_gemv_q8k_ref (const BnTernary * w,
     const BnBlockQ8K * blocks, size_t row_begin, size_t row_end, float *y);
 
-/* ---- I2S: 2-bit codes, 4 rows interleaved, per-tensor scale ---------- */
+/* ---- I2S: 2-bit codes, bitnet.cpp's x86 I2_S layout, per-tensor scale - */
 
+/* Rows are stored one after another (no padding rows); work is still
+ * split in multiples of 4 rows, the kernels' tile height. */
 #define BN_I2S_ROWS 4
+/* Columns per block (32 bytes); rows are padded to a whole block. */
+#define BN_I2S_BLOCK 128
 
 typedef enum {
   BN_I2S_FILE_X86 = 128,        /* bitnet.cpp x86: blocks of 128 in 32 bytes */
@@ -115,10 +119,18 @@ BN_KERNEL_API void bn_i2s_gemm_ref (const BnTernary * w,
 BN_KERNEL_API size_t bn_i2s_file_size (size_t rows, size_t cols,
     BnI2SFileLayout layout);
 /* Reads a bitnet.cpp I2_S tensor (@src, @src_size bytes) into the I2S
- * kernel layout at @dst; the scale comes from the tensor. */
+ * kernel layout at @dst; the scale comes from the tensor. For x86 tensors
+ * whose rows are whole blocks the two layouts are the same bytes (a
+ * validated copy). */
 BN_KERNEL_API int bn_i2s_from_file (void *dst, size_t dst_size,
     const uint8_t * src, size_t src_size, size_t rows, size_t cols,
     BnI2SFileLayout layout, BnTernary * out);
+/* Points @out at the codes of a bitnet.cpp I2_S tensor in place (no copy)
+ * after checking every code: possible for x86 tensors whose rows are whole
+ * blocks (cols % 128 == 0); BN_K_ERR_SHAPE otherwise (use
+ * bn_i2s_from_file()). @src must stay valid while @out is used. */
+BN_KERNEL_API int bn_i2s_view_file (const uint8_t * src, size_t src_size,
+    size_t rows, size_t cols, BnI2SFileLayout layout, BnTernary * out);
 /* Writes @m (any format with a uniform scale) as a bitnet.cpp I2_S tensor,
  * bn_i2s_file_size() bytes, padding zeroed. */
 BN_KERNEL_API int bn_i2s_to_file (const BnTernary * m, uint8_t * dst,

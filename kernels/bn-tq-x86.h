@@ -7,17 +7,7 @@
 #include <immintrin.h>
 
 #include "bn-kernels-private.h"
-
-static inline int32_t
-bn_hsum256 (__m256i v)
-{
-  __m128i s = _mm_add_epi32 (_mm256_castsi256_si128 (v),
-      _mm256_extracti128_si256 (v, 1));
-
-  s = _mm_add_epi32 (s, _mm_shuffle_epi32 (s, _MM_SHUFFLE (1, 0, 3, 2)));
-  s = _mm_add_epi32 (s, _mm_shuffle_epi32 (s, _MM_SHUFFLE (2, 3, 0, 1)));
-  return _mm_cvtsi128_si32 (s);
-}
+#include "bn-x86.h"
 
 static inline uint16_t
 bn_load_f16 (const uint8_t *p)

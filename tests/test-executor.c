@@ -201,6 +201,26 @@ test_mock_marked (void)
                                    "mock_"));
 }
 
+/* the ceiling's bandwidth is read over existing memory (a model's own
+ * weights): any alignment, split between threads, nothing allocated */
+static void
+test_bandwidth_of (void)
+{
+  const gsize n = 64u << 20;
+  guint8 *buf = g_malloc (n + 64);
+  memset (buf, 7, n + 64);
+  for (guint threads = 1; threads <= 2; threads++) {
+    double gbs = bn_machine_read_bandwidth_of (buf + 3, n, threads);
+    g_assert_cmpfloat (gbs, >, 0.1);
+    g_assert_cmpfloat (gbs, <, 10000);
+  }
+  /* too small to split into aligned runs */
+  g_assert_cmpfloat (bn_machine_read_bandwidth_of (buf + 1, 200, 2), ==, 0);
+  g_assert_cmpfloat (bn_machine_read_bandwidth_of (NULL, 0, 1), ==, 0);
+  g_assert_cmpfloat (bn_machine_read_bandwidth (0, 1), ==, 0);
+  g_free (buf);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -213,5 +233,6 @@ main (int argc, char **argv)
   g_test_add_func ("/executor/errors", test_errors);
   g_test_add_func ("/executor/cancel-between-tokens", test_cancel_between_tokens);
   g_test_add_func ("/executor/mock-marked", test_mock_marked);
+  g_test_add_func ("/executor/bandwidth-of", test_bandwidth_of);
   return g_test_run ();
 }

@@ -302,7 +302,7 @@ test_our_files_in_llama (void)
     g_autofree char *file = fixture_file ("tiny", weights[i], "tensor-scales=true");
     g_autofree char *out = path_in_tmp ("runs.json");
     g_autofree char *desc = g_strdup_printf ("loader location=%s ! reference-executor threads=1 tokens=4 "
-                                             "iterations=2 warmup=0 ! summary-sink location=%s", file, out);
+                                             "iterations=2 warmup=0 ! summary-sink silent=true location=%s", file, out);
     g_autoptr (GError) error = NULL;
     if (!run (desc, &error))
       g_error ("llama.cpp did not run our %s file: %s", weights[i], error->message);

@@ -380,6 +380,60 @@ test_i2_s (KRand *r)
   free (back);
 }
 
+/* x86 I2_S tensors with rows of whole 128-column blocks are the I2S
+ * kernel layout byte for byte: viewed in place, copied, written back as is */
+static void
+test_i2_s_in_place (KRand *r)
+{
+  const size_t rows = 5, cols = 384, n = rows * cols;
+  const size_t fsize = bn_i2s_file_size (rows, cols, BN_I2S_FILE_X86);
+  uint8_t *file = calloc (1, fsize), *file2 = calloc (1, fsize);
+  int8_t *codes = malloc (n), *back = malloc (n);
+  void *data = bn_kalloc (bn_i2s_packed_size (rows, cols));
+  float scale = 0.25f;
+  BnTernary v, c;
+  int ok;
+
+  for (size_t j = 0; j < n; j++) {
+    size_t jj = j % 128;
+    codes[j] = (int8_t) krand_int (r, -1, 1);
+    file[(j / 128) * 32 + jj % 32] |=
+        (uint8_t) ((codes[j] + 1) << (6 - 2 * (jj / 32)));
+  }
+  memcpy (file + n / 4, &scale, 4);
+
+  ok = bn_i2s_packed_size (rows, cols) == n / 4;
+  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_X86, &v) ==
+      BN_K_OK;
+  ok &= v.data == file && v.scale == scale && v.format == BN_TERNARY_I2S;
+  bn_ternary_unpack_rows (&v, 0, rows, back);
+  ok &= memcmp (codes, back, n) == 0;
+  ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file, fsize,
+      rows, cols, BN_I2S_FILE_X86, &c) == BN_K_OK;
+  ok &= memcmp (data, file, n / 4) == 0;
+  ok &= bn_i2s_to_file (&v, file2, fsize, BN_I2S_FILE_X86) == BN_K_OK;
+  ok &= memcmp (file, file2, fsize) == 0;
+  /* no view where the bytes differ (ARM blocks, partial blocks) */
+  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_ARM, &v) ==
+      BN_K_ERR_SHAPE;
+  ok &= bn_i2s_view_file (file, fsize, 6, 320, BN_I2S_FILE_X86, &v) ==
+      BN_K_ERR_SHAPE;
+  ok &= bn_i2s_view_file (file, n / 4, rows, cols, BN_I2S_FILE_X86, &v) ==
+      BN_K_ERR_BUFFER;
+  /* a code 3 anywhere, here in the last byte, is refused */
+  file[n / 4 - 1] |= 0x03 << 2;
+  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_X86, &v) ==
+      BN_K_ERR_DATA;
+  ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file, fsize,
+      rows, cols, BN_I2S_FILE_X86, &c) == BN_K_ERR_DATA;
+  ktap_ok (ok, "/kernels/i2s/bitnet-cpp-i2_s/in-place");
+  free (file);
+  free (file2);
+  free (codes);
+  free (back);
+  bn_kfree (data);
+}
+
 /* ggml TQ layouts: bytes computed by hand from ggml-quants.c's definition */
 static void
 test_tq_known (void)
@@ -587,6 +641,7 @@ main (void)
   test_roundtrip (&r);
   test_convert (&r);
   test_i2_s (&r);
+  test_i2_s_in_place (&r);
   test_tq_known ();
   test_accuracy (&r);
   test_q8k_mode (&r);
