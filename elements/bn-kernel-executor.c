@@ -488,8 +488,8 @@ bn_kernel_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
   }
-  /* the read bandwidth of this machine for as many threads as the engine
-   * uses, measured now: the ceiling every run is compared with */
+  /* the read bandwidth for as many threads as the engine uses, measured
+   * now: each run's ceiling is the better of this and its own figure */
   self->bandwidth_gbs = measure_bandwidth (model, bn_engine_get_n_threads (engine));
   for (guint w = 0; w < self->warmup; w++) {
     bn_element_post_progress (element, 0.0, _("warm-up"));
