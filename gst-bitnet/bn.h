@@ -7,7 +7,11 @@
  * @title: Umbrella header
  * @short_description: the one header applications include
  *
- * Applications include `gst-bitnet/bn.h`; the individual headers refuse direct inclusion.
+ * Applications include `gst-bitnet/bn.h` for the dataflow core
+ * (libgstbitnet-1.0); the individual headers refuse direct inclusion. The
+ * model library (`gst-bitnet/model/model.h`) and the benchmarking library
+ * (`gst-bitnet/bench/bench.h`) have umbrella headers of their own; this one
+ * never includes them.
  */
 
 #pragma once
@@ -27,14 +31,6 @@
 #include <gst-bitnet/bn-pipeline.h>
 #include <gst-bitnet/bn-plugin.h>
 #include <gst-bitnet/bn-param.h>
-#include <gst-bitnet/bn-gguf.h>
-#include <gst-bitnet/bn-model.h>
-#include <gst-bitnet/bn-engine.h>
-#include <gst-bitnet/bn-record.h>
-#include <gst-bitnet/bn-machine.h>
-#include <gst-bitnet/bn-strict.h>
-#include <gst-bitnet/bn-fixture.h>
-#include <gst-bitnet/bn-tokenizer.h>
 #include <gst-bitnet/bn-parse.h>
 #include <gst-bitnet/bn-init.h>
 

@@ -5,7 +5,7 @@ set -u
 src=${1:?source root}
 cd "$src" || exit 1
 listed=$(grep -v '^#' po/POTFILES.in | grep -v '^$')
-found=$(grep -l -E '(^|[^A-Za-z0-9_])N?_ ?\("' gst-bitnet/*.c gst-bitnet/tools/*.c elements/*.c elements/*/*.c 2>/dev/null | sort)
+found=$(grep -l -E '(^|[^A-Za-z0-9_])N?_ ?\("' gst-bitnet/*.c gst-bitnet/*/*.c elements/*/*.c 2>/dev/null | sort)
 echo "1..3"
 if [ "$listed" = "$(printf '%s\n' "$listed" | LC_ALL=C sort)" ]; then echo "ok 1 - POTFILES.in is sorted"; else echo "not ok 1 - POTFILES.in is not sorted"; fi
 missing=$(printf '%s\n' "$found" | while read -r f; do printf '%s\n' "$listed" | grep -qx "$f" || echo "$f"; done)

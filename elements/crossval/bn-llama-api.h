@@ -4,6 +4,8 @@
 #pragma once
 
 #include <gst-bitnet/bn.h>
+#include <gst-bitnet/model/model.h>
+#include <gst-bitnet/bench/bench.h>
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "bn-regression-elements.h"
-#include "bn-baselines.h"
+#include "gst-bitnet/bench/bn-baselines-private.h"
 
 #include <glib/gi18n-lib.h>
 

@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "bn-regression-elements.h"
-#include "bn-analysis.h"
+#include "gst-bitnet/bench/bn-analysis-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <stdio.h>

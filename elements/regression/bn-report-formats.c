@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "bn-report.h"
-#include "bn-analysis.h"
+#include "gst-bitnet/bench/bn-analysis-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>

@@ -4,9 +4,9 @@
 #include "config.h"
 
 #include "bn-regression-elements.h"
-#include "bn-baselines.h"
+#include "gst-bitnet/bench/bn-baselines-private.h"
 #include "bn-report.h"
-#include "bn-stats.h"
+#include "gst-bitnet/bench/bn-stats-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <gst-bitnet/bn.h>
+#include <gst-bitnet/model/model.h>
+#include <gst-bitnet/bench/bench.h>
 
 G_BEGIN_DECLS
 

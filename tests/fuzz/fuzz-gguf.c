@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <gst-bitnet/bn.h>
+#include <gst-bitnet/model/model.h>
 
 static void
 walk_value (const BnGgufValue *v, guint depth)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gst-bitnet/bn.h>
+#include <gst-bitnet/bench/bench.h>
 
 /* ---- test-trace: a transform that reports every call on the bus ---------- */
 

@@ -1,0 +1,86 @@
+/* gst-bitnet: comparing measured runs with a baseline, metric by metric
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "bn-baselines-private.h"
+
+G_BEGIN_DECLS
+
+/* Verdicts, most severe first. The overall status is the most severe
+ * verdict among compared metrics; NO_BASELINE only when none was. */
+typedef enum {
+  BN_LEVEL_CRITICAL,
+  BN_LEVEL_WARNING,
+  BN_LEVEL_INCONCLUSIVE,
+  BN_LEVEL_IMPROVEMENT,
+  BN_LEVEL_STABLE,
+  BN_LEVEL_NO_BASELINE,
+  BN_N_LEVELS
+} BnLevel;
+
+typedef struct {
+  BnMetric metric;
+  BnLevel level;
+  double baseline, current;     /* medians; NAN when absent */
+  double change;                /* percent; for absolute metrics, the difference */
+  gboolean has_interval;
+  double lo, hi;                /* interval of the change, same unit */
+  gboolean has_p;
+  double p;
+  gboolean p_exact;
+  guint n_baseline, n_current;
+  double warning, critical;     /* thresholds applied */
+  char *message;
+} BnMetricResult;
+
+typedef struct {
+  char *field;
+  char *baseline;
+  char *current;
+  gboolean blocking;
+} BnMismatch;
+
+typedef struct {
+  const char *mode;              /* "baselines" or "side-by-side" */
+  const char *platform;          /* the baseline's platform key */
+  const char *current_platform;  /* where the current runs were measured */
+  const char *implementation;
+  const char *baselines_file;    /* nullable */
+  const char *thresholds_source;
+  BnThresholds thresholds;
+  double confidence;
+  gboolean compare_mismatched;
+  gboolean per_token_latency;
+  gboolean skip_memory;
+  double min_cpu_share;          /* 0: no interference guard */
+} BnAnalysisOptions;
+
+typedef struct {
+  BnAnalysisOptions opt;         /* strings owned below */
+  char *mode, *platform, *current_platform, *implementation, *baselines_file, *thresholds_source;
+  BnLevel status;
+  JsonObject *baseline;          /* nullable */
+  JsonObject *current;
+  GArray *results;               /* BnMetricResult */
+  GPtrArray *mismatches;         /* BnMismatch* */
+  GPtrArray *notes;              /* char* */
+  double cpu_share_baseline, cpu_share_current;   /* medians; NAN when unknown */
+  gboolean disturbed;
+} BnAnalysis;
+
+BN_BENCH_API const char *bn_level_name (BnLevel level);
+BN_BENCH_API const char *bn_level_marker (BnLevel level);
+BN_BENCH_API const char *bn_level_emoji (BnLevel level);
+
+BN_BENCH_API BnAnalysis *bn_analysis_run (const BnAnalysisOptions *options,
+                             JsonObject              *baseline,
+                             JsonObject              *current);
+BN_BENCH_API void bn_analysis_free (BnAnalysis *analysis);
+BN_BENCH_API JsonObject *bn_analysis_to_json (BnAnalysis *analysis);
+BN_BENCH_API char *bn_analysis_to_text (BnAnalysis *analysis);
+BN_BENCH_API GVariant *bn_analysis_to_variant (BnAnalysis *analysis);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnAnalysis, bn_analysis_free)
+
+G_END_DECLS

@@ -1,0 +1,577 @@
+/* gst-bitnet: the baselines file (crossval/baselines.json) and the metrics it keeps
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Shape (docs/schemas/baselines.schema.json), the seed's with raw samples:
+ *
+ *   { "version": "1.0.0",
+ *     "baselines": { "<platform>": { "<implementation>": {
+ *         "throughput_tokens_per_second": ..., "latency_p50_ms": ...,
+ *         "latency_p95_ms": ..., "latency_p99_ms": ...,
+ *         "first_token_latency_ms": ..., "memory_usage_mb": ...,
+ *         "accuracy_score": ..., "samples": { "<metric>": [ ... ] },
+ *         "sample_count": N, "date": ..., "build_commit": ...,
+ *         "machine": { ... }, "model_fingerprint": ..., ... } } },
+ *     "thresholds": { "critical": { ... }, "warning": { ... } } }
+ */
+#include "config.h"
+
+#include "bn-baselines-private.h"
+#include "bn-stats-private.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+static const BnMetricInfo metrics[BN_N_METRICS] = {
+  [BN_METRIC_THROUGHPUT] = { "throughput_tokens_per_second", N_("decode throughput"), "tok/s", TRUE, TRUE,
+                             BN_LIMIT_THROUGHPUT },
+  [BN_METRIC_LATENCY_P50] = { "latency_p50_ms", N_("token latency p50"), "ms", FALSE, TRUE, BN_LIMIT_LATENCY },
+  [BN_METRIC_FIRST_TOKEN] = { "first_token_latency_ms", N_("first-token latency"), "ms", FALSE, TRUE,
+                              BN_LIMIT_LATENCY },
+  [BN_METRIC_MEMORY] = { "memory_usage_mb", N_("peak memory"), "MB", FALSE, TRUE, BN_LIMIT_MEMORY },
+  [BN_METRIC_ACCURACY] = { "accuracy_score", N_("accuracy (cosine)"), "", TRUE, FALSE, BN_LIMIT_ACCURACY },
+};
+
+static const char *const limit_keys[BN_N_LIMITS] = {
+  [BN_LIMIT_THROUGHPUT] = "throughput_decrease_percent",
+  [BN_LIMIT_LATENCY] = "latency_increase_percent",
+  [BN_LIMIT_MEMORY] = "memory_increase_percent",
+  [BN_LIMIT_ACCURACY] = "accuracy_drop",
+};
+
+/* headline members that must be numbers when present */
+static const char *const number_members[] = {
+  "throughput_tokens_per_second", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
+  "first_token_latency_ms", "memory_usage_mb", "accuracy_score", NULL
+};
+
+const BnMetricInfo *
+bn_metric_info (BnMetric metric)
+{
+  g_return_val_if_fail (metric < BN_N_METRICS, NULL);
+  return &metrics[metric];
+}
+
+const char *
+bn_limit_key (BnLimit limit)
+{
+  g_return_val_if_fail (limit < BN_N_LIMITS, NULL);
+  return limit_keys[limit];
+}
+
+/* The seed's thresholds (critical 15% / 25%, warning 8% / 15% for
+ * throughput / latency), plus ours for memory and accuracy. */
+void
+bn_thresholds_init_defaults (BnThresholds *t)
+{
+  t->critical[BN_LIMIT_THROUGHPUT] = 15;
+  t->critical[BN_LIMIT_LATENCY] = 25;
+  t->critical[BN_LIMIT_MEMORY] = 20;
+  t->critical[BN_LIMIT_ACCURACY] = 0.01;
+  t->warning[BN_LIMIT_THROUGHPUT] = 8;
+  t->warning[BN_LIMIT_LATENCY] = 15;
+  t->warning[BN_LIMIT_MEMORY] = 10;
+  t->warning[BN_LIMIT_ACCURACY] = 0.001;
+}
+
+static gboolean
+is_number (JsonNode *n)
+{
+  if (!n || !JSON_NODE_HOLDS_VALUE (n))
+    return FALSE;
+  GType t = json_node_get_value_type (n);
+  return t == G_TYPE_DOUBLE || t == G_TYPE_INT64;
+}
+
+/* Takes the thresholds present in @root (validated) over those in @t.
+ * Returns whether @root has a thresholds block. */
+gboolean
+bn_thresholds_read (BnThresholds *t, JsonObject *root)
+{
+  JsonNode *n = json_object_get_member (root, "thresholds");
+  if (!n || !JSON_NODE_HOLDS_OBJECT (n))
+    return FALSE;
+  JsonObject *th = json_node_get_object (n);
+  for (int level = 0; level < 2; level++) {
+    JsonNode *ln = json_object_get_member (th, level ? "warning" : "critical");
+    if (!ln || !JSON_NODE_HOLDS_OBJECT (ln))
+      continue;
+    JsonObject *lo = json_node_get_object (ln);
+    for (int k = 0; k < BN_N_LIMITS; k++) {
+      JsonNode *v = json_object_get_member (lo, limit_keys[k]);
+      if (is_number (v))
+        (level ? t->warning : t->critical)[k] = json_node_get_double (v);
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+bn_thresholds_check (const BnThresholds *t, GError **error)
+{
+  for (int k = 0; k < BN_N_LIMITS; k++) {
+    if (t->warning[k] < 0 || t->critical[k] < 0 || !isfinite (t->warning[k]) || !isfinite (t->critical[k])) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                   _("Threshold %s must be a non-negative number (warning %g, critical %g)"), limit_keys[k],
+                   t->warning[k], t->critical[k]);
+      return FALSE;
+    }
+    if (t->warning[k] > t->critical[k]) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                   _("The warning threshold %s (%g) is above the critical one (%g): a warning must come first"),
+                   limit_keys[k], t->warning[k], t->critical[k]);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+JsonObject *
+bn_thresholds_to_json (const BnThresholds *t)
+{
+  JsonObject *o = json_object_new ();
+  for (int level = 0; level < 2; level++) {
+    JsonObject *l = json_object_new ();
+    for (int k = 0; k < BN_N_LIMITS; k++)
+      json_object_set_double_member (l, limit_keys[k], (level ? t->warning : t->critical)[k]);
+    json_object_set_object_member (o, level ? "warning" : "critical", l);
+  }
+  return o;
+}
+
+/* ---- runs ----------------------------------------------------------------- */
+
+/* Refuses a run that strict validation would refuse: not on the real
+ * compute path, a mock kernel, fewer tokens than requested or no speed, or
+ * the quantizer's accuracy outside its tolerance. */
+gboolean
+bn_run_check_strict (BnRecord *run, guint index, GError **error)
+{
+  JsonObject *o = bn_record_get_object (run);
+  const char *path = bn_record_get_string (run, "compute_path");
+  const char *source = bn_record_get_string (run, "source");
+  g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
+  JsonNode *kn = json_object_get_member (o, "kernels");
+  JsonArray *k = kn && JSON_NODE_HOLDS_ARRAY (kn) ? json_node_get_array (kn) : NULL;
+
+  if (g_strcmp0 (path, "real")) {
+    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK,
+                 _("Strict mode: Mock computation detected (run %u%s: compute_path \"%s\"): "
+                   "a baseline is made of real measurements only"), index, where, path ? path : "(none)");
+    return FALSE;
+  }
+  for (guint i = 0; k && i < json_array_get_length (k); i++) {
+    const char *name = json_array_get_string_element (k, i);
+    if (name && strstr (name, "mock")) {
+      g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK,
+                   _("Strict mode: Mock computation detected (run %u%s: kernel %s)"), index, where, name);
+      return FALSE;
+    }
+  }
+  gint64 req = json_object_get_int_member_with_default (o, "tokens_requested", -1);
+  gint64 got = json_object_get_int_member_with_default (o, "tokens_generated", -1);
+  double tps = bn_record_get_double (run, "decode_tokens_per_second", bn_record_get_double (run, "tokens_per_second", 0));
+  if (got < 0 || got != req || !(tps > 0) || !isfinite (tps)) {
+    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_INCOMPLETE,
+                 _("Strict mode: Incomplete run (run %u%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                   " tokens generated at %.3f tok/s)"), index, where, got, req, tps);
+    return FALSE;
+  }
+  JsonNode *an = json_object_get_member (o, "quantizer_accuracy");
+  if (an && JSON_NODE_HOLDS_OBJECT (an) &&
+      !json_object_get_boolean_member_with_default (json_node_get_object (an), "pass", TRUE)) {
+    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_ACCURACY,
+                 _("Strict mode: Accuracy outside tolerance (run %u%s)"), index, where);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static double
+run_number (JsonObject *o, const char *a, const char *b)
+{
+  JsonNode *n = json_object_get_member (o, a);
+  if (!is_number (n) && b)
+    n = json_object_get_member (o, b);
+  return is_number (n) ? json_node_get_double (n) : NAN;
+}
+
+static void
+append (GArray *a, double v)
+{
+  if (isfinite (v))
+    g_array_append_val (a, v);
+}
+
+static JsonArray *
+to_json_array (GArray *a)
+{
+  JsonArray *j = json_array_sized_new (a->len);
+  for (guint i = 0; i < a->len; i++)
+    json_array_add_double_element (j, g_array_index (a, double, i));
+  return j;
+}
+
+static void
+copy_member (JsonObject *to, JsonObject *from, const char *member)
+{
+  JsonNode *n = json_object_get_member (from, member);
+  if (n)
+    json_object_set_member (to, member, json_node_copy (n));
+}
+
+/* The baseline of @runs (bench/run records, at least one): the median of
+ * each metric over the runs, its raw per-run samples, every per-token
+ * decode latency, when and on what it was measured. Fails when the runs
+ * are of different models. */
+JsonObject *
+bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
+{
+  g_return_val_if_fail (runs && runs->len, NULL);
+  const char *fingerprint = NULL;
+  for (guint i = 0; i < runs->len; i++) {
+    const char *fp = bn_record_get_string (runs->pdata[i], "model_fingerprint");
+    if (fp && fingerprint && strcmp (fp, fingerprint)) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
+                   _("The runs are of different models (%s, then %s in run %u): a baseline describes one model"),
+                   fingerprint, fp, i);
+      return NULL;
+    }
+    fingerprint = fingerprint ? fingerprint : fp;
+  }
+
+  GArray *s[BN_N_METRICS];
+  for (int m = 0; m < BN_N_METRICS; m++)
+    s[m] = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) tokens = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) p95 = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) p99 = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) share = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < runs->len; i++) {
+    BnRecord *r = runs->pdata[i];
+    JsonObject *o = bn_record_get_object (r);
+    append (s[BN_METRIC_THROUGHPUT], run_number (o, "decode_tokens_per_second", "tokens_per_second"));
+    JsonNode *ln = json_object_get_member (o, "decode_latency_ms");
+    g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
+    for (guint j = 0; ln && JSON_NODE_HOLDS_ARRAY (ln) && j < json_array_get_length (json_node_get_array (ln)); j++) {
+      JsonNode *e = json_array_get_element (json_node_get_array (ln), j);
+      if (is_number (e))
+        append (lat, json_node_get_double (e));
+    }
+    g_array_append_vals (tokens, lat->data, lat->len);
+    append (s[BN_METRIC_LATENCY_P50], lat->len ? bn_stats_median ((double *) lat->data, lat->len)
+                                               : run_number (o, "latency_p50_ms", NULL));
+    append (p95, run_number (o, "latency_p95_ms", NULL));
+    append (p99, run_number (o, "latency_p99_ms", NULL));
+    append (s[BN_METRIC_FIRST_TOKEN], run_number (o, "first_token_latency_ms", NULL));
+    append (s[BN_METRIC_MEMORY], run_number (o, "peak_memory_mb", "memory_usage_mb"));
+    double threads = run_number (o, "threads", NULL);
+    append (share, run_number (o, "cpu_utilization_percent", NULL) / (100 * MAX (threads, 1)));
+    JsonNode *an = json_object_get_member (o, "quantizer_accuracy");
+    if (an && JSON_NODE_HOLDS_OBJECT (an))
+      append (s[BN_METRIC_ACCURACY], run_number (json_node_get_object (an), "cosine-min", NULL));
+  }
+
+  JsonObject *entry = json_object_new ();
+  JsonObject *samples = json_object_new ();
+  for (int m = 0; m < BN_N_METRICS; m++) {
+    if (!s[m]->len)
+      continue;
+    json_object_set_double_member (entry, metrics[m].key, bn_stats_median ((double *) s[m]->data, s[m]->len));
+    json_object_set_array_member (samples, metrics[m].key, to_json_array (s[m]));
+    if (m == BN_METRIC_LATENCY_P50) {
+      /* tail percentiles over every token when there are samples */
+      GArray *src95 = tokens->len ? tokens : p95, *src99 = tokens->len ? tokens : p99;
+      double q95 = tokens->len ? bn_stats_quantile ((double *) src95->data, src95->len, 0.95)
+                               : bn_stats_median ((double *) src95->data, src95->len);
+      double q99 = tokens->len ? bn_stats_quantile ((double *) src99->data, src99->len, 0.99)
+                               : bn_stats_median ((double *) src99->data, src99->len);
+      if (isfinite (q95))
+        json_object_set_double_member (entry, "latency_p95_ms", q95);
+      if (isfinite (q99))
+        json_object_set_double_member (entry, "latency_p99_ms", q99);
+    }
+  }
+  if (tokens->len)
+    json_object_set_array_member (samples, BN_SAMPLES_PER_TOKEN, to_json_array (tokens));
+  if (share->len)
+    json_object_set_array_member (samples, BN_SAMPLES_CPU_SHARE, to_json_array (share));
+  json_object_set_object_member (entry, "samples", samples);
+  json_object_set_int_member (entry, "sample_count", runs->len);
+
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  JsonObject *machine = bn_machine_info ();
+  json_object_set_string_member (entry, "date", date);
+  json_object_set_string_member (entry, "build_commit",
+                                 json_object_get_string_member_with_default (machine, "build_commit", ""));
+  json_object_set_object_member (entry, "machine", machine);
+  if (fingerprint)
+    json_object_set_string_member (entry, "model_fingerprint", fingerprint);
+
+  JsonObject *first = bn_record_get_object (runs->pdata[0]);
+  copy_member (entry, first, "compute_path");
+  JsonObject *config = json_object_new ();
+  static const char *const config_members[] = { "backend", "executor", "threads", "tokens_requested", "prompt_tokens",
+                                                "weight_format", "model_architecture", "seed", NULL };
+  for (guint i = 0; config_members[i]; i++)
+    copy_member (config, first, config_members[i]);
+  json_object_set_object_member (entry, "config", config);
+
+  for (int m = 0; m < BN_N_METRICS; m++)
+    g_array_unref (s[m]);
+  return entry;
+}
+
+/* The samples of @key kept in @entry, or %NULL when it keeps none. */
+GArray *
+bn_baseline_entry_samples (JsonObject *entry, const char *key)
+{
+  JsonNode *sn = entry ? json_object_get_member (entry, "samples") : NULL;
+  if (!sn || !JSON_NODE_HOLDS_OBJECT (sn))
+    return NULL;
+  JsonNode *an = json_object_get_member (json_node_get_object (sn), key);
+  if (!an || !JSON_NODE_HOLDS_ARRAY (an))
+    return NULL;
+  JsonArray *a = json_node_get_array (an);
+  GArray *v = g_array_sized_new (FALSE, FALSE, sizeof (double), json_array_get_length (a));
+  for (guint i = 0; i < json_array_get_length (a); i++) {
+    JsonNode *e = json_array_get_element (a, i);
+    if (is_number (e))
+      append (v, json_node_get_double (e));
+  }
+  if (!v->len) {
+    g_array_unref (v);
+    return NULL;
+  }
+  return v;
+}
+
+/* The headline figure @key of @entry, or NAN. */
+double
+bn_baseline_entry_headline (JsonObject *entry, const char *key)
+{
+  JsonNode *n = entry ? json_object_get_member (entry, key) : NULL;
+  return is_number (n) ? json_node_get_double (n) : NAN;
+}
+
+/* A string member of @entry, or of its machine or config object. */
+const char *
+bn_baseline_entry_string (JsonObject *entry, const char *key)
+{
+  if (!entry)
+    return NULL;
+  const char *where[] = { NULL, "machine", "config" };
+  for (guint i = 0; i < G_N_ELEMENTS (where); i++) {
+    JsonObject *o = entry;
+    if (where[i]) {
+      JsonNode *n = json_object_get_member (entry, where[i]);
+      if (!n || !JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      o = json_node_get_object (n);
+    }
+    JsonNode *n = json_object_get_member (o, key);
+    if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
+      return json_node_get_string (n);
+  }
+  return NULL;
+}
+
+/* ---- the file ---------------------------------------------------------------- */
+
+static gboolean
+fail (GError **error, const char *path, const char *where, const char *what)
+{
+  g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+               _("The baselines file %s is malformed: %s %s (fix or restore it, e.g. from %s.bak)"), path,
+               where, what, path);
+  return FALSE;
+}
+
+static gboolean
+validate_entry (JsonObject *e, const char *path, const char *where, GError **error)
+{
+  for (guint i = 0; number_members[i]; i++) {
+    JsonNode *n = json_object_get_member (e, number_members[i]);
+    if (n && !is_number (n)) {
+      g_autofree char *w = g_strdup_printf ("%s.%s", where, number_members[i]);
+      return fail (error, path, w, _("is not a number"));
+    }
+  }
+  JsonNode *c = json_object_get_member (e, "sample_count");
+  if (c && (!JSON_NODE_HOLDS_VALUE (c) || json_node_get_value_type (c) != G_TYPE_INT64 || json_node_get_int (c) < 0)) {
+    g_autofree char *w = g_strdup_printf ("%s.sample_count", where);
+    return fail (error, path, w, _("is not a non-negative integer"));
+  }
+  JsonNode *f = json_object_get_member (e, "model_fingerprint");
+  if (f && (!JSON_NODE_HOLDS_VALUE (f) || json_node_get_value_type (f) != G_TYPE_STRING)) {
+    g_autofree char *w = g_strdup_printf ("%s.model_fingerprint", where);
+    return fail (error, path, w, _("is not a string"));
+  }
+  JsonNode *sn = json_object_get_member (e, "samples");
+  if (!sn)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (sn)) {
+    g_autofree char *w = g_strdup_printf ("%s.samples", where);
+    return fail (error, path, w, _("is not an object"));
+  }
+  JsonObject *s = json_node_get_object (sn);
+  g_autoptr (GList) keys = json_object_get_members (s);
+  for (GList *l = keys; l; l = l->next) {
+    JsonNode *an = json_object_get_member (s, l->data);
+    g_autofree char *w = g_strdup_printf ("%s.samples.%s", where, (char *) l->data);
+    if (!JSON_NODE_HOLDS_ARRAY (an))
+      return fail (error, path, w, _("is not an array of numbers"));
+    JsonArray *a = json_node_get_array (an);
+    for (guint i = 0; i < json_array_get_length (a); i++) {
+      JsonNode *v = json_array_get_element (a, i);
+      if (!is_number (v) || !isfinite (json_node_get_double (v))) {
+        g_autofree char *wi = g_strdup_printf ("%s[%u]", w, i);
+        return fail (error, path, wi, _("is not a number"));
+      }
+    }
+  }
+  return TRUE;
+}
+
+/* Checks the shape of a baselines file: what the analyzer reads must be
+ * what the file means, so unknown thresholds and misplaced values are
+ * errors rather than silently ignored. */
+gboolean
+bn_baselines_validate (JsonObject *root, const char *path, GError **error)
+{
+  JsonNode *bn = json_object_get_member (root, "baselines");
+  if (bn) {
+    if (!JSON_NODE_HOLDS_OBJECT (bn))
+      return fail (error, path, "baselines", _("is not an object of platforms"));
+    JsonObject *b = json_node_get_object (bn);
+    g_autoptr (GList) platforms = json_object_get_members (b);
+    for (GList *p = platforms; p; p = p->next) {
+      JsonNode *pn = json_object_get_member (b, p->data);
+      g_autofree char *wp = g_strdup_printf ("baselines.%s", (char *) p->data);
+      if (!JSON_NODE_HOLDS_OBJECT (pn))
+        return fail (error, path, wp, _("is not an object of implementations"));
+      JsonObject *po = json_node_get_object (pn);
+      g_autoptr (GList) impls = json_object_get_members (po);
+      for (GList *i = impls; i; i = i->next) {
+        JsonNode *in = json_object_get_member (po, i->data);
+        g_autofree char *wi = g_strdup_printf ("%s.%s", wp, (char *) i->data);
+        if (!JSON_NODE_HOLDS_OBJECT (in))
+          return fail (error, path, wi, _("is not an object"));
+        if (!validate_entry (json_node_get_object (in), path, wi, error))
+          return FALSE;
+      }
+    }
+  }
+  JsonNode *tn = json_object_get_member (root, "thresholds");
+  if (!tn)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (tn))
+    return fail (error, path, "thresholds", _("is not an object"));
+  JsonObject *t = json_node_get_object (tn);
+  g_autoptr (GList) levels = json_object_get_members (t);
+  for (GList *l = levels; l; l = l->next) {
+    g_autofree char *wl = g_strdup_printf ("thresholds.%s", (char *) l->data);
+    if (strcmp (l->data, "critical") && strcmp (l->data, "warning"))
+      return fail (error, path, wl, _("is not a known level (critical, warning)"));
+    JsonNode *ln = json_object_get_member (t, l->data);
+    if (!JSON_NODE_HOLDS_OBJECT (ln))
+      return fail (error, path, wl, _("is not an object"));
+    JsonObject *lo = json_node_get_object (ln);
+    g_autoptr (GList) keys = json_object_get_members (lo);
+    for (GList *k = keys; k; k = k->next) {
+      g_autofree char *wk = g_strdup_printf ("%s.%s", wl, (char *) k->data);
+      gboolean known = FALSE;
+      for (int i = 0; i < BN_N_LIMITS; i++)
+        known |= !strcmp (k->data, limit_keys[i]);
+      if (!known)
+        return fail (error, path, wk,
+                     _("is not a known threshold (throughput_decrease_percent, latency_increase_percent, "
+                       "memory_increase_percent, accuracy_drop)"));
+      JsonNode *v = json_object_get_member (lo, k->data);
+      if (!is_number (v) || json_node_get_double (v) < 0)
+        return fail (error, path, wk, _("is not a non-negative number"));
+    }
+  }
+  return TRUE;
+}
+
+/* Reads and checks a baselines file. A missing, unreadable, non-JSON or
+ * malformed file is an error naming it. */
+JsonObject *
+bn_baselines_load (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (path, &text, &len, &local)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                 _("Cannot read the baselines file %s: %s (make one with pipelines/baseline.bnp)"), path,
+                 local->message);
+    return NULL;
+  }
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, text, len, &local)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                 _("The baselines file %s is not valid JSON: %s"), path, local->message);
+    return NULL;
+  }
+  JsonNode *root = json_parser_get_root (parser);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                 _("The baselines file %s is not a JSON object"), path);
+    return NULL;
+  }
+  JsonObject *o = json_node_dup_object (root);
+  if (!bn_baselines_validate (o, path, error)) {
+    json_object_unref (o);
+    return NULL;
+  }
+  return o;
+}
+
+/* The baseline of @implementation on @platform, or %NULL. */
+JsonObject *
+bn_baselines_lookup (JsonObject *root, const char *platform, const char *implementation)
+{
+  JsonNode *bn = json_object_get_member (root, "baselines");
+  if (!bn || !JSON_NODE_HOLDS_OBJECT (bn))
+    return NULL;
+  JsonNode *pn = json_object_get_member (json_node_get_object (bn), platform);
+  if (!pn || !JSON_NODE_HOLDS_OBJECT (pn))
+    return NULL;
+  JsonNode *in = json_object_get_member (json_node_get_object (pn), implementation);
+  return in && JSON_NODE_HOLDS_OBJECT (in) ? json_node_get_object (in) : NULL;
+}
+
+/* Writes @text to @path through a temporary file and a rename
+ * (g_file_set_contents), creating the directory. */
+gboolean
+bn_write_text_atomically (const char *path, const char *text, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0755) != 0) {
+    int e = errno;
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), _("Cannot create directory %s: %s"), dir,
+                 g_strerror (e));
+    return FALSE;
+  }
+  return g_file_set_contents (path, text, -1, error);
+}
+
+/* Replaces @path by @root atomically, first keeping the previous file,
+ * byte for byte, as @path.bak. */
+gboolean
+bn_baselines_save (const char *path, JsonObject *root, GError **error)
+{
+  g_autofree char *old = NULL;
+  gsize len = 0;
+  if (g_file_test (path, G_FILE_TEST_EXISTS)) {
+    g_autofree char *bak = g_strconcat (path, ".bak", NULL);
+    if (!g_file_get_contents (path, &old, &len, error) || !g_file_set_contents (bak, old, len, error))
+      return FALSE;
+  }
+  return bn_json_write_atomic (path, root, error);
+}

@@ -1,0 +1,239 @@
+/* Tests of kernel-executor and mock-executor. */
+#include <gst-bitnet/bn.h>
+#include <gst-bitnet/bench/bench.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+/* Runs @desc and returns the bench/run records that reached the fakesink-like
+ * collector (a summary-sink writing JSON), parsed. */
+static JsonArray *
+run_records (const char *desc_fmt, const char *extra, GError **error)
+{
+  static guint counter;
+  g_autofree char *out = g_strdup_printf ("%s/bn-exec-%d-%u.json", g_get_tmp_dir (), getpid (), counter++);
+  g_autofree char *desc = g_strdup_printf ("%s %s ! summary-sink silent=true location=%s", desc_fmt,
+                                           extra ? extra : "", out);
+  g_autoptr (GError) perr = NULL;
+  g_autoptr (BnElement) p = bn_parse_launch (desc, &perr);
+  g_assert_no_error (perr);
+  if (!bn_pipeline_run (BN_PIPELINE (p), error))
+    return NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, out, NULL));
+  g_unlink (out);
+  JsonArray *results = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "results");
+  JsonArray *runs = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (results); i++) {
+    JsonObject *o = json_array_get_object_element (results, i);
+    if (!g_strcmp0 (json_object_get_string_member (o, "type"), "bench/run"))
+      json_array_add_object_element (runs, json_object_ref (json_object_get_object_member (o, "result")));
+  }
+  return runs;
+}
+
+static char *
+join_array (JsonArray *a)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < json_array_get_length (a); i++) {
+    JsonNode *n = json_array_get_element (a, i);
+    if (json_node_get_value_type (n) == G_TYPE_STRING)
+      g_string_append_printf (s, "%s,", json_node_get_string (n));
+    else
+      g_string_append_printf (s, "%" G_GINT64_FORMAT ",", json_node_get_int (n));
+  }
+  return g_string_free (s, FALSE);
+}
+
+#define TINY "loader fixture=tiny ! quantizer format=i2s ! kernel-executor warmup=0"
+
+static void
+test_real_runs (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) runs = run_records (TINY, "tokens=8 iterations=2 threads=2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+  g_autofree char *tok0 = NULL, *dig0 = NULL;
+  for (guint i = 0; i < 2; i++) {
+    JsonObject *r = json_array_get_object_element (runs, i);
+    g_assert_cmpstr (json_object_get_string_member (r, "compute_path"), ==, "real");
+    g_assert_cmpstr (json_object_get_string_member (r, "backend"), ==, "cpu");
+    g_assert_cmpint (json_object_get_int_member (r, "tokens_generated"), ==, 8);
+    g_assert_cmpint (json_object_get_int_member (r, "threads"), ==, 2);
+    g_assert_cmpfloat (json_object_get_double_member (r, "decode_tokens_per_second"), >, 0);
+    g_assert_cmpfloat (json_object_get_double_member (r, "first_token_latency_ms"), >, 0);
+    g_assert_cmpfloat (json_object_get_double_member (r, "latency_p99_ms"), >=,
+                       json_object_get_double_member (r, "latency_p50_ms"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "decode_latency_ms")), ==, 7);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "logits_digests")), ==, 8);
+    JsonArray *k = json_object_get_array_member (r, "kernels");
+    g_assert_cmpuint (json_array_get_length (k), >, 0);
+    gboolean i2s = FALSE;
+    for (guint j = 0; j < json_array_get_length (k); j++) {
+      const char *name = json_array_get_string_element (k, j);
+      g_assert_null (strstr (name, "mock"));
+      i2s |= g_str_has_prefix (name, "i2s_");
+    }
+    g_assert_true (i2s);
+    g_assert_true (json_object_has_member (r, "quantizer_accuracy"));
+    g_autofree char *tok = join_array (json_object_get_array_member (r, "token_ids"));
+    g_autofree char *dig = join_array (json_object_get_array_member (r, "logits_digests"));
+    if (i == 0) {
+      tok0 = g_steal_pointer (&tok);
+      dig0 = g_steal_pointer (&dig);
+    } else {
+      /* greedy decoding of the same prompt: identical iterations */
+      g_assert_cmpstr (tok, ==, tok0);
+      g_assert_cmpstr (dig, ==, dig0);
+    }
+  }
+}
+
+static void
+test_threads_identical (void)
+{
+  g_autofree char *ref = NULL;
+  for (guint t = 1; t <= 3; t++) {
+    g_autofree char *extra = g_strdup_printf ("tokens=6 iterations=1 threads=%u", t);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JsonArray) runs = run_records (TINY, extra, &error);
+    g_assert_no_error (error);
+    JsonObject *r = json_array_get_object_element (runs, 0);
+    g_autofree char *dig = join_array (json_object_get_array_member (r, "logits_digests"));
+    if (!ref)
+      ref = g_steal_pointer (&dig);
+    else
+      g_assert_cmpstr (dig, ==, ref);
+  }
+}
+
+static void
+test_prompt_text (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) runs = run_records (TINY, "tokens=4 iterations=1 prompt=\"the measurement of speed\"", &error);
+  g_assert_no_error (error);
+  JsonObject *r = json_array_get_object_element (runs, 0);
+  g_assert_cmpint (json_object_get_int_member (r, "prompt_tokens"), >=, 3);
+  g_assert_true (json_object_has_member (r, "text"));
+}
+
+static void
+test_sampling_seeded (void)
+{
+  g_autofree char *a = NULL, *b = NULL;
+  for (guint i = 0; i < 2; i++) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JsonArray) runs = run_records (TINY, "tokens=12 iterations=1 temperature=1.5 top-k=50 seed=7", &error);
+    g_assert_no_error (error);
+    JsonObject *r = json_array_get_object_element (runs, 0);
+    g_assert_false (json_object_get_boolean_member (r, "greedy"));
+    char *s = join_array (json_object_get_array_member (r, "token_ids"));
+    if (i == 0)
+      a = s;
+    else
+      b = s;
+  }
+  g_assert_cmpstr (a, ==, b);
+  /* BITNET_DETERMINISTIC=1 forces greedy decoding */
+  g_setenv ("BITNET_DETERMINISTIC", "1", TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) runs = run_records (TINY, "tokens=4 iterations=1 temperature=1.5", &error);
+  g_unsetenv ("BITNET_DETERMINISTIC");
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (runs, 0), "greedy"));
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) a = run_records (TINY, "device=cuda", &error);
+  g_assert_null (a);
+  g_assert_nonnull (strstr (error->message, "CUDA"));
+  g_clear_error (&error);
+  g_autoptr (JsonArray) b = run_records (TINY, "ctx-size=4 tokens=8", &error);
+  g_assert_null (b);
+  g_assert_nonnull (strstr (error->message, "ctx-size 4"));
+  g_clear_error (&error);
+  g_autoptr (JsonArray) c = run_records (TINY, "prompt-tokens=1,99999", &error);
+  g_assert_null (c);
+  g_assert_nonnull (strstr (error->message, "99999"));
+}
+
+static gboolean
+cancel_soon (gpointer p)
+{
+  bn_pipeline_cancel (p);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel_between_tokens (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnElement) p = bn_parse_launch ("loader fixture=small ! kernel-executor warmup=0 iterations=50 "
+                                             "tokens=500 ctx-size=600 ! fakesink", &error);
+  g_assert_no_error (error);
+  g_assert_true (bn_pipeline_start (BN_PIPELINE (p), &error));
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_timeout_add (500, cancel_soon, p);
+  g_timeout_add (600, (GSourceFunc) g_main_loop_quit, loop);
+  g_main_loop_run (loop);
+  gint64 t0 = g_get_monotonic_time ();
+  bn_pipeline_stop (BN_PIPELINE (p));
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
+  g_autoptr (GError) e = bn_pipeline_dup_error (BN_PIPELINE (p));
+  g_assert_error (e, BN_CORE_ERROR, BN_CORE_ERROR_CANCELLED);
+}
+
+static void
+test_mock_marked (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) runs = run_records ("loader fixture=tiny ! mock-executor iterations=2", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+  JsonObject *r = json_array_get_object_element (runs, 0);
+  g_assert_cmpstr (json_object_get_string_member (r, "compute_path"), ==, "mock");
+  g_assert_true (g_str_has_prefix (json_array_get_string_element (json_object_get_array_member (r, "kernels"), 0),
+                                   "mock_"));
+}
+
+/* the ceiling's bandwidth is read over existing memory (a model's own
+ * weights): any alignment, split between threads, nothing allocated */
+static void
+test_bandwidth_of (void)
+{
+  const gsize n = 64u << 20;
+  guint8 *buf = g_malloc (n + 64);
+  memset (buf, 7, n + 64);
+  for (guint threads = 1; threads <= 2; threads++) {
+    double gbs = bn_machine_read_bandwidth_of (buf + 3, n, threads);
+    g_assert_cmpfloat (gbs, >, 0.1);
+    g_assert_cmpfloat (gbs, <, 10000);
+  }
+  /* too small to split into aligned runs */
+  g_assert_cmpfloat (bn_machine_read_bandwidth_of (buf + 1, 200, 2), ==, 0);
+  g_assert_cmpfloat (bn_machine_read_bandwidth_of (NULL, 0, 1), ==, 0);
+  g_assert_cmpfloat (bn_machine_read_bandwidth (0, 1), ==, 0);
+  g_free (buf);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bn_init (&argc, &argv);
+  g_test_add_func ("/executor/real-runs", test_real_runs);
+  g_test_add_func ("/executor/threads-identical", test_threads_identical);
+  g_test_add_func ("/executor/prompt-text", test_prompt_text);
+  g_test_add_func ("/executor/sampling-seeded", test_sampling_seeded);
+  g_test_add_func ("/executor/errors", test_errors);
+  g_test_add_func ("/executor/cancel-between-tokens", test_cancel_between_tokens);
+  g_test_add_func ("/executor/mock-marked", test_mock_marked);
+  g_test_add_func ("/executor/bandwidth-of", test_bandwidth_of);
+  return g_test_run ();
+}

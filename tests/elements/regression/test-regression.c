@@ -1,0 +1,1085 @@
+/* Tests of the regression plugin: statistics, baseline-sink, regression-analyzer, report-sink. */
+#include <gst-bitnet/bn.h>
+#include <gst-bitnet/bench/bench.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "gst-bitnet/bench/bn-stats-private.h"
+
+static char *tmpdir;
+static JsonNode *regression_schema, *baselines_schema;
+static char *platform;
+
+/* ---- a JSON Schema subset: $ref (#/$defs/...), anyOf, type (one or a list),
+ *      enum, minimum, maximum, pattern, required, properties,
+ *      additionalProperties, items: what docs/schemas/ use ---- */
+
+static gboolean validate (JsonNode *n, JsonObject *s, JsonObject *root, const char *path, GString *err);
+
+static gboolean
+type_ok (JsonNode *n, const char *type)
+{
+  if (!strcmp (type, "null")) return JSON_NODE_HOLDS_NULL (n);
+  if (!strcmp (type, "object")) return JSON_NODE_HOLDS_OBJECT (n);
+  if (!strcmp (type, "array")) return JSON_NODE_HOLDS_ARRAY (n);
+  if (!JSON_NODE_HOLDS_VALUE (n)) return FALSE;
+  GType t = json_node_get_value_type (n);
+  if (!strcmp (type, "string")) return t == G_TYPE_STRING;
+  if (!strcmp (type, "boolean")) return t == G_TYPE_BOOLEAN;
+  if (!strcmp (type, "integer")) return t == G_TYPE_INT64;
+  if (!strcmp (type, "number")) return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
+  return FALSE;
+}
+
+static gboolean
+is_num (JsonNode *n)
+{
+  return JSON_NODE_HOLDS_VALUE (n) &&
+         (json_node_get_value_type (n) == G_TYPE_INT64 || json_node_get_value_type (n) == G_TYPE_DOUBLE);
+}
+
+static gboolean
+validate (JsonNode *n, JsonObject *s, JsonObject *root, const char *path, GString *err)
+{
+  if (json_object_has_member (s, "$ref")) {
+    const char *ref = json_object_get_string_member (s, "$ref");
+    g_assert_true (g_str_has_prefix (ref, "#/$defs/"));
+    JsonObject *target = json_object_get_object_member (json_object_get_object_member (root, "$defs"), ref + 8);
+    if (!validate (n, target, root, path, err))
+      return FALSE;
+  }
+  if (json_object_has_member (s, "anyOf")) {
+    JsonArray *any = json_object_get_array_member (s, "anyOf");
+    gboolean one = FALSE;
+    for (guint i = 0; i < json_array_get_length (any) && !one; i++) {
+      g_autoptr (GString) ignored = g_string_new (NULL);
+      one = validate (n, json_array_get_object_element (any, i), root, path, ignored);
+    }
+    if (!one) {
+      g_string_append_printf (err, "%s: matches none of anyOf; ", path);
+      return FALSE;
+    }
+  }
+  if (json_object_has_member (s, "type")) {
+    JsonNode *t = json_object_get_member (s, "type");
+    gboolean ok = FALSE;
+    if (JSON_NODE_HOLDS_ARRAY (t)) {
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (t)); i++)
+        ok |= type_ok (n, json_array_get_string_element (json_node_get_array (t), i));
+    } else {
+      ok = type_ok (n, json_node_get_string (t));
+    }
+    if (!ok) {
+      g_string_append_printf (err, "%s: wrong type; ", path);
+      return FALSE;
+    }
+  }
+  if (json_object_has_member (s, "enum")) {
+    JsonArray *e = json_object_get_array_member (s, "enum");
+    gboolean in = FALSE;
+    for (guint i = 0; i < json_array_get_length (e); i++)
+      in |= json_node_equal (n, json_array_get_element (e, i));
+    if (!in) {
+      g_string_append_printf (err, "%s: not one of the allowed values; ", path);
+      return FALSE;
+    }
+  }
+  if (is_num (n) && json_object_has_member (s, "minimum") &&
+      json_node_get_double (n) < json_object_get_double_member (s, "minimum")) {
+    g_string_append_printf (err, "%s: below the minimum; ", path);
+    return FALSE;
+  }
+  if (is_num (n) && json_object_has_member (s, "maximum") &&
+      json_node_get_double (n) > json_object_get_double_member (s, "maximum")) {
+    g_string_append_printf (err, "%s: above the maximum; ", path);
+    return FALSE;
+  }
+  if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING &&
+      json_object_has_member (s, "pattern") &&
+      !g_regex_match_simple (json_object_get_string_member (s, "pattern"), json_node_get_string (n), 0, 0)) {
+    g_string_append_printf (err, "%s: does not match %s; ", path, json_object_get_string_member (s, "pattern"));
+    return FALSE;
+  }
+  gboolean ok = TRUE;
+  if (JSON_NODE_HOLDS_OBJECT (n)) {
+    JsonObject *o = json_node_get_object (n);
+    if (json_object_has_member (s, "required")) {
+      JsonArray *r = json_object_get_array_member (s, "required");
+      for (guint i = 0; i < json_array_get_length (r); i++)
+        if (!json_object_has_member (o, json_array_get_string_element (r, i))) {
+          g_string_append_printf (err, "%s: missing %s; ", path, json_array_get_string_element (r, i));
+          ok = FALSE;
+        }
+    }
+    JsonObject *props = json_object_has_member (s, "properties") ? json_object_get_object_member (s, "properties") : NULL;
+    JsonNode *extra = json_object_get_member (s, "additionalProperties");
+    g_autoptr (GList) names = json_object_get_members (o);
+    for (GList *l = names; l; l = l->next) {
+      g_autofree char *p = g_strdup_printf ("%s.%s", path, (char *) l->data);
+      if (props && json_object_has_member (props, l->data))
+        ok &= validate (json_object_get_member (o, l->data), json_object_get_object_member (props, l->data), root, p, err);
+      else if (extra && JSON_NODE_HOLDS_VALUE (extra) && !json_node_get_boolean (extra)) {
+        g_string_append_printf (err, "%s: not allowed; ", p);
+        ok = FALSE;
+      } else if (extra && JSON_NODE_HOLDS_OBJECT (extra))
+        ok &= validate (json_object_get_member (o, l->data), json_node_get_object (extra), root, p, err);
+    }
+  }
+  if (JSON_NODE_HOLDS_ARRAY (n) && json_object_has_member (s, "items")) {
+    JsonArray *a = json_node_get_array (n);
+    for (guint i = 0; i < json_array_get_length (a); i++) {
+      g_autofree char *p = g_strdup_printf ("%s[%u]", path, i);
+      ok &= validate (json_array_get_element (a, i), json_object_get_object_member (s, "items"), root, p, err);
+    }
+  }
+  return ok;
+}
+
+static JsonNode *
+load (const char *path)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  if (!json_parser_load_from_file (p, path, &error))
+    g_error ("cannot load %s: %s", path, error->message);
+  return json_node_copy (json_parser_get_root (p));
+}
+
+static void
+assert_valid (JsonNode *schema, const char *path)
+{
+  g_autoptr (JsonNode) n = load (path);
+  g_autoptr (GString) err = g_string_new (NULL);
+  JsonObject *root = json_node_get_object (schema);
+  if (!validate (n, root, root, "$", err))
+    g_error ("%s does not validate: %s", path, err->str);
+}
+
+static char *
+contents (const char *path)
+{
+  char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static char *
+tmp (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+/* ---- crafted runs, written as receipts (receipt-src reads their runs back) ---- */
+
+typedef struct {
+  guint n;
+  double tps, tps_spread;       /* value * (1 + spread * f), f spread evenly over [-1/2, 1/2] */
+  double lat, lat_spread;       /* per-token decode latency, ms */
+  double first, first_spread;
+  double mem;
+  double cosine;
+  const char *fingerprint;
+  const char *compute_path;
+  int generated;                /* 0: all 8 */
+  double cpu;                   /* cpu_utilization_percent of each run (2 threads); 0: not recorded */
+} Runs;
+
+#define FP_A "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define FP_B "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static Runs
+runs_like (double tps, double lat, double first)
+{
+  return (Runs) { .n = 8, .tps = tps, .tps_spread = 0.02, .lat = lat, .lat_spread = 0.02, .first = first,
+                  .first_spread = 0.02, .mem = 300, .cosine = 0.9999, .fingerprint = FP_A, .compute_path = "real" };
+}
+
+static double
+spread (guint i, guint n)
+{
+  return n > 1 ? ((i * 5 + 3) % n) / (double) (n - 1) - 0.5 : 0;
+}
+
+static char *
+write_receipt (const char *name, const Runs *r)
+{
+  JsonObject *root = json_object_new ();
+  json_object_set_string_member (root, "schema_version", "1.0.0");
+  json_object_set_string_member (root, "timestamp", "2025-11-25T00:00:00Z");
+  json_object_set_string_member (root, "compute_path", r->compute_path);
+  json_object_set_string_member (root, "backend", "cpu");
+  JsonArray *k = json_array_new ();
+  json_array_add_string_element (k, "i2s_gemv_avx512vnni");
+  json_object_set_array_member (root, "kernels", k);
+  json_object_set_boolean_member (root, "deterministic", FALSE);
+  JsonObject *pb = json_object_new ();
+  json_object_set_int_member (pb, "tokens_generated", 8);
+  json_object_set_double_member (pb, "total_time_ms", 10);
+  json_object_set_double_member (pb, "tokens_per_second", r->tps);
+  json_object_set_double_member (pb, "first_token_latency_ms", r->first);
+  json_object_set_double_member (pb, "average_token_latency_ms", r->lat);
+  json_object_set_double_member (pb, "memory_usage_mb", r->mem);
+  json_object_set_object_member (root, "performance_baseline", pb);
+  JsonObject *x = json_object_new ();
+  json_object_set_string_member (x, "status", "success");
+  json_object_set_object_member (x, "machine", bn_machine_info ());
+  JsonArray *runs = json_array_new ();
+  for (guint i = 0; i < r->n; i++) {
+    double f = spread (i, r->n);
+    JsonObject *o = json_object_new ();
+    json_object_set_string_member (o, "compute_path", r->compute_path);
+    json_object_set_string_member (o, "backend", "cpu");
+    json_object_set_string_member (o, "executor", "kernel-executor");
+    json_object_set_int_member (o, "iteration", i);
+    json_object_set_int_member (o, "threads", 2);
+    json_object_set_int_member (o, "tokens_requested", 8);
+    json_object_set_int_member (o, "tokens_generated", r->generated ? r->generated : 8);
+    json_object_set_int_member (o, "prompt_tokens", 8);
+    json_object_set_double_member (o, "decode_tokens_per_second", r->tps * (1 + r->tps_spread * f));
+    json_object_set_double_member (o, "prefill_tokens_per_second", 2 * r->tps);
+    json_object_set_double_member (o, "first_token_latency_ms", r->first * (1 + r->first_spread * f));
+    json_object_set_double_member (o, "decode_ms", 7000 / r->tps);
+    json_object_set_double_member (o, "prefill_ms", 4000 / r->tps);
+    json_object_set_double_member (o, "peak_memory_mb", r->mem);
+    json_object_set_double_member (o, "bytes_per_token", 5e6);
+    if (r->cpu > 0)
+      json_object_set_double_member (o, "cpu_utilization_percent", r->cpu);
+    JsonArray *lat = json_array_new ();
+    for (guint j = 0; j < 7; j++)
+      json_array_add_double_element (lat, r->lat * (1 + r->lat_spread * f) * (1 + 0.01 * ((int) (j % 3) - 1)));
+    json_object_set_array_member (o, "decode_latency_ms", lat);
+    JsonArray *kk = json_array_new ();
+    json_array_add_string_element (kk, "i2s_gemv_avx512vnni");
+    json_object_set_array_member (o, "kernels", kk);
+    json_object_set_string_member (o, "model_fingerprint", r->fingerprint);
+    json_object_set_string_member (o, "model_architecture", "bitnet-b1.58");
+    json_object_set_string_member (o, "weight_format", "i2s");
+    JsonObject *acc = json_object_new ();
+    json_object_set_boolean_member (acc, "pass", TRUE);
+    json_object_set_double_member (acc, "cosine-min", r->cosine);
+    json_object_set_object_member (o, "quantizer_accuracy", acc);
+    json_array_add_object_element (runs, o);
+  }
+  json_object_set_array_member (x, "runs", runs);
+  json_object_set_object_member (root, "gst_bitnet", x);
+  g_autoptr (JsonNode) n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, root);
+  g_autofree char *text = json_to_string (n, TRUE);
+  char *path = tmp (name);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static gboolean
+run_pipeline (const char *desc, BnElement **keep, GError **error)
+{
+  g_autoptr (GError) perr = NULL;
+  BnElement *p = bn_parse_launch (desc, &perr);
+  g_assert_no_error (perr);
+  gboolean ok = bn_pipeline_run (BN_PIPELINE (p), error);
+  if (keep)
+    *keep = p;
+  else
+    g_object_unref (p);
+  return ok;
+}
+
+/* Makes a baselines file of @r's runs under @plat (NULL: this machine). */
+static void
+make_baseline (const char *file, const char *plat, const Runs *r)
+{
+  g_autofree char *receipt = write_receipt ("baseline-receipt.json", r);
+  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! baseline-sink location=%s%s%s", receipt, file,
+                                           plat ? " platform=" : "", plat ? plat : "");
+  g_autoptr (GError) error = NULL;
+  if (!run_pipeline (desc, NULL, &error))
+    g_error ("baseline-sink failed: %s", error->message);
+}
+
+/* Runs the analyzer on @r's runs against @file; returns its JSON report,
+ * validated against the schema, or NULL with @error. */
+static JsonNode *
+analyze (const char *file, const Runs *r, const char *extra, GError **error)
+{
+  g_autofree char *receipt = write_receipt ("current-receipt.json", r);
+  g_autofree char *out = tmp ("analysis.json");
+  g_unlink (out);
+  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! regression-analyzer baselines=%s format=json "
+                                           "output=%s silent=true %s", receipt, file, out, extra ? extra : "");
+  if (!run_pipeline (desc, NULL, error))
+    return NULL;
+  assert_valid (regression_schema, out);
+  return load (out);
+}
+
+static JsonObject *
+alert (JsonNode *report, const char *metric)
+{
+  JsonArray *a = json_object_get_array_member (json_node_get_object (report), "alerts");
+  for (guint i = 0; i < json_array_get_length (a); i++) {
+    JsonObject *o = json_array_get_object_element (a, i);
+    if (!strcmp (json_object_get_string_member (o, "metric"), metric))
+      return o;
+  }
+  return NULL;
+}
+
+static const char *
+level (JsonNode *report, const char *metric)
+{
+  JsonObject *a = alert (report, metric);
+  return a ? json_object_get_string_member (a, "level") : "(absent)";
+}
+
+static const char *
+status (JsonNode *report)
+{
+  return json_object_get_string_member (json_node_get_object (report), "status");
+}
+
+static gboolean
+has_mismatch (JsonNode *report, const char *field, gboolean blocking)
+{
+  JsonArray *a = json_object_get_array_member (json_node_get_object (report), "mismatches");
+  for (guint i = 0; i < json_array_get_length (a); i++) {
+    JsonObject *m = json_array_get_object_element (a, i);
+    if (!strcmp (json_object_get_string_member (m, "field"), field) &&
+        json_object_get_boolean_member (m, "blocking") == blocking)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* ---- statistics against values computed by hand ---- */
+
+static void
+test_stats_median (void)
+{
+  double odd[] = { 3, 1, 2 }, even[] = { 4, 1, 3, 2 };
+  g_assert_cmpfloat (bn_stats_median (odd, 3), ==, 2);
+  g_assert_cmpfloat (bn_stats_median (even, 4), ==, 2.5);
+  g_assert_true (isnan (bn_stats_median (odd, 0)));
+  /* linear interpolation: position 0.95 * 3 = 2.85 between 3 and 4 */
+  g_assert_cmpfloat_with_epsilon (bn_stats_quantile (even, 4, 0.95), 3.85, 1e-12);
+  g_assert_cmpfloat_with_epsilon (bn_stats_norm_quantile (0.975), 1.959963984540054, 1e-12);
+  g_assert_cmpfloat_with_epsilon (bn_stats_norm_quantile (0.5), 0, 1e-14);
+  g_assert_cmpfloat_with_epsilon (bn_stats_norm_cdf (-1.959963984540054), 0.025, 1e-14);
+  /* P(Bin(6, 1/2) <= 0) = 1/64; P(Bin(10, 1/2) <= 1) = 11/1024 */
+  g_assert_cmpfloat_with_epsilon (bn_stats_binom_half_cdf (0, 6), 1.0 / 64, 1e-15);
+  g_assert_cmpfloat_with_epsilon (bn_stats_binom_half_cdf (1, 10), 11.0 / 1024, 1e-15);
+}
+
+static void
+test_stats_median_ci (void)
+{
+  double v[] = { 15, 11, 14, 10, 13, 12, 19, 17, 16, 18 };
+  double lo, hi, cov;
+  /* 5 values: even [min, max] covers the median with 1 - 2/32 = 93.75% only */
+  g_assert_false (bn_stats_median_ci (v, 5, 0.95, &lo, &hi, &cov));
+  g_assert_cmpuint (bn_stats_median_ci_min_n (0.95), ==, 6);
+  g_assert_cmpuint (bn_stats_median_ci_min_n (0.99), ==, 8);
+  /* 6 values: [min, max] with coverage 1 - 2/64 */
+  g_assert_true (bn_stats_median_ci (v, 6, 0.95, &lo, &hi, &cov));
+  g_assert_cmpfloat (lo, ==, 10);
+  g_assert_cmpfloat (hi, ==, 15);
+  g_assert_cmpfloat_with_epsilon (cov, 1 - 2.0 / 64, 1e-15);
+  /* 10 values: [Y(2), Y(9)], coverage 1 - 2 * 11/1024 = 97.85%; [Y(3), Y(8)] would be 89% */
+  g_assert_true (bn_stats_median_ci (v, 10, 0.95, &lo, &hi, &cov));
+  g_assert_cmpfloat (lo, ==, 11);
+  g_assert_cmpfloat (hi, ==, 18);
+  g_assert_cmpfloat_with_epsilon (cov, 1 - 22.0 / 1024, 1e-15);
+}
+
+static void
+test_stats_ratio_of_medians (void)
+{
+  /* By hand: n = 6, a = round(3 - sqrt 6) = 1, z0 = Phi^-1(1 - 1/64) = 2.153874694061;
+   * se = ln(15/10) / (2 z0) = 0.094124581441 on each side (the current values are
+   * twice the baseline's); ratio = 25 / 12.5 = 2; bounds exp(ln 2 -+ 1.959964 sqrt 2 se). */
+  double base[] = { 10, 11, 12, 13, 14, 15 }, cur[] = { 20, 22, 24, 26, 28, 30 };
+  double se, ratio, lo, hi;
+  g_assert_true (bn_stats_log_median_se (base, 6, &se));
+  g_assert_cmpfloat_with_epsilon (se, 0.094124581441, 1e-11);
+  g_assert_true (bn_stats_ratio_of_medians (base, 6, cur, 6, 0.95, &ratio, &lo, &hi));
+  g_assert_cmpfloat_with_epsilon (ratio, 2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (lo, 1.540723245004, 1e-10);
+  g_assert_cmpfloat_with_epsilon (hi, 2.596183326870, 1e-10);
+  /* the published example of Bonett's statpsych ci.ratio.median2: 1.162162 [0.927667, 1.455933] */
+  double y1[] = { 36, 44, 47, 42, 49, 39, 46, 31, 33, 48 };
+  double y2[] = { 32, 39, 26, 35, 43, 27, 40, 37, 34, 29, 49, 42, 40 };
+  g_assert_true (bn_stats_ratio_of_medians (y2, 13, y1, 10, 0.95, &ratio, &lo, &hi));
+  g_assert_cmpfloat_with_epsilon (ratio, 1.162162, 1e-6);
+  g_assert_cmpfloat_with_epsilon (lo, 0.927667, 1e-6);
+  g_assert_cmpfloat_with_epsilon (hi, 1.455933, 1e-6);
+  /* log values need positive samples */
+  double bad[] = { 1, 2, 0, 4, 5, 6 };
+  g_assert_false (bn_stats_ratio_of_medians (bad, 6, cur, 6, 0.95, &ratio, &lo, &hi));
+}
+
+static void
+test_stats_mann_whitney (void)
+{
+  BnMannWhitney mw;
+  double x[] = { 1, 2, 3 }, y[] = { 4, 5, 6 };
+  /* U = 0: exactly 2 of the C(6,3) = 20 arrangements are as extreme */
+  g_assert_true (bn_stats_mann_whitney (x, 3, y, 3, TRUE, &mw));
+  g_assert_cmpfloat (mw.u, ==, 0);
+  g_assert_true (mw.exact);
+  g_assert_cmpfloat_with_epsilon (mw.p, 0.1, 1e-12);
+  /* normal approximation: z = (4.5 - 0.5) / sqrt(3 * 3 * 7 / 12) = 1.745743, p = 0.080856 */
+  g_assert_true (bn_stats_mann_whitney (x, 3, y, 3, FALSE, &mw));
+  g_assert_false (mw.exact);
+  g_assert_cmpfloat_with_epsilon (mw.p, 0.080855598370, 1e-9);
+  /* ties: ranks of {1,2,2 | 2,3,4} are 1,3,3 | 3,5,6: U = 7 - 6 = 1; the tie of 3 gives
+   * var = 9/12 (7 - 24/30) = 4.65, z = (3.5 - 0.5) / sqrt(4.65), p = 0.164160 */
+  double tx[] = { 1, 2, 2 }, ty[] = { 2, 3, 4 };
+  g_assert_true (bn_stats_mann_whitney (tx, 3, ty, 3, TRUE, &mw));
+  g_assert_cmpfloat (mw.u, ==, 1);
+  g_assert_false (mw.exact);
+  g_assert_cmpfloat_with_epsilon (mw.p, 0.164159728479, 1e-9);
+  /* 4 against 4, fully separated: 2 / C(8,4) = 2/70 */
+  g_assert_cmpfloat_with_epsilon (bn_stats_mann_whitney_exact_p (4, 4, 0), 2.0 / 70, 1e-12);
+  /* the middle of the distribution is not significant at all */
+  g_assert_cmpfloat (bn_stats_mann_whitney_exact_p (4, 4, 8), ==, 1);
+  /* every value equal: no evidence */
+  double same[] = { 5, 5, 5 };
+  g_assert_true (bn_stats_mann_whitney (same, 3, same, 3, TRUE, &mw));
+  g_assert_cmpfloat (mw.p, ==, 1);
+}
+
+/* ---- verdicts ---- */
+
+static char *verdict_file;
+
+/* A baseline of 8 runs at 1000 tok/s, 1 ms per token, 5 ms to the first token. */
+static const char *
+verdict_baseline (void)
+{
+  if (!verdict_file) {
+    verdict_file = tmp ("verdicts.json");
+    Runs base = runs_like (1000, 1.0, 5.0);
+    make_baseline (verdict_file, NULL, &base);
+    assert_valid (baselines_schema, verdict_file);
+  }
+  return verdict_file;
+}
+
+static void
+test_every_verdict (void)
+{
+  verdict_baseline ();
+  Runs base = runs_like (1000, 1.0, 5.0);
+  g_autoptr (GError) error = NULL;
+
+  /* the same distribution: every interval within the warning band */
+  g_autoptr (JsonNode) stable = analyze (verdict_file, &base, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (stable), ==, "STABLE");
+  g_assert_cmpstr (level (stable, "throughput_tokens_per_second"), ==, "STABLE");
+  g_assert_cmpstr (level (stable, "latency_p50_ms"), ==, "STABLE");
+  g_assert_cmpstr (level (stable, "memory_usage_mb"), ==, "STABLE");
+  g_assert_cmpstr (level (stable, "accuracy_score"), ==, "STABLE");
+
+  /* 30% slower, accuracy down by 0.02: critical */
+  Runs slow = runs_like (700, 1.43, 5.0);
+  slow.cosine = 0.9799;
+  g_autoptr (JsonNode) crit = analyze (verdict_file, &slow, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (crit), ==, "CRITICAL");
+  g_assert_cmpstr (level (crit, "throughput_tokens_per_second"), ==, "CRITICAL");
+  g_assert_cmpstr (level (crit, "latency_p50_ms"), ==, "CRITICAL");
+  g_assert_cmpstr (level (crit, "first_token_latency_ms"), ==, "STABLE");
+  g_assert_cmpstr (level (crit, "accuracy_score"), ==, "CRITICAL");
+  JsonObject *a = alert (crit, "throughput_tokens_per_second");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (a, "change_percent"), -30, 1e-9);
+  JsonObject *iv = json_object_get_object_member (a, "interval");
+  g_assert_cmpfloat (json_object_get_double_member (iv, "high"), <, -15);
+  g_assert_cmpfloat (json_object_get_double_member (iv, "low"), <, json_object_get_double_member (iv, "high"));
+  /* 8 against 8 fully separated: exact p = 2 / C(16, 8) */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (a, "p_value"), 2.0 / 12870, 1e-12);
+  g_assert_cmpstr (json_object_get_string_member (a, "p_value_method"), ==, "mann-whitney-exact");
+  g_assert_nonnull (strstr (json_object_get_string_member (a, "message"), "critical threshold"));
+
+  /* 12% slower, 20% more latency: past the warning threshold, not wholly past the critical */
+  Runs warn = runs_like (880, 1.2, 5.0);
+  g_autoptr (JsonNode) w = analyze (verdict_file, &warn, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (w), ==, "WARNING");
+  g_assert_cmpstr (level (w, "throughput_tokens_per_second"), ==, "WARNING");
+  g_assert_cmpstr (level (w, "latency_p50_ms"), ==, "WARNING");
+
+  /* 20% faster everywhere: improvement */
+  Runs fast = runs_like (1200, 0.8, 4.0);
+  g_autoptr (JsonNode) imp = analyze (verdict_file, &fast, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (imp), ==, "IMPROVEMENT");
+  g_assert_cmpstr (level (imp, "throughput_tokens_per_second"), ==, "IMPROVEMENT");
+  g_assert_cmpstr (level (imp, "first_token_latency_ms"), ==, "IMPROVEMENT");
+  g_assert_cmpstr (level (imp, "memory_usage_mb"), ==, "STABLE");
+
+  /* 7% slower but noisy (+-20%): the interval straddles the warning threshold */
+  Runs noisy = runs_like (930, 1.0, 5.0);
+  noisy.tps_spread = 0.4;
+  g_autoptr (JsonNode) inc = analyze (verdict_file, &noisy, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (inc), ==, "INCONCLUSIVE");
+  g_assert_cmpstr (level (inc, "throughput_tokens_per_second"), ==, "INCONCLUSIVE");
+  const char *why = json_object_get_string_member (alert (inc, "throughput_tokens_per_second"), "message");
+  g_assert_nonnull (strstr (why, "straddles"));
+  g_assert_nonnull (strstr (why, "the warning threshold"));
+
+  /* 5 runs: too few for a 95% interval, whatever the data say */
+  Runs few = runs_like (500, 2.0, 10.0);
+  few.n = 5;
+  g_autoptr (JsonNode) f = analyze (verdict_file, &few, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (f), ==, "INCONCLUSIVE");
+  a = alert (f, "throughput_tokens_per_second");
+  g_assert_nonnull (strstr (json_object_get_string_member (a, "message"), "at least 6"));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (a, "interval")));
+  /* ... yet a Mann-Whitney p is given from 3 samples per side */
+  g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (a, "p_value")));
+
+  /* no baseline for this implementation */
+  g_autoptr (JsonNode) none = analyze (verdict_file, &base, "implementation=llama.cpp", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (none), ==, "NO_BASELINE");
+  g_assert_cmpstr (level (none, "throughput_tokens_per_second"), ==, "NO_BASELINE");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_node_get_object (none), "baseline")));
+
+  /* runs that waited for a core (half the CPU time they asked for): their
+   * throughput measures the waiting; the median token latency still counts */
+  Runs busy = runs_like (700, 1.43, 5.0);
+  busy.cpu = 100;
+  g_autoptr (JsonNode) dist = analyze (verdict_file, &busy, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (level (dist, "throughput_tokens_per_second"), ==, "INCONCLUSIVE");
+  g_assert_nonnull (strstr (json_object_get_string_member (alert (dist, "throughput_tokens_per_second"), "message"),
+                            "machine was busy"));
+  g_assert_cmpstr (level (dist, "latency_p50_ms"), ==, "CRITICAL");
+  JsonObject *cpu = json_object_get_object_member (json_node_get_object (dist), "cpu_share");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (cpu, "current"), 0.5, 1e-12);
+  g_assert_true (json_object_get_boolean_member (cpu, "disturbed"));
+  g_autoptr (JsonNode) unguarded = analyze (verdict_file, &busy, "min-cpu-share=0", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (level (unguarded, "throughput_tokens_per_second"), ==, "CRITICAL");
+
+  /* per-token latency samples: 56 of them, and a note that says why it is not the default */
+  g_autoptr (JsonNode) tok = analyze (verdict_file, &base, "latency-samples=per-token", &error);
+  g_assert_no_error (error);
+  a = alert (tok, "latency_p50_ms");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (a, "samples"), "current"), ==, 56);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (tok), "notes")), >=, 1);
+}
+
+static void
+test_headline_only_baseline (void)
+{
+  /* the seed's hand-written shape: figures without samples */
+  g_autofree char *file = tmp ("seed-baselines.json");
+  g_autofree char *json = g_strdup_printf ("{\"baselines\":{\"%s\":{\"gst-bitnet\":{\"throughput_tokens_per_second\":"
+                                           "125.3,\"latency_p50_ms\":89.2,\"memory_usage_mb\":1024.5,"
+                                           "\"accuracy_score\":0.9987}}},\"thresholds\":{\"critical\":"
+                                           "{\"throughput_decrease_percent\":15.0,\"latency_increase_percent\":25.0},"
+                                           "\"warning\":{\"throughput_decrease_percent\":8.0,"
+                                           "\"latency_increase_percent\":15.0}}}", platform);
+  g_assert_true (g_file_set_contents (file, json, -1, NULL));
+  assert_valid (baselines_schema, file);
+  Runs r = runs_like (1000, 1.0, 5.0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) rep = analyze (file, &r, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (rep), ==, "INCONCLUSIVE");
+  g_assert_nonnull (strstr (json_object_get_string_member (alert (rep, "throughput_tokens_per_second"), "message"),
+                            "no raw samples"));
+  g_assert_cmpstr (level (rep, "first_token_latency_ms"), ==, "NO_BASELINE");
+}
+
+/* ---- thresholds ---- */
+
+static void
+set_thresholds (const char *file, double crit, double warn)
+{
+  g_autoptr (JsonNode) n = load (file);
+  JsonObject *t = json_object_get_object_member (json_node_get_object (n), "thresholds");
+  json_object_set_double_member (json_object_get_object_member (t, "critical"), "throughput_decrease_percent", crit);
+  json_object_set_double_member (json_object_get_object_member (t, "warning"), "throughput_decrease_percent", warn);
+  g_autofree char *text = json_to_string (n, TRUE);
+  g_assert_true (g_file_set_contents (file, text, -1, NULL));
+}
+
+static void
+test_thresholds (void)
+{
+  g_autofree char *file = tmp ("thresholds.json");
+  Runs base = runs_like (1000, 1.0, 5.0);
+  make_baseline (file, NULL, &base);
+  Runs cur = runs_like (880, 1.0, 5.0);
+  g_autoptr (GError) error = NULL;
+
+  /* the defaults written by baseline-sink: 12% slower is a warning */
+  g_autoptr (JsonNode) r1 = analyze (file, &cur, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (level (r1, "throughput_tokens_per_second"), ==, "WARNING");
+
+  /* the file's thresholds are used: critical from 10% */
+  set_thresholds (file, 10, 5);
+  g_autoptr (JsonNode) r2 = analyze (file, &cur, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (level (r2, "throughput_tokens_per_second"), ==, "CRITICAL");
+  JsonObject *t = json_object_get_object_member (json_node_get_object (r2), "thresholds");
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (t, "critical"),
+                                                    "throughput_decrease_percent"), ==, 10);
+  g_assert_cmpstr (json_object_get_string_member (t, "source"), ==, file);
+
+  /* properties override the file */
+  g_autoptr (JsonNode) r3 = analyze (file, &cur, "critical-throughput-decrease=15", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (level (r3, "throughput_tokens_per_second"), ==, "WARNING");
+  t = json_object_get_object_member (json_node_get_object (r3), "thresholds");
+  g_assert_nonnull (strstr (json_object_get_string_member (t, "source"), "overridden"));
+
+  /* a warning above the critical threshold is refused */
+  g_autoptr (JsonNode) r4 = analyze (file, &cur, "warning-throughput-decrease=20", &error);
+  g_assert_null (r4);
+  g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS);
+  g_assert_nonnull (strstr (error->message, "throughput_decrease_percent"));
+  g_clear_error (&error);
+
+  /* an unknown threshold in the file is an error, never silently ignored */
+  g_autofree char *text = contents (file);
+  g_autofree char *typo = g_strdup (text);
+  char *at = strstr (typo, "throughput_decrease_percent");
+  memcpy (at, "throughput_decrease_percant", strlen ("throughput_decrease_percant"));
+  g_assert_true (g_file_set_contents (file, typo, -1, NULL));
+  g_autoptr (JsonNode) r5 = analyze (file, &cur, NULL, &error);
+  g_assert_null (r5);
+  g_assert_nonnull (strstr (error->message, file));
+  g_assert_nonnull (strstr (error->message, "throughput_decrease_percant"));
+}
+
+/* ---- platforms, merging, mismatches ---- */
+
+static void
+test_platforms_and_merge (void)
+{
+  g_autofree char *file = tmp ("platforms.json");
+  g_autofree char *bak = g_strconcat (file, ".bak", NULL);
+  Runs here = runs_like (1000, 1.0, 5.0);
+  make_baseline (file, NULL, &here);
+  g_assert_false (g_file_test (bak, G_FILE_TEST_EXISTS));
+  set_thresholds (file, 12, 6);   /* the user's thresholds survive merges */
+  g_autofree char *before = contents (file);
+  g_autoptr (JsonNode) nb = load (file);
+  JsonObject *entry = json_object_get_object_member (
+    json_object_get_object_member (json_object_get_object_member (json_node_get_object (nb), "baselines"), platform),
+    "gst-bitnet");
+  g_autoptr (JsonNode) en = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (en, entry);
+  g_autofree char *entry_before = json_to_string (en, FALSE);
+
+  /* a second platform, half as fast */
+  Runs other = runs_like (500, 2.0, 10.0);
+  make_baseline (file, "test-arm64", &other);
+  assert_valid (baselines_schema, file);
+  g_autofree char *kept = contents (bak);
+  g_assert_cmpstr (kept, ==, before);   /* the previous file, byte for byte */
+  g_autoptr (JsonNode) na = load (file);
+  JsonObject *root = json_node_get_object (na);
+  JsonObject *bl = json_object_get_object_member (root, "baselines");
+  g_assert_true (json_object_has_member (bl, "test-arm64"));
+  g_autoptr (JsonNode) en2 = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (en2, json_object_get_object_member (json_object_get_object_member (bl, platform), "gst-bitnet"));
+  g_autofree char *entry_after = json_to_string (en2, FALSE);
+  g_assert_cmpstr (entry_after, ==, entry_before);   /* this platform untouched */
+  g_assert_cmpfloat (json_object_get_double_member (
+                       json_object_get_object_member (json_object_get_object_member (root, "thresholds"), "critical"),
+                       "throughput_decrease_percent"), ==, 12);
+
+  /* platform=auto picks this machine's baseline */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) r1 = analyze (file, &here, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (r1), ==, "STABLE");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (r1), "platform"), ==, platform);
+
+  /* another platform's baseline is reported as a mismatch, not compared */
+  g_autoptr (JsonNode) r2 = analyze (file, &here, "platform=test-arm64", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (r2), ==, "INCONCLUSIVE");
+  g_assert_true (has_mismatch (r2, "platform", TRUE));
+  g_assert_nonnull (strstr (json_object_get_string_member (alert (r2, "throughput_tokens_per_second"), "message"),
+                            "not compared"));
+  /* ... unless asked to, and then still reported */
+  g_autoptr (JsonNode) r3 = analyze (file, &here, "platform=test-arm64 compare-mismatched=true", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (level (r3, "throughput_tokens_per_second"), ==, "IMPROVEMENT");
+  g_assert_true (has_mismatch (r3, "platform", FALSE));
+
+  /* another model is never compared silently */
+  Runs model_b = here;
+  model_b.fingerprint = FP_B;
+  g_autoptr (JsonNode) r4 = analyze (file, &model_b, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status (r4), ==, "INCONCLUSIVE");
+  g_assert_true (has_mismatch (r4, "model_fingerprint", TRUE));
+}
+
+/* ---- broken inputs: clear errors, nothing lost ---- */
+
+static void
+test_corrupt_and_missing (void)
+{
+  Runs r = runs_like (1000, 1.0, 5.0);
+  g_autofree char *receipt = write_receipt ("corrupt-receipt.json", &r);
+  const char *bad[] = {
+    "{ \"baselines\": { \"linux-x86_64\": [1, 2",                            /* truncated */
+    "[]",                                                                     /* not an object */
+    "{ \"baselines\": { \"linux-x86_64\": 3 } }",                             /* misplaced value */
+    "{ \"baselines\": { \"p\": { \"i\": { \"samples\": { \"throughput_tokens_per_second\": [1, \"x\"] } } } } }",
+  };
+  const char *what[] = { "not valid JSON", "not a JSON object", "baselines.linux-x86_64",
+                         "baselines.p.i.samples.throughput_tokens_per_second[1]" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_autofree char *file = tmp ("corrupt.json");
+    g_autofree char *bak = g_strconcat (file, ".bak", NULL);
+    g_assert_true (g_file_set_contents (file, bad[i], -1, NULL));
+    /* baseline-sink refuses before measuring, and leaves the file as it was */
+    g_autofree char *d1 = g_strdup_printf ("receipt-src location=%s ! baseline-sink location=%s", receipt, file);
+    g_autoptr (GError) e1 = NULL;
+    g_assert_false (run_pipeline (d1, NULL, &e1));
+    g_assert_nonnull (e1);
+    if (!strstr (e1->message, file) || !strstr (e1->message, what[i]))
+      g_error ("case %u: unclear error: %s", i, e1->message);
+    g_autofree char *after = contents (file);
+    g_assert_cmpstr (after, ==, bad[i]);
+    g_assert_false (g_file_test (bak, G_FILE_TEST_EXISTS));
+    /* the analyzer names the file too */
+    g_autoptr (GError) e2 = NULL;
+    g_autoptr (JsonNode) rep = analyze (file, &r, NULL, &e2);
+    g_assert_null (rep);
+    if (!strstr (e2->message, file) || !strstr (e2->message, what[i]))
+      g_error ("case %u: unclear error: %s", i, e2->message);
+  }
+  /* a missing file says how to make one */
+  g_autofree char *missing = tmp ("no-such-baselines.json");
+  g_autoptr (GError) e3 = NULL;
+  g_autoptr (JsonNode) rep = analyze (missing, &r, NULL, &e3);
+  g_assert_null (rep);
+  g_assert_error (e3, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE);
+  g_assert_nonnull (strstr (e3->message, missing));
+  g_assert_nonnull (strstr (e3->message, "baseline.bnp"));
+}
+
+static void
+test_baseline_sink_refuses (void)
+{
+  g_autofree char *file = tmp ("refuse.json");
+  Runs good = runs_like (1000, 1.0, 5.0);
+  make_baseline (file, NULL, &good);
+  g_autofree char *before = contents (file);
+  struct { Runs r; GQuark domain; int code; const char *msg; } cases[] = {
+    { good, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK, "Mock computation detected" },
+    { good, BN_STRICT_ERROR, BN_STRICT_ERROR_INCOMPLETE, "5 of 8 tokens" },
+    { good, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, "at least 6" },
+  };
+  cases[0].r.compute_path = "mock";
+  cases[1].r.generated = 5;
+  cases[2].r.n = 5;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *receipt = write_receipt ("refused-receipt.json", &cases[i].r);
+    g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! baseline-sink location=%s", receipt, file);
+    g_autoptr (GError) error = NULL;
+    g_assert_false (run_pipeline (desc, NULL, &error));
+    if (!g_error_matches (error, cases[i].domain, cases[i].code) || !strstr (error->message, cases[i].msg))
+      g_error ("case %u: got %s", i, error ? error->message : "no error");
+    g_autofree char *after = contents (file);
+    g_assert_cmpstr (after, ==, before);
+  }
+}
+
+/* ---- side by side, bus message, exit codes, reports ---- */
+
+static void
+test_side_by_side (void)
+{
+  Runs base = runs_like (1000, 1.0, 5.0), cand = runs_like (600, 1.7, 5.0);
+  g_autofree char *rb = write_receipt ("sbs-base.json", &base);
+  g_autofree char *rc = write_receipt ("sbs-cand.json", &cand);
+  g_autofree char *out = tmp ("sbs.json");
+  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! ra.baseline  receipt-src location=%s ! ra.candidate "
+                                           " regression-analyzer name=ra baselines=%s/none.json format=json output=%s "
+                                           "silent=true", rb, rc, tmpdir, out);
+  BnElement *p = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (run_pipeline (desc, &p, &error));
+  g_assert_no_error (error);
+  assert_valid (regression_schema, out);
+  g_autoptr (JsonNode) rep = load (out);
+  JsonObject *o = json_node_get_object (rep);
+  g_assert_cmpstr (json_object_get_string_member (o, "mode"), ==, "side-by-side");
+  g_assert_cmpstr (status (rep), ==, "CRITICAL");
+  g_assert_cmpstr (level (rep, "throughput_tokens_per_second"), ==, "CRITICAL");
+  g_assert_null (alert (rep, "memory_usage_mb"));   /* one process: not comparable */
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (o, "baselines_file")));
+
+  /* the verdict on the bus */
+  gboolean found = FALSE;
+  for (BnMessage *m; (m = bn_bus_pop (bn_pipeline_get_bus (BN_PIPELINE (p))));) {
+    if (bn_message_get_message_type (m) == BN_MESSAGE_ELEMENT && !g_strcmp0 (bn_message_get_name (m), "regression-verdict")) {
+      GVariant *v = bn_message_get_payload (m);
+      const char *st = NULL;
+      guint32 crit = 0;
+      g_assert_true (g_variant_lookup (v, "status", "&s", &st));
+      g_assert_true (g_variant_lookup (v, "critical", "u", &crit));
+      g_assert_cmpstr (st, ==, "CRITICAL");
+      g_assert_cmpuint (crit, >=, 1);
+      found = TRUE;
+    }
+    g_object_unref (m);
+  }
+  g_assert_true (found);
+  g_object_unref (p);
+
+  /* half a side-by-side set-up is refused before anything runs */
+  g_autofree char *half = g_strdup_printf ("receipt-src location=%s ! ra.baseline  regression-analyzer name=ra", rb);
+  g_autoptr (GError) e2 = NULL;
+  g_assert_false (run_pipeline (half, NULL, &e2));
+  g_assert_nonnull (strstr (e2->message, "candidate"));
+}
+
+static int
+launch (const char *file, const Runs *r, const char *extra)
+{
+  g_autofree char *receipt = write_receipt ("launch-receipt.json", r);
+  g_autofree char *ra = g_strdup_printf ("baselines=%s", file);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *loc = g_strdup_printf ("location=%s", receipt);
+  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                &error, g_getenv ("BN_LAUNCH"), "-q", "receipt-src", loc, "!",
+                                                "regression-analyzer", ra, extra, NULL);
+  g_assert_no_error (error);
+  g_autofree char *err = NULL;
+  g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  int rc = g_subprocess_get_exit_status (p);
+  if (rc == 3)
+    g_assert_nonnull (strstr (err, "Critical performance regression"));
+  return rc;
+}
+
+static void
+test_exit_codes (void)
+{
+  verdict_baseline ();
+  Runs same = runs_like (1000, 1.0, 5.0), slow = runs_like (700, 1.43, 5.0);
+  g_assert_cmpint (launch (verdict_file, &slow, "fail-on-regression=true"), ==, 3);
+  g_assert_cmpint (launch (verdict_file, &same, "fail-on-regression=true"), ==, 0);
+  g_assert_cmpint (launch (verdict_file, &slow, "fail-on-regression=false"), ==, 0);
+}
+
+static void
+test_report_sink (void)
+{
+  verdict_baseline ();
+  Runs slow = runs_like (700, 1.43, 5.0);
+  g_autofree char *receipt = write_receipt ("report-receipt.json", &slow);
+  g_autofree char *dir = tmp ("report");
+  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! regression-analyzer baselines=%s silent=true "
+                                           "fail-on-regression=true ! report-sink dir=%s", receipt, verdict_file, dir);
+  g_autoptr (GError) error = NULL;
+  /* the gate fails the pipeline, after the report is written */
+  g_assert_false (run_pipeline (desc, NULL, &error));
+  g_assert_error (error, BN_REGRESSION_ERROR, BN_REGRESSION_ERROR_CRITICAL);
+  const char *files[] = { "performance-report.json", "performance-report.md", "system-info.json", "llama-bench.json",
+                          "llama-bench.csv", "bencher.json", "github-action-benchmark-bigger.json",
+                          "github-action-benchmark-smaller.json", "ci-summary.md" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
+    g_autofree char *f = g_build_filename (dir, files[i], NULL);
+    if (!g_file_test (f, G_FILE_TEST_EXISTS))
+      g_error ("%s was not written", f);
+  }
+  g_autofree char *rp = g_build_filename (dir, "performance-report.json", NULL);
+  g_autoptr (JsonNode) report = load (rp);
+  JsonObject *r = json_node_get_object (report);
+  JsonArray *bs = json_object_get_array_member (r, "benchmarks");
+  g_assert_cmpuint (json_array_get_length (bs), ==, 1);
+  JsonObject *b = json_array_get_object_element (bs, 0);
+  g_assert_cmpint (json_object_get_int_member (b, "runs"), ==, 8);
+  JsonObject *dec = json_object_get_object_member (b, "decode_tokens_per_second");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (dec, "median"), 700, 1e-9);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (dec, "samples")), ==, 8);
+  JsonArray *v = json_object_get_array_member (r, "regression");
+  g_assert_cmpuint (json_array_get_length (v), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (v, 0), "status"), ==, "CRITICAL");
+  g_assert_true (json_object_has_member (json_object_get_object_member (r, "system"), "cpu_model"));
+
+  /* llama-bench rows: a pp and a tg test with llama-bench's fields */
+  g_autofree char *lp = g_build_filename (dir, "llama-bench.json", NULL);
+  g_autoptr (JsonNode) ln = load (lp);
+  JsonArray *rows = json_node_get_array (ln);
+  g_assert_cmpuint (json_array_get_length (rows), ==, 2);
+  const char *fields[] = { "build_commit", "cpu_info", "model_type", "n_threads", "n_prompt", "n_gen", "test_time",
+                           "avg_ns", "stddev_ns", "avg_ts", "stddev_ts", "samples_ns", "samples_ts" };
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_assert_true (json_object_has_member (json_array_get_object_element (rows, 1), fields[i]));
+  JsonObject *tg = json_array_get_object_element (rows, 1);
+  g_assert_cmpint (json_object_get_int_member (tg, "n_gen"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (tg, "n_prompt"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, 0), "n_prompt"), ==, 8);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (tg, "samples_ts")), ==, 8);
+  g_autofree char *cp = g_build_filename (dir, "llama-bench.csv", NULL);
+  g_autofree char *csv = contents (cp);
+  g_assert_true (g_str_has_prefix (csv, "build_commit,build_number,cpu_info,gpu_info,backends,model_filename,"));
+  g_assert_nonnull (strstr (csv, ",avg_ns,stddev_ns,avg_ts,stddev_ts\n"));
+  g_assert_null (strstr (csv, "samples_ns"));
+
+  /* Bencher Metric Format: benchmark -> measure -> value with the interval */
+  g_autofree char *bp = g_build_filename (dir, "bencher.json", NULL);
+  g_autoptr (JsonNode) bn = load (bp);
+  g_autofree char *bname = g_strdup_printf ("%s/decode", json_object_get_string_member (b, "name"));
+  JsonObject *tp = json_object_get_object_member (json_object_get_object_member (json_node_get_object (bn), bname),
+                                                  "throughput");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tp, "value"), 700, 1e-9);
+  g_assert_cmpfloat (json_object_get_double_member (tp, "lower_value"), <=, 700);
+  g_assert_cmpfloat (json_object_get_double_member (tp, "upper_value"), >=, 700);
+
+  /* github-action-benchmark: [{name, unit, value, range, extra}] */
+  g_autofree char *gp = g_build_filename (dir, "github-action-benchmark-bigger.json", NULL);
+  g_autoptr (JsonNode) gn = load (gp);
+  JsonObject *g0 = json_array_get_object_element (json_node_get_array (gn), 0);
+  g_assert_cmpstr (json_object_get_string_member (g0, "unit"), ==, "tokens/s");
+  g_assert_true (json_object_has_member (g0, "range") && json_object_has_member (g0, "extra"));
+  g_autofree char *sp = g_build_filename (dir, "ci-summary.md", NULL);
+  g_autofree char *summary = contents (sp);
+  g_assert_nonnull (strstr (summary, "CRITICAL"));
+}
+
+static void
+test_real_runs (void)
+{
+  /* figures from real inference: the tiny fixture, 6 runs per side */
+  g_autofree char *file = tmp ("real.json");
+  g_autofree char *out = tmp ("real-analysis.json");
+  g_autofree char *d1 = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=6 "
+                                         "warmup=1 ! baseline-sink location=%s", file);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (run_pipeline (d1, NULL, &error));
+  g_assert_no_error (error);
+  assert_valid (baselines_schema, file);
+  g_autoptr (JsonNode) n = load (file);
+  JsonObject *e = json_object_get_object_member (json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (n), "baselines"), platform), "gst-bitnet");
+  g_assert_cmpint (json_object_get_int_member (e, "sample_count"), ==, 6);
+  JsonObject *s = json_object_get_object_member (e, "samples");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (s, "throughput_tokens_per_second")), ==, 6);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (s, "decode_latency_ms")), ==, 6 * 7);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (e, "model_fingerprint"), "sha256:"));
+
+  g_autofree char *d2 = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=6 "
+                                         "warmup=1 ! regression-analyzer baselines=%s format=json output=%s silent=true",
+                                         file, out);
+  g_assert_true (run_pipeline (d2, NULL, &error));
+  g_assert_no_error (error);
+  assert_valid (regression_schema, out);
+  g_autoptr (JsonNode) rep = load (out);
+  /* same model, same machine: compared, whatever the noise says */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (rep), "mismatches")), ==, 0);
+  g_assert_nonnull (alert (rep, "throughput_tokens_per_second"));
+  g_assert_cmpstr (level (rep, "accuracy_score"), ==, "STABLE");   /* deterministic */
+}
+
+static int
+launch_file (const char *pipeline, const char *const *defines, char **out)
+{
+  g_autofree char *file = g_test_build_filename (G_TEST_DIST, "..", "pipelines", pipeline, NULL);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) g_getenv ("BN_LAUNCH"));
+  g_ptr_array_add (argv, "-q");
+  g_ptr_array_add (argv, "-f");
+  g_ptr_array_add (argv, file);
+  for (guint i = 0; defines[i]; i++) {
+    g_ptr_array_add (argv, "-D");
+    g_ptr_array_add (argv, (gpointer) defines[i]);
+  }
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                 G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_cwd (l, tmpdir);   /* the pipelines' default paths land here */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, out, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (p);
+}
+
+static void
+test_shipped_pipelines (void)
+{
+  /* the seed's workflow end to end: baseline.bnp, then regression.bnp on the receipt it wrote */
+  const char *base[] = { "SIZE=tiny", "TOKENS=8", "ITERATIONS=6", NULL };
+  g_autofree char *o1 = NULL, *o2 = NULL, *o3 = NULL;
+  int rc = launch_file ("baseline.bnp", base, &o1);
+  if (rc != 0)
+    g_error ("baseline.bnp exited with %d: %s", rc, o1);
+  g_autofree char *file = g_build_filename (tmpdir, "crossval", "baselines.json", NULL);
+  assert_valid (baselines_schema, file);
+  const char *reg[] = { "REPORT_FORMAT=json", "OUTPUT=regression-analysis.json", NULL };
+  rc = launch_file ("regression.bnp", reg, &o2);
+  if (rc != 0)
+    g_error ("regression.bnp exited with %d: %s", rc, o2);
+  g_autofree char *analysis = g_build_filename (tmpdir, "regression-analysis.json", NULL);
+  assert_valid (regression_schema, analysis);
+  g_autoptr (JsonNode) rep = load (analysis);
+  /* a receipt compared with the baseline made of the same runs: no change at all */
+  g_assert_cmpfloat (json_object_get_double_member (alert (rep, "throughput_tokens_per_second"), "change_percent"), ==, 0);
+  g_assert_cmpstr (status (rep), !=, "CRITICAL");
+  g_autofree char *md = g_build_filename (tmpdir, "benchmark-results", "performance-report.md", NULL);
+  g_assert_true (g_file_test (md, G_FILE_TEST_EXISTS));
+  /* side by side, as shipped (2 threads against 1), only reporting */
+  const char *sbs[] = { "SIZE=tiny", "TOKENS=8", "ITERATIONS=6", "REPORT_FORMAT=json", NULL };
+  rc = launch_file ("side-by-side.bnp", sbs, &o3);
+  if (rc != 0)
+    g_error ("side-by-side.bnp exited with %d: %s", rc, o3);
+  g_assert_nonnull (strstr (o3, "\"mode\" : \"side-by-side\""));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  bn_init (&argc, &argv);
+  tmpdir = g_dir_make_tmp ("bn-regression-XXXXXX", NULL);
+  platform = bn_machine_platform ();
+  g_autofree char *rs = g_test_build_filename (G_TEST_DIST, "..", "docs", "schemas", "regression.schema.json", NULL);
+  g_autofree char *bs = g_test_build_filename (G_TEST_DIST, "..", "docs", "schemas", "baselines.schema.json", NULL);
+  regression_schema = load (rs);
+  baselines_schema = load (bs);
+  g_test_add_func ("/regression/stats/median-quantile-normal", test_stats_median);
+  g_test_add_func ("/regression/stats/median-interval", test_stats_median_ci);
+  g_test_add_func ("/regression/stats/ratio-of-medians", test_stats_ratio_of_medians);
+  g_test_add_func ("/regression/stats/mann-whitney", test_stats_mann_whitney);
+  g_test_add_func ("/regression/analyzer/every-verdict", test_every_verdict);
+  g_test_add_func ("/regression/analyzer/headline-only-baseline", test_headline_only_baseline);
+  g_test_add_func ("/regression/analyzer/thresholds", test_thresholds);
+  g_test_add_func ("/regression/analyzer/platforms-merge-mismatch", test_platforms_and_merge);
+  g_test_add_func ("/regression/files/corrupt-or-missing", test_corrupt_and_missing);
+  g_test_add_func ("/regression/baseline-sink/refuses", test_baseline_sink_refuses);
+  g_test_add_func ("/regression/analyzer/side-by-side", test_side_by_side);
+  g_test_add_func ("/regression/launch/exit-codes", test_exit_codes);
+  g_test_add_func ("/regression/report-sink/files", test_report_sink);
+  g_test_add_func ("/regression/real-runs", test_real_runs);
+  g_test_add_func ("/regression/pipelines/workflow", test_shipped_pipelines);
+  int rc = g_test_run ();
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+  (void) !system (cmd);
+  json_node_unref (regression_schema);
+  json_node_unref (baselines_schema);
+  g_free (verdict_file);
+  g_free (platform);
+  g_free (tmpdir);
+  return rc;
+}
