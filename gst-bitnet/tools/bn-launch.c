@@ -18,6 +18,7 @@ enum {
   EXIT_USAGE = 2,
   EXIT_REGRESSION = 3,
   EXIT_STRICT = 4,
+  EXIT_TIMEOUT = 124, /* as timeout(1) */
   EXIT_INTERRUPTED = 130,
 };
 
@@ -30,7 +31,16 @@ typedef struct {
   gboolean bar_shown;
   GHashTable *last_percent;   /* element path -> last printed percent, for plain lines */
   gboolean interrupted;
+  gboolean timed_out;
+  double timeout;             /* seconds, 0 = none */
+  char *last_path;            /* the element that reported progress last */
+  double last_fraction;       /* its fraction done, < 0 unknown */
+  char *last_text;            /* its progress text */
 } App;
+
+/* Seconds between the timeout's cancellation and a forced exit, for an
+ * element that does not check its cancellable. */
+#define TIMEOUT_GRACE_S 5
 
 static void
 clear_bar (App *app)
@@ -50,6 +60,14 @@ show_progress (App *app, BnMessage *msg)
   bn_message_parse_progress (msg, &fraction, &text);
   const char *path = bn_message_get_src_path (msg);
   const char *name = strrchr (path, '/') ? strrchr (path, '/') + 1 : path;
+
+  g_free (app->last_path);
+  app->last_path = g_strdup (path);
+  g_free (app->last_text);
+  app->last_text = g_strdup (text);
+  app->last_fraction = fraction;
+  if (app->quiet || app->messages)
+    return;
 
   if (app->tty) {
     const int width = 30;
@@ -93,6 +111,28 @@ exit_code_for (const GError *error)
   return EXIT_RUNTIME;
 }
 
+/* Says which element was running when the timeout struck and how far it got. */
+static void
+print_timeout (App *app)
+{
+  if (!app->last_path)
+    g_printerr (_("Timeout: the pipeline was stopped after %g s, before any element reported "
+                  "progress; no receipt or baseline was written. Raise --timeout or make the "
+                  "run shorter.\n"),
+                app->timeout);
+  else if (app->last_fraction >= 0)
+    g_printerr (_("Timeout: the pipeline was stopped after %g s while %s was running "
+                  "(%.0f%% done: %s); no receipt or baseline was written. Raise --timeout or "
+                  "make the run shorter.\n"),
+                app->timeout, app->last_path, app->last_fraction * 100.0,
+                app->last_text ? app->last_text : "");
+  else
+    g_printerr (_("Timeout: the pipeline was stopped after %g s while %s was running (%s); "
+                  "no receipt or baseline was written. Raise --timeout or make the run "
+                  "shorter.\n"),
+                app->timeout, app->last_path, app->last_text ? app->last_text : "");
+}
+
 static gboolean
 on_message (BnBus *bus, BnMessage *msg, gpointer data)
 {
@@ -114,7 +154,10 @@ on_message (BnBus *bus, BnMessage *msg, gpointer data)
     bn_message_parse_error (msg, &error, &debug);
     if (app->exit_code == EXIT_OK) {
       app->exit_code = exit_code_for (error);
-      if (app->exit_code == EXIT_INTERRUPTED && app->interrupted) {
+      if (app->exit_code == EXIT_INTERRUPTED && app->timed_out) {
+        app->exit_code = EXIT_TIMEOUT;
+        print_timeout (app);
+      } else if (app->exit_code == EXIT_INTERRUPTED && app->interrupted) {
         if (!app->quiet)
           g_printerr (_("Interrupted: the pipeline stopped before end of stream.\n"));
       } else {
@@ -148,8 +191,7 @@ on_message (BnBus *bus, BnMessage *msg, gpointer data)
     }
     break;
   case BN_MESSAGE_PROGRESS:
-    if (!app->quiet && !app->messages)
-      show_progress (app, msg);
+    show_progress (app, msg);
     break;
   case BN_MESSAGE_EOS:
     if (!app->quiet)
@@ -177,6 +219,29 @@ on_sigint (gpointer data)
     g_printerr (_("Interrupt: stopping the pipeline...\n"));
   bn_pipeline_cancel (app->pipeline);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_grace_expired (gpointer data)
+{
+  App *app = data;
+  clear_bar (app);
+  print_timeout (app);
+  g_printerr (_("The running element did not stop within %d s of the timeout: exiting now.\n"),
+              TIMEOUT_GRACE_S);
+  _exit (EXIT_TIMEOUT);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  App *app = data;
+  clear_bar (app);
+  app->timed_out = TRUE;
+  bn_pipeline_cancel (app->pipeline);
+  g_timeout_add_seconds (TIMEOUT_GRACE_S, on_grace_expired, app);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -260,6 +325,7 @@ main (int argc, char **argv)
   g_auto (GStrv) defines = NULL;
   g_auto (GStrv) rest = NULL;
   gboolean verbose = FALSE, messages = FALSE, quiet = FALSE, version = FALSE;
+  double timeout = 0;
   g_autoptr (GError) error = NULL;
 
   setlocale (LC_ALL, "");
@@ -274,6 +340,8 @@ main (int argc, char **argv)
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Print property settings and element messages"), NULL },
     { "messages", 'm', 0, G_OPTION_ARG_NONE, &messages, N_("Print every bus message"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only errors"), NULL },
+    { "timeout", 't', 0, G_OPTION_ARG_DOUBLE, &timeout,
+      N_("Cancel the pipeline after SECONDS and exit with status 124"), N_("SECONDS") },
     { "dot", 0, 0, G_OPTION_ARG_FILENAME, &dot, N_("Write the pipeline graph to FILE as Graphviz DOT"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("PIPELINE-DESCRIPTION") },
@@ -292,6 +360,7 @@ main (int argc, char **argv)
       "  2    usage error, or the pipeline description is invalid\n"
       "  3    a regression gate failed (critical regression with fail-on-regression)\n"
       "  4    strict validation failed\n"
+      "  124  --timeout expired: the pipeline was cancelled, no receipt or baseline written\n"
       "  130  interrupted (Ctrl-C)\n"
       "\n"
       "Environment: BN_PLUGIN_PATH (plugin directories), BN_DEBUG (log domains),\n"
@@ -304,6 +373,11 @@ main (int argc, char **argv)
   if (version) {
     printf ("bn-launch %s%s%s\n", BN_VERSION, *BN_BUILD_COMMIT ? " " : "", BN_BUILD_COMMIT);
     return EXIT_OK;
+  }
+  if (timeout < 0 || timeout > G_MAXUINT / 1000) {
+    g_printerr (_("bn-launch: --timeout must be a number of seconds between 0 and %u, got %g\n"),
+                G_MAXUINT / 1000, timeout);
+    return EXIT_USAGE;
   }
   if (file && rest) {
     g_printerr (_("bn-launch: give either -f FILE or a description, not both\n"));
@@ -383,6 +457,8 @@ main (int argc, char **argv)
   app.quiet = quiet;
   app.tty = isatty (STDERR_FILENO) && g_getenv ("TERM") && strcmp (g_getenv ("TERM"), "dumb");
   app.last_percent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  app.timeout = timeout;
+  app.last_fraction = -1;
 
   guint watch = bn_bus_add_watch (bn_pipeline_get_bus (pipeline), on_message, &app, NULL);
   guint sig = g_unix_signal_add (SIGINT, on_sigint, &app);
@@ -392,6 +468,8 @@ main (int argc, char **argv)
     printf (_("Running pipeline...\n"));
   fflush (stdout);
   gint64 t0 = g_get_monotonic_time ();
+  if (timeout > 0)
+    g_timeout_add ((guint) (timeout * 1000), on_timeout, &app);
   if (bn_pipeline_start (pipeline, &error)) {
     g_main_loop_run (app.loop);
   } else {
@@ -418,5 +496,7 @@ main (int argc, char **argv)
   }
   g_main_loop_unref (app.loop);
   g_hash_table_unref (app.last_percent);
+  g_free (app.last_path);
+  g_free (app.last_text);
   return app.exit_code;
 }

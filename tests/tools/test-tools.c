@@ -157,6 +157,8 @@ test_launch_help (void)
   assert_contains (r.out, "Exit status:");
   assert_contains (r.out, "3    a regression gate failed");
   assert_contains (r.out, "4    strict validation failed");
+  assert_contains (r.out, "124  --timeout expired");
+  assert_contains (r.out, "--timeout=SECONDS");
   result_clear (&r);
 }
 
@@ -194,6 +196,42 @@ test_launch_sigint (void)
   g_assert_true (g_subprocess_get_if_exited (p));
   g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 130);
   assert_contains (err, "Interrupt: stopping the pipeline");
+}
+
+/* A run of minutes (a small model, 100000 iterations) under --timeout 2:
+ * it ends within seconds with status 124, names the running element and
+ * leaves no receipt. */
+static void
+test_launch_timeout (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bn-timeout-XXXXXX", NULL);
+  g_autofree char *receipt = g_build_filename (dir, "inference.json", NULL);
+  g_autofree char *location = g_strconcat ("location=", receipt, NULL);
+  gint64 t0 = g_get_monotonic_time ();
+  Result r = LAUNCH ("--timeout", "2", "loader", "fixture=tiny", "!", "quantizer", "format=i2s", "!",
+                     "kernel-executor", "name=exec", "tokens=64", "iterations=100000", "warmup=0", "!",
+                     "receipt-sink", location);
+  double elapsed = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+  g_assert_cmpint (r.status, ==, 124);
+  g_assert_cmpfloat (elapsed, <, 10.0);
+  assert_contains (r.err, "Timeout: the pipeline was stopped after 2 s while /pipeline");
+  assert_contains (r.err, "/exec was running");
+  assert_contains (r.err, "iteration ");
+  g_assert_false (g_file_test (receipt, G_FILE_TEST_EXISTS));
+  result_clear (&r);
+
+  r = LAUNCH ("--timeout", "-1", "fakesrc", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (r.err, "--timeout must be a number of seconds");
+  result_clear (&r);
+  r = LAUNCH ("--timeout", "soon", "fakesrc", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 2);
+  result_clear (&r);
+  /* a run shorter than its timeout is unaffected */
+  r = LAUNCH ("--timeout", "30", "fakesrc", "num-items=3", "!", "fakesink");
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_rmdir (dir);
 }
 
 static void
@@ -279,6 +317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tools/launch/help", test_launch_help);
   g_test_add_func ("/tools/launch/messages", test_launch_messages);
   g_test_add_func ("/tools/launch/sigint", test_launch_sigint);
+  g_test_add_func ("/tools/launch/timeout", test_launch_timeout);
   g_test_add_func ("/tools/inspect/list", test_inspect_list);
   g_test_add_func ("/tools/inspect/element", test_inspect_element);
   g_test_add_func ("/tools/inspect/json", test_inspect_json);
