@@ -5,6 +5,9 @@
 BUILDDIR ?= build
 MESON ?= meson
 MESON_ARGS ?=
+# CI and `make check` build the introspection data (GIR, typelib) the Python
+# scripts and tests use; meson alone builds it only when it finds the tools.
+INTROSPECTION ?= enabled
 BENCH_PIPELINE ?= pipelines/benchmark.bnp
 
 .PHONY: all deps setup build check bench shell install docs clean crossval-deps
@@ -15,7 +18,7 @@ deps:
 	@sh build-aux/install-deps.sh
 
 $(BUILDDIR)/build.ninja:
-	$(MESON) setup $(BUILDDIR) $(MESON_ARGS)
+	$(MESON) setup $(BUILDDIR) -Dintrospection=$(INTROSPECTION) $(MESON_ARGS)
 
 setup: deps $(BUILDDIR)/build.ninja
 

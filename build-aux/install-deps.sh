@@ -4,7 +4,10 @@
 # Usage: build-aux/install-deps.sh [extra-package...]
 set -eu
 
-PACKAGES="meson ninja-build pkg-config gcc libglib2.0-dev libjson-glib-dev gettext python3 $*"
+# gobject-introspection and libgirepository1.0-dev build the GIR and typelibs;
+# python3-gi, gir1.2-glib-2.0 and gir1.2-json-1.0 run the Python scripts and tests.
+PACKAGES="meson ninja-build pkg-config gcc libglib2.0-dev libjson-glib-dev gettext python3
+  gobject-introspection libgirepository1.0-dev python3-gi gir1.2-glib-2.0 gir1.2-json-1.0 $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -13,19 +13,27 @@
  *
  * Accepts any item and discards it, counting what it received in the
  * read-only #BnFakeSink:items-received property. With #BnFakeSink:dump it
- * posts an information message describing each item.
+ * posts an information message describing each item. With
+ * #BnFakeSink:signal-handoffs it emits #BnFakeSink::handoff for each item,
+ * which is how an application (or a Python script through introspection)
+ * reads the typed items a pipeline produced, such as the `bench/run` and
+ * `bench/verdict` records.
  */
 
 struct _BnFakeSink {
   BnElement parent_instance;
   guint64 received;
   gboolean dump;
+  gboolean signal_handoffs;
 };
 
 G_DEFINE_FINAL_TYPE (BnFakeSink, bn_fake_sink, BN_TYPE_ELEMENT)
 
-enum { PROP_0, PROP_ITEMS_RECEIVED, PROP_DUMP, N_PROPS };
+enum { PROP_0, PROP_ITEMS_RECEIVED, PROP_DUMP, PROP_SIGNAL_HANDOFFS, N_PROPS };
 static GParamSpec *props[N_PROPS];
+
+enum { SIGNAL_HANDOFF, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void
 bn_fake_sink_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
@@ -34,6 +42,7 @@ bn_fake_sink_get_property (GObject *object, guint id, GValue *value, GParamSpec 
   switch (id) {
   case PROP_ITEMS_RECEIVED: g_value_set_uint64 (value, self->received); break;
   case PROP_DUMP: g_value_set_boolean (value, self->dump); break;
+  case PROP_SIGNAL_HANDOFFS: g_value_set_boolean (value, self->signal_handoffs); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -46,6 +55,12 @@ bn_fake_sink_set_property (GObject *object, guint id, const GValue *value, GPara
   case PROP_DUMP:
     if (self->dump != g_value_get_boolean (value)) {
       self->dump = g_value_get_boolean (value);
+      g_object_notify_by_pspec (object, pspec);
+    }
+    break;
+  case PROP_SIGNAL_HANDOFFS:
+    if (self->signal_handoffs != g_value_get_boolean (value)) {
+      self->signal_handoffs = g_value_get_boolean (value);
       g_object_notify_by_pspec (object, pspec);
     }
     break;
@@ -71,6 +86,8 @@ bn_fake_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
                                              self->received, caps, G_OBJECT_TYPE_NAME (item));
     bn_element_post_info (element, text);
   }
+  if (self->signal_handoffs)
+    g_signal_emit (self, signals[SIGNAL_HANDOFF], 0, item, pad);
   g_object_unref (item);
   return BN_FLOW_OK;
 }
@@ -103,7 +120,27 @@ bn_fake_sink_class_init (BnFakeSinkClass *klass)
                                            FALSE,
                                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                            G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_SIGNAL_HANDOFFS] = g_param_spec_boolean ("signal-handoffs", "Signal handoffs",
+                                                      "Emit the handoff signal for each item",
+                                                      FALSE,
+                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                                      G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
+
+  /**
+   * BnFakeSink::handoff:
+   * @sink: the fakesink
+   * @item: (transfer none): the item that arrived; take a reference to keep it
+   * @pad: (transfer none): the pad it arrived on
+   *
+   * Emitted for each item when #BnFakeSink:signal-handoffs is %TRUE, in
+   * the pipeline's worker thread, before the item is discarded.
+   *
+   * Since: 0.2
+   */
+  signals[SIGNAL_HANDOFF] = g_signal_new ("handoff", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                          BN_TYPE_ITEM, BN_TYPE_PAD);
 
   bn_element_class_set_metadata (element_class, "Fake sink", "Sink",
                                  "Discards every item, counting them",

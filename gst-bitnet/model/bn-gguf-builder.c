@@ -475,7 +475,7 @@ add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims
 }
 
 /**
- * bn_gguf_builder_add_tensor:
+ * bn_gguf_builder_add_tensor: (skip)
  * @self: a #BnGgufBuilder
  * @name: the tensor name, non-empty UTF-8 of at most %BN_GGUF_MAX_NAME
  *   bytes
@@ -488,7 +488,8 @@ add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims
  *   and @dims (bn_gguf_type_compute_size())
  * @error: return location for a #GError
  *
- * Appends a tensor, without copying its data.
+ * Appends a tensor, without copying its data. Language bindings use
+ * bn_gguf_builder_add_tensor_bytes(), which keeps the data alive.
  *
  * Returns: %TRUE on success; %FALSE with %BN_GGUF_ERROR_DUPLICATE or
  *   %BN_GGUF_ERROR_INVALID
