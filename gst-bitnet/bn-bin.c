@@ -13,10 +13,18 @@
  *
  * A bin owns its children; names are unique within a bin. #BnPipeline is
  * the top-level bin that runs the graph.
+ *
+ * A bin gives each child it adds a bus of its own (bn_element_set_bus()).
+ * Every message a child posts there reaches #BnBinClass.handle_message in
+ * the posting thread; the default passes it on to the bin's own bus, so
+ * messages rise from bin to bin up to the pipeline, which records the
+ * first error and hands the messages to the application. No child ever
+ * calls its bin or its pipeline.
  */
 
 typedef struct {
   GPtrArray *children; /* BnElement*, owned */
+  BnBus *child_bus;    /* given to each child; its sync handler is handle_message */
 } BnBinPrivate;
 
 /**
@@ -29,14 +37,38 @@ typedef struct {
 G_DEFINE_TYPE_WITH_PRIVATE (BnBin, bn_bin, BN_TYPE_ELEMENT)
 
 static void
+forget_child (BnElement *child)
+{
+  _bn_element_set_parent (child, NULL);
+  bn_element_set_bus (child, NULL);
+}
+
+static BnBusSyncReply
+on_child_message (BnBus *bus, BnMessage *message, gpointer user_data)
+{
+  BnBin *bin = user_data;
+  BN_BIN_GET_CLASS (bin)->handle_message (bin, g_object_ref (message));
+  return BN_BUS_DROP;
+}
+
+static void
+bn_bin_default_handle_message (BnBin *bin, BnMessage *message)
+{
+  bn_element_post_message (BN_ELEMENT (bin), message);
+}
+
+static void
 bn_bin_dispose (GObject *object)
 {
   BnBinPrivate *priv = bn_bin_get_instance_private (BN_BIN (object));
   if (priv->children) {
     for (guint i = 0; i < priv->children->len; i++)
-      _bn_element_set_parent (priv->children->pdata[i], NULL);
+      forget_child (priv->children->pdata[i]);
     g_ptr_array_set_size (priv->children, 0);
   }
+  if (priv->child_bus)
+    bn_bus_set_sync_handler (priv->child_bus, NULL, NULL, NULL);
+  g_clear_object (&priv->child_bus);
   G_OBJECT_CLASS (bn_bin_parent_class)->dispose (object);
 }
 
@@ -53,6 +85,7 @@ bn_bin_class_init (BnBinClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = bn_bin_dispose;
   G_OBJECT_CLASS (klass)->finalize = bn_bin_finalize;
+  klass->handle_message = bn_bin_default_handle_message;
   bn_element_class_set_metadata (BN_ELEMENT_CLASS (klass), "Bin", "Generic/Bin",
                                  "Holds other elements", "gst-bitnet");
 }
@@ -62,6 +95,8 @@ bn_bin_init (BnBin *self)
 {
   BnBinPrivate *priv = bn_bin_get_instance_private (self);
   priv->children = g_ptr_array_new_with_free_func (g_object_unref);
+  priv->child_bus = bn_bus_new ();
+  bn_bus_set_sync_handler (priv->child_bus, on_child_message, self, NULL);
 }
 
 /**
@@ -85,7 +120,8 @@ bn_bin_new (const char *name)
  * @bin: a bin
  * @element: (transfer floating): an element without a parent
  *
- * Adds @element to @bin, sinking its floating reference.
+ * Adds @element to @bin, sinking its floating reference, and gives it the
+ * bus on which @bin handles its children's messages.
  *
  * Returns: %TRUE, or %FALSE (with a critical warning) when @element already
  *   has a parent or its name is taken in @bin.
@@ -114,6 +150,7 @@ bn_bin_add (BnBin *bin, BnElement *element)
     }
   g_ptr_array_add (priv->children, g_object_ref_sink (element));
   _bn_element_set_parent (element, BN_ELEMENT (bin));
+  bn_element_set_bus (element, priv->child_bus);
   return TRUE;
 }
 
@@ -155,7 +192,7 @@ bn_bin_remove (BnBin *bin, BnElement *element)
   BnBinPrivate *priv = bn_bin_get_instance_private (bin);
   if (bn_element_get_parent (element) != BN_ELEMENT (bin))
     return FALSE;
-  _bn_element_set_parent (element, NULL);
+  forget_child (element);
   return g_ptr_array_remove (priv->children, element);
 }
 

@@ -17,6 +17,11 @@ BN_API G_DECLARE_DERIVABLE_TYPE (BnBin, bn_bin, BN, BIN, BnElement)
 /**
  * BnBinClass:
  * @parent_class: the parent class
+ * @handle_message: called in the posting thread for each message a child
+ *   posts (transfer full). The default posts it on the bin's own bus, or
+ *   logs it when the bin has none (see bn_element_post_message()).
+ *   Subclasses that chain up keep messages rising to the application.
+ *   Since: 0.2
  *
  * The class of bins.
  *
@@ -25,8 +30,10 @@ BN_API G_DECLARE_DERIVABLE_TYPE (BnBin, bn_bin, BN, BIN, BnElement)
 struct _BnBinClass {
   BnElementClass parent_class;
 
+  void (*handle_message) (BnBin *bin, BnMessage *message);
+
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 BN_API BnElement *bn_bin_new (const char *name);

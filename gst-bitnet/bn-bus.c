@@ -32,6 +32,9 @@ struct _BnBus {
   GQueue queue;
   GPtrArray *watches;   /* GSource*, borrowed: removed on finalize of the source */
   gboolean flushing;
+  BnBusSyncHandler sync_handler;
+  gpointer sync_data;
+  GDestroyNotify sync_notify;
 };
 
 G_DEFINE_FINAL_TYPE (BnBus, bn_bus, G_TYPE_OBJECT)
@@ -45,6 +48,7 @@ static void
 bn_bus_finalize (GObject *object)
 {
   BnBus *self = BN_BUS (object);
+  bn_bus_set_sync_handler (self, NULL, NULL, NULL);
   g_queue_clear_full (&self->queue, g_object_unref);
   g_ptr_array_unref (self->watches);
   g_mutex_clear (&self->lock);
@@ -83,12 +87,44 @@ bn_bus_new (void)
 }
 
 /**
+ * bn_bus_set_sync_handler:
+ * @bus: a bus
+ * @func: (nullable) (scope notified): the handler, or %NULL to remove it
+ * @user_data: (closure): data for @func
+ * @notify: (nullable): frees @user_data when the handler is replaced or the
+ *   bus finalized
+ *
+ * Sets the function that sees every message in the posting thread before
+ * it is queued, replacing the previous one. Each #BnBin handles its
+ * children's messages this way (see #BnBinClass.handle_message).
+ *
+ * Since: 0.2
+ */
+void
+bn_bus_set_sync_handler (BnBus *bus, BnBusSyncHandler func, gpointer user_data,
+                         GDestroyNotify notify)
+{
+  g_return_if_fail (BN_IS_BUS (bus));
+
+  g_mutex_lock (&bus->lock);
+  gpointer old_data = bus->sync_data;
+  GDestroyNotify old_notify = bus->sync_notify;
+  bus->sync_handler = func;
+  bus->sync_data = user_data;
+  bus->sync_notify = notify;
+  g_mutex_unlock (&bus->lock);
+  if (old_notify)
+    old_notify (old_data);
+}
+
+/**
  * bn_bus_post:
  * @bus: a bus
  * @message: (transfer full): the message
  *
- * Queues @message and wakes up the watches and waiters. Callable from any
- * thread. A flushing bus drops it.
+ * Hands @message to the sync handler, if any, then queues it (unless the
+ * handler dropped it) and wakes up the watches and waiters. Callable from
+ * any thread. A flushing bus drops it.
  *
  * Since: 0.1
  */
@@ -97,6 +133,15 @@ bn_bus_post (BnBus *bus, BnMessage *message)
 {
   g_return_if_fail (BN_IS_BUS (bus));
   g_return_if_fail (BN_IS_MESSAGE (message));
+
+  g_mutex_lock (&bus->lock);
+  BnBusSyncHandler handler = bus->sync_handler;
+  gpointer handler_data = bus->sync_data;
+  g_mutex_unlock (&bus->lock);
+  if (handler && handler (bus, message, handler_data) == BN_BUS_DROP) {
+    g_object_unref (message);
+    return;
+  }
 
   g_mutex_lock (&bus->lock);
   if (bus->flushing) {

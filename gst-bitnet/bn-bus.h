@@ -32,7 +32,39 @@ typedef gboolean (*BnBusFunc) (BnBus     *bus,
                                BnMessage *message,
                                gpointer   user_data);
 
+/**
+ * BnBusSyncReply:
+ * @BN_BUS_PASS: queue the message for the watches and waiters
+ * @BN_BUS_DROP: the handler dealt with the message; the bus drops it
+ *
+ * What a #BnBusSyncHandler tells the bus to do with a message.
+ *
+ * Since: 0.2
+ */
+typedef enum {
+  BN_BUS_PASS,
+  BN_BUS_DROP,
+} BnBusSyncReply;
+
+/**
+ * BnBusSyncHandler:
+ * @bus: the bus
+ * @message: (transfer none): the message being posted
+ * @user_data: the data given to bn_bus_set_sync_handler()
+ *
+ * Called in the posting thread for every message, before it is queued.
+ * Take a reference to keep @message beyond the call.
+ *
+ * Returns: %BN_BUS_DROP if the handler dealt with @message,
+ *   %BN_BUS_PASS to queue it.
+ *
+ * Since: 0.2
+ */
+typedef BnBusSyncReply (*BnBusSyncHandler) (BnBus *bus, BnMessage *message, gpointer user_data);
+
 BN_API BnBus *bn_bus_new (void);
+BN_API void bn_bus_set_sync_handler (BnBus *bus, BnBusSyncHandler func, gpointer user_data,
+                                     GDestroyNotify notify);
 BN_API void bn_bus_post (BnBus     *bus,
                          BnMessage *message);
 BN_API BnMessage *bn_bus_pop (BnBus *bus);

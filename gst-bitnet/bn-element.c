@@ -36,6 +36,7 @@ typedef struct {
   char *name;
   char *factory_name;
   BnElement *parent;     /* not owned */
+  BnBus *bus;            /* owned; given by the parent bin */
   GPtrArray *pads;       /* BnPad*, owned */
   BnState state;
   GCancellable *cancellable;
@@ -110,6 +111,7 @@ bn_element_dispose (GObject *object)
     g_ptr_array_set_size (priv->pads, 0);
   }
   g_clear_object (&priv->cancellable);
+  g_clear_object (&priv->bus);
   G_OBJECT_CLASS (bn_element_parent_class)->dispose (object);
 }
 
@@ -857,23 +859,37 @@ _bn_element_do_eos (BnElement *element)
 
 /* ---- messages ------------------------------------------------------------ */
 
-BnPipeline *
-_bn_element_find_pipeline (BnElement *element)
+/**
+ * bn_element_set_bus:
+ * @element: an element
+ * @bus: (nullable): the bus to post messages on, or %NULL
+ *
+ * Sets the bus @element posts its messages on. A bin calls this on each
+ * child it adds, with the bus through which it handles its children's
+ * messages (see #BnBinClass.handle_message), and with %NULL when it removes
+ * the child; a pipeline sets its own bus on itself. Applications rarely
+ * call it.
+ *
+ * Since: 0.2
+ */
+void
+bn_element_set_bus (BnElement *element, BnBus *bus)
 {
-  for (BnElement *e = element; e; e = bn_element_get_parent (e))
-    if (BN_IS_PIPELINE (e))
-      return BN_PIPELINE (e);
-  return NULL;
+  g_return_if_fail (BN_IS_ELEMENT (element));
+  g_return_if_fail (bus == NULL || BN_IS_BUS (bus));
+  BnElementPrivate *priv = bn_element_get_instance_private (element);
+  g_set_object (&priv->bus, bus);
 }
 
 /**
  * bn_element_get_bus:
  * @element: an element
  *
- * Gets the bus of the pipeline holding @element.
+ * Gets the bus @element posts its messages on: the one its bin gave it,
+ * or, for a pipeline, the pipeline's own bus (bn_pipeline_get_bus()).
  *
- * Returns: (transfer none) (nullable): the bus of the pipeline holding
- *   @element.
+ * Returns: (transfer none) (nullable): the bus @element posts its messages
+ *   on, or %NULL when it is in no bin.
  *
  * Since: 0.1
  */
@@ -881,8 +897,8 @@ BnBus *
 bn_element_get_bus (BnElement *element)
 {
   g_return_val_if_fail (BN_IS_ELEMENT (element), NULL);
-  BnPipeline *p = _bn_element_find_pipeline (element);
-  return p ? bn_pipeline_get_bus (p) : NULL;
+  BnElementPrivate *priv = bn_element_get_instance_private (element);
+  return priv->bus;
 }
 
 /**
@@ -926,8 +942,10 @@ bn_element_is_cancelled (BnElement *element)
  * @element: an element
  * @message: (transfer full): a message
  *
- * Posts @message on the pipeline's bus. An error message also stops the
- * pipeline. Without a pipeline, errors and warnings go to the log.
+ * Posts @message on the element's bus (bn_element_get_bus()), through
+ * which it rises from bin to bin to the pipeline's bus. An error message
+ * also stops the pipeline. Without a bus, errors and warnings go to the
+ * log and other messages are dropped.
  *
  * Since: 0.1
  */
@@ -936,18 +954,16 @@ bn_element_post_message (BnElement *element, BnMessage *message)
 {
   g_return_if_fail (BN_IS_ELEMENT (element));
   g_return_if_fail (BN_IS_MESSAGE (message));
-  BnPipeline *p = _bn_element_find_pipeline (element);
-  if (!p) {
-    if (bn_message_get_message_type (message) & (BN_MESSAGE_ERROR | BN_MESSAGE_WARNING)) {
-      g_autofree char *s = bn_message_to_string (message);
-      g_log (BN_LOG_DOMAIN_CORE, G_LOG_LEVEL_MESSAGE, "%s", s);
-    }
-    g_object_unref (message);
+  BnElementPrivate *priv = bn_element_get_instance_private (element);
+  if (priv->bus) {
+    bn_bus_post (priv->bus, message);
     return;
   }
-  if (bn_message_get_message_type (message) == BN_MESSAGE_ERROR)
-    _bn_pipeline_note_error (p, message);
-  bn_bus_post (bn_pipeline_get_bus (p), message);
+  if (bn_message_get_message_type (message) & (BN_MESSAGE_ERROR | BN_MESSAGE_WARNING)) {
+    g_autofree char *s = bn_message_to_string (message);
+    g_log (BN_LOG_DOMAIN_CORE, G_LOG_LEVEL_MESSAGE, "%s", s);
+  }
+  g_object_unref (message);
 }
 
 /**

@@ -165,6 +165,7 @@ BN_API BnFlowReturn bn_element_push (BnElement *element,
                                      BnItem    *item);
 BN_API BnFlowReturn bn_element_push_eos (BnElement *element);
 
+BN_API void bn_element_set_bus (BnElement *element, BnBus *bus);
 BN_API BnBus *bn_element_get_bus (BnElement *element);
 BN_API GCancellable *bn_element_get_cancellable (BnElement *element);
 BN_API gboolean bn_element_is_cancelled (BnElement *element);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "bn-init.h"
+#include "bn-pipeline.h"
 #include "bn-plugin.h"
 #include "bn-private.h"
 #include "bn-version.h"

@@ -6,6 +6,7 @@
 #include "bn-parse.h"
 #include "bn-caps.h"
 #include "bn-param.h"
+#include "bn-pipeline.h"
 #include "bn-plugin.h"
 #include "bn-private.h"
 

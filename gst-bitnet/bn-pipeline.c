@@ -21,8 +21,10 @@
  * synchronously. This schedule is sequential and deterministic, so a
  * benchmark never competes with another branch for the CPU.
  *
- * Messages reach the application through the pipeline's #BnBus. The run
- * ends with an end-of-stream message, or with the first error message
+ * Messages reach the application through the pipeline's #BnBus: the
+ * pipeline's #BnBinClass.handle_message records the first error message
+ * that rises from its elements, then queues every message on that bus. The
+ * run ends with an end-of-stream message, or with the first error message
  * (whose source path names the failing element). bn_pipeline_cancel() stops
  * a run between items.
  *
@@ -75,10 +77,29 @@ bn_pipeline_finalize (GObject *object)
 }
 
 static void
+note_error (BnPipeline *self, BnMessage *message)
+{
+  if (bn_message_get_message_type (message) != BN_MESSAGE_ERROR)
+    return;
+  g_mutex_lock (&self->lock);
+  if (!self->error)
+    bn_message_parse_error (message, &self->error, NULL);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+bn_pipeline_handle_message (BnBin *bin, BnMessage *message)
+{
+  note_error (BN_PIPELINE (bin), message);
+  BN_BIN_CLASS (bn_pipeline_parent_class)->handle_message (bin, message);
+}
+
+static void
 bn_pipeline_class_init (BnPipelineClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = bn_pipeline_dispose;
   G_OBJECT_CLASS (klass)->finalize = bn_pipeline_finalize;
+  BN_BIN_CLASS (klass)->handle_message = bn_pipeline_handle_message;
   bn_element_class_set_metadata (BN_ELEMENT_CLASS (klass), "Pipeline", "Generic/Bin",
                                  "Runs a graph of elements", "gst-bitnet");
 }
@@ -87,6 +108,7 @@ static void
 bn_pipeline_init (BnPipeline *self)
 {
   self->bus = bn_bus_new ();
+  bn_element_set_bus (BN_ELEMENT (self), self->bus);
   self->cancellable = g_cancellable_new ();
   g_mutex_init (&self->lock);
 }
@@ -143,15 +165,6 @@ bn_pipeline_get_cancellable (BnPipeline *pipeline)
   return pipeline->cancellable;
 }
 
-void
-_bn_pipeline_note_error (BnPipeline *pipeline, BnMessage *message)
-{
-  g_mutex_lock (&pipeline->lock);
-  if (!pipeline->error)
-    bn_message_parse_error (message, &pipeline->error, NULL);
-  g_mutex_unlock (&pipeline->lock);
-}
-
 /**
  * bn_pipeline_dup_error:
  * @pipeline: a pipeline
@@ -202,6 +215,15 @@ visit (BnElement *e, GHashTable *color, GPtrArray *order, GError **error)
   return TRUE;
 }
 
+static gboolean
+contains (BnPipeline *self, BnElement *element)
+{
+  for (BnElement *e = element; e; e = bn_element_get_parent (e))
+    if (e == BN_ELEMENT (self))
+      return TRUE;
+  return FALSE;
+}
+
 /* Returns the leaf elements, sinks first, or NULL with @error set. */
 static GPtrArray *
 check_graph (BnPipeline *self, GError **error)
@@ -233,7 +255,7 @@ check_graph (BnPipeline *self, GError **error)
                      path);
         return NULL;
       }
-      if (_bn_element_find_pipeline (bn_pad_get_parent_element (peer)) != self) {
+      if (!contains (self, bn_pad_get_parent_element (peer))) {
         g_autofree char *path = bn_pad_get_path_string (p);
         g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
                      _("Pad %s is linked to an element outside the pipeline"), path);
@@ -277,11 +299,20 @@ bn_pipeline_check (BnPipeline *pipeline, GError **error)
 
 /* ---- running ------------------------------------------------------------ */
 
+/* The pipeline's own errors do not rise through handle_message. */
+static void
+post_own_error (BnPipeline *self, const GError *error)
+{
+  g_autoptr (BnMessage) message = bn_message_new_error (BN_ELEMENT (self), error, NULL);
+  note_error (self, message);
+  bn_element_post_message (BN_ELEMENT (self), g_steal_pointer (&message));
+}
+
 static void
 post_pipeline_error (BnPipeline *self, int code, const char *text)
 {
   g_autoptr (GError) error = g_error_new_literal (BN_CORE_ERROR, code, text);
-  bn_element_post_error (BN_ELEMENT (self), error, NULL);
+  post_own_error (self, error);
 }
 
 static gpointer
@@ -381,7 +412,7 @@ bn_pipeline_start (BnPipeline *pipeline, GError **error)
   g_clear_pointer (&pipeline->order, g_ptr_array_unref);
   pipeline->order = check_graph (pipeline, &local);
   if (!pipeline->order) {
-    bn_element_post_error (BN_ELEMENT (pipeline), local, NULL);
+    post_own_error (pipeline, local);
     g_propagate_error (error, g_steal_pointer (&local));
     return FALSE;
   }

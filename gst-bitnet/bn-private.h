@@ -4,8 +4,6 @@
 #pragma once
 
 #include "bn-element.h"
-#include "bn-bin.h"
-#include "bn-pipeline.h"
 
 G_BEGIN_DECLS
 
@@ -19,8 +17,6 @@ BnFlowReturn _bn_element_do_eos (BnElement *element);
 void _bn_element_reset_pads (BnElement *element);
 void _bn_pad_set_parent (BnPad *pad, BnElement *parent);
 void _bn_pad_reset (BnPad *pad);
-BnPipeline *_bn_element_find_pipeline (BnElement *element);
-void _bn_pipeline_note_error (BnPipeline *pipeline, BnMessage *message);
 int _bn_levenshtein (const char *a, const char *b);
 const char *_bn_suggest (const char *word, const char *const *candidates);
 

@@ -342,6 +342,126 @@ test_bus_timed_pop_filtered (void)
   g_assert_false (bn_bus_have_pending (bus));
 }
 
+/* A bin that counts the error messages its children post, then passes
+ * every message on. */
+typedef struct {
+  BnBin parent_instance;
+  guint errors;
+} TestCountBin;
+typedef BnBinClass TestCountBinClass;
+G_DEFINE_TYPE (TestCountBin, test_count_bin, BN_TYPE_BIN)
+
+static void
+test_count_bin_handle_message (BnBin *bin, BnMessage *message)
+{
+  if (bn_message_get_message_type (message) == BN_MESSAGE_ERROR)
+    ((TestCountBin *)bin)->errors++;
+  BN_BIN_CLASS (test_count_bin_parent_class)->handle_message (bin, message);
+}
+
+static void
+test_count_bin_class_init (TestCountBinClass *klass)
+{
+  klass->handle_message = test_count_bin_handle_message;
+}
+
+static void
+test_count_bin_init (TestCountBin *self)
+{
+}
+
+static BnElement *
+make_element (const char *factory, const char *name)
+{
+  BnElement *e = bn_element_factory_make (factory, name);
+  g_assert_nonnull (e);
+  return e;
+}
+
+/* An error inside a nested bin rises through each bin's handle_message to
+ * the pipeline's bus, and ends the run. */
+static void
+test_error_nested_bin (void)
+{
+  g_autoptr (BnElement) p = g_object_ref_sink (bn_pipeline_new ("p"));
+  BnElement *inner = g_object_new (test_count_bin_get_type (), "name", "inner", NULL);
+  BnElement *src = make_element ("fakesrc", "src");
+  BnElement *fail = make_element ("test-fail", "boom");
+  BnElement *sink = make_element ("fakesink", "k");
+  g_object_set (src, "num-items", 10, NULL);
+  g_object_set (fail, "after", 2, NULL);
+  bn_bin_add_many (BN_BIN (inner), fail, sink, NULL);
+  bn_bin_add_many (BN_BIN (p), src, inner, NULL);
+  g_assert_true (bn_element_get_bus (BN_ELEMENT (p)) == bn_pipeline_get_bus (BN_PIPELINE (p)));
+  g_assert_nonnull (bn_element_get_bus (fail));
+  g_assert_true (bn_element_get_bus (fail) != bn_pipeline_get_bus (BN_PIPELINE (p)));
+  g_assert_true (bn_element_link (src, fail, NULL));
+  g_assert_true (bn_element_link (fail, sink, NULL));
+
+  g_autoptr (GError) error = NULL;
+  g_assert_false (bn_pipeline_run (BN_PIPELINE (p), &error));
+  g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED);
+  g_assert_cmpuint (received (BN_PIPELINE (p), "k"), ==, 2);
+  g_assert_cmpuint (((TestCountBin *)inner)->errors, ==, 1);
+  g_autoptr (GPtrArray) msgs = drain (BN_PIPELINE (p));
+  guint errors = 0;
+  for (guint i = 0; i < msgs->len; i++)
+    if (bn_message_get_message_type (msgs->pdata[i]) == BN_MESSAGE_ERROR) {
+      errors++;
+      g_assert_cmpstr (bn_message_get_src_path (msgs->pdata[i]), ==, "/p/inner/boom");
+    }
+  g_assert_cmpuint (errors, ==, 1);
+}
+
+/* Outside a pipeline, an error reaches the log; a removed child has no bus. */
+static void
+test_error_without_pipeline (void)
+{
+  g_autoptr (BnElement) bin = g_object_ref_sink (bn_bin_new ("b"));
+  BnElement *e = make_element ("fakesink", "lonely");
+  g_assert_null (bn_element_get_bus (e));
+  g_assert_true (bn_bin_add (BN_BIN (bin), e));
+  g_assert_nonnull (bn_element_get_bus (e));
+
+  g_test_expect_message ("bn-core", G_LOG_LEVEL_MESSAGE, "*lonely*on purpose*");
+  bn_element_post_error_literal (e, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, "on purpose");
+  g_test_assert_expected_messages ();
+
+  g_object_ref (e);
+  g_assert_true (bn_bin_remove (BN_BIN (bin), e));
+  g_assert_null (bn_element_get_bus (e));
+  g_test_expect_message ("bn-core", G_LOG_LEVEL_MESSAGE, "*lonely*alone*");
+  bn_element_post_error_literal (e, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, "alone");
+  g_test_assert_expected_messages ();
+  g_object_unref (e);
+}
+
+static BnBusSyncReply
+drop_infos (BnBus *bus, BnMessage *message, gpointer user_data)
+{
+  guint *seen = user_data;
+  (*seen)++;
+  return bn_message_get_message_type (message) == BN_MESSAGE_INFO ? BN_BUS_DROP : BN_BUS_PASS;
+}
+
+static void
+test_bus_sync_handler (void)
+{
+  g_autoptr (BnBus) bus = bn_bus_new ();
+  guint seen = 0;
+  bn_bus_set_sync_handler (bus, drop_infos, &seen, NULL);
+  bn_bus_post (bus, bn_message_new_info (NULL, "dropped"));
+  bn_bus_post (bus, bn_message_new_eos (NULL));
+  g_assert_cmpuint (seen, ==, 2);
+  g_autoptr (BnMessage) m = bn_bus_pop (bus);
+  g_assert_cmpint (bn_message_get_message_type (m), ==, BN_MESSAGE_EOS);
+  g_assert_false (bn_bus_have_pending (bus));
+  bn_bus_set_sync_handler (bus, NULL, NULL, NULL);
+  bn_bus_post (bus, bn_message_new_info (NULL, "kept"));
+  g_assert_cmpuint (seen, ==, 2);
+  g_assert_true (bn_bus_have_pending (bus));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -362,5 +482,8 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/items/sealed", test_items_sealed);
   g_test_add_func ("/bus/message-kinds", test_message_kinds);
   g_test_add_func ("/bus/timed-pop-filtered", test_bus_timed_pop_filtered);
+  g_test_add_func ("/bus/sync-handler", test_bus_sync_handler);
+  g_test_add_func ("/pipeline/error/nested-bin", test_error_nested_bin);
+  g_test_add_func ("/pipeline/error/without-pipeline", test_error_without_pipeline);
   return g_test_run ();
 }
