@@ -12,27 +12,17 @@
 double
 bn_cv_median (const GArray *values)
 {
-  if (!values->len)
-    return NAN;
-  g_autoptr (GArray) s = g_array_copy ((GArray *) values);
-  bn_doubles_sort ((double *) s->data, s->len);
-  return bn_percentile ((const double *) s->data, s->len, 50);
-}
-
-static double
-median_of (double *v, guint n)
-{
-  bn_doubles_sort (v, n);
-  return bn_percentile (v, n, 50);
+  return bn_stats_median ((const double *) values->data, values->len);
 }
 
 /*
  * The ratio of the medians of @a and @b (per-iteration figures of two
- * implementations) with a 95% percentile-bootstrap interval: each side is
- * resampled with replacement on its own, 4000 times, from a fixed seed so
- * the same samples give the same interval. With fewer than 3 samples on a
- * side no interval is given (lo = hi = NAN): a median of 2 resampled values
- * says nothing about the spread.
+ * implementations) with a 95% percentile-bootstrap interval
+ * (bn_stats_bootstrap_ratio_of_medians(): 4000 resamples, each side on its
+ * own, from @seed, so the same samples give the same interval). With fewer
+ * than 3 samples on a side no interval is given (lo = hi = NAN).
+ * docs/design/0009-one-statistics-module.md says why a bootstrap here and
+ * Price-Bonett in regression-analyzer.
  */
 void
 bn_cv_ratio_ci (const GArray *a, const GArray *b, guint64 seed, BnRatioCi *out)
@@ -42,28 +32,10 @@ bn_cv_ratio_ci (const GArray *a, const GArray *b, guint64 seed, BnRatioCi *out)
   out->lo = out->hi = NAN;
   double ma = bn_cv_median (a), mb = bn_cv_median (b);
   out->estimate = mb > 0 ? ma / mb : NAN;
-  if (a->len < 3 || b->len < 3 || !(mb > 0))
-    return;
-  const guint B = 4000;
-  g_autoptr (GRand) r = g_rand_new_with_seed ((guint32) (seed ^ (seed >> 32)));
-  g_autofree double *ra = g_new (double, a->len);
-  g_autofree double *rb = g_new (double, b->len);
-  g_autofree double *ratios = g_new (double, B);
-  guint n = 0;
-  for (guint i = 0; i < B; i++) {
-    for (guint j = 0; j < a->len; j++)
-      ra[j] = g_array_index (a, double, g_rand_int_range (r, 0, a->len));
-    for (guint j = 0; j < b->len; j++)
-      rb[j] = g_array_index (b, double, g_rand_int_range (r, 0, b->len));
-    double x = median_of (ra, a->len), y = median_of (rb, b->len);
-    if (y > 0)
-      ratios[n++] = x / y;
-  }
-  if (n < B / 2)
-    return;
-  bn_doubles_sort (ratios, n);
-  out->lo = bn_percentile (ratios, n, 2.5);
-  out->hi = bn_percentile (ratios, n, 97.5);
+  if (!(mb > 0) ||
+      !bn_stats_bootstrap_ratio_of_medians ((const double *) a->data, a->len, (const double *) b->data, b->len,
+                                            0.95, 4000, seed, &out->lo, &out->hi))
+    out->lo = out->hi = NAN;
 }
 
 JsonArray *

@@ -6,7 +6,6 @@
 #include "bn-regression-elements.h"
 #include "gst-bitnet/bench/bn-baselines-private.h"
 #include "bn-report.h"
-#include "gst-bitnet/bench/bn-stats-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>

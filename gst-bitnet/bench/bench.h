@@ -25,5 +25,6 @@
 #include <gst-bitnet/bench/bn-record.h>
 #include <gst-bitnet/bench/bn-machine.h>
 #include <gst-bitnet/bench/bn-strict.h>
+#include <gst-bitnet/bench/bn-stats.h>
 
 #undef BN_BENCH_INSIDE

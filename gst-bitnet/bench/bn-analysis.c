@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include "bn-analysis-private.h"
-#include "bn-stats-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>

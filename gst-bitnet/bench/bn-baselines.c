@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include "bn-baselines-private.h"
-#include "bn-stats-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>

@@ -157,51 +157,6 @@ bn_record_to_json (BnRecord *record, gboolean pretty)
   return json_to_string (node, pretty);
 }
 
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-/**
- * bn_doubles_sort:
- * @values: (array length=n): numbers
- * @n: how many
- *
- * Sorts @values in ascending order.
- *
- * Since: 0.1
- */
-void
-bn_doubles_sort (double *values, gsize n)
-{
-  qsort (values, n, sizeof (double), cmp_double);
-}
-
-/**
- * bn_percentile:
- * @sorted: (array length=n): numbers in ascending order
- * @n: how many
- * @p: the percentile, 0 to 100
- *
- * Gets the @p-th percentile of @sorted by linear interpolation between the
- * closest order statistics (the "linear" method of numpy and R type 7).
- *
- * Returns: the percentile, or 0 when @n is 0.
- *
- * Since: 0.1
- */
-double
-bn_percentile (const double *sorted, gsize n, double p)
-{
-  if (n == 0)
-    return 0;
-  double pos = CLAMP (p, 0, 100) / 100.0 * (n - 1);
-  gsize lo = (gsize) floor (pos), hi = MIN (lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 /**
  * bn_json_write_atomic:
  * @path: the file to write

@@ -27,11 +27,6 @@ BN_BENCH_API const char *bn_record_get_string (BnRecord   *record,
 BN_BENCH_API char *bn_record_to_json (BnRecord *record,
                                 gboolean  pretty);
 
-BN_BENCH_API void bn_doubles_sort (double *values,
-                             gsize   n);
-BN_BENCH_API double bn_percentile (const double *sorted,
-                             gsize         n,
-                             double        p);
 BN_BENCH_API gboolean bn_json_write_atomic (const char  *path,
                                       JsonObject  *object,
                                       GError     **error);

@@ -1,11 +1,41 @@
-/* gst-bitnet: the statistics behind regression verdicts
+/* gst-bitnet: statistics on arrays of doubles
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:bn-stats
+ * @title: Statistics
+ * @short_description: percentiles, median intervals, ratios of medians, rank tests
+ *
+ * Plain functions on arrays of doubles, shared by every element that turns
+ * samples into figures: the executors (latency percentiles), kernel-bench
+ * (median of ns/op with its interval), receipt-sink (medians over runs),
+ * crossval (speed ratios) and the regression elements (verdicts). Nothing
+ * here knows about records, files or elements.
+ *
+ * One method per question (docs/design/0005-regression-statistics.md and
+ * docs/design/0009-one-statistics-module.md say why):
+ *
+ * - a percentile: linear interpolation between order statistics
+ *   (bn_percentile(), R type 7); the median is its 50th percentile, so
+ *   bn_stats_median() and bn_stats_quantile() at 0.5 agree bit for bit;
+ * - an interval of one median: distribution-free, from order statistics
+ *   with exact binomial coverage (bn_stats_median_ci());
+ * - an interval of a ratio of two medians that decides a verdict: Price and
+ *   Bonett's, on log values (bn_stats_ratio_of_medians()), from 6 values a
+ *   side at 95%;
+ * - a ratio of medians described from 3 to 5 values a side, where no
+ *   distribution-free interval at 95% exists: the seeded percentile
+ *   bootstrap (bn_stats_bootstrap_ratio_of_medians()), deterministic for a
+ *   seed; crossval's speed ratios use it;
+ * - whether two samples differ at all: the Mann-Whitney U test
+ *   (bn_stats_mann_whitney()), reported, never decisive.
+ *
+ * Since: 0.2
  */
 #include "config.h"
 
-#include "bn-stats-private.h"
 #include "bench.h"
-
 
 #include <math.h>
 #include <stdlib.h>
@@ -18,6 +48,44 @@ cmp_double (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/**
+ * bn_doubles_sort:
+ * @values: (array length=n): numbers
+ * @n: how many
+ *
+ * Sorts @values in ascending order.
+ *
+ * Since: 0.1
+ */
+void
+bn_doubles_sort (double *values, gsize n)
+{
+  qsort (values, n, sizeof (double), cmp_double);
+}
+
+/**
+ * bn_percentile:
+ * @sorted: (array length=n): numbers in ascending order
+ * @n: how many
+ * @p: the percentile, 0 to 100
+ *
+ * Gets the @p-th percentile of @sorted by linear interpolation between the
+ * closest order statistics (the "linear" method of numpy and R type 7).
+ *
+ * Returns: the percentile, or 0 when @n is 0.
+ *
+ * Since: 0.1
+ */
+double
+bn_percentile (const double *sorted, gsize n, double p)
+{
+  if (n == 0)
+    return 0;
+  double pos = CLAMP (p, 0, 100) / 100.0 * (n - 1);
+  gsize lo = (gsize) floor (pos), hi = MIN (lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
 static double *
 sorted_copy (const double *v, gsize n)
 {
@@ -28,20 +96,40 @@ sorted_copy (const double *v, gsize n)
   return s;
 }
 
-/* The median of @n values (the mean of the two middle ones when @n is
- * even); NAN when @n is 0. */
+/**
+ * bn_stats_median:
+ * @v: (array length=n): numbers, in any order
+ * @n: how many
+ *
+ * Gets the median of @v: the middle value, or halfway between the two middle
+ * ones when @n is even (the 50th percentile of bn_percentile()).
+ *
+ * Returns: the median, or NAN when @n is 0.
+ *
+ * Since: 0.2
+ */
 double
 bn_stats_median (const double *v, gsize n)
 {
   if (!n)
     return NAN;
   g_autofree double *s = sorted_copy (v, n);
-  return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  return bn_percentile (s, n, 50);
 }
 
-/* The @p quantile (0..1) by linear interpolation between order statistics,
- * as receipts compute latency percentiles (bn_percentile()); NAN when @n
- * is 0. */
+/**
+ * bn_stats_quantile:
+ * @v: (array length=n): numbers, in any order
+ * @n: how many
+ * @p: the quantile, 0 to 1
+ *
+ * Gets the @p quantile of @v by linear interpolation between order
+ * statistics, as bn_percentile() does with @p x 100.
+ *
+ * Returns: the quantile, or NAN when @n is 0.
+ *
+ * Since: 0.2
+ */
 double
 bn_stats_quantile (const double *v, gsize n, double p)
 {
@@ -51,14 +139,35 @@ bn_stats_quantile (const double *v, gsize n, double p)
   return bn_percentile (s, n, p * 100);
 }
 
+/**
+ * bn_stats_norm_cdf:
+ * @x: a normal score
+ *
+ * Gets P(Z <= @x) for a standard normal Z.
+ *
+ * Returns: the probability.
+ *
+ * Since: 0.2
+ */
 double
 bn_stats_norm_cdf (double x)
 {
   return 0.5 * erfc (-x / G_SQRT2);
 }
 
-/* The standard normal quantile: bisection to a bracket, then Newton steps
- * on the CDF from libm's erfc (accurate to a few ulps in (1e-300, 1)). */
+/**
+ * bn_stats_norm_quantile:
+ * @p: a probability
+ *
+ * Gets the standard normal quantile of @p: bisection to a bracket, then
+ * Newton steps on the CDF from libm's erfc (accurate to a few ulps in
+ * (1e-300, 1)).
+ *
+ * Returns: z with P(Z <= z) = @p; -INFINITY at 0, INFINITY at 1, NAN
+ *   outside [0, 1].
+ *
+ * Since: 0.2
+ */
 double
 bn_stats_norm_quantile (double p)
 {
@@ -82,7 +191,25 @@ bn_stats_norm_quantile (double p)
   return x;
 }
 
-/* P(X <= k) for X ~ Binomial(n, 1/2). */
+/* P(X = i) for X ~ Binomial(n, 1/2) */
+static double
+binom_half_pmf (gsize i, gsize n)
+{
+  return exp (lgamma (n + 1.0) - lgamma (i + 1.0) - lgamma ((double) n - i + 1) - n * G_LN2);
+}
+
+/**
+ * bn_stats_binom_half_cdf:
+ * @k: a count
+ * @n: the number of trials
+ *
+ * Gets P(X <= @k) for X ~ Binomial(@n, 1/2): the probability that at most
+ * @k of @n values fall below their median.
+ *
+ * Returns: the probability.
+ *
+ * Since: 0.2
+ */
 double
 bn_stats_binom_half_cdf (gssize k, gsize n)
 {
@@ -90,36 +217,82 @@ bn_stats_binom_half_cdf (gssize k, gsize n)
     return 0;
   if ((gsize) k >= n)
     return 1;
-  double sum = 0, ln2n = n * G_LN2, lgn = lgamma (n + 1.0);
+  double sum = 0;
   for (gssize i = 0; i <= k; i++)
-    sum += exp (lgn - lgamma (i + 1.0) - lgamma ((double) n - i + 1) - ln2n);
+    sum += binom_half_pmf (i, n);
   return MIN (sum, 1.0);
 }
 
-/* The distribution-free confidence interval of the median from order
- * statistics: [Y(k), Y(n-k+1)] with the largest k whose coverage
- * 1 - 2 P(Bin(n, 1/2) <= k-1) is at least @level. Returns FALSE when even
- * [min, max] covers less (n < 6 for 95%). */
+/* The largest k (at most (n+1)/2) whose pair Y(k), Y(n-k+1) covers the
+ * median with probability at least @level, or 0 when even k = 1 does not.
+ * One pass over the binomial terms, so kernel-bench's thousands of samples
+ * cost O(n); the partial sums are those of bn_stats_binom_half_cdf(). */
+static gsize
+median_ci_rank (gsize n, double level, double *coverage)
+{
+  double cdf = 0;   /* P(X <= k - 1) */
+  gsize k = 0;
+  while (k + 1 <= (n + 1) / 2) {
+    double next = MIN (cdf + binom_half_pmf (k, n), 1.0);
+    if (k >= 1 && 2 * next > 1 - level)
+      break;
+    if (k == 0 && 2 * next > 1 - level)
+      return 0;
+    cdf = next;
+    k++;
+  }
+  if (coverage)
+    *coverage = 1 - 2 * cdf;
+  return k;
+}
+
+/**
+ * bn_stats_median_ci:
+ * @v: (array length=n): numbers, in any order
+ * @n: how many
+ * @level: the confidence asked for, such as 0.95
+ * @lo: (out) (optional): the lower bound
+ * @hi: (out) (optional): the upper bound
+ * @coverage: (out) (optional): the exact coverage of [@lo, @hi]
+ *
+ * Gets the distribution-free confidence interval of the median of @v from
+ * order statistics: [Y(k), Y(n-k+1)] with the largest k whose coverage
+ * 1 - 2 P(Bin(n, 1/2) <= k-1) is at least @level. It assumes only that the
+ * values are independent draws of one continuous distribution; the coverage
+ * is exact, not asymptotic, and never below @level.
+ *
+ * Returns: %FALSE when even [min, max] covers less than @level (fewer than
+ *   bn_stats_median_ci_min_n() values).
+ *
+ * Since: 0.2
+ */
 gboolean
 bn_stats_median_ci (const double *v, gsize n, double level, double *lo, double *hi, double *coverage)
 {
-  if (!n || 2 * bn_stats_binom_half_cdf (0, n) > 1 - level)
+  if (!n)
     return FALSE;
-  gsize k = 1;
-  while (k + 1 <= (n + 1) / 2 && 2 * bn_stats_binom_half_cdf (k, n) <= 1 - level)
-    k++;
+  gsize k = median_ci_rank (n, level, coverage);
+  if (!k)
+    return FALSE;
   g_autofree double *s = sorted_copy (v, n);
   if (lo)
     *lo = s[k - 1];
   if (hi)
     *hi = s[n - k];
-  if (coverage)
-    *coverage = 1 - 2 * bn_stats_binom_half_cdf (k - 1, n);
   return TRUE;
 }
 
-/* The smallest sample with a distribution-free @level interval of its
- * median (6 for 95%, 7 for 97.5%, 8 for 99%). */
+/**
+ * bn_stats_median_ci_min_n:
+ * @level: the confidence asked for
+ *
+ * Gets the smallest sample with a distribution-free @level interval of its
+ * median: 6 for 95%, 7 for 97.5%, 8 for 99%.
+ *
+ * Returns: the number of values.
+ *
+ * Since: 0.2
+ */
 gsize
 bn_stats_median_ci_min_n (double level)
 {
@@ -129,11 +302,21 @@ bn_stats_median_ci_min_n (double level)
   return n;
 }
 
-/* The standard error of the log of the median, estimated as Bonett and
- * Price do from the order statistics Y(a), Y(n-a+1) with
- * a = round(n/2 - sqrt(n)) (at least 1): half their log distance divided
- * by the normal score of the coverage of that interval. Every value must
- * be positive. */
+/**
+ * bn_stats_log_median_se:
+ * @v: (array length=n): positive numbers, in any order
+ * @n: how many, at least 2
+ * @se: (out): the standard error
+ *
+ * Estimates the standard error of the log of the median as Price and Bonett
+ * do, from the order statistics Y(a), Y(n-a+1) with a = round(n/2 - sqrt(n))
+ * (at least 1): half their log distance divided by the normal score of the
+ * coverage of that interval.
+ *
+ * Returns: %FALSE when @n < 2 or a value is not positive and finite.
+ *
+ * Since: 0.2
+ */
 gboolean
 bn_stats_log_median_se (const double *v, gsize n, double *se)
 {
@@ -151,11 +334,29 @@ bn_stats_log_median_se (const double *v, gsize n, double *se)
   return TRUE;
 }
 
-/* The ratio of the median of @current to the median of @baseline with a
- * @level confidence interval computed on log values (Price and Bonett,
- * 2002): ln(m_c / m_b) +- z sqrt(se_c^2 + se_b^2), where each se comes
- * from bn_stats_log_median_se(). Distribution-free; no shift or equal
- * spread assumed. Every value must be positive. */
+/**
+ * bn_stats_ratio_of_medians:
+ * @baseline: (array length=n_baseline): positive numbers
+ * @n_baseline: how many
+ * @current: (array length=n_current): positive numbers
+ * @n_current: how many
+ * @level: the confidence asked for, such as 0.95
+ * @ratio: (out): median(@current) / median(@baseline)
+ * @lo: (out): the lower bound of the interval of @ratio
+ * @hi: (out): the upper bound
+ *
+ * Gets the ratio of the median of @current to the median of @baseline with
+ * a @level confidence interval computed on log values (Price and Bonett,
+ * 2002): ln(m_c / m_b) +- z sqrt(se_c^2 + se_b^2), each se from
+ * bn_stats_log_median_se(). Distribution-free; no shift or equal spread
+ * assumed; @ratio always lies inside [@lo, @hi]. Simulated coverage at 95%
+ * is 96-99% from 6 values a side (docs/design/0005-regression-statistics.md).
+ *
+ * Returns: %FALSE when a side has fewer than 2 values or a value is not
+ *   positive and finite.
+ *
+ * Since: 0.2
+ */
 gboolean
 bn_stats_ratio_of_medians (const double *baseline, gsize n_baseline, const double *current, gsize n_current,
                            double level, double *ratio, double *lo, double *hi)
@@ -172,9 +373,87 @@ bn_stats_ratio_of_medians (const double *baseline, gsize n_baseline, const doubl
   return TRUE;
 }
 
-/* The exact two-sided p-value of U = @u for samples of @nx and @ny values
- * without ties: the counts of U are the coefficients of the Gaussian
- * binomial [nx+ny choose nx]_q = prod_{i=1..nx} (1 - q^(ny+i)) / (1 - q^i). */
+/* draws @n values of @v with replacement into @out, sorts them and returns
+ * their median */
+static double
+resampled_median (GRand *rand, const double *v, gsize n, double *out)
+{
+  for (gsize j = 0; j < n; j++)
+    out[j] = v[g_rand_int_range (rand, 0, (gint32) n)];
+  bn_doubles_sort (out, n);
+  return bn_percentile (out, n, 50);
+}
+
+/**
+ * bn_stats_bootstrap_ratio_of_medians:
+ * @a: (array length=n_a): numbers (the numerator's side)
+ * @n_a: how many
+ * @b: (array length=n_b): numbers (the denominator's side)
+ * @n_b: how many
+ * @level: the confidence asked for, such as 0.95
+ * @resamples: how many bootstrap resamples (crossval uses 4000)
+ * @seed: the seed of the resampling
+ * @lo: (out): the lower bound of the interval of median(@a) / median(@b)
+ * @hi: (out): the upper bound
+ *
+ * Gets a percentile-bootstrap interval of median(@a) / median(@b): each side
+ * is resampled with replacement on its own, @resamples times, from a #GRand
+ * seeded with @seed folded to 32 bits, so the same values and seed always
+ * give the same interval. A resample whose @b median is not positive is
+ * skipped.
+ *
+ * Use it to describe a ratio measured from 3 to 5 values a side, where
+ * bn_stats_ratio_of_medians() has no valid interval: there the percentiles
+ * of the resampled ratio reach the ratios of the extremes, a wide and
+ * honest interval. From 6 values a side, and for any verdict, use
+ * bn_stats_ratio_of_medians(): the bootstrap of a median covers too little
+ * at such sizes (docs/design/0005-regression-statistics.md).
+ *
+ * Returns: %FALSE when a side has fewer than %BN_STATS_MIN_BOOTSTRAP values
+ *   or fewer than half the resamples gave a ratio.
+ *
+ * Since: 0.2
+ */
+gboolean
+bn_stats_bootstrap_ratio_of_medians (const double *a, gsize n_a, const double *b, gsize n_b, double level,
+                                     guint resamples, guint64 seed, double *lo, double *hi)
+{
+  if (n_a < BN_STATS_MIN_BOOTSTRAP || n_b < BN_STATS_MIN_BOOTSTRAP || !resamples)
+    return FALSE;
+  g_autoptr (GRand) rand = g_rand_new_with_seed ((guint32) (seed ^ (seed >> 32)));
+  g_autofree double *ra = g_new (double, n_a);
+  g_autofree double *rb = g_new (double, n_b);
+  g_autofree double *ratios = g_new (double, resamples);
+  guint n = 0;
+  for (guint i = 0; i < resamples; i++) {
+    double x = resampled_median (rand, a, n_a, ra);
+    double y = resampled_median (rand, b, n_b, rb);
+    if (y > 0)
+      ratios[n++] = x / y;
+  }
+  if (n < resamples / 2)
+    return FALSE;
+  bn_doubles_sort (ratios, n);
+  double tail = (1 - level) / 2;
+  *lo = bn_percentile (ratios, n, 100 * tail);
+  *hi = bn_percentile (ratios, n, 100 * (1 - tail));
+  return TRUE;
+}
+
+/**
+ * bn_stats_mann_whitney_exact_p:
+ * @nx: the size of the first sample
+ * @ny: the size of the second
+ * @u: the U statistic of the first
+ *
+ * Gets the exact two-sided p-value of U = @u for samples of @nx and @ny
+ * values without ties: the counts of U are the coefficients of the Gaussian
+ * binomial [nx+ny choose nx]_q = prod_{i=1..nx} (1 - q^(ny+i)) / (1 - q^i).
+ *
+ * Returns: the p-value.
+ *
+ * Since: 0.2
+ */
 double
 bn_stats_mann_whitney_exact_p (gsize nx, gsize ny, double u)
 {
@@ -208,10 +487,24 @@ cmp_tagged (const void *a, const void *b)
   return cmp_double (&((const Tagged *) a)->v, &((const Tagged *) b)->v);
 }
 
-/* The Mann-Whitney U test of @x against @y. U is that of @x; the two-sided
- * p-value is exact when @allow_exact, there are no ties and each side has
- * at most 25 values, else from the normal approximation with the tie
- * correction of the variance and a continuity correction of 1/2. */
+/**
+ * bn_stats_mann_whitney:
+ * @x: (array length=nx): the first sample
+ * @nx: its size
+ * @y: (array length=ny): the second sample
+ * @ny: its size
+ * @allow_exact: whether the exact distribution may be used
+ * @result: (out caller-allocates): the test's result
+ *
+ * Runs the Mann-Whitney U test of @x against @y. U is that of @x; the
+ * two-sided p-value is exact when @allow_exact, there are no ties and each
+ * side has at most 25 values, else from the normal approximation with the
+ * tie correction of the variance and a continuity correction of 1/2.
+ *
+ * Returns: %FALSE when a sample is empty.
+ *
+ * Since: 0.2
+ */
 gboolean
 bn_stats_mann_whitney (const double *x, gsize nx, const double *y, gsize ny, gboolean allow_exact,
                        BnMannWhitney *result)

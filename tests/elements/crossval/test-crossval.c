@@ -13,6 +13,8 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "bn-test-schema.h"
+
 #define PIN "3.22.1"
 
 static char *tmpdir;
@@ -52,16 +54,6 @@ run (const char *desc, GError **error)
   return bn_pipeline_run (BN_PIPELINE (p), error);
 }
 
-static JsonNode *
-load (const char *path)
-{
-  g_autoptr (JsonParser) p = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  g_assert_true (json_parser_load_from_file (p, path, &error));
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (p));
-}
-
 /* writes fixture SIZE (arch bitnet, WEIGHTS) to a file; returns its path */
 static char *
 fixture_file (const char *size, const char *weights, const char *extra)
@@ -98,7 +90,7 @@ group0 (JsonObject *r)
 static void
 assert_pass_figures (const char *out)
 {
-  g_autoptr (JsonNode) n = load (out);
+  g_autoptr (JsonNode) n = bn_test_json_load (out);
   JsonObject *r = json_node_get_object (n);
   g_assert_cmpstr (json_object_get_string_member (r, "status"), ==, "pass");
   g_assert_cmpstr (json_object_get_string_member (r, "kind"), ==, "gst-bitnet/comparison-results");
@@ -171,7 +163,7 @@ test_text_prompt_tokenization (void)
   g_autoptr (GError) error = NULL;
   if (!crossval_file (src, file, "prompt=\"The quick brown fox, 123 times.\"", out, &error))
     g_error ("crossval with a text prompt failed: %s", error->message);
-  g_autoptr (JsonNode) n = load (out);
+  g_autoptr (JsonNode) n = bn_test_json_load (out);
   JsonObject *prompt = json_object_get_object_member (
     json_object_get_object_member (group0 (json_node_get_object (n)), "accuracy"), "prompt");
   g_assert_cmpstr (json_object_get_string_member (prompt, "kind"), ==, "text");
@@ -194,7 +186,7 @@ test_wrong_rope_fails (void)
   g_assert_nonnull (strstr (error->message, "Cross-validation against llama.cpp failed, first at step 0"));
   g_assert_nonnull (strstr (error->message, "cosine similarity"));
   /* the results are written all the same, marked failed */
-  g_autoptr (JsonNode) n = load (out);
+  g_autoptr (JsonNode) n = bn_test_json_load (out);
   JsonObject *r = json_node_get_object (n);
   g_assert_cmpstr (json_object_get_string_member (r, "status"), ==, "fail");
   g_assert_cmpint (json_object_get_int_member (r, "first_failing_step"), ==, 0);
@@ -380,7 +372,7 @@ test_groups_and_rounds (void)
   g_autoptr (GError) error = NULL;
   if (!run (desc, &error))
     g_error ("%s", error->message);
-  g_autoptr (JsonNode) n = load (out);
+  g_autoptr (JsonNode) n = bn_test_json_load (out);
   JsonArray *groups = json_object_get_array_member (json_node_get_object (n), "groups");
   g_assert_cmpuint (json_array_get_length (groups), ==, 2);
   JsonObject *g1 = json_array_get_object_element (groups, 0), *g2 = json_array_get_object_element (groups, 1);
@@ -423,7 +415,7 @@ test_pipeline_file (void)
   g_assert_nonnull (strstr (sout, "crossval: PASS"));
   g_assert_nonnull (strstr (sout, "accuracy (threads=1)"));
   g_assert_nonnull (strstr (sout, "ratio [95% CI]"));
-  g_autoptr (JsonNode) n = load (out);
+  g_autoptr (JsonNode) n = bn_test_json_load (out);
   JsonArray *groups = json_object_get_array_member (json_node_get_object (n), "groups");
   g_assert_cmpuint (json_array_get_length (groups), ==, 2);
   JsonObject *d = json_object_get_object_member (

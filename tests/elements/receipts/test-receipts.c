@@ -6,101 +6,10 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "bn-test-schema.h"
+
 static char *tmpdir;
 static JsonNode *schema;
-
-/* ---- a JSON Schema subset: type, enum, required, properties, items,
- *      minimum, pattern (what docs/schemas/receipt.schema.json uses) ---- */
-
-static gboolean
-type_ok (JsonNode *n, const char *type)
-{
-  if (!strcmp (type, "object")) return JSON_NODE_HOLDS_OBJECT (n);
-  if (!strcmp (type, "array")) return JSON_NODE_HOLDS_ARRAY (n);
-  if (!JSON_NODE_HOLDS_VALUE (n)) return FALSE;
-  GType t = json_node_get_value_type (n);
-  if (!strcmp (type, "string")) return t == G_TYPE_STRING;
-  if (!strcmp (type, "boolean")) return t == G_TYPE_BOOLEAN;
-  if (!strcmp (type, "integer")) return t == G_TYPE_INT64;
-  if (!strcmp (type, "number")) return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
-  return FALSE;
-}
-
-static gboolean
-validate (JsonNode *n, JsonObject *s, const char *path, GString *err)
-{
-  if (json_object_has_member (s, "type") && !type_ok (n, json_object_get_string_member (s, "type"))) {
-    g_string_append_printf (err, "%s: not of type %s; ", path, json_object_get_string_member (s, "type"));
-    return FALSE;
-  }
-  if (json_object_has_member (s, "enum")) {
-    JsonArray *e = json_object_get_array_member (s, "enum");
-    gboolean in = FALSE;
-    for (guint i = 0; i < json_array_get_length (e); i++)
-      in |= json_node_equal (n, json_array_get_element (e, i));
-    if (!in) {
-      g_string_append_printf (err, "%s: not one of the allowed values; ", path);
-      return FALSE;
-    }
-  }
-  if (json_object_has_member (s, "minimum") &&
-      json_node_get_double (n) < json_object_get_double_member (s, "minimum")) {
-    g_string_append_printf (err, "%s: below the minimum; ", path);
-    return FALSE;
-  }
-  if (json_object_has_member (s, "pattern") &&
-      !g_regex_match_simple (json_object_get_string_member (s, "pattern"), json_node_get_string (n), 0, 0)) {
-    g_string_append_printf (err, "%s: does not match %s; ", path, json_object_get_string_member (s, "pattern"));
-    return FALSE;
-  }
-  gboolean ok = TRUE;
-  if (JSON_NODE_HOLDS_OBJECT (n)) {
-    JsonObject *o = json_node_get_object (n);
-    if (json_object_has_member (s, "required")) {
-      JsonArray *r = json_object_get_array_member (s, "required");
-      for (guint i = 0; i < json_array_get_length (r); i++)
-        if (!json_object_has_member (o, json_array_get_string_element (r, i))) {
-          g_string_append_printf (err, "%s: missing %s; ", path, json_array_get_string_element (r, i));
-          ok = FALSE;
-        }
-    }
-    if (json_object_has_member (s, "properties")) {
-      JsonObject *props = json_object_get_object_member (s, "properties");
-      g_autoptr (GList) names = json_object_get_members (props);
-      for (GList *l = names; l; l = l->next)
-        if (json_object_has_member (o, l->data)) {
-          g_autofree char *p = g_strdup_printf ("%s.%s", path, (char *) l->data);
-          ok &= validate (json_object_get_member (o, l->data), json_object_get_object_member (props, l->data), p, err);
-        }
-    }
-  }
-  if (JSON_NODE_HOLDS_ARRAY (n) && json_object_has_member (s, "items")) {
-    JsonArray *a = json_node_get_array (n);
-    for (guint i = 0; i < json_array_get_length (a); i++) {
-      g_autofree char *p = g_strdup_printf ("%s[%u]", path, i);
-      ok &= validate (json_array_get_element (a, i), json_object_get_object_member (s, "items"), p, err);
-    }
-  }
-  return ok;
-}
-
-static JsonNode *
-load (const char *path)
-{
-  g_autoptr (JsonParser) p = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  g_assert_true (json_parser_load_from_file (p, path, &error));
-  return json_node_copy (json_parser_get_root (p));
-}
-
-static void
-assert_valid_receipt (const char *path)
-{
-  g_autoptr (JsonNode) n = load (path);
-  g_autoptr (GString) err = g_string_new (NULL);
-  if (!validate (n, json_node_get_object (schema), "receipt", err))
-    g_error ("%s does not validate: %s", path, err->str);
-}
 
 static void
 save (const char *path, JsonNode *n)
@@ -131,8 +40,8 @@ test_real_run_passes (void)
   g_autoptr (GError) error = NULL;
   g_assert_true (run (desc, &error));
   g_assert_no_error (error);
-  assert_valid_receipt (good_receipt);
-  g_autoptr (JsonNode) n = load (good_receipt);
+  bn_test_schema_assert_valid (schema, good_receipt);
+  g_autoptr (JsonNode) n = bn_test_json_load (good_receipt);
   JsonObject *r = json_node_get_object (n);
   g_assert_cmpstr (json_object_get_string_member (r, "compute_path"), ==, "real");
   JsonObject *pb = json_object_get_object_member (r, "performance_baseline");
@@ -164,7 +73,7 @@ test_mock_refused (void)
 static GError *
 validate_edited (void (*edit) (JsonObject *r), const char *gates)
 {
-  g_autoptr (JsonNode) n = load (good_receipt);
+  g_autoptr (JsonNode) n = bn_test_json_load (good_receipt);
   edit (json_node_get_object (n));
   g_autofree char *path = g_build_filename (tmpdir, "edited.json", NULL);
   save (path, n);
@@ -272,7 +181,7 @@ test_receipt_src_errors (void)
   g_assert_false (run (d1, &e1));
   g_assert_nonnull (strstr (e1->message, bad));
 
-  g_autoptr (JsonNode) n = load (good_receipt);
+  g_autoptr (JsonNode) n = bn_test_json_load (good_receipt);
   json_object_remove_member (json_object_get_object_member (json_node_get_object (n), "performance_baseline"), "tokens_per_second");
   g_autofree char *miss = g_build_filename (tmpdir, "missing.json", NULL);
   save (miss, n);
@@ -307,8 +216,8 @@ test_atomic_under_failure (void)
                                          "! test-fail after=1 ! receipt-sink write-failed=true location=%s", path);
   g_autoptr (GError) e2 = NULL;
   g_assert_false (run (d2, &e2));
-  assert_valid_receipt (path);
-  g_autoptr (JsonNode) n = load (path);
+  bn_test_schema_assert_valid (schema, path);
+  g_autoptr (JsonNode) n = bn_test_json_load (path);
   JsonObject *r = json_node_get_object (n);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (r, "gst_bitnet"), "status"), ==, "failed");
   g_assert_false (json_object_has_member (r, "performance_baseline"));
@@ -352,7 +261,7 @@ test_environment (void)
   g_setenv ("BITNET_STRICT_MODE", "1", TRUE);
   g_autoptr (GError) error = NULL;
   g_assert_true (run (desc, &error));
-  g_autoptr (JsonNode) n = load (log);
+  g_autoptr (JsonNode) n = bn_test_json_load (log);
   JsonArray *gates = json_object_get_array_member (json_node_get_object (n), "gates");
   g_assert_cmpuint (json_array_get_length (gates), >=, 8);
   for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
@@ -379,8 +288,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   bn_init (&argc, &argv);
   tmpdir = g_dir_make_tmp ("bn-receipts-XXXXXX", NULL);
-  g_autofree char *schema_path = g_test_build_filename (G_TEST_DIST, "..", "docs", "schemas", "receipt.schema.json", NULL);
-  schema = load (schema_path);
+  schema = bn_test_schema_load ("receipt.schema.json");
   g_test_add_func ("/receipts/real-run-passes-and-validates", test_real_run_passes);
   g_test_add_func ("/receipts/mock-refused", test_mock_refused);
   g_test_add_func ("/receipts/gates-both-ways", test_gates_both_ways);

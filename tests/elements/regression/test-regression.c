@@ -6,156 +6,12 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "gst-bitnet/bench/bn-stats-private.h"
+#include "bn-test-schema.h"
+
 
 static char *tmpdir;
 static JsonNode *regression_schema, *baselines_schema;
 static char *platform;
-
-/* ---- a JSON Schema subset: $ref (#/$defs/...), anyOf, type (one or a list),
- *      enum, minimum, maximum, pattern, required, properties,
- *      additionalProperties, items: what docs/schemas/ use ---- */
-
-static gboolean validate (JsonNode *n, JsonObject *s, JsonObject *root, const char *path, GString *err);
-
-static gboolean
-type_ok (JsonNode *n, const char *type)
-{
-  if (!strcmp (type, "null")) return JSON_NODE_HOLDS_NULL (n);
-  if (!strcmp (type, "object")) return JSON_NODE_HOLDS_OBJECT (n);
-  if (!strcmp (type, "array")) return JSON_NODE_HOLDS_ARRAY (n);
-  if (!JSON_NODE_HOLDS_VALUE (n)) return FALSE;
-  GType t = json_node_get_value_type (n);
-  if (!strcmp (type, "string")) return t == G_TYPE_STRING;
-  if (!strcmp (type, "boolean")) return t == G_TYPE_BOOLEAN;
-  if (!strcmp (type, "integer")) return t == G_TYPE_INT64;
-  if (!strcmp (type, "number")) return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
-  return FALSE;
-}
-
-static gboolean
-is_num (JsonNode *n)
-{
-  return JSON_NODE_HOLDS_VALUE (n) &&
-         (json_node_get_value_type (n) == G_TYPE_INT64 || json_node_get_value_type (n) == G_TYPE_DOUBLE);
-}
-
-static gboolean
-validate (JsonNode *n, JsonObject *s, JsonObject *root, const char *path, GString *err)
-{
-  if (json_object_has_member (s, "$ref")) {
-    const char *ref = json_object_get_string_member (s, "$ref");
-    g_assert_true (g_str_has_prefix (ref, "#/$defs/"));
-    JsonObject *target = json_object_get_object_member (json_object_get_object_member (root, "$defs"), ref + 8);
-    if (!validate (n, target, root, path, err))
-      return FALSE;
-  }
-  if (json_object_has_member (s, "anyOf")) {
-    JsonArray *any = json_object_get_array_member (s, "anyOf");
-    gboolean one = FALSE;
-    for (guint i = 0; i < json_array_get_length (any) && !one; i++) {
-      g_autoptr (GString) ignored = g_string_new (NULL);
-      one = validate (n, json_array_get_object_element (any, i), root, path, ignored);
-    }
-    if (!one) {
-      g_string_append_printf (err, "%s: matches none of anyOf; ", path);
-      return FALSE;
-    }
-  }
-  if (json_object_has_member (s, "type")) {
-    JsonNode *t = json_object_get_member (s, "type");
-    gboolean ok = FALSE;
-    if (JSON_NODE_HOLDS_ARRAY (t)) {
-      for (guint i = 0; i < json_array_get_length (json_node_get_array (t)); i++)
-        ok |= type_ok (n, json_array_get_string_element (json_node_get_array (t), i));
-    } else {
-      ok = type_ok (n, json_node_get_string (t));
-    }
-    if (!ok) {
-      g_string_append_printf (err, "%s: wrong type; ", path);
-      return FALSE;
-    }
-  }
-  if (json_object_has_member (s, "enum")) {
-    JsonArray *e = json_object_get_array_member (s, "enum");
-    gboolean in = FALSE;
-    for (guint i = 0; i < json_array_get_length (e); i++)
-      in |= json_node_equal (n, json_array_get_element (e, i));
-    if (!in) {
-      g_string_append_printf (err, "%s: not one of the allowed values; ", path);
-      return FALSE;
-    }
-  }
-  if (is_num (n) && json_object_has_member (s, "minimum") &&
-      json_node_get_double (n) < json_object_get_double_member (s, "minimum")) {
-    g_string_append_printf (err, "%s: below the minimum; ", path);
-    return FALSE;
-  }
-  if (is_num (n) && json_object_has_member (s, "maximum") &&
-      json_node_get_double (n) > json_object_get_double_member (s, "maximum")) {
-    g_string_append_printf (err, "%s: above the maximum; ", path);
-    return FALSE;
-  }
-  if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING &&
-      json_object_has_member (s, "pattern") &&
-      !g_regex_match_simple (json_object_get_string_member (s, "pattern"), json_node_get_string (n), 0, 0)) {
-    g_string_append_printf (err, "%s: does not match %s; ", path, json_object_get_string_member (s, "pattern"));
-    return FALSE;
-  }
-  gboolean ok = TRUE;
-  if (JSON_NODE_HOLDS_OBJECT (n)) {
-    JsonObject *o = json_node_get_object (n);
-    if (json_object_has_member (s, "required")) {
-      JsonArray *r = json_object_get_array_member (s, "required");
-      for (guint i = 0; i < json_array_get_length (r); i++)
-        if (!json_object_has_member (o, json_array_get_string_element (r, i))) {
-          g_string_append_printf (err, "%s: missing %s; ", path, json_array_get_string_element (r, i));
-          ok = FALSE;
-        }
-    }
-    JsonObject *props = json_object_has_member (s, "properties") ? json_object_get_object_member (s, "properties") : NULL;
-    JsonNode *extra = json_object_get_member (s, "additionalProperties");
-    g_autoptr (GList) names = json_object_get_members (o);
-    for (GList *l = names; l; l = l->next) {
-      g_autofree char *p = g_strdup_printf ("%s.%s", path, (char *) l->data);
-      if (props && json_object_has_member (props, l->data))
-        ok &= validate (json_object_get_member (o, l->data), json_object_get_object_member (props, l->data), root, p, err);
-      else if (extra && JSON_NODE_HOLDS_VALUE (extra) && !json_node_get_boolean (extra)) {
-        g_string_append_printf (err, "%s: not allowed; ", p);
-        ok = FALSE;
-      } else if (extra && JSON_NODE_HOLDS_OBJECT (extra))
-        ok &= validate (json_object_get_member (o, l->data), json_node_get_object (extra), root, p, err);
-    }
-  }
-  if (JSON_NODE_HOLDS_ARRAY (n) && json_object_has_member (s, "items")) {
-    JsonArray *a = json_node_get_array (n);
-    for (guint i = 0; i < json_array_get_length (a); i++) {
-      g_autofree char *p = g_strdup_printf ("%s[%u]", path, i);
-      ok &= validate (json_array_get_element (a, i), json_object_get_object_member (s, "items"), root, p, err);
-    }
-  }
-  return ok;
-}
-
-static JsonNode *
-load (const char *path)
-{
-  g_autoptr (JsonParser) p = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  if (!json_parser_load_from_file (p, path, &error))
-    g_error ("cannot load %s: %s", path, error->message);
-  return json_node_copy (json_parser_get_root (p));
-}
-
-static void
-assert_valid (JsonNode *schema, const char *path)
-{
-  g_autoptr (JsonNode) n = load (path);
-  g_autoptr (GString) err = g_string_new (NULL);
-  JsonObject *root = json_node_get_object (schema);
-  if (!validate (n, root, root, "$", err))
-    g_error ("%s does not validate: %s", path, err->str);
-}
 
 static char *
 contents (const char *path)
@@ -310,8 +166,8 @@ analyze (const char *file, const Runs *r, const char *extra, GError **error)
                                            "output=%s silent=true %s", receipt, file, out, extra ? extra : "");
   if (!run_pipeline (desc, NULL, error))
     return NULL;
-  assert_valid (regression_schema, out);
-  return load (out);
+  bn_test_schema_assert_valid (regression_schema, out);
+  return bn_test_json_load (out);
 }
 
 static JsonObject *
@@ -352,103 +208,6 @@ has_mismatch (JsonNode *report, const char *field, gboolean blocking)
   return FALSE;
 }
 
-/* ---- statistics against values computed by hand ---- */
-
-static void
-test_stats_median (void)
-{
-  double odd[] = { 3, 1, 2 }, even[] = { 4, 1, 3, 2 };
-  g_assert_cmpfloat (bn_stats_median (odd, 3), ==, 2);
-  g_assert_cmpfloat (bn_stats_median (even, 4), ==, 2.5);
-  g_assert_true (isnan (bn_stats_median (odd, 0)));
-  /* linear interpolation: position 0.95 * 3 = 2.85 between 3 and 4 */
-  g_assert_cmpfloat_with_epsilon (bn_stats_quantile (even, 4, 0.95), 3.85, 1e-12);
-  g_assert_cmpfloat_with_epsilon (bn_stats_norm_quantile (0.975), 1.959963984540054, 1e-12);
-  g_assert_cmpfloat_with_epsilon (bn_stats_norm_quantile (0.5), 0, 1e-14);
-  g_assert_cmpfloat_with_epsilon (bn_stats_norm_cdf (-1.959963984540054), 0.025, 1e-14);
-  /* P(Bin(6, 1/2) <= 0) = 1/64; P(Bin(10, 1/2) <= 1) = 11/1024 */
-  g_assert_cmpfloat_with_epsilon (bn_stats_binom_half_cdf (0, 6), 1.0 / 64, 1e-15);
-  g_assert_cmpfloat_with_epsilon (bn_stats_binom_half_cdf (1, 10), 11.0 / 1024, 1e-15);
-}
-
-static void
-test_stats_median_ci (void)
-{
-  double v[] = { 15, 11, 14, 10, 13, 12, 19, 17, 16, 18 };
-  double lo, hi, cov;
-  /* 5 values: even [min, max] covers the median with 1 - 2/32 = 93.75% only */
-  g_assert_false (bn_stats_median_ci (v, 5, 0.95, &lo, &hi, &cov));
-  g_assert_cmpuint (bn_stats_median_ci_min_n (0.95), ==, 6);
-  g_assert_cmpuint (bn_stats_median_ci_min_n (0.99), ==, 8);
-  /* 6 values: [min, max] with coverage 1 - 2/64 */
-  g_assert_true (bn_stats_median_ci (v, 6, 0.95, &lo, &hi, &cov));
-  g_assert_cmpfloat (lo, ==, 10);
-  g_assert_cmpfloat (hi, ==, 15);
-  g_assert_cmpfloat_with_epsilon (cov, 1 - 2.0 / 64, 1e-15);
-  /* 10 values: [Y(2), Y(9)], coverage 1 - 2 * 11/1024 = 97.85%; [Y(3), Y(8)] would be 89% */
-  g_assert_true (bn_stats_median_ci (v, 10, 0.95, &lo, &hi, &cov));
-  g_assert_cmpfloat (lo, ==, 11);
-  g_assert_cmpfloat (hi, ==, 18);
-  g_assert_cmpfloat_with_epsilon (cov, 1 - 22.0 / 1024, 1e-15);
-}
-
-static void
-test_stats_ratio_of_medians (void)
-{
-  /* By hand: n = 6, a = round(3 - sqrt 6) = 1, z0 = Phi^-1(1 - 1/64) = 2.153874694061;
-   * se = ln(15/10) / (2 z0) = 0.094124581441 on each side (the current values are
-   * twice the baseline's); ratio = 25 / 12.5 = 2; bounds exp(ln 2 -+ 1.959964 sqrt 2 se). */
-  double base[] = { 10, 11, 12, 13, 14, 15 }, cur[] = { 20, 22, 24, 26, 28, 30 };
-  double se, ratio, lo, hi;
-  g_assert_true (bn_stats_log_median_se (base, 6, &se));
-  g_assert_cmpfloat_with_epsilon (se, 0.094124581441, 1e-11);
-  g_assert_true (bn_stats_ratio_of_medians (base, 6, cur, 6, 0.95, &ratio, &lo, &hi));
-  g_assert_cmpfloat_with_epsilon (ratio, 2, 1e-12);
-  g_assert_cmpfloat_with_epsilon (lo, 1.540723245004, 1e-10);
-  g_assert_cmpfloat_with_epsilon (hi, 2.596183326870, 1e-10);
-  /* the published example of Bonett's statpsych ci.ratio.median2: 1.162162 [0.927667, 1.455933] */
-  double y1[] = { 36, 44, 47, 42, 49, 39, 46, 31, 33, 48 };
-  double y2[] = { 32, 39, 26, 35, 43, 27, 40, 37, 34, 29, 49, 42, 40 };
-  g_assert_true (bn_stats_ratio_of_medians (y2, 13, y1, 10, 0.95, &ratio, &lo, &hi));
-  g_assert_cmpfloat_with_epsilon (ratio, 1.162162, 1e-6);
-  g_assert_cmpfloat_with_epsilon (lo, 0.927667, 1e-6);
-  g_assert_cmpfloat_with_epsilon (hi, 1.455933, 1e-6);
-  /* log values need positive samples */
-  double bad[] = { 1, 2, 0, 4, 5, 6 };
-  g_assert_false (bn_stats_ratio_of_medians (bad, 6, cur, 6, 0.95, &ratio, &lo, &hi));
-}
-
-static void
-test_stats_mann_whitney (void)
-{
-  BnMannWhitney mw;
-  double x[] = { 1, 2, 3 }, y[] = { 4, 5, 6 };
-  /* U = 0: exactly 2 of the C(6,3) = 20 arrangements are as extreme */
-  g_assert_true (bn_stats_mann_whitney (x, 3, y, 3, TRUE, &mw));
-  g_assert_cmpfloat (mw.u, ==, 0);
-  g_assert_true (mw.exact);
-  g_assert_cmpfloat_with_epsilon (mw.p, 0.1, 1e-12);
-  /* normal approximation: z = (4.5 - 0.5) / sqrt(3 * 3 * 7 / 12) = 1.745743, p = 0.080856 */
-  g_assert_true (bn_stats_mann_whitney (x, 3, y, 3, FALSE, &mw));
-  g_assert_false (mw.exact);
-  g_assert_cmpfloat_with_epsilon (mw.p, 0.080855598370, 1e-9);
-  /* ties: ranks of {1,2,2 | 2,3,4} are 1,3,3 | 3,5,6: U = 7 - 6 = 1; the tie of 3 gives
-   * var = 9/12 (7 - 24/30) = 4.65, z = (3.5 - 0.5) / sqrt(4.65), p = 0.164160 */
-  double tx[] = { 1, 2, 2 }, ty[] = { 2, 3, 4 };
-  g_assert_true (bn_stats_mann_whitney (tx, 3, ty, 3, TRUE, &mw));
-  g_assert_cmpfloat (mw.u, ==, 1);
-  g_assert_false (mw.exact);
-  g_assert_cmpfloat_with_epsilon (mw.p, 0.164159728479, 1e-9);
-  /* 4 against 4, fully separated: 2 / C(8,4) = 2/70 */
-  g_assert_cmpfloat_with_epsilon (bn_stats_mann_whitney_exact_p (4, 4, 0), 2.0 / 70, 1e-12);
-  /* the middle of the distribution is not significant at all */
-  g_assert_cmpfloat (bn_stats_mann_whitney_exact_p (4, 4, 8), ==, 1);
-  /* every value equal: no evidence */
-  double same[] = { 5, 5, 5 };
-  g_assert_true (bn_stats_mann_whitney (same, 3, same, 3, TRUE, &mw));
-  g_assert_cmpfloat (mw.p, ==, 1);
-}
-
 /* ---- verdicts ---- */
 
 static char *verdict_file;
@@ -461,7 +220,7 @@ verdict_baseline (void)
     verdict_file = tmp ("verdicts.json");
     Runs base = runs_like (1000, 1.0, 5.0);
     make_baseline (verdict_file, NULL, &base);
-    assert_valid (baselines_schema, verdict_file);
+    bn_test_schema_assert_valid (baselines_schema, verdict_file);
   }
   return verdict_file;
 }
@@ -586,7 +345,7 @@ test_headline_only_baseline (void)
                                            "\"warning\":{\"throughput_decrease_percent\":8.0,"
                                            "\"latency_increase_percent\":15.0}}}", platform);
   g_assert_true (g_file_set_contents (file, json, -1, NULL));
-  assert_valid (baselines_schema, file);
+  bn_test_schema_assert_valid (baselines_schema, file);
   Runs r = runs_like (1000, 1.0, 5.0);
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) rep = analyze (file, &r, NULL, &error);
@@ -602,7 +361,7 @@ test_headline_only_baseline (void)
 static void
 set_thresholds (const char *file, double crit, double warn)
 {
-  g_autoptr (JsonNode) n = load (file);
+  g_autoptr (JsonNode) n = bn_test_json_load (file);
   JsonObject *t = json_object_get_object_member (json_node_get_object (n), "thresholds");
   json_object_set_double_member (json_object_get_object_member (t, "critical"), "throughput_decrease_percent", crit);
   json_object_set_double_member (json_object_get_object_member (t, "warning"), "throughput_decrease_percent", warn);
@@ -672,7 +431,7 @@ test_platforms_and_merge (void)
   g_assert_false (g_file_test (bak, G_FILE_TEST_EXISTS));
   set_thresholds (file, 12, 6);   /* the user's thresholds survive merges */
   g_autofree char *before = contents (file);
-  g_autoptr (JsonNode) nb = load (file);
+  g_autoptr (JsonNode) nb = bn_test_json_load (file);
   JsonObject *entry = json_object_get_object_member (
     json_object_get_object_member (json_object_get_object_member (json_node_get_object (nb), "baselines"), platform),
     "gst-bitnet");
@@ -683,10 +442,10 @@ test_platforms_and_merge (void)
   /* a second platform, half as fast */
   Runs other = runs_like (500, 2.0, 10.0);
   make_baseline (file, "test-arm64", &other);
-  assert_valid (baselines_schema, file);
+  bn_test_schema_assert_valid (baselines_schema, file);
   g_autofree char *kept = contents (bak);
   g_assert_cmpstr (kept, ==, before);   /* the previous file, byte for byte */
-  g_autoptr (JsonNode) na = load (file);
+  g_autoptr (JsonNode) na = bn_test_json_load (file);
   JsonObject *root = json_node_get_object (na);
   JsonObject *bl = json_object_get_object_member (root, "baselines");
   g_assert_true (json_object_has_member (bl, "test-arm64"));
@@ -816,8 +575,8 @@ test_side_by_side (void)
   g_autoptr (GError) error = NULL;
   g_assert_true (run_pipeline (desc, &p, &error));
   g_assert_no_error (error);
-  assert_valid (regression_schema, out);
-  g_autoptr (JsonNode) rep = load (out);
+  bn_test_schema_assert_valid (regression_schema, out);
+  g_autoptr (JsonNode) rep = bn_test_json_load (out);
   JsonObject *o = json_node_get_object (rep);
   g_assert_cmpstr (json_object_get_string_member (o, "mode"), ==, "side-by-side");
   g_assert_cmpstr (status (rep), ==, "CRITICAL");
@@ -902,7 +661,7 @@ test_report_sink (void)
       g_error ("%s was not written", f);
   }
   g_autofree char *rp = g_build_filename (dir, "performance-report.json", NULL);
-  g_autoptr (JsonNode) report = load (rp);
+  g_autoptr (JsonNode) report = bn_test_json_load (rp);
   JsonObject *r = json_node_get_object (report);
   JsonArray *bs = json_object_get_array_member (r, "benchmarks");
   g_assert_cmpuint (json_array_get_length (bs), ==, 1);
@@ -918,7 +677,7 @@ test_report_sink (void)
 
   /* llama-bench rows: a pp and a tg test with llama-bench's fields */
   g_autofree char *lp = g_build_filename (dir, "llama-bench.json", NULL);
-  g_autoptr (JsonNode) ln = load (lp);
+  g_autoptr (JsonNode) ln = bn_test_json_load (lp);
   JsonArray *rows = json_node_get_array (ln);
   g_assert_cmpuint (json_array_get_length (rows), ==, 2);
   const char *fields[] = { "build_commit", "cpu_info", "model_type", "n_threads", "n_prompt", "n_gen", "test_time",
@@ -938,7 +697,7 @@ test_report_sink (void)
 
   /* Bencher Metric Format: benchmark -> measure -> value with the interval */
   g_autofree char *bp = g_build_filename (dir, "bencher.json", NULL);
-  g_autoptr (JsonNode) bn = load (bp);
+  g_autoptr (JsonNode) bn = bn_test_json_load (bp);
   g_autofree char *bname = g_strdup_printf ("%s/decode", json_object_get_string_member (b, "name"));
   JsonObject *tp = json_object_get_object_member (json_object_get_object_member (json_node_get_object (bn), bname),
                                                   "throughput");
@@ -948,7 +707,7 @@ test_report_sink (void)
 
   /* github-action-benchmark: [{name, unit, value, range, extra}] */
   g_autofree char *gp = g_build_filename (dir, "github-action-benchmark-bigger.json", NULL);
-  g_autoptr (JsonNode) gn = load (gp);
+  g_autoptr (JsonNode) gn = bn_test_json_load (gp);
   JsonObject *g0 = json_array_get_object_element (json_node_get_array (gn), 0);
   g_assert_cmpstr (json_object_get_string_member (g0, "unit"), ==, "tokens/s");
   g_assert_true (json_object_has_member (g0, "range") && json_object_has_member (g0, "extra"));
@@ -968,8 +727,8 @@ test_real_runs (void)
   g_autoptr (GError) error = NULL;
   g_assert_true (run_pipeline (d1, NULL, &error));
   g_assert_no_error (error);
-  assert_valid (baselines_schema, file);
-  g_autoptr (JsonNode) n = load (file);
+  bn_test_schema_assert_valid (baselines_schema, file);
+  g_autoptr (JsonNode) n = bn_test_json_load (file);
   JsonObject *e = json_object_get_object_member (json_object_get_object_member (
     json_object_get_object_member (json_node_get_object (n), "baselines"), platform), "gst-bitnet");
   g_assert_cmpint (json_object_get_int_member (e, "sample_count"), ==, 6);
@@ -983,8 +742,8 @@ test_real_runs (void)
                                          file, out);
   g_assert_true (run_pipeline (d2, NULL, &error));
   g_assert_no_error (error);
-  assert_valid (regression_schema, out);
-  g_autoptr (JsonNode) rep = load (out);
+  bn_test_schema_assert_valid (regression_schema, out);
+  g_autoptr (JsonNode) rep = bn_test_json_load (out);
   /* same model, same machine: compared, whatever the noise says */
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (rep), "mismatches")), ==, 0);
   g_assert_nonnull (alert (rep, "throughput_tokens_per_second"));
@@ -1026,14 +785,14 @@ test_shipped_pipelines (void)
   if (rc != 0)
     g_error ("baseline.bnp exited with %d: %s", rc, o1);
   g_autofree char *file = g_build_filename (tmpdir, "crossval", "baselines.json", NULL);
-  assert_valid (baselines_schema, file);
+  bn_test_schema_assert_valid (baselines_schema, file);
   const char *reg[] = { "REPORT_FORMAT=json", "OUTPUT=regression-analysis.json", NULL };
   rc = launch_file ("regression.bnp", reg, &o2);
   if (rc != 0)
     g_error ("regression.bnp exited with %d: %s", rc, o2);
   g_autofree char *analysis = g_build_filename (tmpdir, "regression-analysis.json", NULL);
-  assert_valid (regression_schema, analysis);
-  g_autoptr (JsonNode) rep = load (analysis);
+  bn_test_schema_assert_valid (regression_schema, analysis);
+  g_autoptr (JsonNode) rep = bn_test_json_load (analysis);
   /* a receipt compared with the baseline made of the same runs: no change at all */
   g_assert_cmpfloat (json_object_get_double_member (alert (rep, "throughput_tokens_per_second"), "change_percent"), ==, 0);
   g_assert_cmpstr (status (rep), !=, "CRITICAL");
@@ -1054,14 +813,8 @@ main (int argc, char **argv)
   bn_init (&argc, &argv);
   tmpdir = g_dir_make_tmp ("bn-regression-XXXXXX", NULL);
   platform = bn_machine_platform ();
-  g_autofree char *rs = g_test_build_filename (G_TEST_DIST, "..", "docs", "schemas", "regression.schema.json", NULL);
-  g_autofree char *bs = g_test_build_filename (G_TEST_DIST, "..", "docs", "schemas", "baselines.schema.json", NULL);
-  regression_schema = load (rs);
-  baselines_schema = load (bs);
-  g_test_add_func ("/regression/stats/median-quantile-normal", test_stats_median);
-  g_test_add_func ("/regression/stats/median-interval", test_stats_median_ci);
-  g_test_add_func ("/regression/stats/ratio-of-medians", test_stats_ratio_of_medians);
-  g_test_add_func ("/regression/stats/mann-whitney", test_stats_mann_whitney);
+  regression_schema = bn_test_schema_load ("regression.schema.json");
+  baselines_schema = bn_test_schema_load ("baselines.schema.json");
   g_test_add_func ("/regression/analyzer/every-verdict", test_every_verdict);
   g_test_add_func ("/regression/analyzer/headline-only-baseline", test_headline_only_baseline);
   g_test_add_func ("/regression/analyzer/thresholds", test_thresholds);
