@@ -28,5 +28,11 @@ const char *bn_history_filed (JsonObject *run,
 GPtrArray *bn_history_split_series (GPtrArray  *runs,
                                     GHashTable *by_key);
 gboolean bn_history_higher_is_better (const char *metric);
+void bn_history_property_get (char  **string_slot,
+                              guint  *uint_slot,
+                              GValue *value);
+void bn_history_property_set (char        **string_slot,
+                              guint        *uint_slot,
+                              const GValue *value);
 
 G_END_DECLS

@@ -49,3 +49,25 @@ bn_history_higher_is_better (const char *metric)
   return strstr (metric, "per_second") || strstr (metric, "fraction") || strstr (metric, "accuracy") ||
          strstr (metric, "cosine");
 }
+
+/* The properties of history-sink and history-src: strings, except the one
+ * unsigned (busy-timeout) for which @string_slot is NULL. */
+void
+bn_history_property_get (char **string_slot, guint *uint_slot, GValue *value)
+{
+  if (string_slot)
+    g_value_set_string (value, *string_slot);
+  else
+    g_value_set_uint (value, *uint_slot);
+}
+
+void
+bn_history_property_set (char **string_slot, guint *uint_slot, const GValue *value)
+{
+  if (!string_slot) {
+    *uint_slot = g_value_get_uint (value);
+    return;
+  }
+  g_free (*string_slot);
+  *string_slot = g_value_dup_string (value);
+}

@@ -77,23 +77,14 @@ static void
 bn_history_sink_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
 {
   BnHistorySink *self = BN_HISTORY_SINK (object);
-  if (id == PROP_BUSY_TIMEOUT)
-    g_value_set_uint (value, self->busy_timeout);
-  else
-    g_value_set_string (value, *string_slot (self, id));
+  bn_history_property_get (string_slot (self, id), &self->busy_timeout, value);
 }
 
 static void
 bn_history_sink_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
 {
   BnHistorySink *self = BN_HISTORY_SINK (object);
-  if (id == PROP_BUSY_TIMEOUT) {
-    self->busy_timeout = g_value_get_uint (value);
-    return;
-  }
-  char **slot = string_slot (self, id);
-  g_free (*slot);
-  *slot = g_value_dup_string (value);
+  bn_history_property_set (string_slot (self, id), &self->busy_timeout, value);
 }
 
 static gboolean
