@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "bn-message.h"
+#include "bn-enum-types.h"
 #include "bn-element.h"
 
 /**
@@ -42,25 +43,6 @@ struct _BnMessage {
 };
 
 G_DEFINE_FINAL_TYPE (BnMessage, bn_message, G_TYPE_OBJECT)
-
-GType
-bn_message_type_get_type (void)
-{
-  static gsize type_id = 0;
-  static const GFlagsValue values[] = {
-    { BN_MESSAGE_ERROR, "BN_MESSAGE_ERROR", "error" },
-    { BN_MESSAGE_WARNING, "BN_MESSAGE_WARNING", "warning" },
-    { BN_MESSAGE_INFO, "BN_MESSAGE_INFO", "info" },
-    { BN_MESSAGE_PROGRESS, "BN_MESSAGE_PROGRESS", "progress" },
-    { BN_MESSAGE_EOS, "BN_MESSAGE_EOS", "eos" },
-    { BN_MESSAGE_ELEMENT, "BN_MESSAGE_ELEMENT", "element" },
-    { BN_MESSAGE_STATE_CHANGED, "BN_MESSAGE_STATE_CHANGED", "state-changed" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&type_id))
-    g_once_init_leave (&type_id, g_flags_register_static ("BnMessageType", values));
-  return type_id;
-}
 
 static void
 bn_message_finalize (GObject *object)

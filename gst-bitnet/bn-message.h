@@ -37,11 +37,8 @@ typedef enum {
   BN_MESSAGE_EOS = 1 << 4,
   BN_MESSAGE_ELEMENT = 1 << 5,
   BN_MESSAGE_STATE_CHANGED = 1 << 6,
-  BN_MESSAGE_ANY = 0x7f,
+  BN_MESSAGE_ANY = 0x7f, /*< skip >*/
 } BnMessageType;
-
-#define BN_TYPE_MESSAGE_TYPE (bn_message_type_get_type ())
-BN_API GType bn_message_type_get_type (void);
 
 #define BN_TYPE_MESSAGE (bn_message_get_type ())
 BN_API G_DECLARE_FINAL_TYPE (BnMessage, bn_message, BN, MESSAGE, GObject)

@@ -22,34 +22,6 @@
  * empty intersection refuses the link, naming both pads and both caps.
  */
 
-GType
-bn_pad_direction_get_type (void)
-{
-  static gsize id = 0;
-  static const GEnumValue values[] = {
-    { BN_PAD_SRC, "BN_PAD_SRC", "src" },
-    { BN_PAD_SINK, "BN_PAD_SINK", "sink" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&id))
-    g_once_init_leave (&id, g_enum_register_static ("BnPadDirection", values));
-  return id;
-}
-
-GType
-bn_pad_presence_get_type (void)
-{
-  static gsize id = 0;
-  static const GEnumValue values[] = {
-    { BN_PAD_ALWAYS, "BN_PAD_ALWAYS", "always" },
-    { BN_PAD_REQUEST, "BN_PAD_REQUEST", "request" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&id))
-    g_once_init_leave (&id, g_enum_register_static ("BnPadPresence", values));
-  return id;
-}
-
 /**
  * bn_flow_get_name:
  * @ret: a flow return

@@ -67,11 +67,6 @@ typedef enum {
   BN_FLOW_ERROR = -5,
 } BnFlowReturn;
 
-#define BN_TYPE_PAD_DIRECTION (bn_pad_direction_get_type ())
-BN_API GType bn_pad_direction_get_type (void);
-#define BN_TYPE_PAD_PRESENCE (bn_pad_presence_get_type ())
-BN_API GType bn_pad_presence_get_type (void);
-
 BN_API const char *bn_flow_get_name (BnFlowReturn ret);
 
 #define BN_TYPE_PAD_TEMPLATE (bn_pad_template_get_type ())

@@ -20,6 +20,7 @@
 
 #include <gst-bitnet/bn-export.h>
 #include <gst-bitnet/bn-version.h>
+#include <gst-bitnet/bn-enum-types.h>
 #include <gst-bitnet/bn-error.h>
 #include <gst-bitnet/bn-caps.h>
 #include <gst-bitnet/bn-item.h>

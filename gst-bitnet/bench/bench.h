@@ -22,6 +22,7 @@
 #include <gst-bitnet/bn.h>
 #include <gst-bitnet/model/model.h>
 #include <gst-bitnet/bench/bench-prelude.h>
+#include <gst-bitnet/bench/bn-bench-enum-types.h>
 #include <gst-bitnet/bench/bn-record.h>
 #include <gst-bitnet/bench/bn-machine.h>
 #include <gst-bitnet/bench/bn-strict.h>

@@ -20,24 +20,6 @@
  * Element properties override the environment.
  */
 
-GType
-bn_strict_flags_get_type (void)
-{
-  static gsize id;
-  static const GFlagsValue v[] = {
-    { BN_STRICT_FAIL_ON_MOCK, "BN_STRICT_FAIL_ON_MOCK", "fail-on-mock" },
-    { BN_STRICT_REQUIRE_QUANTIZATION, "BN_STRICT_REQUIRE_QUANTIZATION", "require-quantization" },
-    { BN_STRICT_VALIDATE_PERFORMANCE, "BN_STRICT_VALIDATE_PERFORMANCE", "validate-performance" },
-    { BN_STRICT_VALIDATE_ACCURACY, "BN_STRICT_VALIDATE_ACCURACY", "validate-accuracy" },
-    { BN_STRICT_VALIDATE_DETERMINISM, "BN_STRICT_VALIDATE_DETERMINISM", "validate-determinism" },
-    { BN_STRICT_CI_ENHANCED, "BN_STRICT_CI_ENHANCED", "ci-enhanced" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&id))
-    g_once_init_leave (&id, g_flags_register_static ("BnStrictFlags", v));
-  return id;
-}
-
 /**
  * bn_env_is_true:
  * @name: an environment variable

@@ -33,18 +33,16 @@ G_BEGIN_DECLS
  * Since: 0.1
  */
 typedef enum {
-  BN_STRICT_NONE = 0,
+  BN_STRICT_NONE = 0, /*< skip >*/
   BN_STRICT_FAIL_ON_MOCK = 1 << 0,
   BN_STRICT_REQUIRE_QUANTIZATION = 1 << 1,
   BN_STRICT_VALIDATE_PERFORMANCE = 1 << 2,
   BN_STRICT_VALIDATE_ACCURACY = 1 << 3,
   BN_STRICT_VALIDATE_DETERMINISM = 1 << 4,
   BN_STRICT_CI_ENHANCED = 1 << 5,
-  BN_STRICT_ALL = 0x1f,
+  BN_STRICT_ALL = 0x1f, /*< skip >*/
 } BnStrictFlags;
 
-#define BN_TYPE_STRICT_FLAGS (bn_strict_flags_get_type ())
-BN_BENCH_API GType bn_strict_flags_get_type (void);
 BN_BENCH_API BnStrictFlags bn_strict_flags_from_env (void);
 BN_BENCH_API gboolean bn_env_is_true (const char *name);
 

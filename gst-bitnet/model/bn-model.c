@@ -43,34 +43,6 @@
  */
 G_DEFINE_QUARK (bn-model-error-quark, bn_model_error)
 
-GType
-bn_arch_get_type (void)
-{
-  static gsize id;
-  static const GEnumValue values[] = {
-    { BN_ARCH_BITNET, "BN_ARCH_BITNET", "bitnet" },
-    { BN_ARCH_BITNET_B158, "BN_ARCH_BITNET_B158", "bitnet-b1.58" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&id))
-    g_once_init_leave (&id, g_enum_register_static ("BnArch", values));
-  return id;
-}
-
-GType
-bn_ffn_act_get_type (void)
-{
-  static gsize id;
-  static const GEnumValue values[] = {
-    { BN_FFN_ACT_SILU, "BN_FFN_ACT_SILU", "silu" },
-    { BN_FFN_ACT_RELU2, "BN_FFN_ACT_RELU2", "relu2" },
-    { 0, NULL, NULL },
-  };
-  if (g_once_init_enter (&id))
-    g_once_init_leave (&id, g_enum_register_static ("BnFfnAct", values));
-  return id;
-}
-
 typedef struct {
   char *key;
   BnGgufValue *value;

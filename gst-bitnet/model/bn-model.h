@@ -61,16 +61,8 @@ typedef enum {
  */
 typedef enum {
   BN_ARCH_BITNET,
-  BN_ARCH_BITNET_B158,
+  BN_ARCH_BITNET_B158, /*< nick=bitnet-b1.58 >*/
 } BnArch;
-
-#define BN_TYPE_ARCH (bn_arch_get_type ())
-/* Hidden from g-ir-scanner, which names GType-registered members after their
- * nicks: "bitnet-b1.58" is no valid identifier. The GIR describes BnArch from
- * its C members (BnModel.Arch.BITNET_B158) instead. */
-#ifndef __GI_SCANNER__
-BN_MODEL_API GType bn_arch_get_type (void);
-#endif
 
 /**
  * BnFfnAct:
@@ -85,9 +77,6 @@ typedef enum {
   BN_FFN_ACT_SILU,
   BN_FFN_ACT_RELU2,
 } BnFfnAct;
-
-#define BN_TYPE_FFN_ACT (bn_ffn_act_get_type ())
-BN_MODEL_API GType bn_ffn_act_get_type (void);
 
 /**
  * BnModelConfig:

@@ -22,6 +22,12 @@
 
 #include <gst-bitnet/bn.h>
 #include <gst-bitnet/model/model-prelude.h>
+/* Hidden from g-ir-scanner, which names registered members after their
+ * nicks: BnArch's "bitnet-b1.58" is no valid identifier. The GIR describes
+ * the model's enums from their C members (BnModel.Arch.BITNET_B158). */
+#ifndef __GI_SCANNER__
+#include <gst-bitnet/model/bn-model-enum-types.h>
+#endif
 #include <gst-bitnet/model/bn-gguf.h>
 #include <gst-bitnet/model/bn-tokenizer.h>
 #include <gst-bitnet/model/bn-model.h>
