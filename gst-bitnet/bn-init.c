@@ -26,30 +26,20 @@
  *   plugin directory when that variable is unset (set it to an empty
  *   string to load no installed plugin).
  *
- * `BN_DEBUG` names log domains to show debug messages for, separated by
- * commas (`bn-core,bn-kernels`), or `all`; it is added to
- * `G_MESSAGES_DEBUG`.
+ * `BN_DEBUG` selects debug output by log domain and level: a
+ * comma-separated list of rules `PATTERN[:LEVEL]`, where PATTERN names log
+ * domains (`*` is a wildcard, `all` means every domain) and LEVEL is
+ * `debug` (the default), `info` or `none`; the last rule matching a domain
+ * decides. The core logs under `bn-core`, the libraries under `bn-model`
+ * and `bn-bench`, each plugin under `bn-<plugin>` (`bn-engine`,
+ * `bn-kernels`...). For example `BN_DEBUG=bn-engine:debug` shows the engine
+ * plugin's debug messages only, `BN_DEBUG='bn-*,bn-model:none'` those of
+ * everything but the model library. Domains no rule matches follow
+ * `G_MESSAGES_DEBUG`. With `BN_DEBUG` set, bn_init() installs a GLib log
+ * writer (g_log_set_writer_func()).
  */
 
 static gsize initialized;
-
-static void
-apply_debug_env (void)
-{
-  const char *dbg = g_getenv ("BN_DEBUG");
-  if (!dbg || !*dbg)
-    return;
-  const char *old = g_getenv ("G_MESSAGES_DEBUG");
-  g_autofree char *doms = g_strdelimit (g_strdup (dbg), ",; ", ' ');
-  if (!g_ascii_strcasecmp (dbg, "all") || !strcmp (dbg, "*"))
-    g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  else if (old && *old) {
-    g_autofree char *both = g_strconcat (old, " ", doms, NULL);
-    g_setenv ("G_MESSAGES_DEBUG", both, TRUE);
-  } else {
-    g_setenv ("G_MESSAGES_DEBUG", doms, TRUE);
-  }
-}
 
 static void
 scan_list (const char *list)
@@ -81,7 +71,7 @@ bn_init_check (int *argc, char ***argv, GError **error)
   if (g_once_init_enter (&initialized)) {
     bindtextdomain (GETTEXT_PACKAGE, BN_LOCALEDIR);
     bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-    apply_debug_env ();
+    _bn_debug_init ();
     /* make the core types known before plugins refer to them */
     g_type_ensure (BN_TYPE_PIPELINE);
     g_type_ensure (BN_TYPE_CAPS);

@@ -17,6 +17,7 @@ BnFlowReturn _bn_element_do_eos (BnElement *element);
 void _bn_element_reset_pads (BnElement *element);
 void _bn_pad_set_parent (BnPad *pad, BnElement *parent);
 void _bn_pad_reset (BnPad *pad);
+void _bn_debug_init (void);
 int _bn_levenshtein (const char *a, const char *b);
 const char *_bn_suggest (const char *word, const char *const *candidates);
 

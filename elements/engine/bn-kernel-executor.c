@@ -172,6 +172,8 @@ bn_kernel_executor_start (BnElement *element, GError **error)
     return FALSE;
   }
   self->bandwidth_gbs = 0;   /* measured with the engine's thread count */
+  g_debug ("%s: %u iteration(s) after %u warm-up, %u token(s) each", bn_element_get_name (element),
+           self->iterations, self->warmup, self->tokens);
   return TRUE;
 }
 

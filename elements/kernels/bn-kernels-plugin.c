@@ -11,7 +11,7 @@ plugin_init (BnPlugin *plugin, GError **error)
   char err[256];
   /* BITNET_KERNEL is checked once here so a bad value is reported early */
   if (bn_kernels_init (err, sizeof err) != 0)
-    g_log ("bn-elements", G_LOG_LEVEL_WARNING, "%s", err);
+    g_warning ("%s", err);
   return bn_element_register (plugin, "quantizer", 0, BN_TYPE_QUANTIZER) &&
          bn_element_register (plugin, "kernel-bench", 0, BN_TYPE_KERNEL_BENCH) &&
          bn_element_register (plugin, "summary-sink", 0, BN_TYPE_SUMMARY_SINK);

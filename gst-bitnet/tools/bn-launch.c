@@ -363,8 +363,13 @@ main (int argc, char **argv)
       "  124  --timeout expired: the pipeline was cancelled, no receipt or baseline written\n"
       "  130  interrupted (Ctrl-C)\n"
       "\n"
-      "Environment: BN_PLUGIN_PATH (plugin directories), BN_DEBUG (log domains),\n"
-      "BITNET_* variables read by elements; see bn-launch(1) and bn-inspect."));
+      "Environment: BN_PLUGIN_PATH (plugin directories), BITNET_* variables read by\n"
+      "elements (see bn-launch(1) and bn-inspect), and BN_DEBUG, which selects debug\n"
+      "output: rules PATTERN[:LEVEL] separated by commas, PATTERN a log domain\n"
+      "(bn-core, bn-model, bn-bench, bn-<plugin> such as bn-engine; * matches any\n"
+      "text, all is *), LEVEL debug (the default), info or none; the last matching\n"
+      "rule wins. Example: BN_DEBUG=bn-engine:debug shows the engine plugin's debug\n"
+      "messages only."));
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (octx, &argc, &argv, &error)) {
     g_printerr ("bn-launch: %s\n%s", error->message, _("Run bn-launch --help for usage.\n"));

@@ -234,6 +234,52 @@ test_launch_timeout (void)
   g_rmdir (dir);
 }
 
+/* Runs a tiny inference with BN_DEBUG set to @rules; returns its stderr. */
+static char *
+launch_debug (const char *rules)
+{
+  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                                 | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (l, "BN_DEBUG", rules, TRUE);
+  g_subprocess_launcher_unsetenv (l, "G_MESSAGES_DEBUG");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) p = g_subprocess_launcher_spawn (
+      l, &error, g_getenv ("BN_LAUNCH"), "-q", "fixture-src", "size=tiny", "!", "quantizer", "!",
+      "kernel-executor", "tokens=1", "iterations=1", "warmup=0", "n-prompt=2", "threads=1", "!",
+      "summary-sink", "location=/dev/null", NULL);
+  g_assert_no_error (error);
+  char *err = NULL;
+  g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+  return err;
+}
+
+static void
+test_launch_debug (void)
+{
+  /* only the engine plugin's debug lines */
+  g_autofree char *engine = launch_debug ("bn-engine:debug");
+  assert_contains (engine, "bn-engine-DEBUG");
+  assert_contains (engine, "kernel-executor0: 1 iteration(s) after 0 warm-up");
+  g_assert_null (strstr (engine, "bn-model-DEBUG"));
+  g_assert_null (strstr (engine, "bn-core-DEBUG"));
+
+  /* a wildcard, then one domain taken out again: the last rule wins */
+  g_autofree char *most = launch_debug ("bn-*,bn-engine:none");
+  assert_contains (most, "bn-model-DEBUG");
+  assert_contains (most, "bn-core-DEBUG");
+  g_assert_null (strstr (most, "bn-engine-DEBUG"));
+
+  /* info hides debug lines */
+  g_autofree char *info = launch_debug ("bn-engine:info");
+  g_assert_null (strstr (info, "-DEBUG"));
+
+  g_autofree char *bad = launch_debug ("bn-engine:loud");
+  assert_contains (bad, "BN_DEBUG: unknown level 'loud'");
+}
+
 static void
 test_inspect_list (void)
 {
@@ -318,6 +364,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tools/launch/messages", test_launch_messages);
   g_test_add_func ("/tools/launch/sigint", test_launch_sigint);
   g_test_add_func ("/tools/launch/timeout", test_launch_timeout);
+  g_test_add_func ("/tools/launch/debug", test_launch_debug);
   g_test_add_func ("/tools/inspect/list", test_inspect_list);
   g_test_add_func ("/tools/inspect/element", test_inspect_element);
   g_test_add_func ("/tools/inspect/json", test_inspect_json);
