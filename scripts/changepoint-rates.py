@@ -16,8 +16,9 @@ step, when there is one, starts at commit STEP_AT and lasts to the end. The
 baseline of the fixed rule is the median of the runs of the first
 BASELINE_COMMITS commits. A detection counts when the detector puts a change
 point for the worse within one commit of the true step (the fixed rule: when
-it fires at or after the step). The noise is Gaussian with the coefficient of
-variation measured in a history database (--history: the median, over
+it fires at or after the step). The noise is Gaussian (plus, with
+--disturbed, a share of runs slowed 15-40% as when another process shares
+the CPU) with the coefficient of variation measured in a history database (--history: the median, over
 commits with 3 runs or more, of the runs' CV of decode_tokens_per_second), or
 given with --cv.
 
@@ -83,7 +84,10 @@ def history_cv(path):
 
 
 def series(rng, a, step):
-    return [100.0 * (1 + (step if c >= a.step_at else 0)) * (1 + a.cv * rng.gauss(0, 1))
+    def disturbance():
+        # a run that shared the CPU with another process: 15-40% slower
+        return rng.uniform(0.60, 0.85) if rng.random() < a.disturbed else 1.0
+    return [100.0 * (1 + (step if c >= a.step_at else 0)) * (1 + a.cv * rng.gauss(0, 1)) * disturbance()
             for c in range(a.commits) for _ in range(a.runs)]
 
 
@@ -110,6 +114,8 @@ def main():
     ap.add_argument("--baseline-commits", type=int, default=2)
     ap.add_argument("--max-p", type=float, default=0.001)
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--disturbed", type=float, default=0.0,
+                    help="share of runs slowed 15-40%% by another process (heavy-tailed noise), e.g. 0.05")
     a = ap.parse_args()
     if a.cv is None:
         if not a.history:
@@ -124,7 +130,8 @@ def main():
     step_index = a.step_at * a.runs
 
     print(f"noise: CV {a.cv * 100:.2f}% ({source}); {a.trials} series per row of {a.commits} commits x "
-          f"{a.runs} runs, step from commit {a.step_at}; detector p <= {a.max_p}")
+          f"{a.runs} runs, step from commit {a.step_at}; detector p <= {a.max_p}; "
+          f"disturbed runs {a.disturbed * 100:.0f}%")
     print(f"{'series':<16} {'change points':>14} {'fixed 10% (mean)':>17} {'fixed 10% (run)':>16}")
     rows = [("flat", 0.0)] + [(f"step -{s}%", -s / 100) for s in (2, 5, 10, 15, 20, 30)]
     for label, step in rows:

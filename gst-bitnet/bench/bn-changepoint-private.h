@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include <gst-bitnet/bench/bench-prelude.h>
+#include <gst-bitnet/bench/bench.h>
 
 G_BEGIN_DECLS
 
@@ -53,17 +54,5 @@ BN_BENCH_API GArray *bn_changepoints_find (const double               *values,
 BN_BENCH_API double bn_edivisive_statistic (const double *values,
                                             gsize         n,
                                             gsize         split);
-
-BN_BENCH_API double bn_stats_student_t_two_sided_p (double t,
-                                                    double df);
-BN_BENCH_API double bn_stats_student_t_quantile (double p,
-                                                 double df);
-BN_BENCH_API gboolean bn_stats_welch (const double *x,
-                                      gsize         nx,
-                                      const double *y,
-                                      gsize         ny,
-                                      double       *t,
-                                      double       *df,
-                                      double       *p);
 
 G_END_DECLS

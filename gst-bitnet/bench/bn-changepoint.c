@@ -27,92 +27,6 @@ bn_changepoint_options_init (BnChangePointOptions *options)
   *options = (BnChangePointOptions) { .max_p = 0.001, .min_size = 3, .min_change = 0 };
 }
 
-/* continued fraction of the regularized incomplete beta (modified Lentz) */
-static double
-beta_fraction (double a, double b, double x)
-{
-  const double tiny = 1e-300;
-  double c = 1, d = 1 - (a + b) * x / (a + 1);
-  if (fabs (d) < tiny)
-    d = tiny;
-  d = 1 / d;
-  double h = d;
-  for (int m = 1; m <= 300; m++) {
-    double m2 = 2.0 * m;
-    double num = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-    d = 1 + num * d;
-    c = 1 + num / c;
-    d = fabs (d) < tiny ? 1 / tiny : 1 / d;
-    c = fabs (c) < tiny ? tiny : c;
-    h *= d * c;
-    num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-    d = 1 + num * d;
-    c = 1 + num / c;
-    d = fabs (d) < tiny ? 1 / tiny : 1 / d;
-    c = fabs (c) < tiny ? tiny : c;
-    double step = d * c;
-    h *= step;
-    if (fabs (step - 1) < 1e-15)
-      break;
-  }
-  return h;
-}
-
-static double
-incomplete_beta (double a, double b, double x)
-{
-  if (x <= 0)
-    return 0;
-  if (x >= 1)
-    return 1;
-  double front = exp (lgamma (a + b) - lgamma (a) - lgamma (b) + a * log (x) + b * log1p (-x));
-  if (x < (a + 1) / (a + b + 2))
-    return front * beta_fraction (a, b, x) / a;
-  return 1 - front * beta_fraction (b, a, 1 - x) / b;
-}
-
-/*
- * bn_stats_student_t_two_sided_p:
- * @t: a t statistic
- * @df: degrees of freedom (> 0, need not be whole)
- *
- * Returns: P(|T| >= |@t|) for Student's t with @df degrees of freedom
- */
-double
-bn_stats_student_t_two_sided_p (double t, double df)
-{
-  if (isnan (t) || df <= 0)
-    return NAN;
-  if (isinf (t))
-    return 0;
-  return incomplete_beta (df / 2, 0.5, df / (df + t * t));
-}
-
-/*
- * bn_stats_student_t_quantile:
- * @p: a probability in (0, 1)
- * @df: degrees of freedom
- *
- * Returns: the t such that P(T <= t) = @p (by bisection)
- */
-double
-bn_stats_student_t_quantile (double p, double df)
-{
-  if (!(p > 0 && p < 1) || df <= 0)
-    return NAN;
-  double tail = p < 0.5 ? 2 * p : 2 * (1 - p);   /* two-sided p of |t| */
-  double lo = 0, hi = 1e6;
-  for (int i = 0; i < 200; i++) {
-    double mid = (lo + hi) / 2;
-    if (bn_stats_student_t_two_sided_p (mid, df) > tail)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  double t = (lo + hi) / 2;
-  return p < 0.5 ? -t : t;
-}
-
 static void
 mean_var (const double *v, gsize n, double *mean, double *var)
 {
@@ -124,41 +38,6 @@ mean_var (const double *v, gsize n, double *mean, double *var)
   for (gsize i = 0; i < n; i++)
     q += (v[i] - *mean) * (v[i] - *mean);
   *var = n > 1 ? q / (n - 1) : 0;
-}
-
-/*
- * bn_stats_welch:
- * @x: (array length=nx): the first sample (at least 2 values)
- * @y: (array length=ny): the second sample (at least 2 values)
- * @t: (out): t statistic of mean(y) - mean(x)
- * @df: (out): Welch-Satterthwaite degrees of freedom
- * @p: (out): two-sided p-value
- *
- * Welch's unequal-variance t-test. Two samples without any spread give
- * p 1 when their means are equal and 0 otherwise.
- *
- * Returns: %FALSE when a sample has fewer than 2 values
- */
-gboolean
-bn_stats_welch (const double *x, gsize nx, const double *y, gsize ny, double *t, double *df, double *p)
-{
-  if (nx < 2 || ny < 2)
-    return FALSE;
-  double mx, vx, my, vy;
-  mean_var (x, nx, &mx, &vx);
-  mean_var (y, ny, &my, &vy);
-  double ax = vx / nx, ay = vy / ny, se2 = ax + ay;
-  if (se2 <= 0) {
-    *t = my == mx ? 0 : copysign (INFINITY, my - mx);
-    *df = nx + ny - 2;
-    *p = my == mx ? 1 : 0;
-    return TRUE;
-  }
-  *t = (my - mx) / sqrt (se2);
-  double den = (ax > 0 ? ax * ax / (nx - 1) : 0) + (ay > 0 ? ay * ay / (ny - 1) : 0);
-  *df = se2 * se2 / den;
-  *p = bn_stats_student_t_two_sided_p (*t, *df);
-  return TRUE;
 }
 
 /*

@@ -108,4 +108,16 @@ BN_BENCH_API double bn_stats_mann_whitney_exact_p (gsize  nx,
                                                    gsize  ny,
                                                    double u);
 
+BN_BENCH_API double bn_stats_student_t_two_sided_p (double t,
+                                                    double df);
+BN_BENCH_API double bn_stats_student_t_quantile (double p,
+                                                 double df);
+BN_BENCH_API gboolean bn_stats_welch (const double *x,
+                                      gsize         nx,
+                                      const double *y,
+                                      gsize         ny,
+                                      double       *t,
+                                      double       *df,
+                                      double       *p);
+
 G_END_DECLS
