@@ -2,7 +2,7 @@
 # Fetches the pinned llama.cpp build that cross-validation compares against
 # (`make crossval-deps`). Nothing it fetches enters the source tree.
 #
-# From the npm registry, with `npm pack` (docs/crossval.md, REFERENCE.md s. 5):
+# From the npm registry, with `npm pack` (docs/crossval.md, docs/facts.md section 4):
 #   @node-llama-cpp/linux-x64  a CPU build of libllama + libggml* (one ggml CPU
 #                              backend per x86-64 level, chosen at run time)
 #   node-llama-cpp             the matching llama.cpp source as a git bundle,

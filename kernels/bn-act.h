@@ -17,7 +17,7 @@ BN_KERNEL_API size_t bn_act_buffer_size (size_t k);
 BN_KERNEL_API int bn_act_init (BnActQ8 * act, void *buf, size_t buf_size,
     size_t k);
 
-/* Per-token absmax quantization (REFERENCE.md section 2):
+/* Per-token absmax quantization (docs/facts.md section 2):
  * a = 127 / max(max|x|, 1e-5), q = clamp(round_half_even(x * a), -128, 127),
  * plus the sums needed by the q+1 trick. Drops any LUT. */
 BN_KERNEL_API void bn_act_quantize (BnActQ8 * act, const float *x);

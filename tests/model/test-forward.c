@@ -6,7 +6,7 @@
  * expanded to their codes (bn_ternary_unpack_rows) times their scale.
  * It emulates the one lossy step that is part of the model definition,
  * the per-token int8 quantization of every projection input (absmax,
- * round half to even, in float as REFERENCE.md section 2 defines it), and
+ * round half to even, in float as docs/facts.md section 2 defines it), and
  * the storage rounding of the KV cache (f32 or f16).
  *
  * Tolerance: the engine keeps the residual stream, RoPE angles, softmax
@@ -219,7 +219,7 @@ ref_rmsnorm (const double *x, const float *w, gsize k, float eps, float *out)
     out[i] = (float) (x[i] * inv * w[i]);
 }
 
-/* per-token absmax int8 quantization, as REFERENCE.md section 2 defines it */
+/* per-token absmax int8 quantization, as docs/facts.md section 2 defines it */
 static float
 ref_quantize (const float *n, gsize k, int8_t *q)
 {

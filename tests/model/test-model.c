@@ -64,7 +64,7 @@ test_fixture_2b_shape (void)
 {
   BnFixtureParams p;
   g_assert_true (bn_fixture_params_init (&p, "2b", BN_ARCH_BITNET_B158, NULL));
-  /* REFERENCE.md: BitNet b1.58 2B4T */
+  /* BitNet b1.58 2B4T (docs/facts.md section 1) */
   g_assert_cmpuint (p.n_embd, ==, 2560);
   g_assert_cmpuint (p.n_ff, ==, 6912);
   g_assert_cmpuint (p.n_layer, ==, 30);
