@@ -6,9 +6,10 @@ set -eu
 
 # gobject-introspection and libgirepository1.0-dev build the GIR and typelibs;
 # python3-gi, gir1.2-glib-2.0 and gir1.2-json-1.0 run the Python scripts and tests.
+# libsodium-dev signs receipts and hashes models (Ed25519, BLAKE2b);
 # libsqlite3-dev, libpq-dev and libcairo2-dev build the history plugin
 # (history database on SQLite or PostgreSQL, trend plots).
-PACKAGES="meson ninja-build pkg-config gcc libglib2.0-dev libjson-glib-dev gettext python3
+PACKAGES="meson ninja-build pkg-config gcc libglib2.0-dev libjson-glib-dev libsodium-dev gettext python3
   gobject-introspection libgirepository1.0-dev python3-gi gir1.2-glib-2.0 gir1.2-json-1.0
   libsqlite3-dev libpq-dev libcairo2-dev $*"
 

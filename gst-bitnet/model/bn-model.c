@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "bn-model.h"
+#include "bn-model-private.h"
 
 #include "bn-tokenizer.h"
 #include "kernels/bn-ktypes.h"
@@ -26,10 +27,13 @@
  * the format is that of the ternary layer weights (`i2s`, `tq2_0`,
  * `tq1_0`, or a float type for latent weights).
  *
- * The fingerprint identifies a model without reading all of it: a SHA-256
- * of the architecture, every tensor's name, type and shape, and a sample of
- * every tensor's bytes (the first and last 4 KiB and 4 KiB every MiB), see
- * bn_gguf_checksum_update_sampled().
+ * The fingerprint identifies a model by all of it: a BLAKE2b-256 of every
+ * metadata key and value (so rms-eps or the RoPE base count) and of every
+ * tensor's name, type, shape and every byte, taken once by
+ * bn_model_update_config(). The same pass refuses float tensors (norms,
+ * scales, embeddings) holding NaN or infinity. A model loaded unchanged
+ * from a file is fingerprinted once per process for that file's (path,
+ * device, inode, size, modification time).
  */
 
 /**
@@ -73,6 +77,7 @@ struct _BnModel {
   char *arch_name;
   char *weight_format;
   char *fingerprint;
+  gboolean from_file;           /* tensors and metadata exactly as in @path */
   char *path;
   guint64 file_size, mapped_bytes;
   gint64 load_time_us;
@@ -183,6 +188,8 @@ bn_model_set_metadata (BnModel *model, const char *key, BnGgufValue *value)
   g_return_if_fail (BN_IS_MODEL (model));
   g_return_if_fail (key && value);
   BN_ITEM_CHECK_WRITABLE (model);
+  model->from_file = FALSE;
+  g_clear_pointer (&model->fingerprint, g_free);
   Kv *kv = g_hash_table_lookup (model->kv_index, key);
   if (kv) {
     bn_gguf_value_free (kv->value);
@@ -311,6 +318,8 @@ bn_model_add_tensor (BnModel *model, const char *name, BnGgufType type, guint n_
   g_return_val_if_fail (!bn_item_is_sealed (BN_ITEM (model)), FALSE);
   gsize size = 0;
   const guint8 *p = g_bytes_get_data (data, &size);
+  model->from_file = FALSE;
+  g_clear_pointer (&model->fingerprint, g_free);
   return add_entry (model, name, type, n_dims, dims, p, size, data, error);
 }
 
@@ -355,6 +364,7 @@ bn_model_replace_tensor (BnModel *model, const char *name, BnGgufType type, GByt
   e->t.type = type;
   e->t.data = p;
   e->t.size = size;
+  model->from_file = FALSE;
   g_clear_pointer (&model->fingerprint, g_free);
   return TRUE;
 }
@@ -389,6 +399,7 @@ bn_model_new_from_gguf (BnGguf *gguf, GError **error)
   if (bn_gguf_get_path (gguf))
     bn_model_set_source (model, bn_gguf_get_path (gguf), bn_gguf_get_file_size (gguf),
                          bn_gguf_get_mapped_size (gguf));
+  model->from_file = bn_gguf_get_path (gguf) != NULL;
   if (!bn_model_update_config (model, error))
     return NULL;
   return g_steal_pointer (&model);
@@ -705,7 +716,9 @@ bn_model_update_config (BnModel *model, GError **error)
   g_free (model->weight_format);
   model->weight_format = g_strdup (mixed ? "mixed" : format_name (wtype));
   g_clear_pointer (&model->fingerprint, g_free);
-  bn_model_get_fingerprint (model);
+  model->fingerprint = _bn_model_compute_fingerprint (model, model->from_file ? model->path : NULL, error);
+  if (!model->fingerprint)
+    return FALSE;
   g_autoptr (BnCaps) caps = bn_caps_new_simple ("model/bitnet",
                                                 "arch", G_TYPE_STRING, arch,
                                                 "format", G_TYPE_STRING, model->weight_format,
@@ -938,12 +951,13 @@ bn_model_get_tensor_bytes (BnModel *model)
  * bn_model_get_fingerprint:
  * @model: a model
  *
- * Gets `sha256:<hex>` of the architecture, every tensor's name, type and shape, and a sample of every tensor's bytes (first and last 4 KiB, then 4 KiB every MiB): it identifies a model in milliseconds even for gigabytes, but is no integrity check of every byte.
+ * Gets the model's fingerprint: `blake2b:<hex>`, the BLAKE2b-256 of every
+ * metadata key and value and of every tensor's name, type, shape and bytes.
+ * Two models differing in any byte that the engine reads have different
+ * fingerprints. Taken by bn_model_update_config(); for a model that was
+ * never checked, taken now.
  *
- * Returns: (transfer none): `sha256:<hex>` of the architecture, every
- *   tensor's name, type and shape, and a sample of every tensor's bytes
- *   (first and last 4 KiB, then 4 KiB every MiB): it identifies a model in
- *   milliseconds even for gigabytes, but is no integrity check of every byte.
+ * Returns: (transfer none): `blake2b:` and 64 hex digits.
  *
  * Since: 0.1
  */
@@ -951,22 +965,15 @@ const char *
 bn_model_get_fingerprint (BnModel *model)
 {
   g_return_val_if_fail (BN_IS_MODEL (model), NULL);
-  if (model->fingerprint)
-    return model->fingerprint;
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  const char *arch = model->arch_name ? model->arch_name : "";
-  g_checksum_update (sum, (const guchar *) arch, strlen (arch) + 1);
-  for (guint i = 0; i < model->tensors->len; i++) {
-    const BnTensor *t = &((Entry *) model->tensors->pdata[i])->t;
-    guint64 header[6] = { GUINT64_TO_LE ((guint64) bn_gguf_type_get_file_id (t->type)),
-                          GUINT64_TO_LE (t->n_dims) };
-    for (guint d = 0; d < t->n_dims; d++)
-      header[2 + d] = GUINT64_TO_LE (t->dims[d]);
-    g_checksum_update (sum, (const guchar *) t->name, strlen (t->name) + 1);
-    g_checksum_update (sum, (const guchar *) header, sizeof header);
-    bn_gguf_checksum_update_sampled (sum, t->data, t->size);
+  if (!model->fingerprint) {
+    g_autoptr (GError) error = NULL;
+    model->fingerprint = _bn_model_compute_fingerprint (model, NULL, &error);
+    if (!model->fingerprint) {
+      /* a broken model still gets a name, flagged as such */
+      g_warning ("%s", error->message);
+      model->fingerprint = g_strdup ("blake2b:non-finite");
+    }
   }
-  model->fingerprint = g_strconcat ("sha256:", g_checksum_get_string (sum), NULL);
   return model->fingerprint;
 }
 

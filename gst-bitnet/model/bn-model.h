@@ -33,6 +33,8 @@ BN_MODEL_API GQuark bn_model_error_quark (void);
  * @BN_MODEL_ERROR_BAD_SHAPE: a tensor's shape does not fit the hyperparameters.
  * @BN_MODEL_ERROR_UNSUPPORTED_TYPE: a tensor's type cannot be read.
  * @BN_MODEL_ERROR_INVALID: an argument is invalid (e.g. duplicate tensor).
+ * @BN_MODEL_ERROR_NON_FINITE: a float tensor (norm, scale, embedding,
+ *   weight) holds NaN or infinity. Since: 0.2
  *
  * Codes of the #BN_MODEL_ERROR domain. New codes are only ever appended.
  *
@@ -46,6 +48,7 @@ typedef enum {
   BN_MODEL_ERROR_BAD_SHAPE,
   BN_MODEL_ERROR_UNSUPPORTED_TYPE,
   BN_MODEL_ERROR_INVALID,
+  BN_MODEL_ERROR_NON_FINITE,
 } BnModelError;
 
 /**

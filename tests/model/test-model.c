@@ -234,7 +234,7 @@ test_elements_fixture_to_file_and_back (void)
   expect (r.out, "bitnet-b1.58, 0.00");
   expect (r.out, "i2s weights");
   expect (r.out, "tensor types:");
-  expect (r.out, "fingerprint sha256:");
+  expect (r.out, "fingerprint blake2b:");
   expect (r.out, "load time");
   run_free (&r);
 
@@ -359,6 +359,70 @@ rm_rf (const char *path)
   }
 }
 
+/* the fingerprint covers every metadata value and every tensor byte */
+static void
+test_fingerprint_covers_all (void)
+{
+  g_autoptr (BnModel) a = fixture ("tiny", BN_ARCH_BITNET_B158, 0, 42);
+  const char *fa = bn_model_get_fingerprint (a);
+  g_assert_true (g_str_has_prefix (fa, "blake2b:"));
+  g_assert_cmpuint (strlen (fa), ==, strlen ("blake2b:") + 64);
+  g_autoptr (GError) error = NULL;
+  /* metadata the old sampled fingerprint ignored: rms-eps, RoPE base */
+  const char *keys[] = { "bitnet-b1.58.attention.layer_norm_rms_epsilon", "bitnet-b1.58.rope.freq_base" };
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++) {
+    g_autoptr (BnModel) b = bn_model_copy_unsealed (a);
+    g_assert_nonnull (bn_model_get_metadata (b, keys[k]));
+    bn_model_set_metadata (b, keys[k], bn_gguf_value_new_float32 (0.5f));
+    g_assert_true (bn_model_update_config (b, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (bn_model_get_fingerprint (b), !=, fa);
+  }
+  /* one byte in the middle of the largest tensor, away from any sampled window */
+  const BnTensor *big = NULL;
+  for (guint i = 0; i < bn_model_get_n_tensors (a); i++)
+    if (!big || bn_model_get_tensor (a, i)->size > big->size)
+      big = bn_model_get_tensor (a, i);
+  guint8 *copy = g_memdup2 (big->data, big->size);
+  copy[big->size / 2 + 4097] ^= 0x40;
+  g_autoptr (GBytes) bytes = g_bytes_new_take (copy, big->size);
+  g_autoptr (BnModel) c = bn_model_copy_unsealed (a);
+  g_assert_true (bn_model_replace_tensor (c, big->name, big->type, bytes, &error));
+  g_assert_true (bn_model_update_config (c, &error));
+  g_assert_cmpstr (bn_model_get_fingerprint (c), !=, fa);
+  /* the same model written and read back keeps its fingerprint (cached the second time) */
+  g_autofree char *path = tmp_path ("fp.gguf");
+  g_assert_true (bn_model_write_gguf (a, path, &error));
+  for (guint round = 0; round < 2; round++) {
+    g_autoptr (BnGguf) g = bn_gguf_open (path, &error);
+    g_assert_no_error (error);
+    g_autoptr (BnModel) back = bn_model_new_from_gguf (g, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (bn_model_get_fingerprint (back), ==, fa);
+  }
+}
+
+/* a model whose norm holds NaN is refused at load, naming the tensor */
+static void
+test_non_finite_refused (void)
+{
+  g_autoptr (BnModel) a = fixture ("tiny", BN_ARCH_BITNET_B158, 0, 42);
+  const BnTensor *norm = bn_model_find_tensor (a, "blk.1.ffn_norm.weight");
+  g_assert_nonnull (norm);
+  g_assert_cmpint (norm->type, ==, BN_GGUF_TYPE_F32);
+  float *v = g_memdup2 (norm->data, norm->size);
+  v[3] = NAN;
+  g_autoptr (GBytes) bytes = g_bytes_new_take (v, norm->size);
+  g_autoptr (BnModel) b = bn_model_copy_unsealed (a);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (bn_model_replace_tensor (b, norm->name, norm->type, bytes, &error));
+  g_assert_false (bn_model_update_config (b, &error));
+  g_assert_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_NON_FINITE);
+  g_assert_nonnull (strstr (error->message, "blk.1.ffn_norm.weight"));
+  g_assert_nonnull (strstr (error->message, "element 3"));
+}
+
+
 int
 main (int argc, char **argv)
 {
@@ -366,6 +430,8 @@ main (int argc, char **argv)
   bn_init (&argc, &argv);
   tmpdir = g_dir_make_tmp ("bn-model-XXXXXX", NULL);
   g_test_add_func ("/model/fixture/deterministic", test_fixture_deterministic);
+  g_test_add_func ("/model/fingerprint/covers-all", test_fingerprint_covers_all);
+  g_test_add_func ("/model/fingerprint/non-finite-refused", test_non_finite_refused);
   g_test_add_func ("/model/fixture/2b-shape", test_fixture_2b_shape);
   g_test_add_func ("/model/fixture/tensor-scales", test_tensor_scales);
   g_test_add_func ("/model/roundtrip/all-types", test_roundtrip_all_types);

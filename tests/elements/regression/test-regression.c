@@ -735,7 +735,7 @@ test_real_runs (void)
   JsonObject *s = json_object_get_object_member (e, "samples");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (s, "throughput_tokens_per_second")), ==, 6);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (s, "decode_latency_ms")), ==, 6 * 7);
-  g_assert_true (g_str_has_prefix (json_object_get_string_member (e, "model_fingerprint"), "sha256:"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (e, "model_fingerprint"), "blake2b:"));
 
   g_autofree char *d2 = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=6 "
                                          "warmup=1 ! regression-analyzer baselines=%s format=json output=%s silent=true",
