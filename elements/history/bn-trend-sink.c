@@ -388,8 +388,10 @@ html_points (GString *h, GString *md, JsonArray *points)
     gboolean bad = !g_strcmp0 (json_object_get_string_member (cp, "direction"), "regression");
     gboolean fresh = json_object_get_boolean_member (cp, "new");
     JsonArray *ci = json_object_get_array_member (cp, "interval_percent");
-    g_autofree char *before = g_markup_escape_text (json_object_get_string_member (cp, "commit_before"), 12);
-    g_autofree char *after = g_markup_escape_text (json_object_get_string_member (cp, "commit_after"), 12);
+    g_autofree char *before_id = g_strndup (json_object_get_string_member (cp, "commit_before"), 12);
+    g_autofree char *after_id = g_strndup (json_object_get_string_member (cp, "commit_after"), 12);
+    g_autofree char *before = g_markup_escape_text (before_id, -1);
+    g_autofree char *after = g_markup_escape_text (after_id, -1);
     const char *verdict = bad ? _("REGRESSION") : _("IMPROVEMENT");
     g_string_append_printf (h, "<tr class=\"%s\"><td>%s%s</td><td><code>%s</code></td><td><code>%s</code></td>"
                                "<td>%+.1f%%</td><td>[%+.1f%%, %+.1f%%]</td><td>%.2g</td></tr>\n",
