@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gst-bitnet/bench/bn-changepoint-private.h"
+#include "bn-test-schema.h"
 
 static char *tmpdir;
 
@@ -587,6 +588,8 @@ test_analyzer_fail_on_change (void)
   g_autofree char *p1 = g_strdup_printf ("history-src location=%s ! changepoint-analyzer fail-on-change=true "
                                          "window=6 output=%s", end, report);
   g_assert_cmpint (launch_status (p1), ==, 3);
+  g_autoptr (JsonNode) schema = bn_test_schema_load ("changepoints.schema.json");
+  bn_test_schema_assert_valid (schema, report);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_file (parser, report, NULL));
   JsonObject *root = json_node_get_object (json_parser_get_root (parser));
@@ -603,6 +606,7 @@ test_analyzer_fail_on_change (void)
   g_autofree char *p2 = g_strdup_printf ("history-src location=%s ! changepoint-analyzer fail-on-change=true "
                                          "window=6 output=%s", mid, report);
   g_assert_cmpint (launch_status (p2), ==, 0);
+  bn_test_schema_assert_valid (schema, report);
   g_assert_true (json_parser_load_from_file (parser, report, NULL));
   root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpint (json_object_get_int_member (root, "n_change_points"), ==, 2);
