@@ -69,6 +69,13 @@ typedef enum {
  * @BN_STRICT_ERROR_ACCURACY: accuracy outside the format's tolerance.
  * @BN_STRICT_ERROR_DETERMINISM: iterations disagree under determinism.
  * @BN_STRICT_ERROR_PLAUSIBILITY: a figure exceeds the physical ceiling.
+ * @BN_STRICT_ERROR_SIGNATURE: a receipt is unsigned, signed by an untrusted
+ *   key, or changed after signing. Since: 0.2
+ * @BN_STRICT_ERROR_INCONSISTENT: a receipt's figures contradict each other,
+ *   are of the wrong type or range, not finite, or its time is not sane.
+ *   Since: 0.2
+ * @BN_STRICT_ERROR_REPLAY: re-executing a recorded step with the model at
+ *   hand gave other logits or another token. Since: 0.2
  *
  * Codes of the #BN_STRICT_ERROR domain. New codes are only ever appended.
  *
@@ -81,6 +88,9 @@ typedef enum {
   BN_STRICT_ERROR_ACCURACY,
   BN_STRICT_ERROR_DETERMINISM,
   BN_STRICT_ERROR_PLAUSIBILITY,
+  BN_STRICT_ERROR_SIGNATURE,
+  BN_STRICT_ERROR_INCONSISTENT,
+  BN_STRICT_ERROR_REPLAY,
 } BnStrictError;
 
 /**

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "bn-receipt-elements.h"
+#include <gst-bitnet/bench/bn-signing-private.h>
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
@@ -26,11 +27,19 @@
  * fails or is cancelled never leaves a receipt claiming success: by
  * default nothing is written; with #BnReceiptSink:write-failed a receipt
  * marked `"status": "failed"` without performance figures is written.
+ *
+ * With #BnReceiptSink:signing-key (default `BITNET_SIGNING_KEY`) the
+ * receipt is also signed: a DSSE envelope beside it (`X.json` ->
+ * `X.dsse.json`) holds an in-toto statement binding the receipt file's
+ * SHA-256, the receipt itself, the model fingerprint, the build, the machine
+ * and the time, signed with Ed25519. Make keys with `bn-key generate`; a
+ * secret key readable by others is refused. See docs/receipts.md.
  */
 
 struct _BnReceiptSink {
   BnElement parent_instance;
   char *location;
+  char *signing_key;
   gboolean write_failed;
   GPtrArray *runs;
   gboolean finished;
@@ -38,7 +47,7 @@ struct _BnReceiptSink {
 
 G_DEFINE_FINAL_TYPE (BnReceiptSink, bn_receipt_sink, BN_TYPE_ELEMENT)
 
-enum { PROP_0, PROP_LOCATION, PROP_WRITE_FAILED, N_PROPS };
+enum { PROP_0, PROP_LOCATION, PROP_WRITE_FAILED, PROP_SIGNING_KEY, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void
@@ -46,6 +55,7 @@ bn_receipt_sink_finalize (GObject *object)
 {
   BnReceiptSink *self = BN_RECEIPT_SINK (object);
   g_free (self->location);
+  g_free (self->signing_key);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   G_OBJECT_CLASS (bn_receipt_sink_parent_class)->finalize (object);
 }
@@ -57,6 +67,7 @@ bn_receipt_sink_get_property (GObject *object, guint id, GValue *value, GParamSp
   switch (id) {
   case PROP_LOCATION: g_value_set_string (value, self->location); break;
   case PROP_WRITE_FAILED: g_value_set_boolean (value, self->write_failed); break;
+  case PROP_SIGNING_KEY: g_value_set_string (value, self->signing_key); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -68,6 +79,7 @@ bn_receipt_sink_set_property (GObject *object, guint id, const GValue *value, GP
   switch (id) {
   case PROP_LOCATION: g_free (self->location); self->location = g_value_dup_string (value); break;
   case PROP_WRITE_FAILED: self->write_failed = g_value_get_boolean (value); break;
+  case PROP_SIGNING_KEY: g_free (self->signing_key); self->signing_key = g_value_dup_string (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -226,6 +238,35 @@ bn_receipt_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   return BN_FLOW_OK;
 }
 
+/* signs the receipt as written: an envelope beside it */
+static BnFlowReturn
+sign (BnReceiptSink *self, JsonObject *receipt)
+{
+  BnElement *element = BN_ELEMENT (self);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_autoptr (BnSigningKey) key = bn_signing_key_load (self->signing_key, &error);
+  if (!key || !g_file_get_contents (self->location, &bytes, &len, &error)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("Cannot sign the receipt %s: %s"),
+                      self->location, error->message);
+    return BN_FLOW_ERROR;
+  }
+  g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len);
+  g_autofree char *name = g_path_get_basename (self->location);
+  g_autoptr (JsonObject) env = bn_receipt_sign (key, receipt, name, digest);
+  g_autofree char *path = bn_receipt_envelope_path (self->location);
+  if (!bn_json_write_atomic (path, env, &error)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the envelope %s: %s"),
+                      path, error->message);
+    return BN_FLOW_ERROR;
+  }
+  g_autofree char *who = bn_signing_key_describe (key);
+  g_autofree char *text = g_strdup_printf (_("receipt signed by %s: %s"), who, path);
+  bn_element_post_info (element, text);
+  return BN_FLOW_OK;
+}
+
 static BnFlowReturn
 bn_receipt_sink_finish (BnElement *element)
 {
@@ -246,7 +287,7 @@ bn_receipt_sink_finish (BnElement *element)
   }
   g_autofree char *text = g_strdup_printf (_("receipt written to %s (%u runs)"), self->location, self->runs->len);
   bn_element_post_info (element, text);
-  return BN_FLOW_OK;
+  return self->signing_key && *self->signing_key ? sign (self, r) : BN_FLOW_OK;
 }
 
 static void
@@ -292,6 +333,10 @@ bn_receipt_sink_class_init (BnReceiptSinkClass *klass)
                                                    "When the pipeline fails or is cancelled, write a receipt "
                                                    "marked failed (with no figures) instead of nothing",
                                                    FALSE, rw);
+  props[PROP_SIGNING_KEY] = g_param_spec_string ("signing-key", "Signing key",
+                                                 "Ed25519 secret key file (made by bn-key generate, mode 0600) "
+                                                 "that signs the receipt into X.dsse.json beside it; default "
+                                                 "BITNET_SIGNING_KEY, none: unsigned", NULL, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Receipt sink", "Sink",
                                  "Writes the measured runs as a receipt (ci/inference.json, schema 1.0.0)",
@@ -303,4 +348,5 @@ static void
 bn_receipt_sink_init (BnReceiptSink *self)
 {
   self->location = g_strdup ("ci/inference.json");
+  self->signing_key = g_strdup (g_getenv ("BITNET_SIGNING_KEY"));
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "bn-receipt-elements.h"
+#include <gst-bitnet/bench/bn-signing-private.h>
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -21,6 +22,13 @@
  * the seed's schema-1.0.0 fields gives one run made of them. Every run
  * carries the receipt's headline claim (`claimed_tokens_per_second`) so an
  * edited headline cannot hide behind honest runs.
+ *
+ * Each run also carries the SHA-256 of the file's bytes, its index in the
+ * receipt, the receipt's timestamp and, when a signed envelope lies beside
+ * the receipt (`X.json` -> `X.dsse.json`), that envelope, so that
+ * strict-validator and baseline-sink can check the signature and that the
+ * run is the one signed. Members of these names inside the file are
+ * replaced, never believed.
  *
  * Malformed JSON or a missing field is an error naming the file and field.
  */
@@ -106,6 +114,30 @@ static const char *const required_pb[] = { "tokens_generated", "total_time_ms", 
                                            "first_token_latency_ms", "average_token_latency_ms",
                                            "memory_usage_mb", NULL };
 
+typedef struct {
+  const char *file;
+  double claimed;
+  char *sha256;
+  JsonNode *timestamp;
+  JsonNode *envelope;
+} Origin;
+
+/* what a run says of the file it came from: set here, whatever the file holds */
+static void
+mark_origin (JsonObject *o, const Origin *origin, gint64 index)
+{
+  json_object_set_string_member (o, BN_RUN_SOURCE, origin->file);
+  json_object_set_double_member (o, BN_RUN_CLAIMED_TPS, origin->claimed);
+  json_object_set_string_member (o, BN_RUN_RECEIPT_SHA256, origin->sha256);
+  json_object_set_int_member (o, BN_RUN_RECEIPT_INDEX, index);
+  json_object_set_member (o, BN_RUN_RECEIPT_TIMESTAMP,
+                          origin->timestamp ? json_node_copy (origin->timestamp) : json_node_new (JSON_NODE_NULL));
+  if (origin->envelope)
+    json_object_set_member (o, BN_RUN_ENVELOPE, json_node_copy (origin->envelope));
+  else if (json_object_has_member (o, BN_RUN_ENVELOPE))
+    json_object_remove_member (o, BN_RUN_ENVELOPE);
+}
+
 static BnFlowReturn
 bn_receipt_src_produce (BnElement *element)
 {
@@ -115,7 +147,10 @@ bn_receipt_src_produce (BnElement *element)
   const char *file = self->files->pdata[self->next++];
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
-  if (!json_parser_load_from_file (parser, file, &error)) {
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents (file, &bytes, &len, &error) ||
+      !json_parser_load_from_data (parser, bytes, (gssize) len, &error)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read receipt %s: %s"),
                       file, error->message);
     return BN_FLOW_ERROR;
@@ -162,15 +197,35 @@ bn_receipt_src_produce (BnElement *element)
     return BN_FLOW_ERROR;
   }
   double claimed = json_object_get_double_member (pb, "tokens_per_second");
-  JsonArray *runs = x && json_object_has_member (x, "runs") ? json_object_get_array_member (x, "runs") : NULL;
+  Origin origin = { file, claimed, g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len),
+                    json_object_get_member (r, "timestamp"), NULL };
+  g_autofree char *sha = origin.sha256;
+  g_autoptr (JsonParser) envp = NULL;
+  g_autofree char *envpath = bn_receipt_envelope_path (file);
+  if (g_file_test (envpath, G_FILE_TEST_EXISTS)) {
+    envp = json_parser_new ();
+    if (!json_parser_load_from_file (envp, envpath, &error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (envp))) {
+      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read the envelope %s: %s"),
+                        envpath, error ? error->message : _("not a JSON object"));
+      return BN_FLOW_ERROR;
+    }
+    origin.envelope = json_parser_get_root (envp);
+  }
+  JsonNode *runs_n = x ? json_object_get_member (x, "runs") : NULL;
+  JsonArray *runs = runs_n && JSON_NODE_HOLDS_ARRAY (runs_n) ? json_node_get_array (runs_n) : NULL;
   BnFlowReturn ret = BN_FLOW_OK;
   if (runs && json_array_get_length (runs)) {
     for (guint i = 0; i < json_array_get_length (runs) && ret == BN_FLOW_OK; i++) {
-      JsonNode *copy = json_node_copy (json_array_get_element (runs, i));
+      JsonNode *rn = json_array_get_element (runs, i);
+      if (!JSON_NODE_HOLDS_OBJECT (rn)) {
+        BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                          _("Receipt %s: gst_bitnet.runs[%u] is not an object"), file, i);
+        return BN_FLOW_ERROR;
+      }
+      JsonNode *copy = json_node_copy (rn);
       JsonObject *o = json_node_dup_object (copy);
       json_node_unref (copy);
-      json_object_set_double_member (o, "claimed_tokens_per_second", claimed);
-      json_object_set_string_member (o, "source", file);
+      mark_origin (o, &origin, i);
       ret = bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
     }
     return ret;
@@ -191,7 +246,7 @@ bn_receipt_src_produce (BnElement *element)
   json_object_set_double_member (o, "first_token_latency_ms", json_object_get_double_member (pb, "first_token_latency_ms"));
   json_object_set_double_member (o, "average_token_latency_ms", json_object_get_double_member (pb, "average_token_latency_ms"));
   json_object_set_double_member (o, "memory_usage_mb", json_object_get_double_member (pb, "memory_usage_mb"));
-  json_object_set_string_member (o, "source", file);
+  mark_origin (o, &origin, -1);
   return bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
 }
 

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include "bn-receipt-elements.h"
+#include <gst-bitnet/bench/bn-signing-private.h>
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 /**
@@ -31,7 +33,26 @@
  *   bytes-per-token figure, #BnStrictValidator:max-tokens-per-second. Else
  *   "Strict mode: Suspicious performance detected: X tok/s";
  * - validate-accuracy: the quantizer's accuracy within its tolerance;
- * - validate-determinism: identical tokens and logits digests across runs.
+ * - validate-determinism: identical tokens and logits digests across runs;
+ * - require-signature (armed by strict mode): a run read from a receipt
+ *   file must be one of the runs of that file as signed by a key of
+ *   #BnStrictValidator:trusted-keys (default `BITNET_TRUSTED_KEYS`), the
+ *   file unchanged since; the signer is named in the log. Only
+ *   #BnStrictValidator:allow-unsigned (default `BITNET_ALLOW_UNSIGNED`)
+ *   lets unsigned runs through. Runs measured in this pipeline need no
+ *   signature;
+ * - consistency (with validate-performance): the validator checks each run
+ *   itself instead of believing it: every number finite, counts and times
+ *   of the right type and range, tok/s equal to tokens over time, latency
+ *   samples summing to the decode time, one token id and logits digest per
+ *   token, a receipt timestamp between 2024 and now, and the receipt's
+ *   headline equal to the median of its runs.
+ *
+ * With require-signature armed, the plausibility ceiling uses a run's
+ * bytes-per-token figure only when it was measured here or signed by a
+ * trusted key; the figure of an unsigned receipt let through by
+ * allow-unsigned is not believed and #BnStrictValidator:max-tokens-per-second
+ * applies.
  *
  * With the ci-enhanced gate, every gate's outcome for every run is written
  * as JSON to #BnStrictValidator:gate-log.
@@ -42,6 +63,9 @@ struct _BnStrictValidator {
   BnStrictFlags gates;
   double max_tps, margin;
   char *gate_log;
+  char **trusted_keys;
+  gboolean allow_unsigned;
+  BnKeyring *ring;
   double bandwidth_gbs;
   GPtrArray *runs;
   JsonArray *log;
@@ -49,7 +73,7 @@ struct _BnStrictValidator {
 
 G_DEFINE_FINAL_TYPE (BnStrictValidator, bn_strict_validator, BN_TYPE_ELEMENT)
 
-enum { PROP_0, PROP_GATES, PROP_MAX_TPS, PROP_MARGIN, PROP_GATE_LOG, N_PROPS };
+enum { PROP_0, PROP_GATES, PROP_MAX_TPS, PROP_MARGIN, PROP_GATE_LOG, PROP_TRUSTED_KEYS, PROP_ALLOW_UNSIGNED, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void
@@ -57,6 +81,8 @@ bn_strict_validator_finalize (GObject *object)
 {
   BnStrictValidator *self = BN_STRICT_VALIDATOR (object);
   g_free (self->gate_log);
+  g_strfreev (self->trusted_keys);
+  g_clear_pointer (&self->ring, bn_keyring_free);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->log, json_array_unref);
   G_OBJECT_CLASS (bn_strict_validator_parent_class)->finalize (object);
@@ -71,6 +97,8 @@ bn_strict_validator_get_property (GObject *object, guint id, GValue *value, GPar
   case PROP_MAX_TPS: g_value_set_double (value, self->max_tps); break;
   case PROP_MARGIN: g_value_set_double (value, self->margin); break;
   case PROP_GATE_LOG: g_value_set_string (value, self->gate_log); break;
+  case PROP_TRUSTED_KEYS: g_value_set_boxed (value, self->trusted_keys); break;
+  case PROP_ALLOW_UNSIGNED: g_value_set_boolean (value, self->allow_unsigned); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -84,6 +112,8 @@ bn_strict_validator_set_property (GObject *object, guint id, const GValue *value
   case PROP_MAX_TPS: self->max_tps = g_value_get_double (value); break;
   case PROP_MARGIN: self->margin = g_value_get_double (value); break;
   case PROP_GATE_LOG: g_free (self->gate_log); self->gate_log = g_value_dup_string (value); break;
+  case PROP_TRUSTED_KEYS: g_strfreev (self->trusted_keys); self->trusted_keys = g_value_dup_boxed (value); break;
+  case PROP_ALLOW_UNSIGNED: self->allow_unsigned = g_value_get_boolean (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -97,7 +127,9 @@ bn_strict_validator_start (BnElement *element, GError **error)
   self->runs = g_ptr_array_new_with_free_func (g_object_unref);
   self->log = json_array_new ();
   self->bandwidth_gbs = self->gates & BN_STRICT_VALIDATE_PERFORMANCE ? bn_machine_read_bandwidth (256u << 20, g_get_num_processors ()) : 0;
-  return TRUE;
+  g_clear_pointer (&self->ring, bn_keyring_free);
+  self->ring = bn_keyring_load ((const char *const *) self->trusted_keys, error);
+  return self->ring != NULL;
 }
 
 static void
@@ -137,6 +169,19 @@ gate (BnStrictValidator *self, const char *name, guint run, gboolean passed, int
   return FALSE;
 }
 
+/* like gate(), with @detail logged whether the gate passes or not (the signer) */
+static gboolean
+gate_detail (BnStrictValidator *self, const char *name, guint run, gboolean passed, int code,
+             const char *message, const char *detail)
+{
+  if (!gate (self, name, run, passed, code, message, passed ? NULL : detail))
+    return FALSE;
+  JsonObject *e = json_array_get_object_element (self->log, json_array_get_length (self->log) - 1);
+  json_object_set_string_member (e, "detail", detail);
+  bn_element_post_info (BN_ELEMENT (self), detail);
+  return TRUE;
+}
+
 static gboolean
 check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
 {
@@ -146,6 +191,22 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
   const char *source = bn_record_get_string (rec, "source");
   g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
 
+  gboolean signed_ok = FALSE;
+  if ((self->gates & BN_STRICT_REQUIRE_SIGNATURE) && source) {
+    g_autoptr (GError) e = NULL;
+    g_autofree char *signer = NULL;
+    signed_ok = bn_receipt_run_verify (o, self->ring, &signer, &e);
+    gboolean pass = signed_ok || (self->allow_unsigned && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED));
+    g_autofree char *d = signed_ok ? g_strdup_printf (_("run %u%s: signed by %s"), idx, where, signer)
+                         : g_strdup_printf (_("run %u%s: %s%s"), idx, where, e->message,
+                                            pass ? _(" (allowed: allow-unsigned)") : "");
+    if (!gate_detail (self, "signature", idx, pass, BN_STRICT_ERROR_SIGNATURE,
+                      "Strict mode: Receipt signature refused", d))
+      return FALSE;
+  } else {
+    /* measured in this pipeline, or signatures not asked for: believed as before */
+    signed_ok = TRUE;
+  }
   if (self->gates & BN_STRICT_FAIL_ON_MOCK) {
     const char *mock = NULL;
     for (guint i = 0; k && i < json_array_get_length (k); i++)
@@ -179,8 +240,14 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     if (!gate (self, "complete", idx, complete, BN_STRICT_ERROR_INCOMPLETE,
                "Strict mode: Incomplete run", complete ? NULL : d))
       return FALSE;
+    g_autofree char *why = bn_run_inconsistency (o);
+    g_autofree char *dc = why ? g_strdup_printf (_("run %u%s: %s"), idx, where, why) : NULL;
+    if (!gate (self, "consistency", idx, !why, BN_STRICT_ERROR_INCONSISTENT,
+               "Strict mode: Inconsistent receipt", dc))
+      return FALSE;
     double claimed = MAX (tps, bn_record_get_double (rec, "claimed_tokens_per_second", 0));
-    double bytes = bn_record_get_double (rec, "bytes_per_token", 0);
+    /* a figure from an unsigned file is the forger's own: not believed */
+    double bytes = signed_ok ? bn_record_get_double (rec, "bytes_per_token", 0) : 0;
     double ceiling;
     g_autofree char *basis = NULL;
     if (bytes > 0 && self->bandwidth_gbs > 0) {
@@ -191,7 +258,9 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
                                bytes < 32.0 * 1048576 ? _(" x 8 (cache-resident model)") : "", bytes, self->margin);
     } else {
       ceiling = self->max_tps;
-      basis = g_strdup_printf (_("no bytes-per-token figure: limit max-tokens-per-second=%.1f"), ceiling);
+      basis = g_strdup_printf (signed_ok ? _("no bytes-per-token figure: limit max-tokens-per-second=%.1f")
+                                         : _("the bytes-per-token figure of an unsigned receipt is not believed: "
+                                             "limit max-tokens-per-second=%.1f"), ceiling);
     }
     g_autofree char *msg = g_strdup_printf ("Strict mode: Suspicious performance detected: %.1f tok/s", claimed);
     g_autofree char *d2 = g_strdup_printf (_("run %u%s: %s"), idx, where, basis);
@@ -235,10 +304,40 @@ member_text (JsonObject *o, const char *m)
   return n ? json_to_string (n, FALSE) : g_strdup ("");
 }
 
+/* the headline of each receipt file is the median of its runs */
+static gboolean
+check_headlines (BnStrictValidator *self)
+{
+  for (guint i = 0; i < self->runs->len; i++) {
+    const char *src = bn_record_get_string (self->runs->pdata[i], BN_RUN_SOURCE);
+    JsonObject *o = bn_record_get_object (self->runs->pdata[i]);
+    if (!src || json_object_get_int_member_with_default (o, BN_RUN_RECEIPT_INDEX, -1) != 0)
+      continue;
+    g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
+    for (guint j = i; j < self->runs->len; j++)
+      if (!g_strcmp0 (bn_record_get_string (self->runs->pdata[j], BN_RUN_SOURCE), src)) {
+        double d = bn_record_get_double (self->runs->pdata[j], "decode_tokens_per_second", NAN);
+        g_array_append_val (v, d);
+      }
+    bn_doubles_sort ((double *) v->data, v->len);
+    double median = bn_percentile ((const double *) v->data, v->len, 50);
+    double claimed = bn_record_get_double (self->runs->pdata[i], BN_RUN_CLAIMED_TPS, NAN);
+    gboolean same = fabs (claimed - median) <= 1e-6 * MAX (1.0, fabs (median));
+    g_autofree char *d = g_strdup_printf (_("%s: headline tokens_per_second %.6g is not the median %.6g of its %u runs"),
+                                          src, claimed, median, v->len);
+    if (!gate (self, "consistency", i, same, BN_STRICT_ERROR_INCONSISTENT, "Strict mode: Inconsistent receipt",
+               same ? NULL : d))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 static BnFlowReturn
 bn_strict_validator_finish (BnElement *element)
 {
   BnStrictValidator *self = BN_STRICT_VALIDATOR (element);
+  if ((self->gates & BN_STRICT_VALIDATE_PERFORMANCE) && !check_headlines (self))
+    return BN_FLOW_ERROR;
   if ((self->gates & BN_STRICT_VALIDATE_DETERMINISM) && self->runs->len > 1) {
     JsonObject *a = bn_record_get_object (self->runs->pdata[0]);
     g_autofree char *ta = member_text (a, "token_ids"), *da = member_text (a, "logits_digests");
@@ -288,6 +387,14 @@ bn_strict_validator_class_init (BnStrictValidatorClass *klass)
   props[PROP_GATE_LOG] = g_param_spec_string ("gate-log", "Gate log",
                                               "Where the ci-enhanced gate writes each gate's outcome as JSON",
                                               "ci/strict-gates.json", rw);
+  props[PROP_TRUSTED_KEYS] = g_param_spec_boxed ("trusted-keys", "Trusted keys",
+                                                 "Public key files (NAME.pub from bn-key) whose signatures are "
+                                                 "trusted, comma-separated; default BITNET_TRUSTED_KEYS "
+                                                 "(':'-separated)", G_TYPE_STRV, rw);
+  props[PROP_ALLOW_UNSIGNED] = g_param_spec_boolean ("allow-unsigned", "Allow unsigned",
+                                                     "Let runs of unsigned receipt files through the signature "
+                                                     "gate (their bytes-per-token figure is still not believed); "
+                                                     "default BITNET_ALLOW_UNSIGNED", FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Strict validator", "Analyzer",
                                  "Refuses mock, incomplete, inaccurate, non-deterministic or physically "
@@ -303,4 +410,7 @@ bn_strict_validator_init (BnStrictValidator *self)
   self->max_tps = 150;
   self->margin = 1.5;
   self->gate_log = g_strdup ("ci/strict-gates.json");
+  const char *keys = g_getenv ("BITNET_TRUSTED_KEYS");
+  self->trusted_keys = g_strsplit (keys ? keys : "", G_SEARCHPATH_SEPARATOR_S, -1);
+  self->allow_unsigned = bn_env_is_true ("BITNET_ALLOW_UNSIGNED");
 }

@@ -276,6 +276,12 @@ bn_regression_analyzer_chain (BnElement *element, BnPad *pad, BnItem *item)
     g_object_unref (item);
     return BN_FLOW_OK;
   }
+  g_autoptr (GError) error = NULL;
+  if (!bn_run_check_real (BN_RECORD (item), 0, &error)) {
+    g_object_unref (item);
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
   Role role = ROLE_SINK;
   for (int r = 0; r < N_ROLES; r++)
     if (!strcmp (bn_pad_get_name (pad), role_pads[r]))

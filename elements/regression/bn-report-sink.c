@@ -113,6 +113,13 @@ bn_report_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
     return BN_FLOW_OK;
   }
   const char *type = bn_caps_get_media_type (bn_item_get_caps (item), 0);
+  g_autoptr (GError) error = NULL;
+  if (!g_strcmp0 (type, "bench/run") && !bn_run_check_real (BN_RECORD (item), self->runs->len, &error)) {
+    /* a mock run is never reported or exported, whatever the environment */
+    g_object_unref (item);
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
   g_ptr_array_add (!g_strcmp0 (type, "bench/run") ? self->runs
                    : !g_strcmp0 (type, "bench/verdict") ? self->verdicts : self->others, item);
   return BN_FLOW_OK;

@@ -57,6 +57,9 @@ BN_BENCH_API gboolean bn_thresholds_check (const BnThresholds *thresholds,
                               GError            **error);
 BN_BENCH_API JsonObject *bn_thresholds_to_json (const BnThresholds *thresholds);
 
+BN_BENCH_API gboolean bn_run_check_real (BnRecord *run,
+                                        guint     index,
+                                        GError  **error);
 BN_BENCH_API gboolean bn_run_check_strict (BnRecord *run,
                               guint     index,
                               GError  **error);

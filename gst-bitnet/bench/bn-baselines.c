@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "bn-baselines-private.h"
+#include "bn-signing-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
@@ -141,11 +142,11 @@ bn_thresholds_to_json (const BnThresholds *t)
 
 /* ---- runs ----------------------------------------------------------------- */
 
-/* Refuses a run that strict validation would refuse: not on the real
- * compute path, a mock kernel, fewer tokens than requested or no speed, or
- * the quantizer's accuracy outside its tolerance. */
+/* Refuses a run not on the real compute path or that used a mock kernel,
+ * whatever the environment: mock results never enter a baseline, a
+ * verdict or an export. */
 gboolean
-bn_run_check_strict (BnRecord *run, guint index, GError **error)
+bn_run_check_real (BnRecord *run, guint index, GError **error)
 {
   JsonObject *o = bn_record_get_object (run);
   const char *path = bn_record_get_string (run, "compute_path");
@@ -165,6 +166,33 @@ bn_run_check_strict (BnRecord *run, guint index, GError **error)
     if (name && strstr (name, "mock")) {
       g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK,
                    _("Strict mode: Mock computation detected (run %u%s: kernel %s)"), index, where, name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* Refuses a run that strict validation would refuse: not on the real
+ * compute path, a mock kernel (bn_run_check_real()), fewer tokens than
+ * requested or no speed, or the quantizer's accuracy outside its tolerance;
+ * in strict mode (BITNET_STRICT_MODE), a run read from a receipt file that
+ * is not signed by a key of BITNET_TRUSTED_KEYS (unless
+ * BITNET_ALLOW_UNSIGNED lets an unsigned one through). */
+gboolean
+bn_run_check_strict (BnRecord *run, guint index, GError **error)
+{
+  JsonObject *o = bn_record_get_object (run);
+  const char *source = bn_record_get_string (run, "source");
+  g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
+  if (!bn_run_check_real (run, index, error))
+    return FALSE;
+  if (source && (bn_strict_flags_from_env () & BN_STRICT_REQUIRE_SIGNATURE)) {
+    g_autoptr (GError) e = NULL;
+    g_autoptr (BnKeyring) ring = bn_keyring_from_env (&e);
+    if (!(ring && bn_receipt_run_verify (o, ring, NULL, &e)) &&
+        !(bn_env_is_true ("BITNET_ALLOW_UNSIGNED") && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED))) {
+      g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_SIGNATURE,
+                   _("Strict mode: Receipt signature refused (run %u%s: %s)"), index, where, e->message);
       return FALSE;
     }
   }

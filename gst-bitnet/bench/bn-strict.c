@@ -17,6 +17,8 @@
  * `BITNET_STRICT_VALIDATE_PERFORMANCE` each arm one. With
  * `BITNET_DETERMINISTIC=1` the determinism gate is armed too.
  * `BITNET_CI_ENHANCED_STRICT` with `CI` set adds a per-gate JSON log.
+ * Strict mode also requires receipts read from files to be signed by a key
+ * listed in `BITNET_TRUSTED_KEYS` unless `BITNET_ALLOW_UNSIGNED=1`.
  * Element properties override the environment.
  */
 
@@ -53,7 +55,7 @@ bn_strict_flags_from_env (void)
   BnStrictFlags f = BN_STRICT_NONE;
   if (bn_env_is_true ("BITNET_STRICT_MODE"))
     f |= BN_STRICT_FAIL_ON_MOCK | BN_STRICT_REQUIRE_QUANTIZATION | BN_STRICT_VALIDATE_PERFORMANCE |
-         BN_STRICT_VALIDATE_ACCURACY;
+         BN_STRICT_VALIDATE_ACCURACY | BN_STRICT_REQUIRE_SIGNATURE;
   if (bn_env_is_true ("BITNET_STRICT_FAIL_ON_MOCK"))
     f |= BN_STRICT_FAIL_ON_MOCK;
   if (bn_env_is_true ("BITNET_STRICT_REQUIRE_QUANTIZATION"))

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  *   digests across iterations (with `BITNET_DETERMINISTIC=1`).
  * @BN_STRICT_CI_ENHANCED: write a per-gate JSON log (CI with
  *   `BITNET_CI_ENHANCED_STRICT`).
+ * @BN_STRICT_REQUIRE_SIGNATURE: require runs read from receipt files to be
+ *   signed by a trusted key (unless told allow-unsigned). Since: 0.2
  * @BN_STRICT_ALL: every gate.
  *
  * The strict-mode gates.
@@ -40,7 +42,8 @@ typedef enum {
   BN_STRICT_VALIDATE_ACCURACY = 1 << 3,
   BN_STRICT_VALIDATE_DETERMINISM = 1 << 4,
   BN_STRICT_CI_ENHANCED = 1 << 5,
-  BN_STRICT_ALL = 0x1f, /*< skip >*/
+  BN_STRICT_REQUIRE_SIGNATURE = 1 << 6,
+  BN_STRICT_ALL = 0x5f, /*< skip >*/
 } BnStrictFlags;
 
 BN_BENCH_API BnStrictFlags bn_strict_flags_from_env (void);

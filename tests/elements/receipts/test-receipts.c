@@ -234,7 +234,8 @@ test_environment (void)
   g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_NONE);
   g_setenv ("BITNET_STRICT_MODE", "true", TRUE);
   g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_FAIL_ON_MOCK | BN_STRICT_REQUIRE_QUANTIZATION |
-                                                    BN_STRICT_VALIDATE_PERFORMANCE | BN_STRICT_VALIDATE_ACCURACY);
+                                                    BN_STRICT_VALIDATE_PERFORMANCE | BN_STRICT_VALIDATE_ACCURACY |
+                                                    BN_STRICT_REQUIRE_SIGNATURE);
   g_setenv ("BITNET_STRICT_MODE", "0", TRUE);
   g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_NONE);
   g_setenv ("BITNET_STRICT_FAIL_ON_MOCK", "1", TRUE);
@@ -254,10 +255,11 @@ test_environment (void)
   g_setenv ("CI", "true", TRUE);
   g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_CI_ENHANCED);
 
-  /* the enhanced gate writes a per-gate log */
+  /* the enhanced gate writes a per-gate log (a live run: an unsigned
+   * receipt would be refused in strict mode, see test-signing.c) */
   g_autofree char *log = g_build_filename (tmpdir, "gates.json", NULL);
-  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! strict-validator gate-log=%s ! fakesink",
-                                           good_receipt, log);
+  g_autofree char *desc = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=2 "
+                                           "warmup=0 ! strict-validator gate-log=%s ! fakesink", log);
   g_setenv ("BITNET_STRICT_MODE", "1", TRUE);
   g_autoptr (GError) error = NULL;
   g_assert_true (run (desc, &error));
