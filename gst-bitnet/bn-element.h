@@ -9,7 +9,7 @@
 
 #include <gio/gio.h>
 #include <gst-bitnet/bn-export.h>
-#include <gst-bitnet/bn-forward.h>
+#include <gst-bitnet/bn-types.h>
 #include <gst-bitnet/bn-pad.h>
 #include <gst-bitnet/bn-message.h>
 #include <gst-bitnet/bn-bus.h>

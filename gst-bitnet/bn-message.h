@@ -9,7 +9,7 @@
 
 #include <glib-object.h>
 #include <gst-bitnet/bn-export.h>
-#include <gst-bitnet/bn-forward.h>
+#include <gst-bitnet/bn-types.h>
 
 G_BEGIN_DECLS
 

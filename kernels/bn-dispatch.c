@@ -195,7 +195,7 @@ static const BnKernels table_avx512 = {
         {NULL, NULL},
         {NULL, NULL},
       },
-  {"head_f16_avx512", bn_head_f16_avx512},
+  {"head_f16_avx512", bn_head_f16_avx2},     /* the same 256-bit loop */
   {"head_q8_0_avx512vnni", bn_head_q8_0_avx512},
 };
 #endif

@@ -288,15 +288,8 @@ bn_tq1_position (size_t j, size_t *byte, unsigned *digit)
   }
 }
 
-/* ---- format operations used by the generic layer ---------------------- */
-
-BN_INTERNAL void bn_tq2_0_row_codes (const uint8_t * row, size_t cols,
-    int8_t * codes);
-BN_INTERNAL void bn_tq1_0_row_codes (const uint8_t * row, size_t cols,
-    int8_t * codes);
-
-/* ---- SIMD variants (defined in the *-avx2.c, *-avx512.c, *-neon*.c
- * files, each compiled with its own target flags) ------------------------ */
+/* ---- SIMD variants (defined in x86/ *-avx2.c, *-avx512.c and arm/
+ * *-neon*.c, each file compiled with its own target flags) -------------- */
 
 #define BN_DECLARE_GEMM(name) \
   BN_INTERNAL void name (const BnTernary * w, const BnActQ8 * acts, \
@@ -324,20 +317,24 @@ BN_INTERNAL void bn_tl1_build_lut_avx2 (const BnActQ8 * act, void *lut);
 BN_INTERNAL void bn_tl2_build_lut_avx2 (const BnActQ8 * act, void *lut);
 #endif
 
-#define BN_DECLARE_HEAD(suffix) \
+#define BN_DECLARE_HEAD_F16(suffix) \
   BN_INTERNAL void bn_head_f16_##suffix (const uint16_t * w, size_t cols, \
-      const float *x, size_t row_begin, size_t row_end, float *restrict y); \
+      const float *x, size_t row_begin, size_t row_end, float *restrict y)
+#define BN_DECLARE_HEAD_Q8_0(suffix) \
   BN_INTERNAL void bn_head_q8_0_##suffix (const uint8_t * w, size_t cols, \
       const BnActQ8 * act, size_t row_begin, size_t row_end, \
       float *restrict y)
 
 #if defined(__x86_64__)
-BN_DECLARE_HEAD (avx2);
-BN_DECLARE_HEAD (avx512);
+BN_DECLARE_HEAD_F16 (avx2);     /* also the avx512 variant's */
+BN_DECLARE_HEAD_Q8_0 (avx2);
+BN_DECLARE_HEAD_Q8_0 (avx512);
 #endif
 #if defined(__aarch64__)
-BN_DECLARE_HEAD (neon);
-BN_DECLARE_HEAD (neondot);
+BN_DECLARE_HEAD_F16 (neon);
+BN_DECLARE_HEAD_Q8_0 (neon);
+BN_DECLARE_HEAD_F16 (neondot);
+BN_DECLARE_HEAD_Q8_0 (neondot);
 #endif
 
 #if defined(__aarch64__)

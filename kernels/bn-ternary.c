@@ -1,62 +1,112 @@
-/* gst-bitnet kernels: generic ternary format API
+/* gst-bitnet kernels: the generic ternary format API over a traits table
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each format is described once, in formats[] below: its name, its tiling
+ * constraints and the functions of its own file (bn-i2s.c, bn-tl1.c,
+ * bn-tl2.c, bn-tq.c). The bn_ternary_*() functions read the table; adding
+ * a format is adding a row (docs/design/0012-format-traits.md).
  */
 #include "bn-kernels-private.h"
 
-#include <stdlib.h>
 #include <strings.h>
 
-void *
-bn_kalloc (size_t size)
-{
-  return aligned_alloc (BN_KALIGN, bn_round_up (size ? size : 1, BN_KALIGN));
-}
+typedef struct {
+  const char *name;
+  size_t row_align;             /* rows are packed in groups of this many */
+  size_t col_multiple;          /* cols must be a multiple of this */
+  /* per-block formats (TQ): bytes of a block of 256 codes, its f16 scale
+   * last; 0 for formats with one scale per tensor */
+  size_t block_bytes;
+  size_t (*packed_size) (size_t rows, size_t cols);
+  /* one of the two: per-tensor formats pack codes alone, per-block
+   * formats also take the block scales (NULL: derive them from @scale) */
+  int (*pack_codes) (uint8_t * dst, const int8_t * codes, size_t rows,
+      size_t cols);
+  int (*pack_blocks) (uint8_t * dst, const int8_t * codes, size_t rows,
+      size_t cols, const uint16_t * block_d, float scale);
+  void (*unpack_rows) (const BnTernary * m, size_t row_begin,
+      size_t row_end, int8_t * codes);
+  void (*block_scales) (const BnTernary * m, uint16_t * block_d);
+  BnTernaryGemmFn gemm_ref;
+  size_t (*lut_size) (size_t k);        /* table-lookup formats only */
+} BnFormatTraits;
 
-void
-bn_kfree (void *ptr)
-{
-  free (ptr);
-}
-
-const char *
-bn_kstatus_to_string (int status)
-{
-  switch (status) {
-    case BN_K_OK:
-      return "success";
-    case BN_K_ERR_INVALID:
-      return "invalid argument";
-    case BN_K_ERR_SHAPE:
-      return "the format cannot tile this matrix shape";
-    case BN_K_ERR_BUFFER:
-      return "buffer too small";
-    case BN_K_ERR_SCALE:
-      return "conversion would lose scale information";
-    case BN_K_ERR_UNKNOWN_VARIANT:
-      return "unknown kernel variant";
-    case BN_K_ERR_UNSUPPORTED_VARIANT:
-      return "kernel variant not supported by this CPU or build";
-    case BN_K_ERR_NOMEM:
-      return "out of memory";
-    case BN_K_ERR_LUT:
-      return "table-lookup product without tables built for its format";
-    case BN_K_ERR_DATA:
-      return "packed data holds an invalid code";
-    default:
-      return "unknown error";
-  }
-}
-
-static const char *const format_names[BN_TERNARY_N_FORMATS] = {
-  "i2s", "tl1", "tl2", "tq2_0", "tq1_0",
+static const BnFormatTraits formats[BN_TERNARY_N_FORMATS] = {
+  [BN_TERNARY_I2S] = {
+        .name = "i2s",
+        .row_align = BN_I2S_ROWS,
+        .col_multiple = 1,
+        .packed_size = bn_i2s_packed_size,
+        .pack_codes = bn_i2s_pack_codes,
+        .unpack_rows = bn_i2s_unpack_rows,
+        .gemm_ref = bn_i2s_gemm_ref,
+      },
+  [BN_TERNARY_TL1] = {
+        .name = "tl1",
+        .row_align = BN_TL_ROWS,
+        .col_multiple = 1,
+        .packed_size = bn_tl1_packed_size,
+        .pack_codes = bn_tl1_pack_codes,
+        .unpack_rows = bn_tl1_unpack_rows,
+        .gemm_ref = bn_tl1_gemm_ref,
+        .lut_size = bn_tl1_lut_size,
+      },
+  [BN_TERNARY_TL2] = {
+        .name = "tl2",
+        .row_align = BN_TL_ROWS,
+        .col_multiple = 1,
+        .packed_size = bn_tl2_packed_size,
+        .pack_codes = bn_tl2_pack_codes,
+        .unpack_rows = bn_tl2_unpack_rows,
+        .gemm_ref = bn_tl2_gemm_ref,
+        .lut_size = bn_tl2_lut_size,
+      },
+  [BN_TERNARY_TQ2_0] = {
+        .name = "tq2_0",
+        .row_align = 1,
+        .col_multiple = 256,
+        .block_bytes = BN_TQ2_0_BLOCK_BYTES,
+        .packed_size = bn_tq2_0_packed_size,
+        .pack_blocks = bn_tq2_0_pack_codes,
+        .unpack_rows = bn_tq2_0_unpack_rows,
+        .block_scales = bn_tq2_0_block_scales,
+        .gemm_ref = bn_tq2_0_gemm_ref,
+      },
+  [BN_TERNARY_TQ1_0] = {
+        .name = "tq1_0",
+        .row_align = 1,
+        .col_multiple = 256,
+        .block_bytes = BN_TQ1_0_BLOCK_BYTES,
+        .packed_size = bn_tq1_0_packed_size,
+        .pack_blocks = bn_tq1_0_pack_codes,
+        .unpack_rows = bn_tq1_0_unpack_rows,
+        .block_scales = bn_tq1_0_block_scales,
+        .gemm_ref = bn_tq1_0_gemm_ref,
+      },
 };
+
+/* the row of a valid format, else NULL */
+static const BnFormatTraits *
+traits (BnTernaryFormat format)
+{
+  return (unsigned) format < BN_TERNARY_N_FORMATS ? &formats[format] : NULL;
+}
+
+/* formats with an f16 scale per block of 256 (TQ2_0, TQ1_0) */
+static int
+per_block (BnTernaryFormat format)
+{
+  const BnFormatTraits *f = traits (format);
+
+  return f && f->block_bytes != 0;
+}
 
 const char *
 bn_ternary_format_name (BnTernaryFormat format)
 {
-  if ((unsigned) format >= BN_TERNARY_N_FORMATS)
-    return "invalid";
-  return format_names[format];
+  const BnFormatTraits *f = traits (format);
+
+  return f ? f->name : "invalid";
 }
 
 int
@@ -65,7 +115,7 @@ bn_ternary_format_from_name (const char *name, BnTernaryFormat *format)
   if (!name || !format)
     return BN_K_ERR_INVALID;
   for (int f = 0; f < BN_TERNARY_N_FORMATS; f++) {
-    if (strcasecmp (name, format_names[f]) == 0) {
+    if (strcasecmp (name, formats[f].name) == 0) {
       *format = (BnTernaryFormat) f;
       return BN_K_OK;
     }
@@ -73,20 +123,16 @@ bn_ternary_format_from_name (const char *name, BnTernaryFormat *format)
   return BN_K_ERR_INVALID;
 }
 
-static int
-is_tq (BnTernaryFormat format)
-{
-  return format == BN_TERNARY_TQ2_0 || format == BN_TERNARY_TQ1_0;
-}
-
 int
 bn_ternary_check_shape (BnTernaryFormat format, size_t rows, size_t cols)
 {
-  if ((unsigned) format >= BN_TERNARY_N_FORMATS)
+  const BnFormatTraits *f = traits (format);
+
+  if (!f)
     return BN_K_ERR_INVALID;
   if (rows == 0 || cols == 0 || cols > BN_MAX_COLS || rows > ((size_t) 1 << 31))
     return BN_K_ERR_SHAPE;
-  if (is_tq (format) && cols % 256 != 0)
+  if (cols % f->col_multiple != 0)
     return BN_K_ERR_SHAPE;
   return BN_K_OK;
 }
@@ -96,47 +142,23 @@ bn_ternary_packed_size (BnTernaryFormat format, size_t rows, size_t cols)
 {
   if (bn_ternary_check_shape (format, rows, cols) != BN_K_OK)
     return 0;
-  switch (format) {
-    case BN_TERNARY_I2S:
-      return bn_i2s_packed_size (rows, cols);
-    case BN_TERNARY_TL1:
-      return bn_tl1_packed_size (rows, cols);
-    case BN_TERNARY_TL2:
-      return bn_tl2_packed_size (rows, cols);
-    case BN_TERNARY_TQ2_0:
-      return bn_tq2_0_packed_size (rows, cols);
-    case BN_TERNARY_TQ1_0:
-      return bn_tq1_0_packed_size (rows, cols);
-    default:
-      return 0;
-  }
+  return formats[format].packed_size (rows, cols);
 }
 
 size_t
 bn_ternary_row_align (BnTernaryFormat format)
 {
-  switch (format) {
-    case BN_TERNARY_I2S:
-      return BN_I2S_ROWS;
-    case BN_TERNARY_TL1:
-    case BN_TERNARY_TL2:
-      return BN_TL_ROWS;
-    default:
-      return 1;
-  }
+  const BnFormatTraits *f = traits (format);
+
+  return f ? f->row_align : 1;
 }
 
 size_t
 bn_ternary_lut_size (BnTernaryFormat format, size_t k)
 {
-  switch (format) {
-    case BN_TERNARY_TL1:
-      return bn_tl1_lut_size (k);
-    case BN_TERNARY_TL2:
-      return bn_tl2_lut_size (k);
-    default:
-      return 0;
-  }
+  const BnFormatTraits *f = traits (format);
+
+  return f && f->lut_size ? f->lut_size (k) : 0;
 }
 
 float
@@ -157,51 +179,51 @@ bn_ternarize_absmean (const float *w, size_t n, int8_t *codes)
   return s;
 }
 
+/* describes in @out the matrix just packed at @dst */
+static void
+set_out (BnTernary *out, BnTernaryFormat format, const void *dst,
+    size_t rows, size_t cols, float scale)
+{
+  out->format = format;
+  out->rows = rows;
+  out->cols = cols;
+  out->data = dst;
+  out->size = formats[format].packed_size (rows, cols);
+  out->scale = per_block (format) ? 1.0f : scale;
+}
+
+/* packs with the block scales @block_d (per-block formats; NULL derives
+ * them from @scale) */
+static int
+pack (BnTernaryFormat format, void *dst, const int8_t *codes, size_t rows,
+    size_t cols, const uint16_t *block_d, float scale, BnTernary *out)
+{
+  const BnFormatTraits *f = &formats[format];
+  int rc;
+
+  if (f->pack_blocks)
+    rc = f->pack_blocks (dst, codes, rows, cols, block_d, scale);
+  else
+    rc = f->pack_codes (dst, codes, rows, cols);
+  if (rc == BN_K_OK)
+    set_out (out, format, dst, rows, cols, scale);
+  return rc;
+}
+
 int
 bn_ternary_pack_codes (BnTernaryFormat format, void *dst, size_t dst_size,
     const int8_t *codes, size_t rows, size_t cols, float scale,
     BnTernary *out)
 {
-  size_t need;
   int rc;
 
   if (!dst || !codes || !out)
     return BN_K_ERR_INVALID;
   if ((rc = bn_ternary_check_shape (format, rows, cols)) != BN_K_OK)
     return rc;
-  need = bn_ternary_packed_size (format, rows, cols);
-  if (dst_size < need)
+  if (dst_size < bn_ternary_packed_size (format, rows, cols))
     return BN_K_ERR_BUFFER;
-
-  switch (format) {
-    case BN_TERNARY_I2S:
-      rc = bn_i2s_pack_codes (dst, codes, rows, cols);
-      break;
-    case BN_TERNARY_TL1:
-      rc = bn_tl1_pack_codes (dst, codes, rows, cols);
-      break;
-    case BN_TERNARY_TL2:
-      rc = bn_tl2_pack_codes (dst, codes, rows, cols);
-      break;
-    case BN_TERNARY_TQ2_0:
-      rc = bn_tq2_0_pack_codes (dst, codes, rows, cols, NULL, scale);
-      break;
-    case BN_TERNARY_TQ1_0:
-      rc = bn_tq1_0_pack_codes (dst, codes, rows, cols, NULL, scale);
-      break;
-    default:
-      rc = BN_K_ERR_INVALID;
-  }
-  if (rc != BN_K_OK)
-    return rc;
-
-  out->format = format;
-  out->rows = rows;
-  out->cols = cols;
-  out->data = dst;
-  out->size = need;
-  out->scale = is_tq (format) ? 1.0f : scale;
-  return BN_K_OK;
+  return pack (format, dst, codes, rows, cols, NULL, scale, out);
 }
 
 int
@@ -230,45 +252,26 @@ int
 bn_ternary_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end,
     int8_t *codes)
 {
-  if (!m || !codes || row_begin > row_end || row_end > m->rows)
+  if (!m || !codes || row_begin > row_end || row_end > m->rows
+      || !traits (m->format))
     return BN_K_ERR_INVALID;
-  switch (m->format) {
-    case BN_TERNARY_I2S:
-      bn_i2s_unpack_rows (m, row_begin, row_end, codes);
-      break;
-    case BN_TERNARY_TL1:
-      bn_tl1_unpack_rows (m, row_begin, row_end, codes);
-      break;
-    case BN_TERNARY_TL2:
-      bn_tl2_unpack_rows (m, row_begin, row_end, codes);
-      break;
-    case BN_TERNARY_TQ2_0:
-      bn_tq2_0_unpack_rows (m, row_begin, row_end, codes);
-      break;
-    case BN_TERNARY_TQ1_0:
-      bn_tq1_0_unpack_rows (m, row_begin, row_end, codes);
-      break;
-    default:
-      return BN_K_ERR_INVALID;
-  }
+  formats[m->format].unpack_rows (m, row_begin, row_end, codes);
   return BN_K_OK;
 }
 
-/* f16 block scales of a TQ matrix (rows * cols / 256), NULL otherwise */
+/* f16 block scales of a per-block matrix (rows * cols / 256), NULL
+ * otherwise */
 static uint16_t *
 block_scales_dup (const BnTernary *m)
 {
   uint16_t *d;
 
-  if (!is_tq (m->format))
+  if (!per_block (m->format))
     return NULL;
   d = bn_kalloc (m->rows * (m->cols / 256) * sizeof (uint16_t));
   if (!d)
     return NULL;
-  if (m->format == BN_TERNARY_TQ2_0)
-    bn_tq2_0_block_scales (m, d);
-  else
-    bn_tq1_0_block_scales (m, d);
+  formats[m->format].block_scales (m, d);
   return d;
 }
 
@@ -284,7 +287,7 @@ bn_ternary_dequantize (const BnTernary *m, float *out)
   codes = bn_kalloc (m->rows * m->cols);
   if (!codes)
     return BN_K_ERR_NOMEM;
-  if (is_tq (m->format) && !(d = block_scales_dup (m))) {
+  if (per_block (m->format) && !(d = block_scales_dup (m))) {
     bn_kfree (codes);
     return BN_K_ERR_NOMEM;
   }
@@ -307,7 +310,7 @@ bn_ternary_uniform_scale (const BnTernary *m, float *scale)
   int have = 0, rc = BN_K_OK;
   uint16_t first = 0;
 
-  if (!is_tq (m->format)) {
+  if (!per_block (m->format)) {
     *scale = m->scale;
     return BN_K_OK;
   }
@@ -357,13 +360,13 @@ bn_ternary_convert (const BnTernary *src, BnTernaryFormat format, void *dst,
   if (dst_size < bn_ternary_packed_size (format, src->rows, src->cols))
     return BN_K_ERR_BUFFER;
 
-  if (is_tq (src->format) && is_tq (format)) {
+  if (per_block (src->format) && per_block (format)) {
     if (!(d = block_scales_dup (src)))
       return BN_K_ERR_NOMEM;
   } else {
     if ((rc = bn_ternary_uniform_scale (src, &scale)) != BN_K_OK)
       return rc;
-    if (is_tq (format) && !(flags & BN_CONVERT_ROUND_SCALE) &&
+    if (per_block (format) && !(flags & BN_CONVERT_ROUND_SCALE) &&
         bn_f16_to_f32 (bn_f32_to_f16 (scale)) != scale)
       return BN_K_ERR_SCALE;
   }
@@ -374,22 +377,11 @@ bn_ternary_convert (const BnTernary *src, BnTernaryFormat format, void *dst,
     return BN_K_ERR_NOMEM;
   }
   rc = bn_ternary_unpack_rows (src, 0, src->rows, codes);
-  if (rc == BN_K_OK && d) {
-    rc = format == BN_TERNARY_TQ2_0 ?
-        bn_tq2_0_pack_codes (dst, codes, src->rows, src->cols, d, 1.0f) :
-        bn_tq1_0_pack_codes (dst, codes, src->rows, src->cols, d, 1.0f);
-    if (rc == BN_K_OK) {
-      out->format = format;
-      out->rows = src->rows;
-      out->cols = src->cols;
-      out->data = dst;
-      out->size = bn_ternary_packed_size (format, src->rows, src->cols);
-      out->scale = 1.0f;
-    }
-  } else if (rc == BN_K_OK) {
+  if (rc == BN_K_OK && d)
+    rc = pack (format, dst, codes, src->rows, src->cols, d, 1.0f, out);
+  else if (rc == BN_K_OK)
     rc = bn_ternary_pack_codes (format, dst, dst_size, codes, src->rows,
         src->cols, scale, out);
-  }
   bn_kfree (codes);
   bn_kfree (d);
   return rc;
@@ -400,25 +392,9 @@ bn_ternary_gemm_ref (const BnTernary *w, const BnActQ8 *acts,
     size_t n_tokens, size_t row_begin, size_t row_end, int32_t *idot,
     float *y)
 {
-  switch (w->format) {
-    case BN_TERNARY_I2S:
-      bn_i2s_gemm_ref (w, acts, n_tokens, row_begin, row_end, idot, y);
-      break;
-    case BN_TERNARY_TL1:
-      bn_tl1_gemm_ref (w, acts, n_tokens, row_begin, row_end, idot, y);
-      break;
-    case BN_TERNARY_TL2:
-      bn_tl2_gemm_ref (w, acts, n_tokens, row_begin, row_end, idot, y);
-      break;
-    case BN_TERNARY_TQ2_0:
-      bn_tq2_0_gemm_ref (w, acts, n_tokens, row_begin, row_end, idot, y);
-      break;
-    case BN_TERNARY_TQ1_0:
-      bn_tq1_0_gemm_ref (w, acts, n_tokens, row_begin, row_end, idot, y);
-      break;
-    default:
-      break;
-  }
+  if (traits (w->format))
+    formats[w->format].gemm_ref (w, acts, n_tokens, row_begin, row_end,
+        idot, y);
 }
 
 int
@@ -426,8 +402,6 @@ bn_ternary_gemv_q8k_ref (const BnTernary *w, const BnBlockQ8K *blocks,
     size_t row_begin, size_t row_end, float *y)
 {
   const size_t nb = (w->cols + 255) / 256;
-  const size_t bb = w->format == BN_TERNARY_TQ2_0 ? BN_TQ2_0_BLOCK_BYTES :
-      BN_TQ1_0_BLOCK_BYTES;
   int8_t *codes;
 
   if (!w || !blocks || !y || row_begin > row_end || row_end > w->rows)
@@ -446,7 +420,8 @@ bn_ternary_gemv_q8k_ref (const BnTernary *w, const BnBlockQ8K *blocks,
       float dw = w->scale;
       int32_t s = 0;
 
-      if (is_tq (w->format)) {
+      if (per_block (w->format)) {
+        const size_t bb = formats[w->format].block_bytes;
         const uint8_t *blk = w->data + (r * nb + b + 1) * bb;
         dw = bn_f16_to_f32 ((uint16_t) (blk[-2] | (blk[-1] << 8)));
       }

@@ -1,9 +1,11 @@
 /* gst-bitnet kernels: ternary weight formats (I2S, TL1, TL2, TQ2_0, TQ1_0)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Each format lives in its own file (bn-i2s.c, bn-tl1.c, bn-tl2.c,
- * bn-tq2.c, bn-tq1.c) with its pack, unpack and scalar reference product;
- * the generic bn_ternary_*() functions below dispatch on the format.
+ * Each format lives in its own file (bn-i2s.c, bn-tl1.c, bn-tl2.c, and
+ * bn-tq.c for both TQ formats) with its pack, unpack and scalar reference
+ * product; the generic bn_ternary_*() functions below (bn-ternary.c) read
+ * them from one traits table, a row per format. bitnet.cpp I2_S tensors:
+ * bn-i2s-file.c.
  * Codes are int8 values in {-1, 0, +1}, row-major rows x cols.
  * Layouts: docs/kernels.md.
  */

@@ -6,7 +6,7 @@
 #include "bn-engine.h"
 #include <gst-bitnet/bn.h>
 
-#include "kernels/bn-forward.h"
+#include "kernels/forward/bn-forward.h"
 #include "kernels/bn-kernels.h"
 #include "kernels/bn-threads.h"
 

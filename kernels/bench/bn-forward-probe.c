@@ -24,29 +24,12 @@
 #include <time.h>
 
 #include "kernels/bn-kernels.h"
-#include "kernels/bn-forward.h"
+#include "bn-probe.h"
+#include "kernels/forward/bn-forward.h"
 #include "kernels/bn-membw.h"
 #include "kernels/bn-threads.h"
 
-static double
-now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
-}
-
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-next_rand (void)
-{
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
 
 /* bytes whose four 2-bit fields are codes 0..2 (q + 1) */
 static void
@@ -58,7 +41,7 @@ fill_codes (uint8_t *dst, size_t n)
     b81[i] = (uint8_t) ((i % 3) | (i / 3 % 3) << 2 | (i / 9 % 3) << 4 |
         (i / 27) << 6);
   for (size_t i = 0; i < n; i += 8) {
-    uint64_t v = next_rand ();
+    uint64_t v = bn_probe_rand (&rng);
     for (size_t k = 0; k < 8 && i + k < n; k++, v >>= 8)
       dst[i + k] = b81[(v & 0xff) % 81];
   }
@@ -126,9 +109,9 @@ bandwidth (unsigned nth)
 
   memset ((void *) j.buf, 1, size);
   for (int r = 0; r < 3; r++) {
-    double t0 = now ();
+    double t0 = bn_probe_now ();
     bn_team_run (team, bw_share, &j);
-    double gbs = (double) size / (now () - t0) / 1e9;
+    double gbs = (double) size / (bn_probe_now () - t0) / 1e9;
     best = gbs > best ? gbs : best;
   }
   bn_team_free (team);
@@ -197,7 +180,7 @@ main (int argc, char **argv)
   float *ones = malloc (nf * sizeof (float));
   for (size_t i = 0; i < nf; i++)
     ones[i] = 1.0f;
-  double t0 = now ();
+  double t0 = bn_probe_now ();
   for (size_t l = 0; l < n_layer; l++) {
     const size_t shape[BN_FWD_N_PROJ][2] = {
       {ne, ne}, {nkv * hd, ne}, {nkv * hd, ne}, {ne, ne}, {nf, ne}, {nf, ne},
@@ -219,7 +202,7 @@ main (int argc, char **argv)
   if (head_type == BN_FWD_F16) {
     uint16_t *h = (uint16_t *) head;
     for (size_t i = 0; i < nv * ne; i++)
-      h[i] = bn_f32_to_f16 ((float) ((int) (next_rand () % 2001) - 1000) *
+      h[i] = bn_f32_to_f16 ((float) ((int) (bn_probe_rand (&rng) % 2001) - 1000) *
           2e-5f);
   } else {
     for (size_t b = 0; b < nv * ne / 32; b++) {
@@ -227,7 +210,7 @@ main (int argc, char **argv)
       uint16_t d = bn_f32_to_f16 (1e-4f);
       memcpy (blk, &d, 2);
       for (int i = 0; i < 32; i += 8) {
-        uint64_t v = next_rand ();
+        uint64_t v = bn_probe_rand (&rng);
         memcpy (blk + 2 + i, &v, 8);
       }
     }
@@ -242,12 +225,12 @@ main (int argc, char **argv)
   printf ("bn-forward-probe: 2B4T shape, %zu blocks, %s weights, %s head, "
       "%s kernels, KV %s; weights built in %.1f s\n", n_layer,
       bn_ternary_format_name (fmt), head_type == BN_FWD_F16 ? "f16" : "q8_0",
-      bn_kernels_active ()->name, kv_f16 ? "f16" : "f32", now () - t0);
+      bn_kernels_active ()->name, kv_f16 ? "f16" : "f32", bn_probe_now () - t0);
 
   int32_t *prompt = malloc ((n_prefill + 16) * sizeof (int32_t));
   float *logits = malloc (nv * sizeof (float));
   for (size_t i = 0; i < n_prefill + 16; i++)
-    prompt[i] = (int32_t) (next_rand () % nv);
+    prompt[i] = (int32_t) (bn_probe_rand (&rng) % nv);
 
   printf ("%-8s %10s %10s %10s %12s %10s %10s\n", "threads", "read GB/s",
       "MB/token", "ceiling", "decode tok/s", "of ceiling", "prefill");
@@ -265,17 +248,17 @@ main (int argc, char **argv)
     bw = bandwidth (threads[ti]);
     for (size_t r = 0; r < reps; r++) {
       bn_fwd_reset (f);
-      double a = now ();
+      double a = bn_probe_now ();
       bn_fwd_eval (f, prompt, n_prefill, logits);
-      double pre = (double) n_prefill / (now () - a);
+      double pre = (double) n_prefill / (bn_probe_now () - a);
       bn_fwd_reset (f);
       bn_fwd_eval (f, prompt, 16, logits);
-      a = now ();
+      a = bn_probe_now ();
       for (size_t s = 0; s < n_decode; s++) {
         int32_t tok = prompt[s % 16];
         bn_fwd_eval (f, &tok, 1, logits);
       }
-      double dec = (double) n_decode / (now () - a);
+      double dec = (double) n_decode / (bn_probe_now () - a);
       best_pre = pre > best_pre ? pre : best_pre;
       best_dec = dec > best_dec ? dec : best_dec;
     }

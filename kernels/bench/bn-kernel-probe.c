@@ -26,6 +26,7 @@
 #include <pthread.h>
 
 #include "kernels/bn-kernels.h"
+#include "bn-probe.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -38,25 +39,7 @@ typedef struct {
 /* tokens per batched product in the "gemm x8" column */
 #define GEMM_TOKENS 8
 
-static double
-now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
-}
-
 static uint64_t rng = 88172645463325252ull;
-
-static uint64_t
-next_rand (void)
-{
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng;
-}
 
 static int
 listed (const char *list, const char *name)
@@ -84,7 +67,7 @@ read_bandwidth (const uint8_t *buf, size_t size, volatile uint64_t *sink)
   double best = 0.0;
 
   for (int rep = 0; rep < 3; rep++) {
-    double t0 = now (), dt;
+    double t0 = bn_probe_now (), dt;
 #if defined(__x86_64__)
     __m256i a0 = _mm256_setzero_si256 (), a1 = a0, a2 = a0, a3 = a0;
     for (size_t i = 0; i + 128 <= size; i += 128) {
@@ -109,7 +92,7 @@ read_bandwidth (const uint8_t *buf, size_t size, volatile uint64_t *sink)
     }
     *sink += s;
 #endif
-    dt = now () - t0;
+    dt = bn_probe_now () - t0;
     if (size / dt > best)
       best = (double) size / dt;
   }
@@ -159,21 +142,21 @@ run_gemv (const BnKernels *k, const MatSet *set, const BnActQ8 *act,
   double t0, dt;
 
   /* warm-up and calibration: one pass over the set */
-  t0 = now ();
+  t0 = bn_probe_now ();
   for (size_t i = 0; i < set->n; i++)
     e->fn (&set->mats[i], act, n_tokens, 0, w0->rows, NULL, y);
-  dt = (now () - t0) / (double) set->n;
+  dt = (bn_probe_now () - t0) / (double) set->n;
   batch = (size_t) (seconds / dt / 4) + 1;
 
   if (threads <= 1) {
-    t0 = now ();
+    t0 = bn_probe_now ();
     do {
       for (size_t b = 0; b < batch; b++) {
         e->fn (&set->mats[iters % set->n], act, n_tokens, 0, w0->rows, NULL,
             y);
         iters++;
       }
-      dt = now () - t0;
+      dt = bn_probe_now () - t0;
     } while (dt < seconds);
   } else {
     Worker wk[16];
@@ -183,7 +166,7 @@ run_gemv (const BnKernels *k, const MatSet *set, const BnActQ8 *act,
 
     iters = batch * 4;
     pthread_barrier_init (&barrier, NULL, (unsigned) threads);
-    t0 = now ();
+    t0 = bn_probe_now ();
     for (int t = 0; t < threads; t++) {
       wk[t].e = e;
       wk[t].set = set;
@@ -197,7 +180,7 @@ run_gemv (const BnKernels *k, const MatSet *set, const BnActQ8 *act,
     }
     for (int t = 0; t < threads; t++)
       pthread_join (tid[t], NULL);
-    dt = now () - t0;
+    dt = bn_probe_now () - t0;
     pthread_barrier_destroy (&barrier);
   }
   return (double) iters * (double) n_tokens * (double) w0->rows *
@@ -219,10 +202,10 @@ probe_head (const char *variants, double seconds)
   BnActQ8 act;
 
   for (size_t c = 0; c < cols; c++)
-    x[c] = (float) ((double) (next_rand () % 2001) / 1000.0 - 1.0);
+    x[c] = (float) ((double) (bn_probe_rand (&rng) % 2001) / 1000.0 - 1.0);
   for (size_t r = 0; r < rows; r++) {
     for (size_t c = 0; c < cols; c++) {
-      row[c] = (float) ((double) (next_rand () % 2001) / 50000.0 - 0.02);
+      row[c] = (float) ((double) (bn_probe_rand (&rng) % 2001) / 50000.0 - 0.02);
       wh[r * cols + c] = bn_f32_to_f16 (row[c]);
     }
     bn_q8_0_quantize (row, 1, cols, wq + r * bn_q8_0_size (1, cols));
@@ -243,7 +226,7 @@ probe_head (const char *variants, double seconds)
     for (int fmt = 0; fmt < 2; fmt++) {
       double bytes = fmt ? (double) bn_q8_0_size (rows, cols) :
           (double) rows * cols * 2;
-      t0 = now ();
+      t0 = bn_probe_now ();
       n = 0;
       do {
         if (fmt)
@@ -251,7 +234,7 @@ probe_head (const char *variants, double seconds)
         else
           bn_head_f16_gemv (k, wh, rows, cols, x, 0, rows, y, &name);
         n++;
-        dt = now () - t0;
+        dt = bn_probe_now () - t0;
       } while (dt < seconds);
       printf ("%-10s %-6s %-8s %-24s %9s %9.1f %9.2f\n", "head",
           fmt ? "q8_0" : "f16", k->name, name, "-",
@@ -347,9 +330,9 @@ main (int argc, char **argv)
     if (!listed (shape_list, sname))
       goto next_shape;
     for (size_t i = 0; i < s.rows * s.cols; i++)
-      codes[i] = (int8_t) ((int) (next_rand () % 3) - 1);
+      codes[i] = (int8_t) ((int) (bn_probe_rand (&rng) % 3) - 1);
     for (size_t i = 0; i < s.cols; i++)
-      x[i] = (float) ((double) (next_rand () % 2001) / 1000.0 - 1.0);
+      x[i] = (float) ((double) (bn_probe_rand (&rng) % 2001) / 1000.0 - 1.0);
     bn_act_init (&act, abuf, asz, s.cols);
 
     for (int f = 0; f < BN_TERNARY_N_FORMATS; f++) {
@@ -394,13 +377,13 @@ main (int argc, char **argv)
           continue;
         bn_act_quantize (&act, x);
         if (lut) {
-          double t0 = now ();
+          double t0 = bn_probe_now ();
           int n = 0;
           do {
             bn_act_build_lut (k, &act, f, lut, lsz, &lname);
             n++;
-          } while (now () - t0 < 0.02);
-          lut_us = (now () - t0) / n * 1e6;
+          } while (bn_probe_now () - t0 < 0.02);
+          lut_us = (bn_probe_now () - t0) / n * 1e6;
         }
         gc = run_gemv (k, &cache_set, &act, 1, y, seconds, threads);
         gs = run_gemv (k, &stream_set, &act, 1, y, seconds, threads);

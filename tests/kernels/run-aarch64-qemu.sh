@@ -57,16 +57,16 @@ mkdir -p "$OUT"
 CFLAGS="-O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
   -Wno-unused-parameter -Wno-missing-field-initializers -ffp-contract=off"
 
-# generic and NEON sources; the x86 variants are for another architecture
+# generic, forward-pass and NEON sources (kernels/x86/ is for another
+# architecture); the subfolders find the shared headers in kernels/
 objs=""
-for src in "$ROOT"/kernels/*.c; do
+for src in "$ROOT"/kernels/*.c "$ROOT"/kernels/forward/*.c "$ROOT"/kernels/arm/*.c; do
   base=$(basename "$src" .c)
   case "$base" in
-    *-avx2|*-avx512) continue ;;
     *-neondot) march="-march=armv8.2-a+dotprod" ;;
     *) march="-march=armv8-a" ;;
   esac
-  $CC $CFLAGS $march -c "$src" -o "$OUT/$base.o"
+  $CC $CFLAGS $march -I"$ROOT/kernels" -c "$src" -o "$OUT/$base.o"
   objs="$objs $OUT/$base.o"
 done
 

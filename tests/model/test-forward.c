@@ -1,7 +1,7 @@
 /* gst-bitnet tests: the forward pass (BnEngine) against a float reference
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The reference below is written independently of kernels/bn-forward.c:
+ * The reference below is written independently of kernels/forward/bn-forward-pass.c:
  * one token at a time, in double precision, with the ternary weights
  * expanded to their codes (bn_ternary_unpack_rows) times their scale.
  * It emulates the one lossy step that is part of the model definition,
@@ -22,7 +22,7 @@
 #include <gst-bitnet/model/model.h>
 
 #include "kernels/bn-kernels.h"
-#include "kernels/bn-forward.h"
+#include "kernels/forward/bn-forward.h"
 
 #include <math.h>
 #include <string.h>

@@ -2,10 +2,10 @@
  * truth (fused RMSNorm + int8 quantization, attention, RoPE, f32 head)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The order of every sum is defined in bn-fwd-private.h; the AVX2 variant
- * (bn-fwd-avx2.c) reproduces these functions bit for bit.
+ * The order of every sum is defined in bn-forward-private.h; the AVX2 variant
+ * (x86/bn-forward-ops-avx2.c) reproduces these functions bit for bit.
  */
-#include "bn-fwd-private.h"
+#include "bn-forward-private.h"
 
 #include <math.h>
 

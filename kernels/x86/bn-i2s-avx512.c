@@ -72,19 +72,7 @@ gemv_rows (const BnTernary *w, const BnActQ8 *act, size_t r, const int rn,
         idot, y);
 }
 
-void
-bn_i2s_gemv_avx512 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *restrict idot,
-    float *restrict y)
-{
-  size_t r = row_begin;
-
-  (void) n_tokens;
-  for (; r + 4 <= row_end; r += 4)
-    gemv_rows (w, &acts[0], r, 4, idot, y);
-  for (; r < row_end; r++)
-    gemv_rows (w, &acts[0], r, 1, idot, y);
-}
+BN_X86_I2S_DEFINE_GEMV (bn_i2s_gemv_avx512)
 
 /* GEMM tile: RN rows x TN tokens. Planes are shifted down to {0, 1, 2}
  * here so that all four share one accumulator per (row, token): 16

@@ -3,9 +3,9 @@
  *
  * Checks a BnFwdModel, copies its norms, plans the TL tables, allocates
  * the KV cache and every buffer a pass uses (nothing is allocated later),
- * and starts the thread team. The pass itself: bn-forward.c.
+ * and starts the thread team. The pass itself: bn-forward-pass.c.
  */
-#include "bn-fwd-private.h"
+#include "bn-forward-private.h"
 
 #include <math.h>
 #include <stdarg.h>

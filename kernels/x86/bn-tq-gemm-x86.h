@@ -1,31 +1,20 @@
-/* gst-bitnet kernels: TQ2_0 / TQ1_0 products, AVX-512 VL + VNNI
+/* gst-bitnet kernels: the TQ2_0 / TQ1_0 row loop shared by the AVX2 and
+ * AVX-512 files (included once by each, compiled with its flags)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * llama.cpp's blocks are read in place; each (row, block) is decoded once
- * into codes {0, 1, 2} and multiplied with every token's activations by
- * 256-bit vpdpbusd (the block geometry is 32 elements wide). The per-block
- * f16 scales are applied exactly in fixed point (bn-kernels-private.h).
+ * The includer defines, before including this file:
+ *   dot_codes (c, n, x, tq1): lane sums of the n code vectors c of a block
+ *     with the activations at x, as int32 in a __m256i;
+ *   BN_TQ_VARIANT: the suffix of the two products this file defines,
+ *     bn_tq2_0_gemm_<suffix> and bn_tq1_0_gemm_<suffix>.
  */
+#pragma once
+
 #include "bn-tq-x86.h"
 
-/* lane sums of codes x activations for one block (8 or 10 vectors); two
- * accumulators halve the vpdpbusd dependency chain */
-static inline __attribute__ ((always_inline)) __m256i
-dot_codes (const __m256i *c, const int n, const int8_t *x, const int tq1)
-{
-  __m256i a0 = _mm256_setzero_si256 (), a1 = a0;
-
-#pragma GCC unroll 10
-  for (int i = 0; i < n; i += 2) {
-    const __m256i x0 = tq1 ? bn_tq1_act (x, i) :
-        _mm256_load_si256 ((const __m256i *) (x + bn_tq2_act_offset (i)));
-    const __m256i x1 = tq1 ? bn_tq1_act (x, i + 1) :
-        _mm256_load_si256 ((const __m256i *) (x + bn_tq2_act_offset (i + 1)));
-    a0 = _mm256_dpbusd_epi32 (a0, c[i], x0);
-    a1 = _mm256_dpbusd_epi32 (a1, c[i + 1], x1);
-  }
-  return _mm256_add_epi32 (a0, a1);
-}
+#ifndef BN_TQ_VARIANT
+#error "define BN_TQ_VARIANT and dot_codes () before including bn-tq-gemm-x86.h"
+#endif
 
 /* Blocks whose scale equals the row's first scale (all of them in a
  * model with one scale per tensor) are summed in a vector and scaled
@@ -78,18 +67,16 @@ gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
   }
 }
 
-void
-bn_tq2_0_gemm_avx512 (const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end,
-    int32_t *restrict idot, float *restrict y)
-{
-  gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, 0);
-}
+#define BN_TQ_CONCAT_(a, b, c) a##b##c
+#define BN_TQ_NAME(fmt, variant) BN_TQ_CONCAT_ (fmt, _gemm_, variant)
+#define BN_TQ_DEFINE_GEMM(fmt, tq1) \
+  void \
+  BN_TQ_NAME (fmt, BN_TQ_VARIANT) (const BnTernary *w, \
+      const BnActQ8 *acts, size_t n_tokens, size_t row_begin, \
+      size_t row_end, int32_t *restrict idot, float *restrict y) \
+  { \
+    gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, tq1); \
+  }
 
-void
-bn_tq1_0_gemm_avx512 (const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end,
-    int32_t *restrict idot, float *restrict y)
-{
-  gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, 1);
-}
+BN_TQ_DEFINE_GEMM (bn_tq2_0, 0)
+BN_TQ_DEFINE_GEMM (bn_tq1_0, 1)

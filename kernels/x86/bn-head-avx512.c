@@ -4,16 +4,11 @@
  * Q8_0: vpdpbusd needs an unsigned operand, so the activations are biased
  * by 128 (x ^ 0x80) and 128 * sum(w), from a second vpdpbusd with ones,
  * is subtracted: exact int32 lane sums for any int8 weights.
+ *
+ * The f16 head has no AVX-512 code: its row loop is 256-bit and memory
+ * bound, so the avx512 variant runs bn_head_f16_avx2 (bn-dispatch.c).
  */
 #include "bn-head-x86.h"
-
-void
-bn_head_f16_avx512 (const uint16_t *w, size_t cols, const float *x,
-    size_t row_begin, size_t row_end, float *restrict y)
-{
-  for (size_t r = row_begin; r < row_end; r++)
-    y[r] = bn_head_f16_row (w + r * cols, cols, x);
-}
 
 void
 bn_head_q8_0_avx512 (const uint8_t *w, size_t cols, const BnActQ8 *act,

@@ -19,7 +19,7 @@
  * arithmetic does not depend on how the work was split: results are
  * bit-identical for any thread count. Docs: docs/engine.md.
  */
-#include "bn-fwd-private.h"
+#include "bn-forward-private.h"
 
 #include <math.h>
 #include <stdatomic.h>

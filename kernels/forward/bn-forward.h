@@ -13,8 +13,8 @@
  */
 #pragma once
 
-#include "bn-ktypes.h"
-#include "bn-dispatch.h"
+#include "../bn-ktypes.h"
+#include "../bn-dispatch.h"
 
 #ifdef __cplusplus
 extern "C" {

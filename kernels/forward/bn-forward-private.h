@@ -3,8 +3,8 @@
  *
  * The float operations of a pass other than the ternary products and the
  * head: the fused RMSNorm + int8 quantization, attention and RoPE. The
- * scalar functions in bn-fwd-ops.c define the arithmetic; the x86 variant
- * (bn-fwd-avx2.c, built with its own target flags) performs the same float
+ * scalar functions in bn-forward-ops.c define the arithmetic; the x86 variant
+ * (x86/bn-forward-ops-avx2.c, built with its own target flags) performs the same float
  * operations in the same order and returns the same bits. Every sum has a
  * fixed order that depends only on its length, never on the thread count:
  *
@@ -22,7 +22,7 @@
 #include "bn-kernels-private.h"
 #include "bn-forward.h"
 
-#include "bn-threads.h"
+#include "../bn-threads.h"
 
 #define BN_FWD_DEFAULT_UBATCH 64
 #define BN_FWD_MAX_NAMES 32

@@ -4,14 +4,14 @@
  * Built with -mavx2 -mfma -mf16c and -ffp-contract=off; used by the avx2
  * and avx512 variants (these operations stream little data: 256-bit
  * vectors suffice). Each function performs the float operations of its
- * scalar twin in bn-fwd-ops.c in the same order (16 float lanes = two
+ * scalar twin in forward/bn-forward-ops.c in the same order (16 float lanes = two
  * ymm registers, 8 double lanes = two ymm registers; no FMA), so the
  * results are the same bits. Shapes these loops do not tile (a head size
  * not a multiple of 16) go to the scalar code.
  */
 #include <immintrin.h>
 
-#include "bn-fwd-private.h"
+#include "forward/bn-forward-private.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
