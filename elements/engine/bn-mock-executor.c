@@ -55,34 +55,35 @@ bn_mock_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
 {
   BnMockExecutor *self = BN_MOCK_EXECUTOR (element);
   g_object_unref (item);
+  static const BnRunField latencies[] = {
+    BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS, BN_RUN_FIELD_LATENCY_P50_MS,
+    BN_RUN_FIELD_LATENCY_P95_MS, BN_RUN_FIELD_LATENCY_P99_MS,
+  };
   for (guint it = 0; it < self->iterations; it++) {
     double ms = 1000.0 / self->tokens_per_second;
-    JsonObject *o = json_object_new ();
-    json_object_set_string_member (o, "compute_path", "mock");
-    json_object_set_string_member (o, "backend", "mock");
-    json_object_set_string_member (o, "executor", "mock-executor");
-    json_object_set_int_member (o, "iteration", it);
-    json_object_set_int_member (o, "threads", 1);
-    json_object_set_int_member (o, "tokens_requested", self->tokens);
-    json_object_set_int_member (o, "tokens_generated", self->tokens);
-    json_object_set_double_member (o, "tokens_per_second", self->tokens_per_second);
-    json_object_set_double_member (o, "decode_tokens_per_second", self->tokens_per_second);
-    json_object_set_double_member (o, "total_time_ms", ms * self->tokens);
-    json_object_set_double_member (o, "first_token_latency_ms", ms);
-    json_object_set_double_member (o, "average_token_latency_ms", ms);
-    json_object_set_double_member (o, "latency_p50_ms", ms);
-    json_object_set_double_member (o, "latency_p95_ms", ms);
-    json_object_set_double_member (o, "latency_p99_ms", ms);
-    json_object_set_double_member (o, "memory_usage_mb", 0);
+    BnRecord *run = bn_run_record_new ();
+    bn_run_record_set_string (run, BN_RUN_FIELD_COMPUTE_PATH, "mock");
+    bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND, "mock");
+    bn_run_record_set_string (run, BN_RUN_FIELD_EXECUTOR, "mock-executor");
+    bn_run_record_set_int (run, BN_RUN_FIELD_ITERATION, it);
+    bn_run_record_set_int (run, BN_RUN_FIELD_THREADS, 1);
+    bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_REQUESTED, self->tokens);
+    bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_GENERATED, self->tokens);
+    bn_run_record_set_double (run, BN_RUN_FIELD_TOKENS_PER_SECOND, self->tokens_per_second);
+    bn_run_record_set_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, self->tokens_per_second);
+    bn_run_record_set_double (run, BN_RUN_FIELD_TOTAL_TIME_MS, ms * self->tokens);
+    for (guint i = 0; i < G_N_ELEMENTS (latencies); i++)
+      bn_run_record_set_double (run, latencies[i], ms);
+    bn_run_record_set_double (run, BN_RUN_FIELD_MEMORY_USAGE_MB, 0);
     JsonArray *k = json_array_new ();
     json_array_add_string_element (k, "mock_gemv");
     json_array_add_string_element (k, "mock_attention");
-    json_object_set_array_member (o, "kernels", k);
+    bn_run_record_take_array (run, BN_RUN_FIELD_KERNELS, k);
     JsonArray *lat = json_array_new ();
     for (guint i = 0; i < self->tokens; i++)
       json_array_add_double_element (lat, ms);
-    json_object_set_array_member (o, "decode_latency_ms", lat);
-    BnFlowReturn r = bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
+    bn_run_record_take_array (run, BN_RUN_FIELD_DECODE_LATENCY_MS, lat);
+    BnFlowReturn r = bn_element_push (element, BN_ITEM (run));
     if (r != BN_FLOW_OK)
       return r;
   }

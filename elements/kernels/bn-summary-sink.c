@@ -140,28 +140,27 @@ print_run_table (GPtrArray *records)
           "ceiling");
   for (guint i = 0; i < records->len; i++) {
     BnRecord *r = records->pdata[i];
-    if (!is_type (r, "bench/run"))
+    if (!is_type (r, BN_RUN_MEDIA_TYPE))
       continue;
-    JsonObject *o = bn_record_get_object (r);
     n++;
-    path = bn_record_get_string (r, "compute_path");
-    double d = bn_record_get_double (r, "decode_tokens_per_second", 0);
+    path = bn_run_record_get_string (r, BN_RUN_FIELD_COMPUTE_PATH);
+    double d = bn_run_record_get_double (r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, 0);
     g_array_append_val (dec, d);
-    peak = MAX (peak, bn_record_get_double (r, "peak_memory_mb", 0));
-    bound = MAX (bound, bn_record_get_double (r, "peak_memory_bound_mb", 0));
-    cpu += bn_record_get_double (r, "cpu_utilization_percent", 0);
-    frac += bn_record_get_double (r, "fraction_of_ceiling", 0);
-    first += bn_record_get_double (r, "first_token_latency_ms", 0);
-    prefill += bn_record_get_double (r, "prefill_tokens_per_second", 0);
-    if (json_object_has_member (o, "decode_latency_ms")) {
-      JsonArray *a = json_object_get_array_member (o, "decode_latency_ms");
+    peak = MAX (peak, bn_run_record_get_double (r, BN_RUN_FIELD_PEAK_MEMORY_MB, 0));
+    bound = MAX (bound, bn_run_record_get_double (r, BN_RUN_FIELD_PEAK_MEMORY_BOUND_MB, 0));
+    cpu += bn_run_record_get_double (r, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, 0);
+    frac += bn_run_record_get_double (r, BN_RUN_FIELD_FRACTION_OF_CEILING, 0);
+    first += bn_run_record_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, 0);
+    prefill += bn_run_record_get_double (r, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND, 0);
+    JsonArray *a = bn_run_record_get_array (r, BN_RUN_FIELD_DECODE_LATENCY_MS);
+    if (a) {
       for (guint j = 0; j < json_array_get_length (a); j++) {
         double v = json_array_get_double_element (a, j);
         g_array_append_val (lat, v);
       }
     }
-    if (json_object_has_member (o, "kernels")) {
-      JsonArray *a = json_object_get_array_member (o, "kernels");
+    a = bn_run_record_get_array (r, BN_RUN_FIELD_KERNELS);
+    if (a) {
       for (guint j = 0; j < json_array_get_length (a); j++) {
         const char *k = json_array_get_string_element (a, j);
         if (!g_hash_table_contains (kernels, k)) {
@@ -171,14 +170,14 @@ print_run_table (GPtrArray *records)
       }
     }
     printf ("%-4" G_GINT64_FORMAT " %-9s %8" G_GINT64_FORMAT " %10.2f %10.1f %9.1f %9.2f %9.2f %9.2f %9.0f %7.0f %7.0f%%\n",
-            json_object_get_int_member_with_default (o, "iteration", 0), path,
-            json_object_get_int_member_with_default (o, "threads", 0), d,
-            bn_record_get_double (r, "prefill_tokens_per_second", 0),
-            bn_record_get_double (r, "first_token_latency_ms", 0),
-            bn_record_get_double (r, "latency_p50_ms", 0), bn_record_get_double (r, "latency_p95_ms", 0),
-            bn_record_get_double (r, "latency_p99_ms", 0), bn_record_get_double (r, "peak_memory_mb", 0),
-            bn_record_get_double (r, "cpu_utilization_percent", 0),
-            100 * bn_record_get_double (r, "fraction_of_ceiling", 0));
+            bn_run_record_get_int (r, BN_RUN_FIELD_ITERATION, 0), path,
+            bn_run_record_get_int (r, BN_RUN_FIELD_THREADS, 0), d,
+            bn_run_record_get_double (r, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND, 0),
+            bn_run_record_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, 0),
+            bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P50_MS, 0), bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P95_MS, 0),
+            bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P99_MS, 0), bn_run_record_get_double (r, BN_RUN_FIELD_PEAK_MEMORY_MB, 0),
+            bn_run_record_get_double (r, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, 0),
+            100 * bn_run_record_get_double (r, BN_RUN_FIELD_FRACTION_OF_CEILING, 0));
   }
   if (!n)
     return;
