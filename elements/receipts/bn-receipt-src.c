@@ -197,9 +197,8 @@ bn_receipt_src_produce (BnElement *element)
     return BN_FLOW_ERROR;
   }
   double claimed = json_object_get_double_member (pb, "tokens_per_second");
-  Origin origin = { file, claimed, g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len),
-                    json_object_get_member (r, "timestamp"), NULL };
-  g_autofree char *sha = origin.sha256;
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len);
+  Origin origin = { file, claimed, sha, json_object_get_member (r, "timestamp"), NULL };
   g_autoptr (JsonParser) envp = NULL;
   g_autofree char *envpath = bn_receipt_envelope_path (file);
   if (g_file_test (envpath, G_FILE_TEST_EXISTS)) {

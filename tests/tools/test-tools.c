@@ -215,8 +215,12 @@ test_launch_timeout (void)
   g_assert_cmpint (r.status, ==, 124);
   g_assert_cmpfloat (elapsed, <, 10.0);
   assert_contains (r.err, "Timeout: the pipeline was stopped after 2 s while /pipeline");
-  assert_contains (r.err, "/exec was running");
-  assert_contains (r.err, "iteration ");
+  /* Normally the executor is running by then; under a sanitizer the
+   * quantizer may still be: either way the element and its progress are named. */
+  if (strstr (r.err, "/exec was running"))
+    assert_contains (r.err, "iteration ");
+  else
+    assert_contains (r.err, "/quantizer0 was running (");
   g_assert_false (g_file_test (receipt, G_FILE_TEST_EXISTS));
   result_clear (&r);
 
