@@ -53,13 +53,15 @@ cmp_double (const void *a, const void *b)
  * @values: (array length=n): numbers
  * @n: how many
  *
- * Sorts @values in ascending order.
+ * Sorts @values in ascending order. @values may be %NULL when @n is 0.
  *
  * Since: 0.1
  */
 void
 bn_doubles_sort (double *values, gsize n)
 {
+  if (n < 2)
+    return;
   qsort (values, n, sizeof (double), cmp_double);
 }
 
