@@ -1,6 +1,6 @@
 # gst-bitnet: convenience entry points around meson.
 #   make check   install what is missing, build, run every test
-#   make bench   install what is missing, build, run the benchmark pipeline
+#   make bench   install what is missing, build, run the whole benchmark flow
 #   make crossval-deps   fetch the pinned llama.cpp build (also done by make check)
 BUILDDIR ?= build
 MESON ?= meson
@@ -8,7 +8,6 @@ MESON_ARGS ?=
 # CI and `make check` build the introspection data (GIR, typelib) the Python
 # scripts and tests use; meson alone builds it only when it finds the tools.
 INTROSPECTION ?= enabled
-BENCH_PIPELINE ?= pipelines/benchmark.bnp
 
 .PHONY: all deps setup build check bench shell install docs clean crossval-deps
 
@@ -33,10 +32,10 @@ check: build
 	@sh build-aux/fetch-llama-cpp.sh || echo "make check: llama.cpp unavailable; the crossval tests will be skipped"
 	$(MESON) test -C $(BUILDDIR) --print-errorlogs --no-rebuild $(TEST_ARGS)
 
+# the whole flow: benchmark, strict validation, receipt, reports, regression
+# verdict against this platform's baseline, and where each file went
 bench: build
-	@echo "Running $(BENCH_PIPELINE) (results in benchmark-results/)"
-	cd $(CURDIR) && BN_PLUGIN_PATH=$(CURDIR)/$(BUILDDIR)/elements BN_PLUGIN_SYSTEM_PATH= \
-	  $(BUILDDIR)/gst-bitnet/tools/bn-launch -f $(BENCH_PIPELINE) $(BENCH_ARGS)
+	BUILDDIR=$(BUILDDIR) sh scripts/run-performance-benchmarks.sh $(BENCH_ARGS)
 
 shell: build
 	$(MESON) devenv -C $(BUILDDIR)

@@ -26,6 +26,7 @@ EXIT_UNAVAILABLE = 5
 EXIT_TIMEOUT = 124
 EXIT_INTERRUPTED = 130
 
+_Bn = None
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -75,6 +76,8 @@ def load():
     gi.require_version("BnBench", "1.0")
     from gi.repository import Bn, BnBench, GLib
     Bn.init(None)
+    global _Bn
+    _Bn = Bn
     return Bn, BnBench, GLib
 
 
@@ -91,3 +94,84 @@ def launch_binary():
 def root():
     """The source tree the scripts belong to (pipelines/ lives there)."""
     return _ROOT
+
+
+def pipeline_from_file(Bn, name, variables):
+    """Parses pipelines/@name with ${VAR} values from @variables (as bn-launch -D)."""
+    with open(os.path.join(_ROOT, "pipelines", name), encoding="utf-8") as f:
+        text = f.read()
+    context = Bn.ParseContext.new()
+    for key, value in variables.items():
+        context.set_variable(key, str(value))
+    return Bn.parse_launch_full(text, context)
+
+
+def run(Bn, BnBench, GLib, pipeline, timeout=None, on_message=None, quiet=False):
+    """Runs @pipeline to its end, as bn-launch does; returns an exit status.
+
+    Errors are printed with the element that failed and mapped to the
+    scripts' exit statuses; @timeout (seconds) cancels the run (124) with a
+    message naming the element that was running and how far it got.
+    @on_message, when given, sees every message first."""
+    import time
+    bus = pipeline.get_bus()
+    deadline = time.monotonic() + timeout if timeout else None
+    timed_out = False
+    last = None   # (path, fraction, text) of the last progress message
+    try:
+        pipeline.start()
+    except GLib.Error as e:
+        print("%s: error: %s" % (os.path.basename(sys.argv[0]), e.message), file=sys.stderr)
+        return EXIT_FAILED
+    status = EXIT_OK
+    try:
+        while True:
+            msg = bus.timed_pop_filtered(100000, Bn.MessageType.ERROR | Bn.MessageType.EOS |
+                                         Bn.MessageType.ELEMENT | Bn.MessageType.PROGRESS |
+                                         Bn.MessageType.WARNING)
+            if deadline and not timed_out and time.monotonic() > deadline:
+                timed_out = True
+                pipeline.cancel()
+            if msg is None:
+                continue
+            if on_message:
+                on_message(msg)
+            kind = msg.get_message_type()
+            if kind == Bn.MessageType.PROGRESS:
+                fraction, text = msg.parse_progress()
+                last = (msg.get_src_path(), fraction, text)
+            elif kind == Bn.MessageType.WARNING and not quiet:
+                error, _ = msg.parse_warning()
+                print("WARNING: from element %s: %s" % (msg.get_src_path(), error.message),
+                      file=sys.stderr)
+            elif kind == Bn.MessageType.EOS:
+                break
+            elif kind == Bn.MessageType.ERROR:
+                error, debug = msg.parse_error()
+                status = exit_status_for(error)
+                if status == EXIT_INTERRUPTED and timed_out:
+                    status = EXIT_TIMEOUT
+                    where = ("while %s was running (%s)" % (last[0], last[2])) if last else \
+                        "before any element reported progress"
+                    print("Timeout: the pipeline was stopped after %g s %s; nothing claiming "
+                          "success was written. Raise --timeout or make the run shorter."
+                          % (timeout, where), file=sys.stderr)
+                else:
+                    print("ERROR: from element %s: %s" % (msg.get_src_path(), error.message),
+                          file=sys.stderr)
+                break
+    except KeyboardInterrupt:
+        pipeline.cancel()
+        status = EXIT_INTERRUPTED
+    pipeline.stop()
+    return status
+
+
+def exit_status_for(error):
+    """The exit status of a GError from a pipeline, as bn-launch maps it."""
+    domains = {"bn-strict-error-quark": EXIT_STRICT, "bn-regression-error-quark": EXIT_REGRESSION}
+    if error.domain in domains:
+        return domains[error.domain]
+    if error.domain == "bn-core-error-quark" and error.code == _Bn.CoreError.CANCELLED:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED

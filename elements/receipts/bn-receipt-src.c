@@ -19,7 +19,9 @@
  * as `bench/run` records, so that receipts made elsewhere go through the
  * same strict validation and regression analysis as live runs. A
  * gst-bitnet receipt gives back every run it recorded; a receipt with only
- * the seed's schema-1.0.0 fields gives one run made of them. Every run
+ * the seed's schema-1.0.0 fields gives one run made of them; a performance
+ * report (`performance-report.json` from report-sink, recognised by its
+ * `benchmarks` member) gives back the runs it summarises. Every receipt run
  * carries the receipt's headline claim (`claimed_tokens_per_second`) so an
  * edited headline cannot hide behind honest runs.
  *
@@ -138,6 +140,36 @@ mark_origin (JsonObject *o, const Origin *origin, gint64 index)
     json_object_remove_member (o, BN_RUN_ENVELOPE);
 }
 
+/* A performance report (report-sink) holds its runs under gst_bitnet.runs;
+ * it makes no headline claim of its own. */
+static BnFlowReturn
+push_report_runs (BnElement *element, const char *file, JsonObject *x)
+{
+  JsonNode *n = x ? json_object_get_member (x, "runs") : NULL;
+  JsonArray *runs = n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+  if (!runs || !json_array_get_length (runs)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Performance report %s holds no runs (field \"gst_bitnet.runs\"): it was written "
+                        "by another tool or an older report-sink; give the receipt instead"), file);
+    return BN_FLOW_ERROR;
+  }
+  BnFlowReturn ret = BN_FLOW_OK;
+  for (guint i = 0; i < json_array_get_length (runs) && ret == BN_FLOW_OK; i++) {
+    JsonNode *e = json_array_get_element (runs, i);
+    if (!JSON_NODE_HOLDS_OBJECT (e)) {
+      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                        _("Performance report %s: run %u is not a JSON object"), file, i);
+      return BN_FLOW_ERROR;
+    }
+    JsonNode *copy = json_node_copy (e);
+    JsonObject *o = json_node_dup_object (copy);
+    json_node_unref (copy);
+    json_object_set_string_member (o, BN_RUN_SOURCE, file);
+    ret = bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
+  }
+  return ret;
+}
+
 static BnFlowReturn
 bn_receipt_src_produce (BnElement *element)
 {
@@ -163,6 +195,8 @@ bn_receipt_src_produce (BnElement *element)
   }
   JsonObject *r = json_node_get_object (root);
   JsonObject *x = json_object_has_member (r, "gst_bitnet") ? json_object_get_object_member (r, "gst_bitnet") : NULL;
+  if (json_object_has_member (r, "benchmarks"))
+    return push_report_runs (element, file, x);
   if (x && !g_strcmp0 (json_object_get_string_member_with_default (x, "status", ""), "failed")) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
                       _("Receipt %s records a failed run: it holds no figures"), file);

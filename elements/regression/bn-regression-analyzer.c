@@ -28,7 +28,7 @@
  *   (6 per side at least), the baseline has no raw samples, or the platform,
  *   model fingerprint or compute path differ (reported, never compared);
  * - NO_BASELINE: the baselines file has none for this platform and
- *   implementation.
+ *   implementation, or does not exist (the report says how to make one).
  *
  * Two modes. Against a file: link runs to the `sink` pad; the baseline is
  * `baselines.<platform>.<implementation>` of #BnRegressionAnalyzer:baselines,
@@ -246,7 +246,9 @@ bn_regression_analyzer_start (BnElement *element, GError **error)
   /* thresholds: the seed's defaults, then the file's, then the properties */
   bn_thresholds_init_defaults (&self->thresholds);
   gboolean from_file = FALSE, overridden = FALSE;
-  if (self->baselines && *self->baselines && (!base || g_file_test (self->baselines, G_FILE_TEST_EXISTS))) {
+  /* a missing file is no baseline at all: every verdict NO_BASELINE, saying
+   * how to make one; an unreadable or malformed one is an error */
+  if (self->baselines && *self->baselines && g_file_test (self->baselines, G_FILE_TEST_EXISTS)) {
     if (!(self->file = bn_baselines_load (self->baselines, error)))
       return FALSE;
     from_file = bn_thresholds_read (&self->thresholds, self->file);
@@ -361,7 +363,9 @@ bn_regression_analyzer_finish (BnElement *element)
     .skip_memory = side,
     .min_cpu_share = self->min_cpu_share,
   };
-  JsonObject *stored = side ? base : bn_baselines_lookup (self->file, platform, self->implementation);
+  JsonObject *stored = side ? base
+                     : self->file ? bn_baselines_lookup (self->file, platform, self->implementation)
+                     : NULL;
   g_autoptr (BnAnalysis) a = bn_analysis_run (&opt, stored, cur);
   JsonObject *json = bn_analysis_to_json (a);
 

@@ -22,7 +22,8 @@
  * - `performance-report.json`: the machine, one summary per benchmark
  *   configuration (median, mean, standard deviation, range and the
  *   distribution-free 95% interval of the median of each figure, with the raw
- *   per-run samples), and the regression verdicts;
+ *   per-run samples), the regression verdicts, and every run record under
+ *   `gst_bitnet.runs` (receipt-src reads the report back as runs);
  * - `performance-report.md`: the same for people: tables, verdicts,
  *   environment;
  * - `system-info.json`: the machine and build (bn_machine_info());
@@ -341,6 +342,14 @@ build_report (BnReportSink *self)
     json_array_add_object_element (others, e);
   }
   json_object_set_array_member (r, "other_results", others);
+  /* every run as measured, so receipt-src (and the regression detector) can
+   * read a performance report back as runs, as it reads a receipt */
+  JsonArray *runs = json_array_new ();
+  for (guint i = 0; i < self->runs->len; i++)
+    json_array_add_object_element (runs, json_object_ref (bn_record_get_object (self->runs->pdata[i])));
+  JsonObject *x = json_object_new ();
+  json_object_set_array_member (x, "runs", runs);
+  json_object_set_object_member (r, "gst_bitnet", x);
   return r;
 }
 

@@ -268,7 +268,9 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
   if (!a->baseline) {
     r.level = BN_LEVEL_NO_BASELINE;
     r.message = a->baselines_file
-                  ? g_strdup_printf (_("no baseline for implementation %s on platform %s in %s"), a->implementation,
+                  ? g_strdup_printf (_("no baseline for implementation %s on platform %s in %s: make one "
+                                       "with scripts/generate-performance-baselines.sh or "
+                                       "bn-launch -f pipelines/baseline.bnp"), a->implementation,
                                      a->platform, a->baselines_file)
                   : g_strdup (_("no baseline runs"));
   } else if (!isfinite (r.baseline)) {

@@ -1,0 +1,89 @@
+#!/bin/sh
+# The seed's scripts (scripts/) on the tiny fixture: --help, bad flags and
+# real runs, each in a scratch directory. Prints TAP.
+# Usage: test-scripts.sh SRCDIR   (BUILDDIR: the build; python3 with PyGObject as PYTHON)
+set -u
+src=${1:?source root}
+S=$src/scripts
+PY=${PYTHON:-python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+n=0 failed=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+nok () { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$work/out" | tail -15; }
+# expect STATUS NAME CMD...: runs CMD, output in $work/out, checks the status
+expect () {
+  want=$1 name=$2; shift 2
+  "$@" > "$work/out" 2>&1
+  got=$?
+  if [ "$got" = "$want" ]; then ok "$name"; else echo "# status $got, expected $want" >> "$work/out"; nok "$name"; fi
+}
+# has TEXT NAME: the last output contains TEXT
+has () { if grep -qF -- "$1" "$work/out"; then ok "$2"; else echo "# no «$1» in the output" >> "$work/out"; nok "$2"; fi; }
+file () { if [ -s "$1" ]; then ok "$2"; else echo "# $1 missing" > "$work/out"; nok "$2"; fi; }
+nofile () { if [ ! -e "$1" ]; then ok "$2"; else echo "# $1 exists" > "$work/out"; nok "$2"; fi; }
+
+echo "1..48"
+tiny="--size tiny --iterations 6 --tokens 8"
+
+# every script: --help (exit 0, lists its exit statuses) and an unknown flag (exit 2)
+for s in setup-perf-env.sh run-performance-benchmarks.sh generate-performance-baselines.sh; do
+  expect 0 "$s --help" sh "$S/$s" --help; has "Exit status" "$s --help documents exit statuses"
+  expect 2 "$s rejects an unknown flag" sh "$S/$s" --no-such-flag; has 'unknown option "--no-such-flag"' "$s names the bad flag"
+done
+for s in detect-performance-regression.py validate-performance-receipts.py benchmark_comparison.py; do
+  expect 0 "$s --help" "$PY" "$S/$s" --help; has "Exit status" "$s --help documents exit statuses"
+  expect 2 "$s rejects an unknown flag" "$PY" "$S/$s" --no-such-flag x
+done
+
+# bad values
+expect 2 "run-performance-benchmarks.sh --iterations needs a number" sh "$S/run-performance-benchmarks.sh" --iterations many
+has '--iterations needs a positive whole number, got "many"' "the message names flag and value"
+expect 2 "run-performance-benchmarks.sh --quantization checks its choices" sh "$S/run-performance-benchmarks.sh" --quantization q4
+expect 5 "a foreign --target is refused, not relabelled" sh "$S/run-performance-benchmarks.sh" --target aarch64-apple-darwin
+has "cannot run on this" "the refusal says why"
+
+# setup: fixtures and the determinism report (packages and build already there)
+expect 0 "setup-perf-env.sh --skip-cpp" sh "$S/setup-perf-env.sh" --skip-cpp --fixtures-dir fx
+has "determinism of this machine" "setup reports determinism"
+file fx/tiny.gguf "setup wrote the tiny fixture"
+
+# baselines for this platform (a foreign one is reported with exit 5)
+here=$(sh -c ". '$S/bn-env.sh'; bn_platform")
+expect 5 "generate-performance-baselines.sh measures here, refuses a foreign platform" \
+  sh "$S/generate-performance-baselines.sh" $tiny --platforms "$here,plan9-mips"
+has "cannot measure plan9-mips" "the foreign platform is named"
+file crossval/baselines.json "the baseline of this platform was written"
+
+# the whole flow
+expect 0 "run-performance-benchmarks.sh on the tiny fixture" sh "$S/run-performance-benchmarks.sh" $tiny --skip-cpp
+for f in benchmark-results/performance-report.json benchmark-results/performance-report.md \
+         benchmark-results/system-info.json benchmark-results/gst-bitnet-results.json ci/inference.json; do
+  file "$f" "run-performance-benchmarks.sh wrote $f"
+done
+has "Overall:" "the run printed a verdict"
+
+# the detector reads the report and the receipt
+expect 0 "detect-performance-regression.py on the report" "$PY" "$S/detect-performance-regression.py" \
+  benchmark-results/performance-report.json
+has "Overall:" "the detector printed a verdict"
+expect 0 "detect-performance-regression.py --format json --output" "$PY" "$S/detect-performance-regression.py" \
+  ci/inference.json --format json --output analysis.json
+file analysis.json "the JSON analysis was written"
+expect 1 "detect-performance-regression.py on a malformed report" sh -c "echo '{' > bad.json; '$PY' '$S/detect-performance-regression.py' bad.json"
+
+# receipts are validated strictly whatever the environment
+expect 0 "validate-performance-receipts.py passes a real receipt" env BITNET_STRICT_MODE=0 \
+  "$PY" "$S/validate-performance-receipts.py" ci/inference.json
+"${BN_LAUNCH:?}" -q loader fixture=tiny ! quantizer format=i2s ! mock-executor ! receipt-sink location=mock.json >/dev/null 2>&1
+expect 4 "validate-performance-receipts.py refuses a mock receipt without BITNET_STRICT_MODE" env -u BITNET_STRICT_MODE \
+  "$PY" "$S/validate-performance-receipts.py" mock.json
+
+# timeouts: status 124 and no receipt
+rm -rf ci benchmark-results
+expect 124 "run-performance-benchmarks.sh --timeout 2 on a long run" sh "$S/run-performance-benchmarks.sh" \
+  --size tiny --iterations 100000 --tokens 64 --timeout 2
+nofile ci/inference.json "a timed-out run leaves no receipt"
+
+exit 0
