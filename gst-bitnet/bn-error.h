@@ -107,6 +107,8 @@ typedef enum {
  * BnRegressionError:
  * @BN_REGRESSION_ERROR_CRITICAL: a critical regression was found while
  *   the gate was armed.
+ * @BN_REGRESSION_ERROR_INCONCLUSIVE: the verdict was INCONCLUSIVE or
+ *   NO_BASELINE while fail-on-inconclusive was set (Since: 0.2).
  *
  * Codes of the #BN_REGRESSION_ERROR domain. New codes are only ever
  * appended.
@@ -115,6 +117,7 @@ typedef enum {
  */
 typedef enum {
   BN_REGRESSION_ERROR_CRITICAL,
+  BN_REGRESSION_ERROR_INCONCLUSIVE,
 } BnRegressionError;
 
 BN_API GQuark bn_core_error_quark (void);

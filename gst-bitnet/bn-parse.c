@@ -126,6 +126,28 @@ bn_parse_context_free (BnParseContext *context)
 }
 
 /**
+ * bn_parse_variable_name_is_valid:
+ * @name: a variable name
+ *
+ * Checks that @name can be referenced as `${name}`: a letter or `_`, then
+ * letters, digits and `_`, as in the shell.
+ *
+ * Returns: whether @name is a valid variable name.
+ *
+ * Since: 0.2
+ */
+gboolean
+bn_parse_variable_name_is_valid (const char *name)
+{
+  if (!name || !(g_ascii_isalpha (*name) || *name == '_'))
+    return FALSE;
+  for (const char *c = name; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * bn_parse_context_set_variable:
  * @context: a parse context
  * @name: the variable's name
@@ -306,6 +328,10 @@ lookup_variable (Parser *P, const char *name)
   return v ? v : g_getenv (name);
 }
 
+/* variable references nested in defaults, at most: each level rescans
+ * the rest, so unbounded nesting would cost quadratic time and memory */
+#define MAX_VARIABLE_NESTING 16
+
 /* Expands ${NAME} or ${NAME:-default} at src[*i] (pointing at '$'). */
 static gboolean
 expand_variable (Parser *P, gsize *i, GString *out)
@@ -313,8 +339,9 @@ expand_variable (Parser *P, gsize *i, GString *out)
   const char *s = P->src;
   gsize start = *i, j = *i + 2, depth = 1;
   while (s[j] && depth) {
-    if (s[j] == '{')
-      depth++;
+    if (s[j] == '{' && ++depth > MAX_VARIABLE_NESTING)
+      return fail (P, start, 2, BN_PARSE_ERROR_SYNTAX, NULL,
+                   _("variable references nest deeper than %u levels"), MAX_VARIABLE_NESTING);
     else if (s[j] == '}')
       depth--;
     if (depth)
@@ -326,12 +353,9 @@ expand_variable (Parser *P, gsize *i, GString *out)
   g_autofree char *body = g_strndup (s + start + 2, j - start - 2);
   char *sep = strstr (body, ":-");
   g_autofree char *name = g_strndup (body, sep ? (gsize) (sep - body) : strlen (body));
-  gboolean valid = *name != '\0';
-  for (const char *c = name; *c; c++)
-    valid = valid && (g_ascii_isalnum (*c) || *c == '_');
-  if (!valid)
+  if (!bn_parse_variable_name_is_valid (name))
     return fail (P, start, j + 1 - start, BN_PARSE_ERROR_SYNTAX, NULL,
-                 _("invalid variable name \"%s\": use letters, digits and _"), name);
+                 _("invalid variable name \"%s\": use letters, digits and _, not starting with a digit"), name);
   const char *value = lookup_variable (P, name);
   if (value && *value) {
     g_string_append (out, value);
@@ -342,15 +366,26 @@ expand_variable (Parser *P, gsize *i, GString *out)
     sub.src = def;
     g_autoptr (GError) err = NULL;
     sub.error = &err;
+    char quote = 0;
     for (gsize k = 0; def[k];) {
-      if (def[k] == '$' && def[k + 1] == '{') {
+      if (def[k] == '$' && def[k + 1] == '{' && quote != '\'') {
         if (!expand_variable (&sub, &k, out))
           return fail (P, start, j + 1 - start, err->code, NULL, "%s",
                        _("invalid default value in variable reference"));
+      } else if ((def[k] == '"' || def[k] == '\'') && (!quote || quote == def[k])) {
+        /* quotes group the default as in the shell: ${X:-""} is empty */
+        quote = quote ? 0 : def[k];
+        k++;
+      } else if (def[k] == '\\' && quote == '"' && def[k + 1]) {
+        g_string_append_c (out, def[k + 1]);
+        k += 2;
       } else {
         g_string_append_c (out, def[k++]);
       }
     }
+    if (quote)
+      return fail (P, start, j + 1 - start, BN_PARSE_ERROR_SYNTAX, NULL,
+                   _("unterminated quote in the default of ${%s:-...}"), name);
   } else if (!value) {
     return fail (P, start, j + 1 - start, BN_PARSE_ERROR_UNDEFINED_VARIABLE, NULL,
                  _("variable %s is not set: define it (bn-launch -D %s=VALUE or the "

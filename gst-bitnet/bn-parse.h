@@ -67,6 +67,7 @@ BN_API GType bn_parse_context_get_type (void);
 BN_API BnParseContext *bn_parse_context_new (void);
 BN_API BnParseContext *bn_parse_context_copy (const BnParseContext *context);
 BN_API void bn_parse_context_free (BnParseContext *context);
+BN_API gboolean bn_parse_variable_name_is_valid (const char *name);
 BN_API void bn_parse_context_set_variable (BnParseContext *context,
                                            const char     *name,
                                            const char     *value);

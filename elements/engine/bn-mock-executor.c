@@ -5,6 +5,8 @@
 
 #include "bn-engine-elements.h"
 
+#include <glib/gi18n-lib.h>
+
 /**
  * SECTION:element-mock-executor
  * @title: mock-executor
@@ -50,11 +52,21 @@ bn_mock_executor_set_property (GObject *object, guint id, const GValue *value, G
   }
 }
 
+#define MAX_SAMPLES (1u << 22)
+
 static BnFlowReturn
 bn_mock_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
 {
   BnMockExecutor *self = BN_MOCK_EXECUTOR (element);
   g_object_unref (item);
+  /* every latency sample is held as a JSON node (about 100 bytes) */
+  if ((guint64) self->tokens * self->iterations > MAX_SAMPLES) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                      _("tokens=%u x iterations=%u makes %" G_GUINT64_FORMAT " latency samples; at most %u are "
+                        "held in memory: lower tokens or iterations"),
+                      self->tokens, self->iterations, (guint64) self->tokens * self->iterations, MAX_SAMPLES);
+    return BN_FLOW_ERROR;
+  }
   static const BnRunField latencies[] = {
     BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS, BN_RUN_FIELD_LATENCY_P50_MS,
     BN_RUN_FIELD_LATENCY_P95_MS, BN_RUN_FIELD_LATENCY_P99_MS,

@@ -128,6 +128,15 @@ bn_kernel_bench_start (BnElement *element, GError **error)
   self->next = 0;
   self->bandwidth_gbs = 0;
 
+  guint64 mem = bn_machine_total_memory ();
+  if (self->memory == MEM_STREAMING && mem && self->stream_bytes > mem / 2) {
+    g_autofree char *want = g_format_size_full (self->stream_bytes, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *half = g_format_size_full (mem / 2, G_FORMAT_SIZE_IEC_UNITS);
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("stream-bytes=%s is more than half of this machine's memory: the limit here is %s"), want,
+                 half);
+    return FALSE;
+  }
   g_autoptr (GPtrArray) kernels = g_ptr_array_new ();
   for (guint i = 0; self->variants && self->variants[i]; i++) {
     const char *v = self->variants[i];
@@ -169,6 +178,15 @@ bn_kernel_bench_start (BnElement *element, GError **error)
       if (bn_ternary_check_shape (format, rows, cols) != BN_K_OK) {
         g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                      _("shape %s cannot be tiled by format %s"), self->shapes[s], self->formats[f]);
+        return FALSE;
+      }
+      guint64 mem = bn_machine_total_memory (), need = (guint64) rows * cols * sizeof (float);
+      if (mem && need > mem / 4) {
+        g_autofree char *n = g_format_size_full (need, G_FORMAT_SIZE_IEC_UNITS);
+        g_autofree char *m = g_format_size_full (mem, G_FORMAT_SIZE_IEC_UNITS);
+        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                     _("shape %s needs %s of weights, more than a quarter of this machine's %s of memory"),
+                     self->shapes[s], n, m);
         return FALSE;
       }
       for (guint k = 0; k < kernels->len; k++) {
@@ -217,12 +235,19 @@ bn_kernel_bench_produce (BnElement *element)
   /* a seeded random ternary matrix and activation vector */
   g_autoptr (GRand) rand = g_rand_new_with_seed (42);
   size_t n = j->rows * j->cols;
-  g_autofree float *w = g_new (float, n);
-  for (size_t i = 0; i < n; i++)
-    w[i] = (float) ((gint) g_rand_int_range (rand, 0, 3) - 1) * 0.02f;
   size_t size = bn_ternary_packed_size (j->format, j->rows, j->cols);
   guint copies = self->memory == MEM_STREAMING ? MAX (1, (guint) (self->stream_bytes / size)) : 1;
-  guint8 *packed = bn_kalloc (size * copies);
+  g_autofree float *w = g_try_new (float, n);
+  guint8 *packed = w ? bn_kalloc (size * copies) : NULL;
+  if (!packed) {
+    g_autofree char *need = g_format_size_full ((guint64) n * sizeof (float) + (guint64) size * copies,
+                                                G_FORMAT_SIZE_IEC_UNITS);
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Cannot allocate %s for %s: lower stream-bytes or the shape"), need, label);
+    return BN_FLOW_ERROR;
+  }
+  for (size_t i = 0; i < n; i++)
+    w[i] = (float) ((gint) g_rand_int_range (rand, 0, 3) - 1) * 0.02f;
   BnTernary *mats = g_new (BnTernary, copies);
   bn_ternary_pack_f32 (j->format, packed, size, w, j->rows, j->cols, &mats[0]);
   for (guint c = 1; c < copies; c++) {
@@ -365,7 +390,8 @@ bn_kernel_bench_class_init (BnKernelBenchClass *klass)
   props[PROP_STREAM_BYTES] = bn_param_spec_set_unit (
     g_param_spec_uint64 ("stream-bytes", "Stream bytes",
                          "Bytes of weight copies cycled through in streaming mode (larger than "
-                         "the last-level cache)", 1 << 20, G_MAXUINT64, 256 << 20, rw),
+                         "the last-level cache; at most 4 GiB and half the machine's memory)",
+                         1 << 20, G_GUINT64_CONSTANT (1) << 32, 256 << 20, rw),
     BN_PARAM_UNIT_BYTES);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Kernel benchmark", "Source",

@@ -238,8 +238,11 @@ bn_fixture_src_class_init (BnFixtureSrcClass *klass)
                            "Hidden size (0: from size)", "Feed-forward size (0: from size)",
                            "Number of blocks (0: from size)", "Attention heads (0: from size)",
                            "Key/value heads (0: from size)" };
+  /* past these, a fixture is no longer a model anyone ships (2B4T: vocab
+   * 128256, hidden 2560, ffn 6912, 30 layers, 20 heads) */
+  const guint max[] = { 1u << 20, 1u << 20, 1u << 16, 1u << 18, 1024, 1024, 1024 };
   for (guint i = 0; i < 7; i++)
-    props[PROP_VOCAB + i] = g_param_spec_uint (names[i], names[i], blurbs[i], 0, 1u << 24, 0, rw);
+    props[PROP_VOCAB + i] = g_param_spec_uint (names[i], names[i], blurbs[i], 0, max[i], 0, rw);
   props[PROP_ROPE_THETA] = g_param_spec_double ("rope-theta", "RoPE base",
                                                 "RoPE frequency base (0: from size)", 0, 1e9, 0, rw);
   props[PROP_RMS_EPS] = g_param_spec_double ("rms-eps", "RMS epsilon",

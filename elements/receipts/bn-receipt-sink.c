@@ -6,6 +6,7 @@
 #include "bn-receipt-elements.h"
 #include <gst-bitnet/bench/bn-signing-private.h>
 
+#include <gst-bitnet/bench/bn-json-private.h>
 #include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <math.h>
@@ -231,10 +232,17 @@ static BnFlowReturn
 bn_receipt_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
 {
   BnReceiptSink *self = BN_RECEIPT_SINK (element);
-  if (BN_IS_RECORD (item) && !g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run"))
-    g_ptr_array_add (self->runs, item);
-  else
+  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run")) {
     g_object_unref (item);
+    return BN_FLOW_OK;
+  }
+  g_autoptr (GError) error = NULL;
+  if (!bn_run_check_types (BN_RECORD (item), &error)) {
+    g_object_unref (item);
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
+  g_ptr_array_add (self->runs, item);
   return BN_FLOW_OK;
 }
 
@@ -309,7 +317,9 @@ bn_receipt_sink_stop (BnElement *element)
   json_object_set_int_member (x, "runs_received", self->runs ? self->runs->len : 0);
   json_object_set_object_member (x, "machine", bn_machine_info ());
   json_object_set_object_member (r, "gst_bitnet", x);
-  bn_json_write_atomic (self->location, r, NULL);
+  g_autoptr (GError) error = NULL;
+  if (!bn_json_write_atomic (self->location, r, &error))
+    g_warning ("receipt-sink: %s", error->message);
 }
 
 static void

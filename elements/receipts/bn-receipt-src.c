@@ -6,9 +6,13 @@
 #include "bn-receipt-elements.h"
 #include <gst-bitnet/bench/bn-signing-private.h>
 
+#include <gst-bitnet/bench/bn-json-private.h>
+#include <gst-bitnet/bn-file-private.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <stdlib.h>
+#include <math.h>
 
 /**
  * SECTION:element-receipt-src
@@ -139,6 +143,19 @@ mark_origin (JsonObject *o, const Origin *origin, gint64 index)
   else if (json_object_has_member (o, BN_RUN_ENVELOPE))
     json_object_remove_member (o, BN_RUN_ENVELOPE);
 }
+/* the seed's top-level members this element reads, with their types */
+static const struct {
+  const char *name;
+  GType type;
+  const char *what;
+} seed_types[] = {
+  { "schema_version", G_TYPE_STRING, N_("a string") },
+  { "timestamp", G_TYPE_STRING, N_("a string") },
+  { "compute_path", G_TYPE_STRING, N_("a string") },
+  { "backend", G_TYPE_STRING, N_("a string") },
+  { "deterministic", G_TYPE_BOOLEAN, N_("true or false") },
+  { NULL },
+};
 
 /* A performance report (report-sink) holds its runs under gst_bitnet.runs;
  * it makes no headline claim of its own. */
@@ -177,27 +194,35 @@ bn_receipt_src_produce (BnElement *element)
   if (self->next >= self->files->len)
     return BN_FLOW_EOS;
   const char *file = self->files->pdata[self->next++];
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *bytes = NULL;
   gsize len = 0;
-  if (!g_file_get_contents (file, &bytes, &len, &error) ||
-      !json_parser_load_from_data (parser, bytes, (gssize) len, &error)) {
+  g_autoptr (JsonNode) root = NULL;
+  if (bn_file_read_bounded (file, _("receipt"), BN_JSON_MAX_SIZE, &bytes, &len, &error))
+    root = bn_json_parse_bounded (bytes, len, file, &error);
+  if (!root) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read receipt %s: %s"),
                       file, error->message);
     return BN_FLOW_ERROR;
   }
-  JsonNode *root = json_parser_get_root (parser);
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                       _("Receipt %s is not a JSON object"), file);
     return BN_FLOW_ERROR;
   }
   JsonObject *r = json_node_get_object (root);
-  JsonObject *x = json_object_has_member (r, "gst_bitnet") ? json_object_get_object_member (r, "gst_bitnet") : NULL;
+  JsonNode *xn = json_object_get_member (r, "gst_bitnet");
+  if (xn && !JSON_NODE_HOLDS_OBJECT (xn)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Receipt %s: field \"gst_bitnet\" must be an object"), file);
+    return BN_FLOW_ERROR;
+  }
+  JsonObject *x = xn ? json_node_get_object (xn) : NULL;
   if (json_object_has_member (r, "benchmarks"))
     return push_report_runs (element, file, x);
-  if (x && !g_strcmp0 (json_object_get_string_member_with_default (x, "status", ""), "failed")) {
+  JsonNode *status = x ? json_object_get_member (x, "status") : NULL;
+  if (status && JSON_NODE_HOLDS_VALUE (status) && json_node_get_value_type (status) == G_TYPE_STRING &&
+      !g_strcmp0 (json_node_get_string (status), "failed")) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
                       _("Receipt %s records a failed run: it holds no figures"), file);
     return BN_FLOW_ERROR;
@@ -217,10 +242,11 @@ bn_receipt_src_produce (BnElement *element)
   JsonObject *pb = json_node_get_object (pbn);
   for (guint i = 0; required_pb[i]; i++) {
     JsonNode *n = json_object_get_member (pb, required_pb[i]);
-    if (!n || !JSON_NODE_HOLDS_VALUE (n) || (json_node_get_value_type (n) != G_TYPE_DOUBLE &&
-                                             json_node_get_value_type (n) != G_TYPE_INT64)) {
+    if (!n || !JSON_NODE_HOLDS_VALUE (n) ||
+        (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64) ||
+        !isfinite (json_node_get_double (n))) {
       BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                        _("Receipt %s: field \"performance_baseline.%s\" is missing or not a number"),
+                        _("Receipt %s: field \"performance_baseline.%s\" is missing or not a finite number"),
                         file, required_pb[i]);
       return BN_FLOW_ERROR;
     }
@@ -230,35 +256,51 @@ bn_receipt_src_produce (BnElement *element)
                       _("Receipt %s: field \"kernels\" must be an array"), file);
     return BN_FLOW_ERROR;
   }
+  for (guint i = 0; seed_types[i].name; i++) {
+    JsonNode *n = json_object_get_member (r, seed_types[i].name);
+    if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != seed_types[i].type) {
+      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Receipt %s: field \"%s\" must be %s"),
+                        file, seed_types[i].name, _(seed_types[i].what));
+      return BN_FLOW_ERROR;
+    }
+  }
   double claimed = json_object_get_double_member (pb, "tokens_per_second");
   g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len);
   Origin origin = { file, claimed, sha, json_object_get_member (r, "timestamp"), NULL };
-  g_autoptr (JsonParser) envp = NULL;
+  g_autoptr (JsonNode) envelope = NULL;
   g_autofree char *envpath = bn_receipt_envelope_path (file);
   if (g_file_test (envpath, G_FILE_TEST_EXISTS)) {
-    envp = json_parser_new ();
-    if (!json_parser_load_from_file (envp, envpath, &error) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (envp))) {
+    envelope = bn_json_load_file (envpath, _("envelope"), &error);
+    if (!envelope || !JSON_NODE_HOLDS_OBJECT (envelope)) {
       BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read the envelope %s: %s"),
                         envpath, error ? error->message : _("not a JSON object"));
       return BN_FLOW_ERROR;
     }
-    origin.envelope = json_parser_get_root (envp);
+    origin.envelope = envelope;
   }
-  JsonNode *runs_n = x ? json_object_get_member (x, "runs") : NULL;
-  JsonArray *runs = runs_n && JSON_NODE_HOLDS_ARRAY (runs_n) ? json_node_get_array (runs_n) : NULL;
+  JsonNode *runs_node = x ? json_object_get_member (x, "runs") : NULL;
+  if (runs_node && !JSON_NODE_HOLDS_ARRAY (runs_node)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Receipt %s: field \"gst_bitnet.runs\" must be an array of runs"), file);
+    return BN_FLOW_ERROR;
+  }
+  JsonArray *runs = runs_node ? json_node_get_array (runs_node) : NULL;
   BnFlowReturn ret = BN_FLOW_OK;
   if (runs && json_array_get_length (runs)) {
     for (guint i = 0; i < json_array_get_length (runs) && ret == BN_FLOW_OK; i++) {
-      JsonNode *rn = json_array_get_element (runs, i);
-      if (!JSON_NODE_HOLDS_OBJECT (rn)) {
-        BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                          _("Receipt %s: gst_bitnet.runs[%u] is not an object"), file, i);
+      JsonNode *run = json_array_get_element (runs, i);
+      g_autofree char *where = g_strdup_printf (_("Receipt %s, run %u"), file, i);
+      if (!JSON_NODE_HOLDS_OBJECT (run)) {
+        BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("%s is not an object"), where);
         return BN_FLOW_ERROR;
       }
-      JsonNode *copy = json_node_copy (rn);
-      JsonObject *o = json_node_dup_object (copy);
-      json_node_unref (copy);
+      JsonObject *o = json_node_dup_object (run);
       mark_origin (o, &origin, i);
+      if (!bn_run_record_check (o, where, &error)) {
+        json_object_unref (o);
+        bn_element_post_error (element, error, NULL);
+        return BN_FLOW_ERROR;
+      }
       ret = bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
     }
     return ret;
@@ -280,6 +322,11 @@ bn_receipt_src_produce (BnElement *element)
   json_object_set_double_member (o, "average_token_latency_ms", json_object_get_double_member (pb, "average_token_latency_ms"));
   json_object_set_double_member (o, "memory_usage_mb", json_object_get_double_member (pb, "memory_usage_mb"));
   mark_origin (o, &origin, -1);
+  if (!bn_run_record_check (o, file, &error)) {
+    json_object_unref (o);
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
   return bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
 }
 

@@ -6,6 +6,7 @@
 #include "bn-receipt-elements.h"
 #include <gst-bitnet/bench/bn-signing-private.h>
 
+#include <gst-bitnet/bench/bn-json-private.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -132,16 +133,16 @@ bn_strict_validator_start (BnElement *element, GError **error)
   return self->ring != NULL;
 }
 
-static void
-write_log (BnStrictValidator *self)
+static gboolean
+write_log (BnStrictValidator *self, GError **error)
 {
   if (!(self->gates & BN_STRICT_CI_ENHANCED) || !self->gate_log)
-    return;
+    return TRUE;
   g_autoptr (JsonObject) o = json_object_new ();
   json_object_set_string_member (o, "generator", bn_version_string ());
   json_object_set_double_member (o, "read_bandwidth_gb_per_s", self->bandwidth_gbs);
   json_object_set_array_member (o, "gates", json_array_ref (self->log));
-  bn_json_write_atomic (self->gate_log, o, NULL);
+  return bn_json_write_atomic (self->gate_log, o, error);
 }
 
 /* Records a gate outcome; on failure posts the error and returns FALSE. */
@@ -157,7 +158,9 @@ gate (BnStrictValidator *self, const char *name, guint run, gboolean passed, int
   json_array_add_object_element (self->log, e);
   if (passed)
     return TRUE;
-  write_log (self);
+  g_autoptr (GError) log_error = NULL;
+  if (!write_log (self, &log_error))
+    bn_element_post_warning (BN_ELEMENT (self), log_error, NULL);
   g_autoptr (GError) err = g_error_new (BN_STRICT_ERROR, code, "%s%s%s", message, detail ? " (" : "",
                                         detail ? detail : "");
   if (detail) {
@@ -289,6 +292,12 @@ bn_strict_validator_chain (BnElement *element, BnPad *pad, BnItem *item)
   BnStrictValidator *self = BN_STRICT_VALIDATOR (element);
   if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run"))
     return bn_element_push (element, item);
+  g_autoptr (GError) error = NULL;
+  if (!bn_run_check_types (BN_RECORD (item), &error)) {
+    g_object_unref (item);
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
   if (!check_run (self, BN_RECORD (item), self->runs->len)) {
     g_object_unref (item);
     return BN_FLOW_ERROR;
@@ -352,7 +361,12 @@ bn_strict_validator_finish (BnElement *element)
         return BN_FLOW_ERROR;
     }
   }
-  write_log (self);
+  g_autoptr (GError) error = NULL;
+  if (!write_log (self, &error)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the gate log %s: %s"),
+                      self->gate_log, error->message);
+    return BN_FLOW_ERROR;
+  }
   g_autofree char *text = g_strdup_printf (_("%u runs passed the strict gates"), self->runs->len);
   bn_element_post_info (element, text);
   return BN_FLOW_OK;

@@ -6,6 +6,8 @@
 #include "bn-regression-elements.h"
 #include "gst-bitnet/bench/bn-baselines-private.h"
 
+#include <gst-bitnet/bench/bn-json-private.h>
+#include <gst-bitnet/bn-file-private.h>
 #include <glib/gi18n-lib.h>
 
 /**
@@ -30,6 +32,11 @@
  * that is not a valid baselines file is an error naming it, checked before
  * anything is measured, and it is never overwritten.
  *
+ * The read-merge-write runs under an advisory lock (flock() on
+ * `<location>.lock`), so that any number of baseline-sinks merging into one
+ * file at once lose nothing; a writer that cannot take the lock within
+ * #BnBaselineSink:lock-timeout seconds fails with a message naming the lock.
+ *
  * |[
  * bn-launch loader fixture=small ! quantizer ! kernel-executor iterations=10 ! baseline-sink
  * ]|
@@ -39,12 +46,13 @@ struct _BnBaselineSink {
   BnElement parent_instance;
   char *location, *platform, *implementation;
   guint min_runs;
+  guint lock_timeout;
   GPtrArray *runs;
 };
 
 G_DEFINE_FINAL_TYPE (BnBaselineSink, bn_baseline_sink, BN_TYPE_ELEMENT)
 
-enum { PROP_0, PROP_LOCATION, PROP_PLATFORM, PROP_IMPLEMENTATION, PROP_MIN_RUNS, N_PROPS };
+enum { PROP_0, PROP_LOCATION, PROP_PLATFORM, PROP_IMPLEMENTATION, PROP_MIN_RUNS, PROP_LOCK_TIMEOUT, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 static void
@@ -67,6 +75,7 @@ bn_baseline_sink_get_property (GObject *object, guint id, GValue *value, GParamS
   case PROP_PLATFORM: g_value_set_string (value, self->platform); break;
   case PROP_IMPLEMENTATION: g_value_set_string (value, self->implementation); break;
   case PROP_MIN_RUNS: g_value_set_uint (value, self->min_runs); break;
+  case PROP_LOCK_TIMEOUT: g_value_set_uint (value, self->lock_timeout); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -80,6 +89,7 @@ bn_baseline_sink_set_property (GObject *object, guint id, const GValue *value, G
   case PROP_PLATFORM: g_free (self->platform); self->platform = g_value_dup_string (value); break;
   case PROP_IMPLEMENTATION: g_free (self->implementation); self->implementation = g_value_dup_string (value); break;
   case PROP_MIN_RUNS: self->min_runs = g_value_get_uint (value); break;
+  case PROP_LOCK_TIMEOUT: self->lock_timeout = g_value_get_uint (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -94,6 +104,49 @@ load_or_new (const char *path, GError **error)
     return o;
   }
   return bn_baselines_load (path, error);
+}
+
+/* Under the lock: reads the file again (another platform may have been
+ * added while we measured), puts @entry in and writes it back. */
+static gboolean
+merge_and_save (BnBaselineSink *self, JsonObject *entry, gboolean *had, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (JsonObject) root = load_or_new (self->location, &local);
+  if (!root) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("%s; nothing was written"), local->message);
+    return FALSE;
+  }
+  if (!json_object_has_member (root, "version"))
+    json_object_set_string_member (root, "version", "1.0.0");
+  JsonNode *bn = json_object_get_member (root, "baselines");
+  if (!bn) {
+    json_object_set_object_member (root, "baselines", json_object_new ());
+    bn = json_object_get_member (root, "baselines");
+  }
+  JsonObject *baselines = json_node_get_object (bn);
+  JsonNode *pn = json_object_get_member (baselines, self->platform);
+  if (!pn) {
+    json_object_set_object_member (baselines, self->platform, json_object_new ());
+    pn = json_object_get_member (baselines, self->platform);
+  }
+  json_object_set_object_member (json_node_get_object (pn), self->implementation, json_object_ref (entry));
+  if (!json_object_has_member (root, "thresholds")) {
+    BnThresholds t;
+    bn_thresholds_init_defaults (&t);
+    json_object_set_object_member (root, "thresholds", bn_thresholds_to_json (&t));
+  }
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  json_object_set_string_member (root, "updated", date);
+
+  *had = g_file_test (self->location, G_FILE_TEST_EXISTS);
+  if (!bn_baselines_save (self->location, root, &local)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the baselines file %s: %s"),
+                 self->location, local->message);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -122,7 +175,8 @@ bn_baseline_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
     return BN_FLOW_OK;
   }
   g_autoptr (GError) error = NULL;
-  if (!bn_run_check_strict (BN_RECORD (item), self->runs->len, &error)) {
+  if (!bn_run_check_types (BN_RECORD (item), &error) ||
+      !bn_run_check_strict (BN_RECORD (item), self->runs->len, &error)) {
     g_object_unref (item);
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
@@ -144,39 +198,21 @@ bn_baseline_sink_finish (BnElement *element)
     return BN_FLOW_ERROR;
   }
   g_autoptr (JsonObject) entry = bn_baseline_entry_from_runs (self->runs, &error);
-  /* read again: another platform may have been added while we measured */
-  g_autoptr (JsonObject) root = entry ? load_or_new (self->location, &error) : NULL;
-  if (!root) {
+  if (!entry) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("%s; nothing was written"), error->message);
     return BN_FLOW_ERROR;
   }
-  if (!json_object_has_member (root, "version"))
-    json_object_set_string_member (root, "version", "1.0.0");
-  JsonNode *bn = json_object_get_member (root, "baselines");
-  if (!bn) {
-    json_object_set_object_member (root, "baselines", json_object_new ());
-    bn = json_object_get_member (root, "baselines");
-  }
-  JsonObject *baselines = json_node_get_object (bn);
-  JsonNode *pn = json_object_get_member (baselines, self->platform);
-  if (!pn) {
-    json_object_set_object_member (baselines, self->platform, json_object_new ());
-    pn = json_object_get_member (baselines, self->platform);
-  }
-  json_object_set_object_member (json_node_get_object (pn), self->implementation, json_object_ref (entry));
-  if (!json_object_has_member (root, "thresholds")) {
-    BnThresholds t;
-    bn_thresholds_init_defaults (&t);
-    json_object_set_object_member (root, "thresholds", bn_thresholds_to_json (&t));
-  }
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-  json_object_set_string_member (root, "updated", date);
-
-  gboolean had = g_file_test (self->location, G_FILE_TEST_EXISTS);
-  if (!bn_baselines_save (self->location, root, &error)) {
+  gboolean had = FALSE;
+  int lock = bn_file_lock (self->location, self->lock_timeout * 1000, &error);
+  if (lock < 0) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the baselines file %s: %s"),
                       self->location, error->message);
+    return BN_FLOW_ERROR;
+  }
+  gboolean ok = merge_and_save (self, entry, &had, &error);
+  bn_file_unlock (lock);
+  if (!ok) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, "%s", error->message);
     return BN_FLOW_ERROR;
   }
   g_autofree char *info = g_strdup_printf (had ? _("baseline of %s on %s written to %s (%u runs); the previous file "
@@ -216,6 +252,9 @@ bn_baseline_sink_class_init (BnBaselineSinkClass *klass)
   props[PROP_MIN_RUNS] = g_param_spec_uint ("min-runs", "Minimum runs",
                                             "Fewest runs a baseline may be made of (the analyzer needs 6 per side "
                                             "for a 95% interval)", 1, 100000, 6, rw);
+  props[PROP_LOCK_TIMEOUT] = g_param_spec_uint ("lock-timeout", "Lock timeout",
+                                                "Seconds to wait for another writer's lock on the baselines file "
+                                                "(LOCATION.lock) before failing", 0, 3600, 60, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Baseline sink", "Sink",
                                  "Aggregates measured runs into this platform's baseline and merges it into the "
@@ -230,4 +269,5 @@ bn_baseline_sink_init (BnBaselineSink *self)
   self->platform = bn_machine_platform ();
   self->implementation = g_strdup ("gst-bitnet");
   self->min_runs = 6;
+  self->lock_timeout = 60;
 }

@@ -6,6 +6,7 @@
 #include "bn-regression-elements.h"
 #include "gst-bitnet/bench/bn-analysis-private.h"
 
+#include <gst-bitnet/bench/bn-json-private.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,7 +45,11 @@
  * #BnRegressionAnalyzer:output or standard output. A `regression-verdict`
  * element message carries the overall verdict. With
  * #BnRegressionAnalyzer:fail-on-regression, a CRITICAL verdict posts a
- * #BN_REGRESSION_ERROR, so bn-launch exits with status 3. When the `src`
+ * #BN_REGRESSION_ERROR, so bn-launch exits with status 3. With
+ * #BnRegressionAnalyzer:fail-on-inconclusive, so does a verdict that cannot
+ * vouch for the candidate: INCONCLUSIVE (too few samples, an interval
+ * straddling a bound, a mismatched or stripped baseline) or NO_BASELINE.
+ * When the `src`
  * pad is linked, the current runs are forwarded and followed by a
  * `bench/verdict` record holding the JSON report (for report-sink).
  *
@@ -89,7 +94,7 @@ struct _BnRegressionAnalyzer {
   BnElement parent_instance;
   char *baselines, *platform, *implementation, *output;
   Format format;
-  gboolean fail, silent, compare_mismatched, per_token;
+  gboolean fail, fail_inconclusive, silent, compare_mismatched, per_token;
   double confidence, min_cpu_share;
   double critical[BN_N_LIMITS], warning[BN_N_LIMITS];   /* < 0: from the file or the defaults */
 
@@ -105,7 +110,7 @@ enum {
   PROP_0, PROP_BASELINES, PROP_PLATFORM, PROP_IMPLEMENTATION, PROP_FORMAT, PROP_OUTPUT, PROP_SILENT, PROP_FAIL,
   PROP_CONFIDENCE, PROP_COMPARE_MISMATCHED, PROP_LATENCY_SAMPLES, PROP_MIN_CPU_SHARE,
   PROP_CRIT_THROUGHPUT, PROP_WARN_THROUGHPUT, PROP_CRIT_LATENCY, PROP_WARN_LATENCY,
-  PROP_CRIT_MEMORY, PROP_WARN_MEMORY, PROP_CRIT_ACCURACY, PROP_WARN_ACCURACY, N_PROPS
+  PROP_CRIT_MEMORY, PROP_WARN_MEMORY, PROP_CRIT_ACCURACY, PROP_WARN_ACCURACY, PROP_FAIL_INCONCLUSIVE, N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
@@ -144,6 +149,7 @@ bn_regression_analyzer_get_property (GObject *object, guint id, GValue *value, G
   case PROP_OUTPUT: g_value_set_string (value, self->output); break;
   case PROP_SILENT: g_value_set_boolean (value, self->silent); break;
   case PROP_FAIL: g_value_set_boolean (value, self->fail); break;
+  case PROP_FAIL_INCONCLUSIVE: g_value_set_boolean (value, self->fail_inconclusive); break;
   case PROP_CONFIDENCE: g_value_set_double (value, self->confidence); break;
   case PROP_COMPARE_MISMATCHED: g_value_set_boolean (value, self->compare_mismatched); break;
   case PROP_LATENCY_SAMPLES: g_value_set_enum (value, self->per_token); break;
@@ -175,6 +181,7 @@ bn_regression_analyzer_set_property (GObject *object, guint id, const GValue *va
   case PROP_OUTPUT: set_string (&self->output, value); break;
   case PROP_SILENT: self->silent = g_value_get_boolean (value); break;
   case PROP_FAIL: self->fail = g_value_get_boolean (value); break;
+  case PROP_FAIL_INCONCLUSIVE: self->fail_inconclusive = g_value_get_boolean (value); break;
   case PROP_CONFIDENCE: self->confidence = g_value_get_double (value); break;
   case PROP_COMPARE_MISMATCHED: self->compare_mismatched = g_value_get_boolean (value); break;
   case PROP_LATENCY_SAMPLES: self->per_token = g_value_get_enum (value) != 0; break;
@@ -279,7 +286,7 @@ bn_regression_analyzer_chain (BnElement *element, BnPad *pad, BnItem *item)
     return BN_FLOW_OK;
   }
   g_autoptr (GError) error = NULL;
-  if (!bn_run_check_real (BN_RECORD (item), 0, &error)) {
+  if (!bn_run_check_types (BN_RECORD (item), &error) || !bn_run_check_real (BN_RECORD (item), 0, &error)) {
     g_object_unref (item);
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
@@ -400,6 +407,21 @@ bn_regression_analyzer_finish (BnElement *element)
                       _("Critical performance regression on %s: %s"), platform, w);
     return BN_FLOW_ERROR;
   }
+  if (self->fail_inconclusive && (a->status == BN_LEVEL_INCONCLUSIVE || a->status == BN_LEVEL_NO_BASELINE)) {
+    bn_element_push_eos (element);
+    GString *why = g_string_new (NULL);
+    for (guint i = 0; i < a->results->len; i++) {
+      BnMetricResult *r = &g_array_index (a->results, BnMetricResult, i);
+      if (r->level == BN_LEVEL_INCONCLUSIVE || r->level == BN_LEVEL_NO_BASELINE)
+        g_string_append_printf (why, "%s%s: %s", why->len ? "; " : "", _(bn_metric_info (r->metric)->label),
+                                r->message);
+    }
+    g_autofree char *w = g_string_free (why, FALSE);
+    BN_ELEMENT_ERROR (element, BN_REGRESSION_ERROR, BN_REGRESSION_ERROR_INCONCLUSIVE,
+                      _("The regression gate cannot vouch for these runs on %s (%s, fail-on-inconclusive): %s"),
+                      platform, bn_level_name (a->status), *w ? w : _("no baseline to compare with"));
+    return BN_FLOW_ERROR;
+  }
   return BN_FLOW_OK;
 }
 
@@ -438,6 +460,10 @@ bn_regression_analyzer_class_init (BnRegressionAnalyzerClass *klass)
   props[PROP_FAIL] = g_param_spec_boolean ("fail-on-regression", "Fail on regression",
                                            "Stop with a regression error (bn-launch exit status 3) when any metric "
                                            "is CRITICAL", FALSE, rw);
+  props[PROP_FAIL_INCONCLUSIVE] = g_param_spec_boolean ("fail-on-inconclusive", "Fail on inconclusive",
+                                                        "Stop with a regression error (bn-launch exit status 3) when "
+                                                        "the verdict is INCONCLUSIVE or NO_BASELINE: the gate "
+                                                        "cannot vouch for the runs", FALSE, rw);
   props[PROP_CONFIDENCE] = g_param_spec_double ("confidence", "Confidence",
                                                 "Confidence level of the intervals (0.95: at least 6 runs per side)",
                                                 0.5, 0.999, 0.95, rw);
@@ -453,26 +479,30 @@ bn_regression_analyzer_class_init (BnRegressionAnalyzerClass *klass)
                                                    "time / threads / wall time) on either side, the machine was busy "
                                                    "and throughput and first-token latency are INCONCLUSIVE (0: never)",
                                                    0, 1, 0.9, rw);
-  static const struct { const char *name, *nick, *blurb; double max; } th[] = {
+  static const struct { const char *name, *nick, *blurb; BnLimit limit; } th[] = {
     { "critical-throughput-decrease", "Critical throughput decrease",
-      "Decode throughput decrease in % that is CRITICAL (-1: from the baselines file, else 15)", 100 },
+      "Decode throughput decrease in % that is CRITICAL (-1: from the baselines file, else 15)", BN_LIMIT_THROUGHPUT },
     { "warning-throughput-decrease", "Warning throughput decrease",
-      "Decode throughput decrease in % that is a WARNING, and the improvement bound (-1: from the file, else 8)", 100 },
+      "Decode throughput decrease in % that is a WARNING, and the improvement bound (-1: from the file, else 8)",
+      BN_LIMIT_THROUGHPUT },
     { "critical-latency-increase", "Critical latency increase",
-      "Latency increase in % that is CRITICAL (-1: from the baselines file, else 25)", 10000 },
+      "Latency increase in % that is CRITICAL (-1: from the baselines file, else 25)", BN_LIMIT_LATENCY },
     { "warning-latency-increase", "Warning latency increase",
-      "Latency increase in % that is a WARNING, and the improvement bound (-1: from the file, else 15)", 10000 },
+      "Latency increase in % that is a WARNING, and the improvement bound (-1: from the file, else 15)",
+      BN_LIMIT_LATENCY },
     { "critical-memory-increase", "Critical memory increase",
-      "Peak memory increase in % that is CRITICAL (-1: from the baselines file, else 20)", 10000 },
+      "Peak memory increase in % that is CRITICAL (-1: from the baselines file, else 20)", BN_LIMIT_MEMORY },
     { "warning-memory-increase", "Warning memory increase",
-      "Peak memory increase in % that is a WARNING (-1: from the baselines file, else 10)", 10000 },
+      "Peak memory increase in % that is a WARNING (-1: from the baselines file, else 10)", BN_LIMIT_MEMORY },
     { "critical-accuracy-drop", "Critical accuracy drop",
-      "Drop of the accuracy score (minimum cosine) that is CRITICAL (-1: from the file, else 0.01)", 1 },
+      "Drop of the accuracy score (minimum cosine) that is CRITICAL (-1: from the file, else 0.01)", BN_LIMIT_ACCURACY },
     { "warning-accuracy-drop", "Warning accuracy drop",
-      "Drop of the accuracy score (minimum cosine) that is a WARNING (-1: from the file, else 0.001)", 1 },
+      "Drop of the accuracy score (minimum cosine) that is a WARNING (-1: from the file, else 0.001)",
+      BN_LIMIT_ACCURACY },
   };
   for (guint i = 0; i < G_N_ELEMENTS (th); i++)
-    props[PROP_CRIT_THROUGHPUT + i] = g_param_spec_double (th[i].name, th[i].nick, th[i].blurb, -1, th[i].max, -1, rw);
+    props[PROP_CRIT_THROUGHPUT + i] =
+      g_param_spec_double (th[i].name, th[i].nick, th[i].blurb, -1, bn_limit_max (th[i].limit), -1, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   bn_element_class_set_metadata (element_class, "Regression analyzer", "Analyzer",

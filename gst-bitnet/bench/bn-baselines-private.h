@@ -49,6 +49,8 @@ typedef struct {
 
 BN_BENCH_API const BnMetricInfo *bn_metric_info (BnMetric metric);
 BN_BENCH_API const char *bn_limit_key (BnLimit limit);
+/* the largest value the threshold of @limit may take */
+BN_BENCH_API double bn_limit_max (BnLimit limit);
 
 BN_BENCH_API void bn_thresholds_init_defaults (BnThresholds *thresholds);
 BN_BENCH_API gboolean bn_thresholds_read (BnThresholds *thresholds,

@@ -17,6 +17,9 @@
 
 #include "bn-baselines-private.h"
 #include "bn-signing-private.h"
+#include "bn-json-private.h"
+
+#include <gst-bitnet/bn-file-private.h>
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
@@ -40,6 +43,16 @@ static const char *const limit_keys[BN_N_LIMITS] = {
   [BN_LIMIT_ACCURACY] = "accuracy_drop",
 };
 
+/* the largest meaningful value of each threshold: a throughput cannot drop
+ * by more than 100%, a cosine by more than 1; latency and memory may grow
+ * a hundredfold. The analyzer's properties have the same ranges. */
+static const double limit_max[BN_N_LIMITS] = {
+  [BN_LIMIT_THROUGHPUT] = 100,
+  [BN_LIMIT_LATENCY] = 10000,
+  [BN_LIMIT_MEMORY] = 10000,
+  [BN_LIMIT_ACCURACY] = 1,
+};
+
 /* headline members that must be numbers when present */
 static const char *const number_members[] = {
   "throughput_tokens_per_second", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
@@ -58,6 +71,13 @@ bn_limit_key (BnLimit limit)
 {
   g_return_val_if_fail (limit < BN_N_LIMITS, NULL);
   return limit_keys[limit];
+}
+
+double
+bn_limit_max (BnLimit limit)
+{
+  g_return_val_if_fail (limit < BN_N_LIMITS, 0);
+  return limit_max[limit];
 }
 
 /* The seed's thresholds (critical 15% / 25%, warning 8% / 15% for
@@ -111,10 +131,11 @@ gboolean
 bn_thresholds_check (const BnThresholds *t, GError **error)
 {
   for (int k = 0; k < BN_N_LIMITS; k++) {
-    if (t->warning[k] < 0 || t->critical[k] < 0 || !isfinite (t->warning[k]) || !isfinite (t->critical[k])) {
+    if (!(t->warning[k] >= 0 && t->warning[k] <= limit_max[k]) ||
+        !(t->critical[k] >= 0 && t->critical[k] <= limit_max[k])) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                   _("Threshold %s must be a non-negative number (warning %g, critical %g)"), limit_keys[k],
-                   t->warning[k], t->critical[k]);
+                   _("Threshold %s must be a number from 0 to %g (warning %g, critical %g)"), limit_keys[k],
+                   limit_max[k], t->warning[k], t->critical[k]);
       return FALSE;
     }
     if (t->warning[k] > t->critical[k]) {
@@ -522,6 +543,13 @@ bn_baselines_validate (JsonObject *root, const char *path, GError **error)
         return fail (error, path, wk, _("is not a non-negative number"));
     }
   }
+  /* bounded and ordered as the analyzer's properties are */
+  BnThresholds th;
+  g_autoptr (GError) local = NULL;
+  bn_thresholds_init_defaults (&th);
+  bn_thresholds_read (&th, root);
+  if (!bn_thresholds_check (&th, &local))
+    return fail (error, path, "thresholds:", local->message);
   return TRUE;
 }
 
@@ -533,20 +561,19 @@ bn_baselines_load (const char *path, GError **error)
   g_autofree char *text = NULL;
   gsize len = 0;
   g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &text, &len, &local)) {
+  if (!bn_file_read_bounded (path, _("baselines file"), BN_JSON_MAX_SIZE, &text, &len, &local)) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                  _("Cannot read the baselines file %s: %s (make one with pipelines/baseline.bnp)"), path,
                  local->message);
     return NULL;
   }
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, len, &local)) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                 _("The baselines file %s is not valid JSON: %s"), path, local->message);
+  g_autofree char *what = g_strdup_printf (_("The baselines file %s"), path);
+  g_autoptr (JsonNode) root = bn_json_parse_bounded (text, len, what, &local);
+  if (!root) {
+    g_set_error_literal (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, local->message);
     return NULL;
   }
-  JsonNode *root = json_parser_get_root (parser);
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
+  if (!JSON_NODE_HOLDS_OBJECT (root)) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                  _("The baselines file %s is not a JSON object"), path);
     return NULL;
@@ -573,19 +600,12 @@ bn_baselines_lookup (JsonObject *root, const char *platform, const char *impleme
   return in && JSON_NODE_HOLDS_OBJECT (in) ? json_node_get_object (in) : NULL;
 }
 
-/* Writes @text to @path through a temporary file and a rename
- * (g_file_set_contents), creating the directory. */
+/* Writes @text to @path through bn_file_replace_contents(): a temporary
+ * renamed over a regular file, never over anything else. */
 gboolean
 bn_write_text_atomically (const char *path, const char *text, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0755) != 0) {
-    int e = errno;
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e), _("Cannot create directory %s: %s"), dir,
-                 g_strerror (e));
-    return FALSE;
-  }
-  return g_file_set_contents (path, text, -1, error);
+  return bn_file_replace_contents (path, text, -1, error);
 }
 
 /* Replaces @path by @root atomically, first keeping the previous file,
@@ -597,7 +617,8 @@ bn_baselines_save (const char *path, JsonObject *root, GError **error)
   gsize len = 0;
   if (g_file_test (path, G_FILE_TEST_EXISTS)) {
     g_autofree char *bak = g_strconcat (path, ".bak", NULL);
-    if (!g_file_get_contents (path, &old, &len, error) || !g_file_set_contents (bak, old, len, error))
+    if (!bn_file_read_bounded (path, _("baselines file"), BN_JSON_MAX_SIZE, &old, &len, error) ||
+        !bn_file_replace_contents (bak, old, (gssize) len, error))
       return FALSE;
   }
   return bn_json_write_atomic (path, root, error);

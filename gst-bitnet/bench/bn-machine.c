@@ -99,6 +99,23 @@ bn_machine_info (void)
 }
 
 /**
+ * bn_machine_total_memory:
+ *
+ * Gets the physical memory of this machine, the bound elements check
+ * size properties against before allocating.
+ *
+ * Returns: the machine's physical memory in bytes (0 when unknown).
+ *
+ * Since: 0.2
+ */
+guint64
+bn_machine_total_memory (void)
+{
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? (guint64) pages * (guint64) page : 0;
+}
+
+/**
  * bn_machine_memory_mb:
  * @rss_mb: (out): resident memory of this process now (VmRSS), in MiB
  * @peak_mb: (out): its peak so far (VmHWM), in MiB

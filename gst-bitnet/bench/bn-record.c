@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include "bn-record.h"
+#include "bn-json-private.h"
+
+#include <gst-bitnet/bn-file-private.h>
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
@@ -165,7 +168,10 @@ bn_record_to_json (BnRecord *record, gboolean pretty)
  *
  * Writes @object as indented JSON to @path, creating directories, through a
  * temporary file renamed over @path: readers see the old file or the new
- * one, never a part.
+ * one, never a part. A @path that exists and is not a regular file (a
+ * symbolic link, device node, FIFO, directory) is refused and left as it
+ * is; `-` writes to standard output. An @object holding NaN or an infinity
+ * is refused (JSON cannot represent them) and nothing is written.
  *
  * Returns: %TRUE on success.
  *
@@ -174,16 +180,6 @@ bn_record_to_json (BnRecord *record, gboolean pretty)
 gboolean
 bn_json_write_atomic (const char *path, JsonObject *object, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0755) != 0) {
-    int e = errno;
-    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
-                 _("Cannot create directory %s: %s"), dir, g_strerror (e));
-    return FALSE;
-  }
-  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, object);
-  g_autofree char *text = json_to_string (node, TRUE);
-  g_autofree char *with_nl = g_strconcat (text, "\n", NULL);
-  return g_file_set_contents (path, with_nl, -1, error);
+  g_autofree char *text = bn_json_to_text (object, error);
+  return text && bn_file_replace_contents (path, text, -1, error);
 }

@@ -466,7 +466,8 @@ bn_engine_eval (BnEngine *e, const gint32 *tokens, guint n_tokens, float *logits
                  _("The forward pass failed at position %zu: %s"), pos, bn_kstatus_to_string (rc));
     return FALSE;
   }
-  return TRUE;
+  /* a model file truncated while mapped was read as zeros: say so */
+  return bn_model_check_intact (e->model, error);
 }
 
 /**

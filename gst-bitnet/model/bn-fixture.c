@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 /**
  * SECTION:bn-fixture
@@ -215,6 +216,29 @@ check_params (const BnFixtureParams *p, GError **error)
   if (p->n_vocab < 258 || p->n_vocab > 1u << 24) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
                  _("Fixture vocabulary size %u is out of range (258 to 16777216)"), p->n_vocab);
+    return FALSE;
+  }
+  if (!isfinite (p->rope_theta) || p->rope_theta <= 0 || !isfinite (p->rms_eps) || p->rms_eps <= 0) {
+    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
+                 _("Fixture RoPE base (%g) and RMS epsilon (%g) must be finite and positive"), p->rope_theta,
+                 p->rms_eps);
+    return FALSE;
+  }
+  /* the tensors are synthesized in memory: refuse a shape that cannot fit
+   * rather than abort in the allocator */
+  double head_dim = (double) p->n_embd / p->n_head, kv = p->n_head_kv * head_dim;
+  double per_layer = 2.0 * p->n_embd * p->n_embd + 2.0 * p->n_embd * kv + 3.0 * p->n_embd * p->n_ff;
+  double bpw = p->weight_type == BN_GGUF_TYPE_F32 ? 4 : p->weight_type == BN_GGUF_TYPE_F16 ? 2 : 0.25;
+  double bytes = (double) p->n_embd * p->n_vocab * (p->embd_type == BN_GGUF_TYPE_F32 ? 4 : 2) +
+                 per_layer * p->n_layer * bpw + 4.0 * p->n_layer * (3.0 * p->n_embd + p->n_ff);
+  double limit = (double) sysconf (_SC_PHYS_PAGES) * (double) sysconf (_SC_PAGESIZE);
+  if (limit > 0 && bytes > limit) {
+    g_autofree char *need = g_format_size_full ((guint64) MIN (bytes, 1e19), G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *have = g_format_size_full ((guint64) limit, G_FORMAT_SIZE_IEC_UNITS);
+    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
+                 _("A fixture of hidden %u, feed-forward %u, %u layers and %u tokens needs %s of tensors, more "
+                   "than this machine's %s of memory: choose a smaller shape"),
+                 p->n_embd, p->n_ff, p->n_layer, p->n_vocab, need, have);
     return FALSE;
   }
   return TRUE;

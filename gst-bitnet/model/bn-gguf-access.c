@@ -13,6 +13,30 @@
 #include "bn-gguf-private.h"
 
 /**
+ * bn_gguf_check_intact:
+ * @self: a #BnGguf
+ * @error: return location for a #GError
+ *
+ * Checks that no read of the mapped file ran past its end. A file
+ * truncated by another process while it is mapped would raise SIGBUS; the
+ * library turns the missing pages into zeros instead, and this call
+ * reports that the data read were not the file's.
+ *
+ * Returns: %TRUE when the mapping is intact (always for a file held in
+ *   memory); %FALSE with %BN_GGUF_ERROR_TRUNCATED naming the file otherwise
+ *
+ * Since: 0.2
+ */
+gboolean
+bn_gguf_check_intact (BnGguf *self, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (!self->mapped)
+    return TRUE;
+  return bn_mapping_guard_check (self->base, self->name, error);
+}
+
+/**
  * bn_gguf_get_path:
  * @self: a #BnGguf
  *

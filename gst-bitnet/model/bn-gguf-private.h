@@ -72,6 +72,11 @@ struct _BnGguf {
   const char *architecture;
 };
 
+/* bn-mapping-guard.c: SIGBUS on a file truncated while mapped */
+G_GNUC_INTERNAL void bn_mapping_guard_add (const void *base, gsize size);
+G_GNUC_INTERNAL void bn_mapping_guard_remove (const void *base);
+G_GNUC_INTERNAL gboolean bn_mapping_guard_check (const void *base, const char *display, GError **error);
+
 /* fixed size in bytes of a scalar value type, 0 for STRING and ARRAY and
  * for unknown types */
 G_GNUC_INTERNAL gsize bn_gguf_value_type_size (guint32 type);

@@ -9,10 +9,12 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "bn-gguf-private.h"
+#include <gst-bitnet/bn-file-private.h>
 
 /**
  * SECTION:bn-gguf
@@ -698,6 +700,8 @@ gguf_free (BnGguf *self)
   g_clear_pointer (&self->kv_index, g_hash_table_unref);
   g_clear_pointer (&self->tensor_index, g_hash_table_unref);
   g_string_chunk_free (self->names);
+  if (self->mapped)
+    bn_mapping_guard_remove (self->base);
   g_clear_pointer (&self->mapped, g_mapped_file_unref);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_free (self->name);
@@ -725,12 +729,17 @@ bn_gguf_open (const char *path, GError **error)
   g_autofree char *display = NULL;
   GMappedFile *mapped;
   BnGguf *self;
+  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_filename_display_name (path);
-  mapped = g_mapped_file_new (path, FALSE, &local);
+  /* a FIFO or device is refused before anything can block on it */
+  fd = bn_file_open_input (path, _("GGUF file"), &local);
+  mapped = fd < 0 ? NULL : g_mapped_file_new_from_fd (fd, FALSE, &local);
+  if (fd >= 0)
+    close (fd);
   if (mapped == NULL)
     {
       g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO,
@@ -743,6 +752,7 @@ bn_gguf_open (const char *path, GError **error)
   self->mapped = mapped;
   self->base = (const guint8 *) g_mapped_file_get_contents (mapped);
   self->size = g_mapped_file_get_length (mapped);
+  bn_mapping_guard_add (self->base, self->size);
   if (!parse (self, error))
     {
       gguf_free (self);

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "bn-gguf-private.h"
+#include <gst-bitnet/bn-file-private.h>
 
 /* ---- streaming output ---- */
 
@@ -248,21 +249,6 @@ write_contents (BnGgufBuilder *self, Out *o)
   return flush (o);
 }
 
-static void
-sync_directory (const char *dir)
-{
-#ifdef O_DIRECTORY
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0)
-    {
-      (void) fsync (fd);
-      close (fd);
-    }
-#else
-  (void) dir;
-#endif
-}
-
 /**
  * bn_gguf_builder_write:
  * @self: a #BnGgufBuilder
@@ -271,7 +257,9 @@ sync_directory (const char *dir)
  *
  * Writes the file atomically (see the section documentation): either
  * @path holds the complete new file, or it is left untouched and no
- * temporary file remains.
+ * temporary file remains. A @path that exists and is not a regular file
+ * (a symbolic link, a device node, a FIFO, a directory) is refused and left
+ * as it is; `-` writes the file to standard output.
  *
  * Before anything is written, a file the reader could not read back is
  * refused: a tensor of type id 36..39 whose size also fits the other
@@ -285,10 +273,11 @@ sync_directory (const char *dir)
 gboolean
 bn_gguf_builder_write (BnGgufBuilder *self, const char *path, GError **error)
 {
-  g_autofree char *dir = NULL, *base = NULL, *tmp = NULL, *display = NULL;
+  g_autofree char *display = NULL;
   g_autofree guint8 *buf = NULL;
+  g_autoptr (BnAtomicFile) file = NULL;
+  g_autoptr (GError) local = NULL;
   Out o = { 0 };
-  int saved;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -297,59 +286,26 @@ bn_gguf_builder_write (BnGgufBuilder *self, const char *path, GError **error)
   display = g_filename_display_name (path);
   if (!check_decidable (self, display, error))
     return FALSE;
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-  o.fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
-  if (o.fd < 0)
+  file = bn_atomic_file_new (path, FALSE, &local);
+  if (file == NULL)
     {
-      saved = errno;
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO,
-                   _("Cannot create a temporary file next to %s: %s. Check that the "
-                     "directory exists and is writable."),
-                   display, g_strerror (saved));
+      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO, "%s", local->message);
       return FALSE;
     }
   buf = g_malloc (BUFFER_SIZE);
+  o.fd = bn_atomic_file_get_fd (file);
   o.buf = buf;
   o.display = display;
   o.error = error;
 
   if (!write_contents (self, &o))
-    goto fail;
-  if (fsync (o.fd) != 0)
+    return FALSE;
+  if (!bn_atomic_file_commit (file, &local))
     {
-      saved = errno;
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO, _("Cannot flush %s to disk: %s."),
-                   display, g_strerror (saved));
-      goto fail;
+      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO, "%s", local->message);
+      return FALSE;
     }
-  if (close (o.fd) != 0)
-    {
-      saved = errno;
-      o.fd = -1;
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO, _("Cannot write %s: %s."),
-                   display, g_strerror (saved));
-      goto fail;
-    }
-  o.fd = -1;
-  if (g_rename (tmp, path) != 0)
-    {
-      saved = errno;
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO,
-                   _("Cannot replace %s with the new file: %s. The old file, if any, is "
-                     "unchanged."),
-                   display, g_strerror (saved));
-      goto fail;
-    }
-  sync_directory (dir);
   g_debug ("wrote %s: %" G_GUINT64_FORMAT " bytes, %u keys, %u tensors", display, o.written,
            self->keys->len, self->tensors->len);
   return TRUE;
-
-fail:
-  if (o.fd >= 0)
-    close (o.fd);
-  g_unlink (tmp);
-  return FALSE;
 }

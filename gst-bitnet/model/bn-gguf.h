@@ -396,6 +396,8 @@ BN_MODEL_API BnGguf *bn_gguf_ref (BnGguf *self);
 BN_MODEL_API void bn_gguf_unref (BnGguf *self);
 
 BN_MODEL_API const char *bn_gguf_get_path (BnGguf *self);
+BN_MODEL_API gboolean bn_gguf_check_intact (BnGguf  *self,
+                                           GError **error);
 BN_MODEL_API guint32 bn_gguf_get_version (BnGguf *self);
 BN_MODEL_API guint32 bn_gguf_get_alignment (BnGguf *self);
 BN_MODEL_API guint64 bn_gguf_get_file_size (BnGguf *self);

@@ -10,6 +10,7 @@
 #include "kernels/bn-ktypes.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 /**
@@ -406,6 +407,26 @@ bn_model_new_from_gguf (BnGguf *gguf, GError **error)
 }
 
 /**
+ * bn_model_check_intact:
+ * @model: a model
+ * @error: return location for a #GError
+ *
+ * Checks that the file whose memory map holds the model's tensors was not
+ * truncated while tensors were read (see bn_gguf_check_intact()).
+ *
+ * Returns: %TRUE when every tensor read was the file's; %FALSE with
+ *   %BN_GGUF_ERROR_TRUNCATED naming the file otherwise
+ *
+ * Since: 0.2
+ */
+gboolean
+bn_model_check_intact (BnModel *model, GError **error)
+{
+  g_return_val_if_fail (BN_IS_MODEL (model), FALSE);
+  return !model->gguf || bn_gguf_check_intact (model->gguf, error);
+}
+
+/**
  * bn_model_copy_unsealed:
  * @model: a model
  *
@@ -649,9 +670,9 @@ bn_model_update_config (BnModel *model, GError **error)
                  c.head_dim);
     return FALSE;
   }
-  if (!(c.rope_theta > 0) || !(c.rms_eps > 0)) {
+  if (!(c.rope_theta > 0) || !(c.rms_eps > 0) || !isfinite (c.rope_theta) || !isfinite (c.rms_eps)) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
-                 _("RoPE base (%g) and RMS epsilon (%g) must be positive"), c.rope_theta, c.rms_eps);
+                 _("RoPE base (%g) and RMS epsilon (%g) must be finite and positive"), c.rope_theta, c.rms_eps);
     return FALSE;
   }
 

@@ -150,6 +150,8 @@ BN_MODEL_API BnModel *bn_model_new (void);
 BN_MODEL_API BnModel *bn_model_new_from_gguf (BnGguf  *gguf,
                                         GError **error);
 BN_MODEL_API BnModel *bn_model_copy_unsealed (BnModel *model);
+BN_MODEL_API gboolean bn_model_check_intact (BnModel *model,
+                                            GError **error);
 BN_MODEL_API void bn_model_set_metadata (BnModel     *model,
                                    const char  *key,
                                    BnGgufValue *value);

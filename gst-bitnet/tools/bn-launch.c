@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gst-bitnet/bn.h>
+#include <gst-bitnet/bn-file-private.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <locale.h>
@@ -312,7 +313,7 @@ write_dot (BnPipeline *pipeline, const char *filename, GError **error)
     }
   }
   g_string_append (dot, "}\n");
-  gboolean ok = g_file_set_contents (filename, dot->str, dot->len, error);
+  gboolean ok = bn_file_replace_contents (filename, dot->str, (gssize) dot->len, error);
   g_string_free (dot, TRUE);
   return ok;
 }
@@ -404,13 +405,31 @@ main (int argc, char **argv)
       return EXIT_USAGE;
     }
     g_autofree char *name = g_strndup (defines[i], eq - defines[i]);
+    if (!bn_parse_variable_name_is_valid (name)) {
+      g_printerr (_("bn-launch: -D %s: \"%s\" is not a variable name (letters, digits and _, not starting "
+                    "with a digit)\n"), defines[i], name);
+      return EXIT_USAGE;
+    }
     bn_parse_context_set_variable (pctx, name, eq + 1);
   }
 
   g_autofree char *description = NULL;
   if (file) {
-    if (!g_file_get_contents (file, &description, NULL, &error)) {
+    gsize length = 0;
+    if (!g_file_get_contents (file, &description, &length, &error)) {
       g_printerr (_("bn-launch: cannot read pipeline file: %s\n"), error->message);
+      return EXIT_USAGE;
+    }
+    const char *nul = memchr (description, '\0', length);
+    if (nul) {
+      guint line = 1, column = 1;
+      for (const char *c = description; c < nul; c++, column++)
+        if (*c == '\n') {
+          line++;
+          column = 0;
+        }
+      g_printerr (_("bn-launch: %s:%u:%u: a NUL byte (offset %" G_GSIZE_FORMAT "): a pipeline file is text\n"),
+                  file, line, column, (gsize) (nul - description));
       return EXIT_USAGE;
     }
   } else {

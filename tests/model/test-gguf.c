@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <gst-bitnet/bn.h>
 #include <gst-bitnet/model/model.h>
@@ -627,8 +628,8 @@ test_write_replaces (Fixture *f, gconstpointer data)
   g_assert_cmpuint (test_dir_count (f->dir), ==, 1);
 }
 
-/* rename() fails at the very end (the target is a directory): the target
- * stays, the temporary file goes. */
+/* The target is a directory: refused before anything is written, and
+ * neither it nor a temporary file is left changed. */
 static void
 test_write_rename_fails (Fixture *f, gconstpointer data)
 {
@@ -641,9 +642,39 @@ test_write_rename_fails (Fixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (inside, "x", -1, &error));
   g_assert_false (bn_gguf_builder_write (b, path, &error));
   g_assert_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO);
-  g_assert_nonnull (strstr (error->message, "unchanged"));
+  g_assert_nonnull (strstr (error->message, "directory"));
   g_assert_true (g_file_test (inside, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (test_dir_count (f->dir), ==, 1);
+}
+
+/* A file truncated by someone else while mapped: reading past its new end
+ * reads zeros instead of ending the process with SIGBUS, and the file is
+ * reported as not intact, by name. */
+static void
+test_truncated_while_mapped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
+  g_autofree char *path = path_in (f, "model.gguf");
+  g_autoptr(GError) error = NULL;
+  guint64 d[] = { 256 * 1024 };
+
+  g_assert_true (bn_gguf_builder_add_tensor (b, "big", BN_GGUF_TYPE_F32, 1, d,
+                                             pattern (1024 * 1024, 5), 1024 * 1024, &error));
+  g_assert_true (bn_gguf_builder_write (b, path, &error));
+  g_autoptr(BnGguf) gguf = bn_gguf_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (bn_gguf_check_intact (gguf, &error));
+  const BnGgufTensorInfo *t = bn_gguf_find_tensor (gguf, "big");
+  g_assert_nonnull (t);
+  g_assert_cmpint (truncate (path, 8192), ==, 0);
+  guint64 sum = 0;
+  for (gsize i = 0; i < t->size; i += 512)
+    sum += ((const volatile guint8 *) t->data)[i];
+  g_assert_cmpuint (sum, <, 2048 * 256);
+  g_assert_false (bn_gguf_check_intact (gguf, &error));
+  g_assert_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_TRUNCATED);
+  g_assert_nonnull (strstr (error->message, "model.gguf"));
+  g_assert_nonnull (strstr (error->message, "truncated"));
 }
 
 /* A write that fails half way (file size limit, as on a full disk) leaves
@@ -753,6 +784,7 @@ main (int argc, char **argv)
   ADD ("/gguf/write/missing-dir", test_write_missing_dir);
   ADD ("/gguf/write/replaces", test_write_replaces);
   ADD ("/gguf/write/rename-fails", test_write_rename_fails);
+  ADD ("/gguf/open/truncated-while-mapped", test_truncated_while_mapped);
   ADD ("/gguf/write/fails-midway", test_write_fails_midway);
   ADD ("/gguf/roundtrip/identical", test_roundtrip_identical);
   ADD ("/gguf/roundtrip/alignment", test_roundtrip_alignment);

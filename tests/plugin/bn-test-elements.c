@@ -285,6 +285,97 @@ bn_test_caps_src_init (BnTestCapsSrc *self)
   self->caps = bn_caps_from_string ("model/bitnet, format=i2s", NULL);
 }
 
+/* ---- test-recordsrc: pushes bench/run records made of any JSON ----------- */
+
+/* Bypasses receipt-src's checks, so that the elements that consume runs can
+ * be shown to check the records themselves (hostile corpus). */
+#define BN_TYPE_TEST_RECORD_SRC (bn_test_record_src_get_type ())
+G_DECLARE_FINAL_TYPE (BnTestRecordSrc, bn_test_record_src, BN, TEST_RECORD_SRC, BnElement)
+struct _BnTestRecordSrc {
+  BnElement parent_instance;
+  char *json;
+  guint count, pushed;
+};
+G_DEFINE_FINAL_TYPE (BnTestRecordSrc, bn_test_record_src, BN_TYPE_ELEMENT)
+
+static void
+recordsrc_set_property (GObject *o, guint id, const GValue *v, GParamSpec *ps)
+{
+  BnTestRecordSrc *self = BN_TEST_RECORD_SRC (o);
+  if (id == 1) {
+    g_free (self->json);
+    self->json = g_value_dup_string (v);
+  } else {
+    self->count = g_value_get_uint (v);
+  }
+}
+
+static void
+recordsrc_get_property (GObject *o, guint id, GValue *v, GParamSpec *ps)
+{
+  BnTestRecordSrc *self = BN_TEST_RECORD_SRC (o);
+  if (id == 1)
+    g_value_set_string (v, self->json);
+  else
+    g_value_set_uint (v, self->count);
+}
+
+static gboolean
+recordsrc_start (BnElement *e, GError **error)
+{
+  BN_TEST_RECORD_SRC (e)->pushed = 0;
+  return TRUE;
+}
+
+static BnFlowReturn
+recordsrc_produce (BnElement *e)
+{
+  BnTestRecordSrc *self = BN_TEST_RECORD_SRC (e);
+  if (self->pushed++ >= self->count)
+    return BN_FLOW_EOS;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) n = json_from_string (self->json ? self->json : "{}", &error);
+  if (!n || !JSON_NODE_HOLDS_OBJECT (n)) {
+    bn_element_post_error_literal (e, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, "json= is not a JSON object");
+    return BN_FLOW_ERROR;
+  }
+  return bn_element_push (e, BN_ITEM (bn_record_new ("bench/run", json_node_dup_object (n))));
+}
+
+static void
+recordsrc_finalize (GObject *o)
+{
+  g_free (BN_TEST_RECORD_SRC (o)->json);
+  G_OBJECT_CLASS (bn_test_record_src_parent_class)->finalize (o);
+}
+
+static void
+bn_test_record_src_class_init (BnTestRecordSrcClass *klass)
+{
+  GObjectClass *oc = G_OBJECT_CLASS (klass);
+  BnElementClass *ec = BN_ELEMENT_CLASS (klass);
+  oc->set_property = recordsrc_set_property;
+  oc->get_property = recordsrc_get_property;
+  oc->finalize = recordsrc_finalize;
+  ec->start = recordsrc_start;
+  ec->produce = recordsrc_produce;
+  g_object_class_install_property (oc, 1,
+    g_param_spec_string ("json", "JSON", "The record's members, unchecked", NULL,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (oc, 2,
+    g_param_spec_uint ("count", "Count", "Records to push", 0, 1000, 1,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  bn_element_class_set_metadata (ec, "Test record source", "Source",
+                                 "Pushes bench/run records of the given JSON (tests only)", "tests");
+  bn_element_class_add_static_pad_template (ec, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
+}
+
+static void
+bn_test_record_src_init (BnTestRecordSrc *self)
+{
+  self->count = 1;
+}
+
 /* ---- test-modelsink: accepts only quantized models ----------------------- */
 
 #define BN_TYPE_TEST_MODEL_SINK (bn_test_model_sink_get_type ())
@@ -505,6 +596,7 @@ plugin_init (BnPlugin *plugin, GError **error)
   return bn_element_register (plugin, "test-trace", 0, BN_TYPE_TEST_TRACE) &&
          bn_element_register (plugin, "test-fail", 0, BN_TYPE_TEST_FAIL) &&
          bn_element_register (plugin, "test-capssrc", 0, BN_TYPE_TEST_CAPS_SRC) &&
+         bn_element_register (plugin, "test-recordsrc", 0, BN_TYPE_TEST_RECORD_SRC) &&
          bn_element_register (plugin, "test-modelsink", 0, BN_TYPE_TEST_MODEL_SINK) &&
          bn_element_register (plugin, "test-dual", 0, BN_TYPE_TEST_DUAL) &&
          bn_element_register (plugin, "test-props", 0, BN_TYPE_TEST_PROPS);
