@@ -86,8 +86,7 @@ bn_bin_class_init (BnBinClass *klass)
   G_OBJECT_CLASS (klass)->dispose = bn_bin_dispose;
   G_OBJECT_CLASS (klass)->finalize = bn_bin_finalize;
   klass->handle_message = bn_bin_default_handle_message;
-  bn_element_class_set_metadata (BN_ELEMENT_CLASS (klass), "Bin", "Generic/Bin",
-                                 "Holds other elements", "gst-bitnet");
+  bn_element_class_set_metadata (BN_ELEMENT_CLASS (klass), "Bin", "Generic/Bin", "Holds other elements", "gst-bitnet");
 }
 
 static void

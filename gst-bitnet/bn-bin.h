@@ -12,7 +12,8 @@
 G_BEGIN_DECLS
 
 #define BN_TYPE_BIN (bn_bin_get_type ())
-BN_API G_DECLARE_DERIVABLE_TYPE (BnBin, bn_bin, BN, BIN, BnElement)
+BN_API
+G_DECLARE_DERIVABLE_TYPE (BnBin, bn_bin, BN, BIN, BnElement)
 
 /**
  * BnBinClass:
@@ -37,18 +38,12 @@ struct _BnBinClass {
 };
 
 BN_API BnElement *bn_bin_new (const char *name);
-BN_API gboolean bn_bin_add (BnBin     *bin,
-                            BnElement *element);
-BN_API void bn_bin_add_many (BnBin     *bin,
-                             BnElement *first,
-                             ...) G_GNUC_NULL_TERMINATED;
-BN_API gboolean bn_bin_remove (BnBin     *bin,
-                               BnElement *element);
-BN_API BnElement *bn_bin_get_by_name (BnBin      *bin,
-                                      const char *name);
+BN_API gboolean bn_bin_add (BnBin *bin, BnElement *element);
+BN_API void bn_bin_add_many (BnBin *bin, BnElement *first, ...) G_GNUC_NULL_TERMINATED;
+BN_API gboolean bn_bin_remove (BnBin *bin, BnElement *element);
+BN_API BnElement *bn_bin_get_by_name (BnBin *bin, const char *name);
 BN_API guint bn_bin_get_n_children (BnBin *bin);
-BN_API BnElement *bn_bin_get_child (BnBin *bin,
-                                    guint  index);
+BN_API BnElement *bn_bin_get_child (BnBin *bin, guint index);
 BN_API GPtrArray *bn_bin_get_elements_recursive (BnBin *bin);
 
 G_END_DECLS

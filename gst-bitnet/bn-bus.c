@@ -30,7 +30,7 @@ struct _BnBus {
   GMutex lock;
   GCond cond;
   GQueue queue;
-  GPtrArray *watches;   /* GSource*, borrowed: removed on finalize of the source */
+  GPtrArray *watches; /* GSource*, borrowed: removed on finalize of the source */
   gboolean flushing;
   BnBusSyncHandler sync_handler;
   gpointer sync_data;
@@ -101,8 +101,7 @@ bn_bus_new (void)
  * Since: 0.2
  */
 void
-bn_bus_set_sync_handler (BnBus *bus, BnBusSyncHandler func, gpointer user_data,
-                         GDestroyNotify notify)
+bn_bus_set_sync_handler (BnBus *bus, BnBusSyncHandler func, gpointer user_data, GDestroyNotify notify)
 {
   g_return_if_fail (BN_IS_BUS (bus));
 
@@ -293,12 +292,7 @@ bus_source_finalize (GSource *source)
 }
 
 static GSourceFuncs bus_source_funcs = {
-  bus_source_prepare,
-  bus_source_check,
-  bus_source_dispatch,
-  bus_source_finalize,
-  NULL,
-  NULL,
+  bus_source_prepare, bus_source_check, bus_source_dispatch, bus_source_finalize, NULL, NULL,
 };
 
 /**

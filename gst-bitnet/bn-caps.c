@@ -25,7 +25,7 @@
 
 typedef struct {
   GQuark name;
-  GValue value;   /* string, int, double, boolean, or G_TYPE_STRV (a set) */
+  GValue value; /* string, int, double, boolean, or G_TYPE_STRV (a set) */
 } Field;
 
 typedef struct {
@@ -49,7 +49,10 @@ G_DEFINE_BOXED_TYPE (BnCaps, bn_caps, bn_caps_ref, bn_caps_unref)
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-caps-error-quark, bn_caps_error)
+/* clang-format on */
 
 static void
 field_clear (gpointer data)
@@ -243,17 +246,15 @@ skip_ws (Scanner *sc)
 static gboolean
 fail (Scanner *sc, const char *what)
 {
-  g_set_error (sc->error, BN_CAPS_ERROR, BN_CAPS_ERROR_SYNTAX,
-               _("Invalid caps \"%s\": %s at character %d"),
-               sc->start, what, (int) (sc->p - sc->start) + 1);
+  g_set_error (sc->error, BN_CAPS_ERROR, BN_CAPS_ERROR_SYNTAX, _("Invalid caps \"%s\": %s at character %d"), sc->start,
+               what, (int) (sc->p - sc->start) + 1);
   return FALSE;
 }
 
 static gboolean
 is_word_char (char c)
 {
-  return g_ascii_isalnum (c) || c == '_' || c == '-' || c == '.' || c == '/' ||
-         c == '+' || c == ':' || c == '*';
+  return g_ascii_isalnum (c) || c == '_' || c == '-' || c == '.' || c == '/' || c == '+' || c == ':' || c == '*';
 }
 
 static char *
@@ -295,8 +296,8 @@ value_from_text (const char *text, GType forced, GValue *v, Scanner *sc)
     g_value_set_string (v, text);
     return TRUE;
   }
-  if (forced == G_TYPE_BOOLEAN || (forced == G_TYPE_INVALID &&
-      (!g_ascii_strcasecmp (text, "true") || !g_ascii_strcasecmp (text, "false")))) {
+  if (forced == G_TYPE_BOOLEAN
+      || (forced == G_TYPE_INVALID && (!g_ascii_strcasecmp (text, "true") || !g_ascii_strcasecmp (text, "false")))) {
     if (g_ascii_strcasecmp (text, "true") && g_ascii_strcasecmp (text, "false"))
       return fail (sc, _("expected true or false"));
     g_value_init (v, G_TYPE_BOOLEAN);
@@ -304,15 +305,14 @@ value_from_text (const char *text, GType forced, GValue *v, Scanner *sc)
     return TRUE;
   }
   gint64 i = g_ascii_strtoll (text, &end, 10);
-  if (*text && end && *end == '\0' && i >= G_MININT && i <= G_MAXINT &&
-      (forced == G_TYPE_INVALID || forced == G_TYPE_INT)) {
+  if (*text && end && *end == '\0' && i >= G_MININT && i <= G_MAXINT
+      && (forced == G_TYPE_INVALID || forced == G_TYPE_INT)) {
     g_value_init (v, G_TYPE_INT);
     g_value_set_int (v, (int) i);
     return TRUE;
   }
   double d = g_ascii_strtod (text, &end);
-  if (*text && end && *end == '\0' &&
-      (forced == G_TYPE_INVALID || forced == G_TYPE_DOUBLE)) {
+  if (*text && end && *end == '\0' && (forced == G_TYPE_INVALID || forced == G_TYPE_DOUBLE)) {
     g_value_init (v, G_TYPE_DOUBLE);
     g_value_set_double (v, d);
     return TRUE;
@@ -485,8 +485,7 @@ append_value (GString *out, const GValue *v)
     g_string_append_printf (out, "(int)%d", g_value_get_int (v));
   } else if (G_VALUE_HOLDS_DOUBLE (v)) {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_string_append_printf (out, "(double)%s",
-                            g_ascii_dtostr (buf, sizeof buf, g_value_get_double (v)));
+    g_string_append_printf (out, "(double)%s", g_ascii_dtostr (buf, sizeof buf, g_value_get_double (v)));
   } else if (G_VALUE_HOLDS_BOOLEAN (v)) {
     g_string_append_printf (out, "(boolean)%s", g_value_get_boolean (v) ? "true" : "false");
   }
@@ -616,8 +615,7 @@ bn_caps_get_field (const BnCaps *caps, guint index, const char *field)
 {
   g_return_val_if_fail (caps != NULL, NULL);
   g_return_val_if_fail (index < caps->structures->len, NULL);
-  const Field *f = structure_find (caps->structures->pdata[index],
-                                   g_quark_try_string (field));
+  const Field *f = structure_find (caps->structures->pdata[index], g_quark_try_string (field));
   return f ? &f->value : NULL;
 }
 
@@ -725,8 +723,7 @@ intersect_values (const GValue *a, const GValue *b, GValue *out)
   }
   if (alist || blist) {
     const GValue *list = alist ? a : b, *one = alist ? b : a;
-    if (!G_VALUE_HOLDS_STRING (one) ||
-        !strv_contains (g_value_get_boxed (list), g_value_get_string (one)))
+    if (!G_VALUE_HOLDS_STRING (one) || !strv_contains (g_value_get_boxed (list), g_value_get_string (one)))
       return FALSE;
     g_value_init (out, G_TYPE_STRING);
     g_value_copy (one, out);

@@ -53,33 +53,22 @@ typedef enum {
 
 BN_API BnCaps *bn_caps_new_any (void);
 BN_API BnCaps *bn_caps_new_empty (void);
-BN_API BnCaps *bn_caps_new_simple (const char *media_type,
-                                   const char *first_field,
-                                   ...) G_GNUC_NULL_TERMINATED;
-BN_API BnCaps *bn_caps_from_string (const char *string,
-                                    GError    **error);
+BN_API BnCaps *bn_caps_new_simple (const char *media_type, const char *first_field, ...) G_GNUC_NULL_TERMINATED;
+BN_API BnCaps *bn_caps_from_string (const char *string, GError **error);
 BN_API BnCaps *bn_caps_ref (BnCaps *caps);
 BN_API void bn_caps_unref (BnCaps *caps);
 BN_API char *bn_caps_to_string (const BnCaps *caps);
 
 BN_API gboolean bn_caps_is_any (const BnCaps *caps);
 BN_API gboolean bn_caps_is_empty (const BnCaps *caps);
-BN_API gboolean bn_caps_is_equal (const BnCaps *a,
-                                  const BnCaps *b);
+BN_API gboolean bn_caps_is_equal (const BnCaps *a, const BnCaps *b);
 BN_API guint bn_caps_get_size (const BnCaps *caps);
-BN_API const char *bn_caps_get_media_type (const BnCaps *caps,
-                                           guint         index);
-BN_API const GValue *bn_caps_get_field (const BnCaps *caps,
-                                        guint         index,
-                                        const char   *field);
-BN_API const char *bn_caps_get_string (const BnCaps *caps,
-                                       guint         index,
-                                       const char   *field);
+BN_API const char *bn_caps_get_media_type (const BnCaps *caps, guint index);
+BN_API const GValue *bn_caps_get_field (const BnCaps *caps, guint index, const char *field);
+BN_API const char *bn_caps_get_string (const BnCaps *caps, guint index, const char *field);
 
-BN_API BnCaps *bn_caps_intersect (const BnCaps *a,
-                                  const BnCaps *b);
-BN_API gboolean bn_caps_can_intersect (const BnCaps *a,
-                                       const BnCaps *b);
+BN_API BnCaps *bn_caps_intersect (const BnCaps *a, const BnCaps *b);
+BN_API gboolean bn_caps_can_intersect (const BnCaps *a, const BnCaps *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnCaps, bn_caps_unref)
 

@@ -57,8 +57,8 @@ field_domain (const GLogField *fields, gsize n_fields)
 static GLogWriterOutput
 write_stderr (GLogLevelFlags level, const GLogField *fields, gsize n_fields)
 {
-  g_autofree char *line = g_log_writer_format_fields (
-      level, fields, n_fields, g_log_writer_supports_color (fileno (stderr)));
+  g_autofree char *line =
+      g_log_writer_format_fields (level, fields, n_fields, g_log_writer_supports_color (fileno (stderr)));
   if (fprintf (stderr, "%s\n", line) < 0)
     return G_LOG_WRITER_UNHANDLED;
   fflush (stderr);
@@ -103,8 +103,7 @@ _bn_debug_init (void)
       *colon = '\0';
       if (!parse_level (colon + 1, &r.shown)) {
         g_log (BN_LOG_DOMAIN_CORE, G_LOG_LEVEL_WARNING,
-               "BN_DEBUG: unknown level '%s' for '%s' (use none, info or debug); rule ignored",
-               colon + 1, items[i]);
+               "BN_DEBUG: unknown level '%s' for '%s' (use none, info or debug); rule ignored", colon + 1, items[i]);
         continue;
       }
     }

@@ -28,16 +28,16 @@
  */
 
 typedef struct {
-  GHashTable *metadata;  /* key -> value */
-  GList *templates;      /* BnPadTemplate*, owned */
+  GHashTable *metadata; /* key -> value */
+  GList *templates;     /* BnPadTemplate*, owned */
 } ClassData;
 
 typedef struct {
   char *name;
   char *factory_name;
-  BnElement *parent;     /* not owned */
-  BnBus *bus;            /* owned; given by the parent bin */
-  GPtrArray *pads;       /* BnPad*, owned */
+  BnElement *parent; /* not owned */
+  BnBus *bus;        /* owned; given by the parent bin */
+  GPtrArray *pads;   /* BnPad*, owned */
   BnState state;
   GCancellable *cancellable;
   guint next_request_id;
@@ -90,8 +90,7 @@ bn_element_constructed (GObject *object)
     priv->name = g_strdup_printf ("%s%d", lower, g_atomic_int_add (&counter, 1));
   }
 
-  g_autoptr (GList) templates =
-    bn_element_class_get_pad_template_list (BN_ELEMENT_GET_CLASS (self));
+  g_autoptr (GList) templates = bn_element_class_get_pad_template_list (BN_ELEMENT_GET_CLASS (self));
   for (GList *l = templates; l; l = l->next) {
     BnPadTemplate *t = l->data;
     if (bn_pad_template_get_presence (t) != BN_PAD_ALWAYS)
@@ -129,11 +128,8 @@ static void
 bn_element_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
 {
   switch (id) {
-  case PROP_NAME:
-    g_value_set_string (value, bn_element_get_name (BN_ELEMENT (object)));
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  case PROP_NAME: g_value_set_string (value, bn_element_get_name (BN_ELEMENT (object))); break;
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
 
@@ -148,8 +144,7 @@ bn_element_set_property (GObject *object, guint id, const GValue *value, GParamS
       priv->name = g_value_dup_string (value);
     }
     break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
 
@@ -166,8 +161,7 @@ bn_element_default_sink_eos (BnElement *self, BnPad *pad)
 }
 
 static BnPad *
-bn_element_default_request_new_pad (BnElement *self, BnPadTemplate *templ,
-                                    const char *name, GError **error)
+bn_element_default_request_new_pad (BnElement *self, BnPadTemplate *templ, const char *name, GError **error)
 {
   BnElementPrivate *priv = bn_element_get_instance_private (self);
   const char *pattern = bn_pad_template_get_name_template (templ);
@@ -176,28 +170,26 @@ bn_element_default_request_new_pad (BnElement *self, BnPadTemplate *templ,
 
   if (name) {
     if (bn_element_get_static_pad (self, name)) {
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                   _("Element %s already has a pad named %s"), priv->name, name);
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH, _("Element %s already has a pad named %s"), priv->name,
+                   name);
       return NULL;
     }
     if (pct) {
       size_t pre = pct - pattern;
       const char *post = pct + 2;
       size_t nlen = strlen (name), postlen = strlen (post);
-      gboolean ok = nlen > pre + postlen && strncmp (name, pattern, pre) == 0 &&
-                    strcmp (name + nlen - postlen, post) == 0;
+      gboolean ok =
+          nlen > pre + postlen && strncmp (name, pattern, pre) == 0 && strcmp (name + nlen - postlen, post) == 0;
       for (size_t i = pre; ok && i < nlen - postlen; i++)
         ok = g_ascii_isdigit (name[i]);
       if (!ok) {
         g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                     _("Pad name %s does not match the template %s of element %s"),
-                     name, pattern, priv->name);
+                     _("Pad name %s does not match the template %s of element %s"), name, pattern, priv->name);
         return NULL;
       }
     } else if (strcmp (name, pattern) != 0) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                   _("Pad name %s does not match the template %s of element %s"),
-                   name, pattern, priv->name);
+                   _("Pad name %s does not match the template %s of element %s"), name, pattern, priv->name);
       return NULL;
     }
     chosen = g_strdup (name);
@@ -210,8 +202,8 @@ bn_element_default_request_new_pad (BnElement *self, BnPadTemplate *templ,
     } while (bn_element_get_static_pad (self, chosen));
   } else {
     if (bn_element_get_static_pad (self, pattern)) {
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                   _("Element %s already has its only %s pad"), priv->name, pattern);
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH, _("Element %s already has its only %s pad"), priv->name,
+                   pattern);
       return NULL;
     }
     chosen = g_strdup (pattern);
@@ -244,11 +236,8 @@ bn_element_class_init (BnElementClass *klass)
    *
    * Since: 0.1
    */
-  props[PROP_NAME] = g_param_spec_string ("name", "Name",
-                                          "The element's name, unique within its pipeline",
-                                          NULL,
-                                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
-                                          G_PARAM_STATIC_STRINGS);
+  props[PROP_NAME] = g_param_spec_string ("name", "Name", "The element's name, unique within its pipeline", NULL,
+                                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -275,9 +264,8 @@ bn_element_init (BnElement *self)
  * Since: 0.1
  */
 void
-bn_element_class_set_metadata (BnElementClass *klass, const char *long_name,
-                               const char *classification, const char *description,
-                               const char *author)
+bn_element_class_set_metadata (BnElementClass *klass, const char *long_name, const char *classification,
+                               const char *description, const char *author)
 {
   g_return_if_fail (BN_IS_ELEMENT_CLASS (klass));
   ClassData *d = class_data (G_TYPE_FROM_CLASS (klass), TRUE);
@@ -344,9 +332,8 @@ bn_element_class_add_pad_template (BnElementClass *klass, BnPadTemplate *templ)
  * Since: 0.1
  */
 void
-bn_element_class_add_static_pad_template (BnElementClass *klass, const char *name_template,
-                                          BnPadDirection direction, BnPadPresence presence,
-                                          const char *caps)
+bn_element_class_add_static_pad_template (BnElementClass *klass, const char *name_template, BnPadDirection direction,
+                                          BnPadPresence presence, const char *caps)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (BnCaps) c = bn_caps_from_string (caps, &error);
@@ -642,8 +629,7 @@ bn_element_add_pad (BnElement *element, BnPad *pad)
  * Since: 0.1
  */
 BnPad *
-bn_element_request_pad (BnElement *element, BnPadTemplate *templ, const char *name,
-                        GError **error)
+bn_element_request_pad (BnElement *element, BnPadTemplate *templ, const char *name, GError **error)
 {
   g_return_val_if_fail (BN_IS_ELEMENT (element), NULL);
   g_return_val_if_fail (BN_IS_PAD_TEMPLATE (templ), NULL);
@@ -663,23 +649,20 @@ find_free_pad (BnElement *element, BnPadDirection dir, BnCaps *caps, GError **er
   GPtrArray *pads = bn_element_get_pads (element);
   for (guint i = 0; i < pads->len; i++) {
     BnPad *p = pads->pdata[i];
-    if (bn_pad_get_direction (p) == dir && !bn_pad_is_linked (p) &&
-        bn_pad_template_get_presence (bn_pad_get_template (p)) == BN_PAD_ALWAYS &&
-        (!caps || bn_caps_can_intersect (caps, bn_pad_template_get_caps (bn_pad_get_template (p)))))
+    if (bn_pad_get_direction (p) == dir && !bn_pad_is_linked (p)
+        && bn_pad_template_get_presence (bn_pad_get_template (p)) == BN_PAD_ALWAYS
+        && (!caps || bn_caps_can_intersect (caps, bn_pad_template_get_caps (bn_pad_get_template (p)))))
       return p;
   }
-  g_autoptr (GList) templates =
-    bn_element_class_get_pad_template_list (BN_ELEMENT_GET_CLASS (element));
+  g_autoptr (GList) templates = bn_element_class_get_pad_template_list (BN_ELEMENT_GET_CLASS (element));
   for (GList *l = templates; l; l = l->next) {
     BnPadTemplate *t = l->data;
-    if (bn_pad_template_get_direction (t) == dir &&
-        bn_pad_template_get_presence (t) == BN_PAD_REQUEST &&
-        (!caps || bn_caps_can_intersect (caps, bn_pad_template_get_caps (t))))
+    if (bn_pad_template_get_direction (t) == dir && bn_pad_template_get_presence (t) == BN_PAD_REQUEST
+        && (!caps || bn_caps_can_intersect (caps, bn_pad_template_get_caps (t))))
       return bn_element_request_pad (element, t, NULL, error);
   }
   g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-               dir == BN_PAD_SRC ? _("Element %s has no free source pad")
-                                 : _("Element %s has no free sink pad"),
+               dir == BN_PAD_SRC ? _("Element %s has no free source pad") : _("Element %s has no free sink pad"),
                bn_element_get_name (element));
   return NULL;
 }
@@ -701,8 +684,8 @@ find_free_pad (BnElement *element, BnPadDirection dir, BnCaps *caps, GError **er
  * Since: 0.1
  */
 gboolean
-bn_element_link_pads (BnElement *src, const char *srcpadname, BnElement *sink,
-                      const char *sinkpadname, BnCaps *filter, GError **error)
+bn_element_link_pads (BnElement *src, const char *srcpadname, BnElement *sink, const char *sinkpadname, BnCaps *filter,
+                      GError **error)
 {
   g_return_val_if_fail (BN_IS_ELEMENT (src) && BN_IS_ELEMENT (sink), FALSE);
   BnPad *sp = NULL, *kp = NULL;
@@ -713,12 +696,12 @@ bn_element_link_pads (BnElement *src, const char *srcpadname, BnElement *sink,
       BnPadTemplate *t = NULL;
       g_autoptr (GList) templates = bn_element_class_get_pad_template_list (BN_ELEMENT_GET_CLASS (src));
       for (GList *l = templates; l && !t; l = l->next)
-        if (bn_pad_template_get_direction (l->data) == BN_PAD_SRC &&
-            bn_pad_template_get_presence (l->data) == BN_PAD_REQUEST)
+        if (bn_pad_template_get_direction (l->data) == BN_PAD_SRC
+            && bn_pad_template_get_presence (l->data) == BN_PAD_REQUEST)
           t = l->data;
       if (!t) {
-        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                     _("Element %s has no pad named %s"), bn_element_get_name (src), srcpadname);
+        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH, _("Element %s has no pad named %s"),
+                     bn_element_get_name (src), srcpadname);
         return FALSE;
       }
       const char *name = strcmp (srcpadname, bn_pad_template_get_name_template (t)) ? srcpadname : NULL;
@@ -732,12 +715,12 @@ bn_element_link_pads (BnElement *src, const char *srcpadname, BnElement *sink,
       BnPadTemplate *t = NULL;
       g_autoptr (GList) templates = bn_element_class_get_pad_template_list (BN_ELEMENT_GET_CLASS (sink));
       for (GList *l = templates; l && !t; l = l->next)
-        if (bn_pad_template_get_direction (l->data) == BN_PAD_SINK &&
-            bn_pad_template_get_presence (l->data) == BN_PAD_REQUEST)
+        if (bn_pad_template_get_direction (l->data) == BN_PAD_SINK
+            && bn_pad_template_get_presence (l->data) == BN_PAD_REQUEST)
           t = l->data;
       if (!t) {
-        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                     _("Element %s has no pad named %s"), bn_element_get_name (sink), sinkpadname);
+        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH, _("Element %s has no pad named %s"),
+                     bn_element_get_name (sink), sinkpadname);
         return FALSE;
       }
       const char *name = strcmp (sinkpadname, bn_pad_template_get_name_template (t)) ? sinkpadname : NULL;
@@ -745,12 +728,11 @@ bn_element_link_pads (BnElement *src, const char *srcpadname, BnElement *sink,
         return FALSE;
     }
   }
-  if (!sp && !(sp = find_free_pad (src, BN_PAD_SRC,
-                                   kp ? bn_pad_template_get_caps (bn_pad_get_template (kp)) : NULL,
-                                   error)))
+  if (!sp
+      && !(sp =
+               find_free_pad (src, BN_PAD_SRC, kp ? bn_pad_template_get_caps (bn_pad_get_template (kp)) : NULL, error)))
     return FALSE;
-  if (!kp && !(kp = find_free_pad (sink, BN_PAD_SINK,
-                                   bn_pad_template_get_caps (bn_pad_get_template (sp)), error))) {
+  if (!kp && !(kp = find_free_pad (sink, BN_PAD_SINK, bn_pad_template_get_caps (bn_pad_get_template (sp)), error))) {
     /* say why in terms of caps when a sink pad exists but does not fit */
     if (bn_element_count_pads (sink, BN_PAD_SINK) > 0) {
       g_clear_error (error);
@@ -758,8 +740,8 @@ bn_element_link_pads (BnElement *src, const char *srcpadname, BnElement *sink,
       for (guint i = 0; i < pads->len; i++)
         if (bn_pad_get_direction (pads->pdata[i]) == BN_PAD_SINK && !bn_pad_is_linked (pads->pdata[i]))
           return bn_pad_link (sp, pads->pdata[i], filter, error);
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                   _("Element %s has no free sink pad"), bn_element_get_name (sink));
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH, _("Element %s has no free sink pad"),
+                   bn_element_get_name (sink));
     }
     return FALSE;
   }

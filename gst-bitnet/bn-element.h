@@ -68,7 +68,8 @@ typedef enum {
 #define BN_ELEMENT_METADATA_AUTHOR "author"
 
 #define BN_TYPE_ELEMENT (bn_element_get_type ())
-BN_API G_DECLARE_DERIVABLE_TYPE (BnElement, bn_element, BN, ELEMENT, GInitiallyUnowned)
+BN_API
+G_DECLARE_DERIVABLE_TYPE (BnElement, bn_element, BN, ELEMENT, GInitiallyUnowned)
 
 /**
  * BnElementClass:
@@ -96,41 +97,26 @@ BN_API G_DECLARE_DERIVABLE_TYPE (BnElement, bn_element, BN, ELEMENT, GInitiallyU
 struct _BnElementClass {
   GInitiallyUnownedClass parent_class;
 
-  gboolean (*start) (BnElement *self,
-                     GError   **error);
+  gboolean (*start) (BnElement *self, GError **error);
   void (*stop) (BnElement *self);
   BnFlowReturn (*produce) (BnElement *self);
-  BnFlowReturn (*chain) (BnElement *self,
-                         BnPad     *pad,
-                         BnItem    *item);
-  BnFlowReturn (*sink_eos) (BnElement *self,
-                            BnPad     *pad);
+  BnFlowReturn (*chain) (BnElement *self, BnPad *pad, BnItem *item);
+  BnFlowReturn (*sink_eos) (BnElement *self, BnPad *pad);
   BnFlowReturn (*finish) (BnElement *self);
-  BnPad *(*request_new_pad) (BnElement     *self,
-                             BnPadTemplate *templ,
-                             const char    *name,
-                             GError       **error);
+  BnPad *(*request_new_pad) (BnElement *self, BnPadTemplate *templ, const char *name, GError **error);
 
   /*< private >*/
   gpointer padding[12];
 };
 
-BN_API void bn_element_class_set_metadata (BnElementClass *klass,
-                                           const char     *long_name,
-                                           const char     *classification,
-                                           const char     *description,
-                                           const char     *author);
-BN_API const char *bn_element_class_get_metadata (BnElementClass *klass,
-                                                  const char     *key);
-BN_API void bn_element_class_add_pad_template (BnElementClass *klass,
-                                               BnPadTemplate  *templ);
-BN_API void bn_element_class_add_static_pad_template (BnElementClass *klass,
-                                                      const char     *name_template,
-                                                      BnPadDirection  direction,
-                                                      BnPadPresence   presence,
-                                                      const char     *caps);
-BN_API BnPadTemplate *bn_element_class_get_pad_template (BnElementClass *klass,
-                                                         const char     *name_template);
+BN_API void bn_element_class_set_metadata (BnElementClass *klass, const char *long_name, const char *classification,
+                                           const char *description, const char *author);
+BN_API const char *bn_element_class_get_metadata (BnElementClass *klass, const char *key);
+BN_API void bn_element_class_add_pad_template (BnElementClass *klass, BnPadTemplate *templ);
+BN_API void bn_element_class_add_static_pad_template (BnElementClass *klass, const char *name_template,
+                                                      BnPadDirection direction, BnPadPresence presence,
+                                                      const char *caps);
+BN_API BnPadTemplate *bn_element_class_get_pad_template (BnElementClass *klass, const char *name_template);
 BN_API GList *bn_element_class_get_pad_template_list (BnElementClass *klass);
 
 BN_API const char *bn_element_get_name (BnElement *element);
@@ -139,53 +125,29 @@ BN_API BnElement *bn_element_get_parent (BnElement *element);
 BN_API const char *bn_element_get_factory_name (BnElement *element);
 BN_API BnState bn_element_get_state (BnElement *element);
 
-BN_API BnPad *bn_element_get_static_pad (BnElement  *element,
-                                         const char *name);
+BN_API BnPad *bn_element_get_static_pad (BnElement *element, const char *name);
 BN_API GPtrArray *bn_element_get_pads (BnElement *element);
-BN_API BnPad *bn_element_request_pad (BnElement     *element,
-                                      BnPadTemplate *templ,
-                                      const char    *name,
-                                      GError       **error);
-BN_API gboolean bn_element_add_pad (BnElement *element,
-                                    BnPad     *pad);
-BN_API guint bn_element_count_pads (BnElement      *element,
-                                    BnPadDirection  direction);
+BN_API BnPad *bn_element_request_pad (BnElement *element, BnPadTemplate *templ, const char *name, GError **error);
+BN_API gboolean bn_element_add_pad (BnElement *element, BnPad *pad);
+BN_API guint bn_element_count_pads (BnElement *element, BnPadDirection direction);
 
-BN_API gboolean bn_element_link (BnElement *src,
-                                 BnElement *sink,
-                                 GError   **error);
-BN_API gboolean bn_element_link_pads (BnElement  *src,
-                                      const char *srcpadname,
-                                      BnElement  *sink,
-                                      const char *sinkpadname,
-                                      BnCaps     *filter,
-                                      GError    **error);
+BN_API gboolean bn_element_link (BnElement *src, BnElement *sink, GError **error);
+BN_API gboolean bn_element_link_pads (BnElement *src, const char *srcpadname, BnElement *sink, const char *sinkpadname,
+                                      BnCaps *filter, GError **error);
 
-BN_API BnFlowReturn bn_element_push (BnElement *element,
-                                     BnItem    *item);
+BN_API BnFlowReturn bn_element_push (BnElement *element, BnItem *item);
 BN_API BnFlowReturn bn_element_push_eos (BnElement *element);
 
 BN_API void bn_element_set_bus (BnElement *element, BnBus *bus);
 BN_API BnBus *bn_element_get_bus (BnElement *element);
 BN_API GCancellable *bn_element_get_cancellable (BnElement *element);
 BN_API gboolean bn_element_is_cancelled (BnElement *element);
-BN_API void bn_element_post_message (BnElement *element,
-                                     BnMessage *message);
-BN_API void bn_element_post_error (BnElement    *element,
-                                   const GError *error,
-                                   const char   *debug);
-BN_API void bn_element_post_error_literal (BnElement  *element,
-                                           GQuark      domain,
-                                           int         code,
-                                           const char *message);
-BN_API void bn_element_post_warning (BnElement    *element,
-                                     const GError *error,
-                                     const char   *debug);
-BN_API void bn_element_post_info (BnElement  *element,
-                                  const char *text);
-BN_API void bn_element_post_progress (BnElement  *element,
-                                      double      fraction,
-                                      const char *text);
+BN_API void bn_element_post_message (BnElement *element, BnMessage *message);
+BN_API void bn_element_post_error (BnElement *element, const GError *error, const char *debug);
+BN_API void bn_element_post_error_literal (BnElement *element, GQuark domain, int code, const char *message);
+BN_API void bn_element_post_warning (BnElement *element, const GError *error, const char *debug);
+BN_API void bn_element_post_info (BnElement *element, const char *text);
+BN_API void bn_element_post_progress (BnElement *element, double fraction, const char *text);
 
 /**
  * BN_ELEMENT_ERROR:
@@ -198,10 +160,12 @@ BN_API void bn_element_post_progress (BnElement  *element,
  *
  * Since: 0.1
  */
-#define BN_ELEMENT_ERROR(el, domain, code, ...) G_STMT_START {        \
-    g_autofree char *__bn_msg = g_strdup_printf (__VA_ARGS__);        \
-    bn_element_post_error_literal (BN_ELEMENT (el), domain, code, __bn_msg); \
-  } G_STMT_END
-
+#define BN_ELEMENT_ERROR(el, domain, code, ...)                                                                        \
+  G_STMT_START                                                                                                         \
+  {                                                                                                                    \
+    g_autofree char *__bn_msg = g_strdup_printf (__VA_ARGS__);                                                         \
+    bn_element_post_error_literal (BN_ELEMENT (el), domain, code, __bn_msg);                                           \
+  }                                                                                                                    \
+  G_STMT_END
 
 G_END_DECLS

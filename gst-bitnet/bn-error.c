@@ -23,7 +23,10 @@
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-core-error-quark, bn_core_error)
+/* clang-format on */
 
 /**
  * bn_strict_error_quark:
@@ -34,7 +37,10 @@ G_DEFINE_QUARK (bn-core-error-quark, bn_core_error)
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-strict-error-quark, bn_strict_error)
+/* clang-format on */
 
 /**
  * bn_regression_error_quark:
@@ -45,4 +51,7 @@ G_DEFINE_QUARK (bn-strict-error-quark, bn_strict_error)
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-regression-error-quark, bn_regression_error)
+/* clang-format on */

@@ -24,8 +24,8 @@ BN_API int bn_file_open_input (const char *path, const char *what, GError **erro
 
 /* Reads the whole regular file @path, refusing one larger than @max_size
  * bytes (the limit is named in the message). @contents is NUL-terminated. */
-BN_API gboolean bn_file_read_bounded (const char *path, const char *what, gsize max_size,
-                                      char **contents, gsize *length, GError **error);
+BN_API gboolean bn_file_read_bounded (const char *path, const char *what, gsize max_size, char **contents,
+                                      gsize *length, GError **error);
 
 /* A file being replaced: written to a temporary beside the target, renamed
  * over it by bn_atomic_file_commit(). The target must be absent or a regular

@@ -112,8 +112,8 @@ bn_file_read_bounded (const char *path, const char *what, gsize max_size, char *
     g_autofree char *size = g_format_size_full ((guint64) st.st_size, G_FORMAT_SIZE_IEC_UNITS);
     g_autofree char *limit = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-                 _("The %s %s is %s, more than the limit of %s for such files"), what ? what : _("input"),
-                 display, size, limit);
+                 _("The %s %s is %s, more than the limit of %s for such files"), what ? what : _("input"), display,
+                 size, limit);
     close (fd);
     return FALSE;
   }
@@ -169,12 +169,12 @@ check_target (const char *path, GError **error)
     g_autofree char *to = g_file_read_link (path, NULL);
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                  _("%s is a symbolic link (to %s): refusing to replace it. Give the path of a regular file "
-                   "(or - for standard output)."),
+                    "(or - for standard output)."),
                  display, to ? to : "?");
   } else {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                  _("%s exists and is %s, not a regular file: refusing to replace it. Give the path of a "
-                   "regular file (or - for standard output)."),
+                    "regular file (or - for standard output)."),
                  display, bn_file_kind_name (st.st_mode));
   }
   return FALSE;
@@ -236,8 +236,10 @@ bn_atomic_file_new (const char *path, gboolean create_dirs, GError **error)
   if (self->fd < 0) {
     int e = errno;
     g_clear_pointer (&self->tmp, g_free);
-    set_errno_error (error, e, _("Cannot create a temporary file next to %s: %s. Check that the directory is "
-                                 "writable."), path);
+    set_errno_error (error, e,
+                     _("Cannot create a temporary file next to %s: %s. Check that the directory is "
+                        "writable."),
+                     path);
     return NULL;
   }
   /* mkstemp makes 0600; a replaced file gets the usual 0666 & ~umask */
@@ -337,8 +339,8 @@ gboolean
 bn_file_replace_contents (const char *path, const char *data, gssize length, GError **error)
 {
   g_autoptr (BnAtomicFile) f = bn_atomic_file_new (path, TRUE, error);
-  return f && bn_atomic_file_write (f, data, length < 0 ? strlen (data) : (gsize) length, error) &&
-         bn_atomic_file_commit (f, error);
+  return f && bn_atomic_file_write (f, data, length < 0 ? strlen (data) : (gsize) length, error)
+         && bn_atomic_file_commit (f, error);
 }
 
 /* ---- advisory locks ----------------------------------------------------------- */
@@ -376,8 +378,8 @@ bn_file_lock (const char *path, guint timeout_ms, GError **error)
     if (g_get_monotonic_time () >= deadline) {
       g_autofree char *display = g_filename_display_name (lock);
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_AGAIN,
-                   _("Another process has held the lock %s for more than %.1f s; try again when it is done"),
-                   display, timeout_ms / 1000.0);
+                   _("Another process has held the lock %s for more than %.1f s; try again when it is done"), display,
+                   timeout_ms / 1000.0);
       close (fd);
       return -1;
     }

@@ -12,15 +12,10 @@
 
 G_BEGIN_DECLS
 
-BN_API void bn_init (int    *argc,
-                     char ***argv);
-BN_API gboolean bn_init_check (int     *argc,
-                               char  ***argv,
-                               GError **error);
+BN_API void bn_init (int *argc, char ***argv);
+BN_API gboolean bn_init_check (int *argc, char ***argv, GError **error);
 BN_API gboolean bn_is_initialized (void);
-BN_API void bn_version (guint *major,
-                        guint *minor,
-                        guint *micro);
+BN_API void bn_version (guint *major, guint *minor, guint *micro);
 BN_API const char *bn_version_string (void);
 BN_API const char *bn_build_commit (void);
 

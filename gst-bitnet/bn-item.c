@@ -46,14 +46,9 @@ bn_item_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspe
 {
   BnItem *self = BN_ITEM (object);
   switch (id) {
-  case PROP_CAPS:
-    g_value_set_boxed (value, bn_item_get_caps (self));
-    break;
-  case PROP_SEALED:
-    g_value_set_boolean (value, bn_item_is_sealed (self));
-    break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  case PROP_CAPS: g_value_set_boxed (value, bn_item_get_caps (self)); break;
+  case PROP_SEALED: g_value_set_boolean (value, bn_item_is_sealed (self)); break;
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
 
@@ -65,8 +60,7 @@ bn_item_set_property (GObject *object, guint id, const GValue *value, GParamSpec
     if (g_value_get_boxed (value))
       bn_item_set_caps (BN_ITEM (object), g_value_get_boxed (value));
     break;
-  default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
 
@@ -86,9 +80,8 @@ bn_item_class_init (BnItemClass *klass)
    *
    * Since: 0.1
    */
-  props[PROP_CAPS] = g_param_spec_boxed ("caps", "Caps", "What the item is",
-                                         BN_TYPE_CAPS,
-                                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_CAPS] =
+      g_param_spec_boxed ("caps", "Caps", "What the item is", BN_TYPE_CAPS, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   /**
    * BnItem:sealed:
    *
@@ -96,9 +89,8 @@ bn_item_class_init (BnItemClass *klass)
    *
    * Since: 0.1
    */
-  props[PROP_SEALED] = g_param_spec_boolean ("sealed", "Sealed",
-                                             "Whether the item was pushed and is immutable",
-                                             FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_SEALED] = g_param_spec_boolean ("sealed", "Sealed", "Whether the item was pushed and is immutable", FALSE,
+                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 

@@ -14,7 +14,8 @@
 G_BEGIN_DECLS
 
 #define BN_TYPE_ITEM (bn_item_get_type ())
-BN_API G_DECLARE_DERIVABLE_TYPE (BnItem, bn_item, BN, ITEM, GObject)
+BN_API
+G_DECLARE_DERIVABLE_TYPE (BnItem, bn_item, BN, ITEM, GObject)
 
 /**
  * BnItemClass:
@@ -34,8 +35,7 @@ struct _BnItemClass {
 
 BN_API BnItem *bn_item_new (BnCaps *caps);
 BN_API BnCaps *bn_item_get_caps (BnItem *item);
-BN_API void bn_item_set_caps (BnItem *item,
-                              BnCaps *caps);
+BN_API void bn_item_set_caps (BnItem *item, BnCaps *caps);
 BN_API void bn_item_seal (BnItem *item);
 BN_API gboolean bn_item_is_sealed (BnItem *item);
 
@@ -48,7 +48,6 @@ BN_API gboolean bn_item_is_sealed (BnItem *item);
  *
  * Since: 0.1
  */
-#define BN_ITEM_CHECK_WRITABLE(item) \
-  g_return_if_fail (!bn_item_is_sealed (BN_ITEM (item)))
+#define BN_ITEM_CHECK_WRITABLE(item) g_return_if_fail (!bn_item_is_sealed (BN_ITEM (item)))
 
 G_END_DECLS

@@ -35,7 +35,7 @@ struct _BnMessage {
   guint64 seqnum;
   gint64 timestamp;
   GError *error;
-  char *debug;          /* or the text of info/progress */
+  char *debug; /* or the text of info/progress */
   double fraction;
   char *name;
   GVariant *payload;
@@ -488,14 +488,12 @@ bn_message_to_string (BnMessage *message)
   switch (message->type) {
   case BN_MESSAGE_ERROR:
   case BN_MESSAGE_WARNING:
-    g_string_append_printf (s, ": %s (%s %d)", message->error->message,
-                            g_quark_to_string (message->error->domain), message->error->code);
+    g_string_append_printf (s, ": %s (%s %d)", message->error->message, g_quark_to_string (message->error->domain),
+                            message->error->code);
     if (message->debug)
       g_string_append_printf (s, " [%s]", message->debug);
     break;
-  case BN_MESSAGE_INFO:
-    g_string_append_printf (s, ": %s", message->debug ? message->debug : "");
-    break;
+  case BN_MESSAGE_INFO: g_string_append_printf (s, ": %s", message->debug ? message->debug : ""); break;
   case BN_MESSAGE_PROGRESS:
     if (message->fraction >= 0)
       g_string_append_printf (s, ": %.1f%%", message->fraction * 100.0);
@@ -509,11 +507,8 @@ bn_message_to_string (BnMessage *message)
       g_string_append_printf (s, " %s", p);
     }
     break;
-  case BN_MESSAGE_STATE_CHANGED:
-    g_string_append (s, message->running ? ": running" : ": stopped");
-    break;
-  default:
-    break;
+  case BN_MESSAGE_STATE_CHANGED: g_string_append (s, message->running ? ": running" : ": stopped"); break;
+  default: break;
   }
   return g_string_free (s, FALSE);
 }

@@ -41,25 +41,16 @@ typedef enum {
 } BnMessageType;
 
 #define BN_TYPE_MESSAGE (bn_message_get_type ())
-BN_API G_DECLARE_FINAL_TYPE (BnMessage, bn_message, BN, MESSAGE, GObject)
+BN_API
+G_DECLARE_FINAL_TYPE (BnMessage, bn_message, BN, MESSAGE, GObject)
 
-BN_API BnMessage *bn_message_new_error (BnElement    *src,
-                                        const GError *error,
-                                        const char   *debug);
-BN_API BnMessage *bn_message_new_warning (BnElement    *src,
-                                          const GError *error,
-                                          const char   *debug);
-BN_API BnMessage *bn_message_new_info (BnElement  *src,
-                                       const char *text);
-BN_API BnMessage *bn_message_new_progress (BnElement  *src,
-                                           double      fraction,
-                                           const char *text);
+BN_API BnMessage *bn_message_new_error (BnElement *src, const GError *error, const char *debug);
+BN_API BnMessage *bn_message_new_warning (BnElement *src, const GError *error, const char *debug);
+BN_API BnMessage *bn_message_new_info (BnElement *src, const char *text);
+BN_API BnMessage *bn_message_new_progress (BnElement *src, double fraction, const char *text);
 BN_API BnMessage *bn_message_new_eos (BnElement *src);
-BN_API BnMessage *bn_message_new_element (BnElement  *src,
-                                          const char *name,
-                                          GVariant   *payload);
-BN_API BnMessage *bn_message_new_state_changed (BnElement *src,
-                                                gboolean   running);
+BN_API BnMessage *bn_message_new_element (BnElement *src, const char *name, GVariant *payload);
+BN_API BnMessage *bn_message_new_state_changed (BnElement *src, gboolean running);
 
 BN_API BnMessageType bn_message_get_message_type (BnMessage *message);
 BN_API const char *bn_message_type_get_name (BnMessageType type);
@@ -68,16 +59,10 @@ BN_API const char *bn_message_get_src_path (BnMessage *message);
 BN_API guint64 bn_message_get_seqnum (BnMessage *message);
 BN_API gint64 bn_message_get_timestamp (BnMessage *message);
 
-BN_API void bn_message_parse_error (BnMessage  *message,
-                                    GError    **error,
-                                    char      **debug);
-BN_API void bn_message_parse_warning (BnMessage  *message,
-                                      GError    **error,
-                                      char      **debug);
+BN_API void bn_message_parse_error (BnMessage *message, GError **error, char **debug);
+BN_API void bn_message_parse_warning (BnMessage *message, GError **error, char **debug);
 BN_API const char *bn_message_get_text (BnMessage *message);
-BN_API void bn_message_parse_progress (BnMessage   *message,
-                                       double      *fraction,
-                                       const char **text);
+BN_API void bn_message_parse_progress (BnMessage *message, double *fraction, const char **text);
 BN_API const char *bn_message_get_name (BnMessage *message);
 BN_API GVariant *bn_message_get_payload (BnMessage *message);
 BN_API gboolean bn_message_get_running (BnMessage *message);

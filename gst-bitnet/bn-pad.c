@@ -99,8 +99,7 @@ bn_pad_template_init (BnPadTemplate *self)
  * Since: 0.1
  */
 BnPadTemplate *
-bn_pad_template_new (const char *name_template, BnPadDirection direction,
-                     BnPadPresence presence, BnCaps *caps)
+bn_pad_template_new (const char *name_template, BnPadDirection direction, BnPadPresence presence, BnCaps *caps)
 {
   g_return_val_if_fail (name_template != NULL, NULL);
   g_return_val_if_fail (caps != NULL, NULL);
@@ -193,8 +192,8 @@ struct _BnPad {
   GObject parent_instance;
   char *name;
   BnPadTemplate *templ;
-  BnElement *parent;      /* not owned: the element owns its pads */
-  BnPad *peer;            /* not owned */
+  BnElement *parent; /* not owned: the element owns its pads */
+  BnPad *peer;       /* not owned */
   BnCaps *link_caps;
   gboolean eos;
   guint64 items;
@@ -477,19 +476,16 @@ bn_pad_link (BnPad *src, BnPad *sink, BnCaps *filter, GError **error)
 
   if (src->templ->direction != BN_PAD_SRC || sink->templ->direction != BN_PAD_SINK) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                 _("Cannot link %s to %s: links go from a source pad to a sink pad"),
-                 src_label, sink_label);
+                 _("Cannot link %s to %s: links go from a source pad to a sink pad"), src_label, sink_label);
     return FALSE;
   }
   if (src->peer || sink->peer) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                 _("Cannot link %s to %s: %s is already linked"),
-                 src_label, sink_label, src->peer ? src_label : sink_label);
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH, _("Cannot link %s to %s: %s is already linked"), src_label,
+                 sink_label, src->peer ? src_label : sink_label);
     return FALSE;
   }
   if (src->parent && src->parent == sink->parent) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                 _("Cannot link %s to %s: an element cannot feed itself"),
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH, _("Cannot link %s to %s: an element cannot feed itself"),
                  src_label, sink_label);
     return FALSE;
   }
@@ -507,12 +503,12 @@ bn_pad_link (BnPad *src, BnPad *sink, BnCaps *filter, GError **error)
       g_autofree char *f = bn_caps_to_string (filter);
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_NEGOTIATION,
                    _("Cannot link %s to %s through filter \"%s\": %s produces \"%s\" "
-                     "and %s accepts \"%s\""),
+                      "and %s accepts \"%s\""),
                    src_label, sink_label, f, src_label, a, sink_label, b);
     } else {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_NEGOTIATION,
-                   _("Cannot link %s to %s: %s produces \"%s\" but %s accepts \"%s\""),
-                   src_label, sink_label, src_label, a, sink_label, b);
+                   _("Cannot link %s to %s: %s produces \"%s\" but %s accepts \"%s\""), src_label, sink_label,
+                   src_label, a, sink_label, b);
     }
     return FALSE;
   }
@@ -572,15 +568,14 @@ bn_pad_push (BnPad *pad, BnItem *item)
   if (!pad->peer) {
     g_autofree char *label = pad_label (pad);
     if (pad->parent)
-      BN_ELEMENT_ERROR (pad->parent, BN_CORE_ERROR, BN_CORE_ERROR_NOT_LINKED,
-                        _("Pad %s is not linked"), label);
+      BN_ELEMENT_ERROR (pad->parent, BN_CORE_ERROR, BN_CORE_ERROR_NOT_LINKED, _("Pad %s is not linked"), label);
     return BN_FLOW_NOT_LINKED;
   }
   if (pad->eos) {
     g_autofree char *label = pad_label (pad);
     if (pad->parent)
-      BN_ELEMENT_ERROR (pad->parent, BN_CORE_ERROR, BN_CORE_ERROR_STATE,
-                        _("Item pushed on %s after end of stream"), label);
+      BN_ELEMENT_ERROR (pad->parent, BN_CORE_ERROR, BN_CORE_ERROR_STATE, _("Item pushed on %s after end of stream"),
+                        label);
     return BN_FLOW_ERROR;
   }
   if (!bn_caps_can_intersect (bn_item_get_caps (item), pad->link_caps)) {
@@ -590,8 +585,7 @@ bn_pad_push (BnPad *pad, BnItem *item)
     g_autofree char *lc = bn_caps_to_string (pad->link_caps);
     if (pad->parent)
       BN_ELEMENT_ERROR (pad->parent, BN_CORE_ERROR, BN_CORE_ERROR_NEGOTIATION,
-                        _("Item \"%s\" pushed on %s does not fit the link to %s (\"%s\")"),
-                        ic, label, peer_label, lc);
+                        _("Item \"%s\" pushed on %s does not fit the link to %s (\"%s\")"), ic, label, peer_label, lc);
     return BN_FLOW_NOT_NEGOTIATED;
   }
 
@@ -602,8 +596,7 @@ bn_pad_push (BnPad *pad, BnItem *item)
   peer->items++;
   if (!klass->chain) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
-                      _("Element %s has a sink pad but no chain function"),
-                      bn_element_get_name (element));
+                      _("Element %s has a sink pad but no chain function"), bn_element_get_name (element));
     return BN_FLOW_ERROR;
   }
   return klass->chain (element, peer, g_steal_pointer (&owned));

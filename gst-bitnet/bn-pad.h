@@ -70,22 +70,21 @@ typedef enum {
 BN_API const char *bn_flow_get_name (BnFlowReturn ret);
 
 #define BN_TYPE_PAD_TEMPLATE (bn_pad_template_get_type ())
-BN_API G_DECLARE_FINAL_TYPE (BnPadTemplate, bn_pad_template, BN, PAD_TEMPLATE, GObject)
+BN_API
+G_DECLARE_FINAL_TYPE (BnPadTemplate, bn_pad_template, BN, PAD_TEMPLATE, GObject)
 
-BN_API BnPadTemplate *bn_pad_template_new (const char     *name_template,
-                                           BnPadDirection  direction,
-                                           BnPadPresence   presence,
-                                           BnCaps         *caps);
+BN_API BnPadTemplate *bn_pad_template_new (const char *name_template, BnPadDirection direction, BnPadPresence presence,
+                                           BnCaps *caps);
 BN_API const char *bn_pad_template_get_name_template (BnPadTemplate *templ);
 BN_API BnPadDirection bn_pad_template_get_direction (BnPadTemplate *templ);
 BN_API BnPadPresence bn_pad_template_get_presence (BnPadTemplate *templ);
 BN_API BnCaps *bn_pad_template_get_caps (BnPadTemplate *templ);
 
 #define BN_TYPE_PAD (bn_pad_get_type ())
-BN_API G_DECLARE_FINAL_TYPE (BnPad, bn_pad, BN, PAD, GObject)
+BN_API
+G_DECLARE_FINAL_TYPE (BnPad, bn_pad, BN, PAD, GObject)
 
-BN_API BnPad *bn_pad_new_from_template (BnPadTemplate *templ,
-                                        const char    *name);
+BN_API BnPad *bn_pad_new_from_template (BnPadTemplate *templ, const char *name);
 BN_API const char *bn_pad_get_name (BnPad *pad);
 BN_API BnPadDirection bn_pad_get_direction (BnPad *pad);
 BN_API BnPadTemplate *bn_pad_get_template (BnPad *pad);
@@ -97,14 +96,9 @@ BN_API gboolean bn_pad_is_eos (BnPad *pad);
 BN_API guint64 bn_pad_get_item_count (BnPad *pad);
 BN_API char *bn_pad_get_path_string (BnPad *pad);
 
-BN_API gboolean bn_pad_link (BnPad   *src,
-                             BnPad   *sink,
-                             BnCaps  *filter,
-                             GError **error);
-BN_API void bn_pad_unlink (BnPad *src,
-                           BnPad *sink);
-BN_API BnFlowReturn bn_pad_push (BnPad  *pad,
-                                 BnItem *item);
+BN_API gboolean bn_pad_link (BnPad *src, BnPad *sink, BnCaps *filter, GError **error);
+BN_API void bn_pad_unlink (BnPad *src, BnPad *sink);
+BN_API BnFlowReturn bn_pad_push (BnPad *pad, BnItem *item);
 BN_API BnFlowReturn bn_pad_push_eos (BnPad *pad);
 
 G_END_DECLS

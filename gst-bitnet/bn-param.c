@@ -94,21 +94,21 @@ typedef struct {
 } Suffix;
 
 static const Suffix size_suffixes[] = {
-  { "B", 1 }, { "k", 1e3 }, { "K", 1e3 }, { "kB", 1e3 }, { "KB", 1e3 },
-  { "M", 1e6 }, { "MB", 1e6 }, { "G", 1e9 }, { "GB", 1e9 }, { "T", 1e12 }, { "TB", 1e12 },
-  { "KiB", 1024.0 }, { "MiB", 1048576.0 }, { "GiB", 1073741824.0 },
-  { "TiB", 1099511627776.0 }, { NULL, 0 },
+  { "B", 1 },     { "k", 1e3 },      { "K", 1e3 },         { "kB", 1e3 },           { "KB", 1e3 },
+  { "M", 1e6 },   { "MB", 1e6 },     { "G", 1e9 },         { "GB", 1e9 },           { "T", 1e12 },
+  { "TB", 1e12 }, { "KiB", 1024.0 }, { "MiB", 1048576.0 }, { "GiB", 1073741824.0 }, { "TiB", 1099511627776.0 },
+  { NULL, 0 },
 };
 
-static const Suffix time_suffixes[] = {   /* in nanoseconds */
-  { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "min", 60e9 },
-  { "h", 3600e9 }, { NULL, 0 },
+static const Suffix time_suffixes[] = {
+  /* in nanoseconds */
+  { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "min", 60e9 }, { "h", 3600e9 }, { NULL, 0 },
 };
 
 /* Parses "<number>[suffix]" into a double in the property's own unit. */
 static gboolean
-parse_number (const char *string, BnParamUnit unit, gboolean integral, double *out,
-              gboolean *had_fraction, GError **error)
+parse_number (const char *string, BnParamUnit unit, gboolean integral, double *out, gboolean *had_fraction,
+              GError **error)
 {
   const char *s = string;
   char *end = NULL;
@@ -129,11 +129,13 @@ parse_number (const char *string, BnParamUnit unit, gboolean integral, double *o
     goto bad;
   *had_fraction = v != floor (v);
   if (*end) {
-    const Suffix *table = unit == BN_PARAM_UNIT_BYTES ? size_suffixes
-                          : unit == BN_PARAM_UNIT_NONE ? NULL : time_suffixes;
-    double base = unit == BN_PARAM_UNIT_MICROSECONDS ? 1e3
+    const Suffix *table = unit == BN_PARAM_UNIT_BYTES  ? size_suffixes
+                          : unit == BN_PARAM_UNIT_NONE ? NULL
+                                                       : time_suffixes;
+    double base = unit == BN_PARAM_UNIT_MICROSECONDS   ? 1e3
                   : unit == BN_PARAM_UNIT_MILLISECONDS ? 1e6
-                  : unit == BN_PARAM_UNIT_SECONDS ? 1e9 : 1;
+                  : unit == BN_PARAM_UNIT_SECONDS      ? 1e9
+                                                       : 1;
     const Suffix *hit = NULL;
     for (const Suffix *x = table; x && x->suffix; x++)
       if (!strcmp (end, x->suffix))
@@ -152,11 +154,10 @@ bad:
                  _("\"%s\" is not a size (examples: 4096, 64k, 1.5GiB)"), string);
   else if (unit != BN_PARAM_UNIT_NONE)
     g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                 _("\"%s\" is not a duration (examples: 250ms, 2s, 1min; a bare number is in %s)"),
-                 string, bn_param_unit_get_suffix (unit));
+                 _("\"%s\" is not a duration (examples: 250ms, 2s, 1min; a bare number is in %s)"), string,
+                 bn_param_unit_get_suffix (unit));
   else
-    g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                 _("\"%s\" is not a number"), string);
+    g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY, _("\"%s\" is not a number"), string);
   return FALSE;
 }
 
@@ -172,17 +173,23 @@ set_integer (GValue *value, GParamSpec *pspec, const char *string, GError **erro
   gboolean frac = FALSE;
 
   if (G_IS_PARAM_SPEC_INT (pspec)) {
-    smin = G_PARAM_SPEC_INT (pspec)->minimum; smax = G_PARAM_SPEC_INT (pspec)->maximum;
+    smin = G_PARAM_SPEC_INT (pspec)->minimum;
+    smax = G_PARAM_SPEC_INT (pspec)->maximum;
   } else if (G_IS_PARAM_SPEC_LONG (pspec)) {
-    smin = G_PARAM_SPEC_LONG (pspec)->minimum; smax = G_PARAM_SPEC_LONG (pspec)->maximum;
+    smin = G_PARAM_SPEC_LONG (pspec)->minimum;
+    smax = G_PARAM_SPEC_LONG (pspec)->maximum;
   } else if (G_IS_PARAM_SPEC_INT64 (pspec)) {
-    smin = G_PARAM_SPEC_INT64 (pspec)->minimum; smax = G_PARAM_SPEC_INT64 (pspec)->maximum;
+    smin = G_PARAM_SPEC_INT64 (pspec)->minimum;
+    smax = G_PARAM_SPEC_INT64 (pspec)->maximum;
   } else if (G_IS_PARAM_SPEC_UINT (pspec)) {
-    umin = G_PARAM_SPEC_UINT (pspec)->minimum; umax = G_PARAM_SPEC_UINT (pspec)->maximum;
+    umin = G_PARAM_SPEC_UINT (pspec)->minimum;
+    umax = G_PARAM_SPEC_UINT (pspec)->maximum;
   } else if (G_IS_PARAM_SPEC_ULONG (pspec)) {
-    umin = G_PARAM_SPEC_ULONG (pspec)->minimum; umax = G_PARAM_SPEC_ULONG (pspec)->maximum;
+    umin = G_PARAM_SPEC_ULONG (pspec)->minimum;
+    umax = G_PARAM_SPEC_ULONG (pspec)->maximum;
   } else {
-    umin = G_PARAM_SPEC_UINT64 (pspec)->minimum; umax = G_PARAM_SPEC_UINT64 (pspec)->maximum;
+    umin = G_PARAM_SPEC_UINT64 (pspec)->minimum;
+    umax = G_PARAM_SPEC_UINT64 (pspec)->maximum;
   }
 
   if (!parse_number (string, unit, TRUE, &d, &frac, error))
@@ -193,9 +200,8 @@ set_integer (GValue *value, GParamSpec *pspec, const char *string, GError **erro
   guint64 uv = 0;
   if (exact) {
     g_autoptr (GError) local = NULL;
-    gboolean ok = is_signed
-      ? g_ascii_string_to_signed (string, 10, G_MININT64, G_MAXINT64, &sv, &local)
-      : g_ascii_string_to_unsigned (string, 10, 0, G_MAXUINT64, &uv, &local);
+    gboolean ok = is_signed ? g_ascii_string_to_signed (string, 10, G_MININT64, G_MAXINT64, &sv, &local)
+                            : g_ascii_string_to_unsigned (string, 10, 0, G_MAXUINT64, &uv, &local);
     if (!ok) {
       g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
                    is_signed || string[0] != '-' ? _("\"%s\" is not a whole number")
@@ -223,23 +229,29 @@ set_integer (GValue *value, GParamSpec *pspec, const char *string, GError **erro
 
   if (is_signed ? (sv < smin || sv > smax) : (uv < umin || uv > umax))
     goto range;
-  if (t == G_TYPE_INT) g_value_set_int (value, (int) sv);
-  else if (t == G_TYPE_LONG) g_value_set_long (value, (long) sv);
-  else if (t == G_TYPE_INT64) g_value_set_int64 (value, sv);
-  else if (t == G_TYPE_UINT) g_value_set_uint (value, (guint) uv);
-  else if (t == G_TYPE_ULONG) g_value_set_ulong (value, (gulong) uv);
-  else g_value_set_uint64 (value, uv);
+  if (t == G_TYPE_INT)
+    g_value_set_int (value, (int) sv);
+  else if (t == G_TYPE_LONG)
+    g_value_set_long (value, (long) sv);
+  else if (t == G_TYPE_INT64)
+    g_value_set_int64 (value, sv);
+  else if (t == G_TYPE_UINT)
+    g_value_set_uint (value, (guint) uv);
+  else if (t == G_TYPE_ULONG)
+    g_value_set_ulong (value, (gulong) uv);
+  else
+    g_value_set_uint64 (value, uv);
   return TRUE;
 
 range:
   if (is_signed)
     g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                 _("%s is out of range: allowed %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "%s"),
-                 string, smin, smax, bn_param_unit_get_suffix (unit));
+                 _("%s is out of range: allowed %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "%s"), string, smin, smax,
+                 bn_param_unit_get_suffix (unit));
   else
     g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                 _("%s is out of range: allowed %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT "%s"),
-                 string, umin, umax, bn_param_unit_get_suffix (unit));
+                 _("%s is out of range: allowed %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT "%s"), string, umin, umax,
+                 bn_param_unit_get_suffix (unit));
   return FALSE;
 }
 
@@ -253,22 +265,22 @@ set_float (GValue *value, GParamSpec *pspec, const char *string, GError **error)
     char *end = NULL;
     d = g_ascii_strtod (string, &end);
     if (end == string || *end || isnan (d)) {
-      g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                   _("\"%s\" is not a number"), string);
+      g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY, _("\"%s\" is not a number"), string);
       return FALSE;
     }
   } else if (!parse_number (string, unit, FALSE, &d, &frac, error)) {
     return FALSE;
   }
   if (G_IS_PARAM_SPEC_DOUBLE (pspec)) {
-    min = G_PARAM_SPEC_DOUBLE (pspec)->minimum; max = G_PARAM_SPEC_DOUBLE (pspec)->maximum;
+    min = G_PARAM_SPEC_DOUBLE (pspec)->minimum;
+    max = G_PARAM_SPEC_DOUBLE (pspec)->maximum;
   } else {
-    min = G_PARAM_SPEC_FLOAT (pspec)->minimum; max = G_PARAM_SPEC_FLOAT (pspec)->maximum;
+    min = G_PARAM_SPEC_FLOAT (pspec)->minimum;
+    max = G_PARAM_SPEC_FLOAT (pspec)->maximum;
   }
   if (d < min || d > max) {
     g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                 _("%s is out of range: allowed %g to %g%s"), string, min, max,
-                 bn_param_unit_get_suffix (unit));
+                 _("%s is out of range: allowed %g to %g%s"), string, min, max, bn_param_unit_get_suffix (unit));
     return FALSE;
   }
   if (G_IS_PARAM_SPEC_DOUBLE (pspec))
@@ -296,8 +308,8 @@ set_enum (GValue *value, GParamSpec *pspec, const char *string, GError **error)
     v = g_enum_get_value_by_name (klass, string);
   if (!v) {
     g_autofree char *choices = enum_choices (klass);
-    g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                 _("\"%s\" is not one of: %s"), string, choices);
+    g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY, _("\"%s\" is not one of: %s"), string,
+                 choices);
     return FALSE;
   }
   g_value_set_enum (value, v->value);
@@ -375,8 +387,8 @@ bn_value_set_from_string (GValue *value, GParamSpec *pspec, const char *string, 
                  _("\"%s\" is not a boolean (use true/false, yes/no, on/off or 1/0)"), string);
     return FALSE;
   }
-  if (t == G_TYPE_INT || t == G_TYPE_UINT || t == G_TYPE_LONG || t == G_TYPE_ULONG ||
-      t == G_TYPE_INT64 || t == G_TYPE_UINT64)
+  if (t == G_TYPE_INT || t == G_TYPE_UINT || t == G_TYPE_LONG || t == G_TYPE_ULONG || t == G_TYPE_INT64
+      || t == G_TYPE_UINT64)
     return set_integer (value, pspec, string, error);
   if (t == G_TYPE_DOUBLE || t == G_TYPE_FLOAT)
     return set_float (value, pspec, string, error);
@@ -395,8 +407,7 @@ bn_value_set_from_string (GValue *value, GParamSpec *pspec, const char *string, 
     g_autoptr (GError) local = NULL;
     g_autoptr (BnCaps) caps = bn_caps_from_string (string, &local);
     if (!caps) {
-      g_set_error_literal (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                           local->message);
+      g_set_error_literal (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY, local->message);
       return FALSE;
     }
     g_value_set_boxed (value, caps);
@@ -450,8 +461,7 @@ bn_value_to_display_string (const GValue *value)
     return g_string_free (s, FALSE);
   }
   if (t == BN_TYPE_CAPS)
-    return g_value_get_boxed (value) ? bn_caps_to_string (g_value_get_boxed (value))
-                                     : g_strdup ("null");
+    return g_value_get_boxed (value) ? bn_caps_to_string (g_value_get_boxed (value)) : g_strdup ("null");
   if (t == G_TYPE_STRV) {
     const char *const *v = g_value_get_boxed (value);
     return v ? g_strjoinv (",", (char **) v) : g_strdup ("");

@@ -39,14 +39,10 @@ typedef enum {
   BN_PARAM_UNIT_SECONDS,
 } BnParamUnit;
 
-BN_API GParamSpec *bn_param_spec_set_unit (GParamSpec  *pspec,
-                                           BnParamUnit  unit);
+BN_API GParamSpec *bn_param_spec_set_unit (GParamSpec *pspec, BnParamUnit unit);
 BN_API BnParamUnit bn_param_spec_get_unit (GParamSpec *pspec);
 BN_API const char *bn_param_unit_get_suffix (BnParamUnit unit);
-BN_API gboolean bn_value_set_from_string (GValue      *value,
-                                          GParamSpec  *pspec,
-                                          const char  *string,
-                                          GError     **error);
+BN_API gboolean bn_value_set_from_string (GValue *value, GParamSpec *pspec, const char *string, GError **error);
 BN_API char *bn_value_to_display_string (const GValue *value);
 
 G_END_DECLS

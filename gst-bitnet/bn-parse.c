@@ -53,7 +53,10 @@
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-parse-error-quark, bn_parse_error)
+/* clang-format on */
 
 struct _BnParseContext {
   GHashTable *variables;
@@ -62,8 +65,7 @@ struct _BnParseContext {
   GPtrArray *missing;
 };
 
-G_DEFINE_BOXED_TYPE (BnParseContext, bn_parse_context, bn_parse_context_copy,
-                     bn_parse_context_free)
+G_DEFINE_BOXED_TYPE (BnParseContext, bn_parse_context, bn_parse_context_copy, bn_parse_context_free)
 
 /**
  * bn_parse_context_new:
@@ -239,8 +241,8 @@ typedef enum { TOK_EOF, TOK_WORD, TOK_LINK, TOK_STRING } TokType;
 
 typedef struct {
   TokType type;
-  char *text;         /* expanded */
-  gsize offset;       /* in the source */
+  char *text;   /* expanded */
+  gsize offset; /* in the source */
   gsize length;
   gssize eq;          /* index in text of the first unquoted '=', or -1 */
   gsize value_offset; /* source offset just after that '=' */
@@ -257,7 +259,7 @@ typedef struct {
   guint pos;
   BnPipeline *pipeline;
   GArray *links;
-  GHashTable *names;  /* name -> element (borrowed) */
+  GHashTable *names; /* name -> element (borrowed) */
 } Parser;
 
 static void
@@ -282,8 +284,7 @@ position_of (const char *src, gsize offset, guint *line, guint *column, gsize *l
 }
 
 static gboolean G_GNUC_PRINTF (6, 7)
-fail (Parser *P, gsize offset, gsize length, BnParseError code, const char *suggestion,
-      const char *fmt, ...)
+    fail (Parser *P, gsize offset, gsize length, BnParseError code, const char *suggestion, const char *fmt, ...)
 {
   va_list ap;
   guint line, column;
@@ -312,11 +313,10 @@ fail (Parser *P, gsize offset, gsize length, BnParseError code, const char *sugg
     g_string_append_c (caret, '~');
 
   if (suggestion)
-    g_set_error (P->error, BN_PARSE_ERROR, code, _("%u:%u: %s; did you mean \"%s\"?\n  %s\n  %s"),
-                 line, column, what, suggestion, text, caret->str);
+    g_set_error (P->error, BN_PARSE_ERROR, code, _("%u:%u: %s; did you mean \"%s\"?\n  %s\n  %s"), line, column, what,
+                 suggestion, text, caret->str);
   else
-    g_set_error (P->error, BN_PARSE_ERROR, code, "%u:%u: %s\n  %s\n  %s",
-                 line, column, what, text, caret->str);
+    g_set_error (P->error, BN_PARSE_ERROR, code, "%u:%u: %s\n  %s\n  %s", line, column, what, text, caret->str);
   g_string_free (caret, TRUE);
   return FALSE;
 }
@@ -340,8 +340,8 @@ expand_variable (Parser *P, gsize *i, GString *out)
   gsize start = *i, j = *i + 2, depth = 1;
   while (s[j] && depth) {
     if (s[j] == '{' && ++depth > MAX_VARIABLE_NESTING)
-      return fail (P, start, 2, BN_PARSE_ERROR_SYNTAX, NULL,
-                   _("variable references nest deeper than %u levels"), MAX_VARIABLE_NESTING);
+      return fail (P, start, 2, BN_PARSE_ERROR_SYNTAX, NULL, _("variable references nest deeper than %u levels"),
+                   MAX_VARIABLE_NESTING);
     else if (s[j] == '}')
       depth--;
     if (depth)
@@ -389,7 +389,7 @@ expand_variable (Parser *P, gsize *i, GString *out)
   } else if (!value) {
     return fail (P, start, j + 1 - start, BN_PARSE_ERROR_UNDEFINED_VARIABLE, NULL,
                  _("variable %s is not set: define it (bn-launch -D %s=VALUE or the "
-                   "environment) or give a default with ${%s:-VALUE}"),
+                    "environment) or give a default with ${%s:-VALUE}"),
                  name, name, name);
   }
   *i = j + 1;
@@ -453,8 +453,7 @@ lex (Parser *P)
         }
         if (!s[i]) {
           g_string_free (out, TRUE);
-          return fail (P, qstart, 1, BN_PARSE_ERROR_SYNTAX, NULL,
-                       _("unterminated %s quote: add the closing %c"),
+          return fail (P, qstart, 1, BN_PARSE_ERROR_SYNTAX, NULL, _("unterminated %s quote: add the closing %c"),
                        c == '"' ? _("double") : _("single"), c);
         }
         i++;
@@ -494,16 +493,16 @@ lex (Parser *P)
 /* ---- parser --------------------------------------------------------------- */
 
 typedef struct {
-  BnElement *element;   /* borrowed; NULL for a reference */
-  char *ref;            /* referenced name */
-  char *pad;            /* pad name or NULL */
+  BnElement *element; /* borrowed; NULL for a reference */
+  char *ref;          /* referenced name */
+  char *pad;          /* pad name or NULL */
   gsize offset, length;
 } Endpoint;
 
 typedef struct {
   Endpoint src, sink;
   BnCaps *filter;
-  gsize offset;         /* of the '!' */
+  gsize offset; /* of the '!' */
   gsize filter_offset, filter_length;
 } Link;
 
@@ -576,7 +575,8 @@ parse_element (Parser *P, Token *ft, Endpoint *ep)
     if (!names[0])
       return fail (P, ft->offset, ft->length, BN_PARSE_ERROR_NO_SUCH_ELEMENT, NULL,
                    _("no element \"%s\": no plugins are loaded (set BN_PLUGIN_PATH to the "
-                     "directory of the gst-bitnet plugins)"), ft->text);
+                      "directory of the gst-bitnet plugins)"),
+                   ft->text);
     return fail (P, ft->offset, ft->length, BN_PARSE_ERROR_NO_SUCH_ELEMENT, sugg,
                  _("no element \"%s\" (bn-inspect lists them)"), ft->text);
   }
@@ -598,8 +598,7 @@ parse_element (Parser *P, Token *ft, Endpoint *ep)
       g_auto (GStrv) names = property_names (G_OBJECT_CLASS (klass));
       return fail (P, pt->offset, pt->eq, BN_PARSE_ERROR_NO_SUCH_PROPERTY,
                    _bn_suggest (key, (const char *const *) names),
-                   _("element \"%s\" has no property \"%s\" (bn-inspect %s lists them)"),
-                   ft->text, key, ft->text);
+                   _("element \"%s\" has no property \"%s\" (bn-inspect %s lists them)"), ft->text, key, ft->text);
     }
     if (!(pspec->flags & G_PARAM_WRITABLE))
       return fail (P, pt->offset, pt->length, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY, NULL,
@@ -610,9 +609,8 @@ parse_element (Parser *P, Token *ft, Endpoint *ep)
     if (!bn_value_set_from_string (&v, pspec, val, &err)) {
       g_value_unset (&v);
       gsize vlen = pt->offset + pt->length - pt->value_offset;
-      return fail (P, pt->value_offset, MAX (vlen, 1), BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                   NULL, _("cannot set property \"%s\" of element \"%s\": %s"),
-                   key, ft->text, err->message);
+      return fail (P, pt->value_offset, MAX (vlen, 1), BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY, NULL,
+                   _("cannot set property \"%s\" of element \"%s\": %s"), key, ft->text, err->message);
     }
     /* a later setting of the same property wins */
     for (guint i = 0; i < pnames->len; i++)
@@ -642,8 +640,7 @@ parse_element (Parser *P, Token *ft, Endpoint *ep)
   BnElement *element = bn_element_factory_create (factory, name);
   for (guint i = 0; i < pnames->len; i++)
     if (strcmp (pnames->pdata[i], "name"))
-      g_object_set_property (G_OBJECT (element), pnames->pdata[i],
-                             &g_array_index (values, GValue, i));
+      g_object_set_property (G_OBJECT (element), pnames->pdata[i], &g_array_index (values, GValue, i));
   /* auto-generated names could clash with a name given in the text */
   if (!name)
     while (g_hash_table_contains (P->names, bn_element_get_name (element))) {
@@ -651,8 +648,7 @@ parse_element (Parser *P, Token *ft, Endpoint *ep)
       g_object_unref (element);
       element = bn_element_factory_create (factory, NULL);
       for (guint i = 0; i < pnames->len; i++)
-        g_object_set_property (G_OBJECT (element), pnames->pdata[i],
-                               &g_array_index (values, GValue, i));
+        g_object_set_property (G_OBJECT (element), pnames->pdata[i], &g_array_index (values, GValue, i));
     }
   bn_bin_add (BN_BIN (P->pipeline), element);
   g_hash_table_insert (P->names, (gpointer) bn_element_get_name (element), element);
@@ -667,16 +663,13 @@ parse_endpoint (Parser *P, Endpoint *ep)
 {
   Token *t = next (P);
   switch (t->type) {
-  case TOK_EOF:
-    return fail (P, t->offset, 1, BN_PARSE_ERROR_SYNTAX, NULL, _("expected an element"));
+  case TOK_EOF: return fail (P, t->offset, 1, BN_PARSE_ERROR_SYNTAX, NULL, _("expected an element"));
   case TOK_LINK:
-    return fail (P, t->offset, 1, BN_PARSE_ERROR_SYNTAX, NULL,
-                 _("unexpected '!': expected an element before it"));
+    return fail (P, t->offset, 1, BN_PARSE_ERROR_SYNTAX, NULL, _("unexpected '!': expected an element before it"));
   case TOK_STRING:
     return fail (P, t->offset, t->length, BN_PARSE_ERROR_SYNTAX, NULL,
                  _("caps \"%s\" must stand between two links (a ! CAPS ! b)"), t->text);
-  case TOK_WORD:
-    break;
+  case TOK_WORD: break;
   }
   if (t->slash >= 0)
     return fail (P, t->offset, t->length, BN_PARSE_ERROR_SYNTAX, NULL,
@@ -733,8 +726,7 @@ parse_chain (Parser *P)
       next (P);
     }
     if (peek (P)->type == TOK_EOF)
-      return fail (P, bang->offset, 1, BN_PARSE_ERROR_SYNTAX, NULL,
-                   _("'!' at the end: link it to an element"));
+      return fail (P, bang->offset, 1, BN_PARSE_ERROR_SYNTAX, NULL, _("'!' at the end: link it to an element"));
     Endpoint right = { 0 };
     if (!parse_endpoint (P, &right)) {
       g_free (right.ref);
@@ -764,8 +756,7 @@ resolve (Parser *P, Endpoint *ep)
   g_autofree gpointer *names = g_hash_table_get_keys_as_array (P->names, NULL);
   fail (P, ep->offset, strlen (ep->ref) + 1, BN_PARSE_ERROR_NO_SUCH_ELEMENT,
         _bn_suggest (ep->ref, (const char *const *) names),
-        _("no element named \"%s\" in this pipeline (name one with name=%s)"),
-        ep->ref, ep->ref);
+        _("no element named \"%s\" in this pipeline (name one with name=%s)"), ep->ref, ep->ref);
   return NULL;
 }
 
@@ -784,8 +775,7 @@ make_links (Parser *P)
     if (!bn_element_link_pads (src, l->src.pad, sink, l->sink.pad, l->filter, &err)) {
       /* point at the filter when there is one: it is what narrowed the link */
       if (l->filter)
-        return fail (P, l->filter_offset, l->filter_length, BN_PARSE_ERROR_LINK, NULL, "%s",
-                     err->message);
+        return fail (P, l->filter_offset, l->filter_length, BN_PARSE_ERROR_LINK, NULL, "%s", err->message);
       return fail (P, l->offset, 1, BN_PARSE_ERROR_LINK, NULL, "%s", err->message);
     }
   }
@@ -818,8 +808,7 @@ bn_parse_launch_full (const char *description, BnParseContext *context, GError *
   g_ptr_array_add (context->missing, NULL);
 
   if (!g_utf8_validate (description, -1, NULL)) {
-    g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_SYNTAX,
-                 _("the pipeline description is not valid UTF-8"));
+    g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_SYNTAX, _("the pipeline description is not valid UTF-8"));
     return NULL;
   }
 

@@ -68,21 +68,15 @@ BN_API BnParseContext *bn_parse_context_new (void);
 BN_API BnParseContext *bn_parse_context_copy (const BnParseContext *context);
 BN_API void bn_parse_context_free (BnParseContext *context);
 BN_API gboolean bn_parse_variable_name_is_valid (const char *name);
-BN_API void bn_parse_context_set_variable (BnParseContext *context,
-                                           const char     *name,
-                                           const char     *value);
+BN_API void bn_parse_context_set_variable (BnParseContext *context, const char *name, const char *value);
 BN_API guint bn_parse_context_get_error_line (BnParseContext *context);
 BN_API guint bn_parse_context_get_error_column (BnParseContext *context);
 BN_API const char *bn_parse_context_get_suggestion (BnParseContext *context);
 BN_API const char *const *bn_parse_context_get_missing_elements (BnParseContext *context);
 
-BN_API BnElement *bn_parse_launch (const char *description,
-                                   GError    **error);
-BN_API BnElement *bn_parse_launchv (const char *const *argv,
-                                    GError            **error);
-BN_API BnElement *bn_parse_launch_full (const char     *description,
-                                        BnParseContext *context,
-                                        GError        **error);
+BN_API BnElement *bn_parse_launch (const char *description, GError **error);
+BN_API BnElement *bn_parse_launchv (const char *const *argv, GError **error);
+BN_API BnElement *bn_parse_launch_full (const char *description, BnParseContext *context, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnParseContext, bn_parse_context_free)
 

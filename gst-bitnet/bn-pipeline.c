@@ -48,8 +48,8 @@ struct _BnPipeline {
   GCancellable *cancellable;
   GThread *thread;
   GMutex lock;
-  GError *error;         /* first error of the run */
-  GPtrArray *order;      /* leaf elements, sinks first */
+  GError *error;    /* first error of the run */
+  GPtrArray *order; /* leaf elements, sinks first */
   gboolean running;
 };
 
@@ -100,8 +100,8 @@ bn_pipeline_class_init (BnPipelineClass *klass)
   G_OBJECT_CLASS (klass)->dispose = bn_pipeline_dispose;
   G_OBJECT_CLASS (klass)->finalize = bn_pipeline_finalize;
   BN_BIN_CLASS (klass)->handle_message = bn_pipeline_handle_message;
-  bn_element_class_set_metadata (BN_ELEMENT_CLASS (klass), "Pipeline", "Generic/Bin",
-                                 "Runs a graph of elements", "gst-bitnet");
+  bn_element_class_set_metadata (BN_ELEMENT_CLASS (klass), "Pipeline", "Generic/Bin", "Runs a graph of elements",
+                                 "gst-bitnet");
 }
 
 static void
@@ -150,7 +150,8 @@ bn_pipeline_get_bus (BnPipeline *pipeline)
  * bn_pipeline_get_cancellable:
  * @pipeline: a pipeline
  *
- * Gets the cancellable of the next or current run. Cancelling it (from any thread, e.g. a SIGINT handler through g_unix_signal_add()) stops the run between items.
+ * Gets the cancellable of the next or current run. Cancelling it (from any thread, e.g. a SIGINT handler through
+ * g_unix_signal_add()) stops the run between items.
  *
  * Returns: (transfer none): the cancellable of the next or current run.
  *   Cancelling it (from any thread, e.g. a SIGINT handler through
@@ -203,15 +204,15 @@ visit (BnElement *e, GHashTable *color, GPtrArray *order, GError **error)
     int c = GPOINTER_TO_INT (g_hash_table_lookup (color, next));
     if (c == GREY) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                   _("The pipeline has a cycle through %s and %s; items must flow one way"),
-                   bn_element_get_name (e), bn_element_get_name (next));
+                   _("The pipeline has a cycle through %s and %s; items must flow one way"), bn_element_get_name (e),
+                   bn_element_get_name (next));
       return FALSE;
     }
     if (c == WHITE && !visit (next, color, order, error))
       return FALSE;
   }
   g_hash_table_insert (color, e, GINT_TO_POINTER (BLACK));
-  g_ptr_array_add (order, e);   /* post-order: downstream first */
+  g_ptr_array_add (order, e); /* post-order: downstream first */
   return TRUE;
 }
 
@@ -230,8 +231,8 @@ check_graph (BnPipeline *self, GError **error)
 {
   g_autoptr (GPtrArray) elements = bn_bin_get_elements_recursive (BN_BIN (self));
   if (elements->len == 0) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                 _("The pipeline %s is empty"), bn_element_get_name (BN_ELEMENT (self)));
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH, _("The pipeline %s is empty"),
+                 bn_element_get_name (BN_ELEMENT (self)));
     return NULL;
   }
   for (guint i = 0; i < elements->len; i++) {
@@ -239,8 +240,7 @@ check_graph (BnPipeline *self, GError **error)
     GPtrArray *pads = bn_element_get_pads (e);
     if (pads->len == 0) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
-                   _("Element %s has no pads and cannot take part in the pipeline"),
-                   bn_element_get_name (e));
+                   _("Element %s has no pads and cannot take part in the pipeline"), bn_element_get_name (e));
       return NULL;
     }
     for (guint j = 0; j < pads->len; j++) {
@@ -250,8 +250,8 @@ check_graph (BnPipeline *self, GError **error)
         g_autofree char *path = bn_pad_get_path_string (p);
         g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_NOT_LINKED,
                      bn_pad_get_direction (p) == BN_PAD_SRC
-                       ? _("Pad %s is not linked: link it to a sink (e.g. `! fakesink`)")
-                       : _("Pad %s is not linked: link a source to it"),
+                         ? _("Pad %s is not linked: link it to a sink (e.g. `! fakesink`)")
+                         : _("Pad %s is not linked: link a source to it"),
                      path);
         return NULL;
       }
@@ -267,8 +267,7 @@ check_graph (BnPipeline *self, GError **error)
   g_autoptr (GHashTable) color = g_hash_table_new (NULL, NULL);
   GPtrArray *order = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < elements->len; i++)
-    if (!g_hash_table_contains (color, elements->pdata[i]) &&
-        !visit (elements->pdata[i], color, order, error)) {
+    if (!g_hash_table_contains (color, elements->pdata[i]) && !visit (elements->pdata[i], color, order, error)) {
       g_ptr_array_unref (order);
       return NULL;
     }
@@ -331,14 +330,12 @@ run_thread (gpointer data)
     BnElementClass *klass = BN_ELEMENT_GET_CLASS (src);
     if (!klass->produce) {
       BN_ELEMENT_ERROR (src, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
-                        _("Element %s has no sink pad and cannot produce items"),
-                        bn_element_get_name (src));
+                        _("Element %s has no sink pad and cannot produce items"), bn_element_get_name (src));
       ret = BN_FLOW_ERROR;
       break;
     }
     do {
-      ret = g_cancellable_is_cancelled (self->cancellable) ? BN_FLOW_CANCELLED
-                                                           : klass->produce (src);
+      ret = g_cancellable_is_cancelled (self->cancellable) ? BN_FLOW_CANCELLED : klass->produce (src);
     } while (ret == BN_FLOW_OK);
     if (ret == BN_FLOW_EOS)
       ret = _bn_element_do_eos (src);
@@ -352,8 +349,7 @@ run_thread (gpointer data)
     post_pipeline_error (self, BN_CORE_ERROR_CANCELLED, _("The pipeline was cancelled"));
   } else if (ret != BN_FLOW_OK && ret != BN_FLOW_EOS) {
     g_autofree char *text = g_strdup_printf (_("Streaming from %s stopped: %s"),
-                                             culprit ? bn_element_get_name (culprit) : "?",
-                                             bn_flow_get_name (ret));
+                                             culprit ? bn_element_get_name (culprit) : "?", bn_flow_get_name (ret));
     post_pipeline_error (self, BN_CORE_ERROR_FAILED, text);
   } else {
     bn_bus_post (self->bus, bn_message_new_eos (BN_ELEMENT (self)));
@@ -394,8 +390,7 @@ bn_pipeline_start (BnPipeline *pipeline, GError **error)
 {
   g_return_val_if_fail (BN_IS_PIPELINE (pipeline), FALSE);
   if (pipeline->running) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_STATE,
-                 _("The pipeline %s is already running"),
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_STATE, _("The pipeline %s is already running"),
                  bn_element_get_name (BN_ELEMENT (pipeline)));
     return FALSE;
   }

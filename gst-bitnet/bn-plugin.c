@@ -56,15 +56,15 @@ struct _BnElementFactory {
   char *name;
   GType type;
   guint rank;
-  BnPlugin *plugin;   /* not owned: plugins live as long as the registry */
+  BnPlugin *plugin; /* not owned: plugins live as long as the registry */
   gint counter;
 };
 
 G_DEFINE_FINAL_TYPE (BnElementFactory, bn_element_factory, G_TYPE_OBJECT)
 
 static GMutex registry_lock;
-static GHashTable *registry_factories;  /* name -> BnElementFactory, owned */
-static GPtrArray *registry_plugins;     /* BnPlugin, owned */
+static GHashTable *registry_factories; /* name -> BnElementFactory, owned */
+static GPtrArray *registry_plugins;    /* BnPlugin, owned */
 
 static void
 registry_ensure (void)
@@ -182,14 +182,13 @@ bn_plugin_get_filename (BnPlugin *plugin)
 }
 
 static BnPlugin *
-plugin_register (const BnPluginDesc *desc, const char *filename, GModule *module,
-                 GError **error)
+plugin_register (const BnPluginDesc *desc, const char *filename, GModule *module, GError **error)
 {
   if (desc->major_version != BN_VERSION_MAJOR || desc->minor_version > BN_VERSION_MINOR) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_PLUGIN,
-                 _("Plugin %s (%s) was built for gst-bitnet %d.%d, this is %d.%d; rebuild it"),
-                 desc->name, filename ? filename : "static", desc->major_version,
-                 desc->minor_version, BN_VERSION_MAJOR, BN_VERSION_MINOR);
+                 _("Plugin %s (%s) was built for gst-bitnet %d.%d, this is %d.%d; rebuild it"), desc->name,
+                 filename ? filename : "static", desc->major_version, desc->minor_version, BN_VERSION_MAJOR,
+                 BN_VERSION_MINOR);
     return NULL;
   }
   g_mutex_lock (&registry_lock);
@@ -199,9 +198,8 @@ plugin_register (const BnPluginDesc *desc, const char *filename, GModule *module
       BnPlugin *existing = registry_plugins->pdata[i];
       g_mutex_unlock (&registry_lock);
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_PLUGIN,
-                   _("Plugin %s from %s is already loaded from %s; skipped"),
-                   desc->name, filename ? filename : "static",
-                   existing->filename ? existing->filename : "static");
+                   _("Plugin %s from %s is already loaded from %s; skipped"), desc->name,
+                   filename ? filename : "static", existing->filename ? existing->filename : "static");
       return NULL;
     }
   BnPlugin *plugin = g_object_new (BN_TYPE_PLUGIN, NULL);
@@ -254,15 +252,16 @@ bn_plugin_load_file (const char *filename, GError **error)
   g_return_val_if_fail (filename != NULL, NULL);
   GModule *module = g_module_open (filename, G_MODULE_BIND_LOCAL);
   if (!module) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_PLUGIN,
-                 _("Cannot load plugin %s: %s"), filename, g_module_error ());
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_PLUGIN, _("Cannot load plugin %s: %s"), filename,
+                 g_module_error ());
     return NULL;
   }
   gpointer sym = NULL;
   if (!g_module_symbol (module, "bn_plugin_desc", &sym) || !sym) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_PLUGIN,
                  _("%s is not a gst-bitnet plugin: it has no bn_plugin_desc symbol "
-                   "(use BN_PLUGIN_DEFINE)"), filename);
+                    "(use BN_PLUGIN_DEFINE)"),
+                 filename);
     g_module_close (module);
     return NULL;
   }
@@ -312,7 +311,7 @@ scan_dir (const char *directory, guint depth)
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   for (const char *name; (name = g_dir_read_name (dir));)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, str_ptr_cmp);  /* deterministic order */
+  g_ptr_array_sort (names, str_ptr_cmp); /* deterministic order */
 
   for (guint i = 0; i < names->len; i++) {
     const char *name = names->pdata[i];
@@ -325,8 +324,8 @@ scan_dir (const char *directory, guint depth)
         n++;
       else
         g_log (BN_LOG_DOMAIN_CORE, G_LOG_LEVEL_WARNING, "%s", error->message);
-    } else if (depth > 0 && name[0] != '.' && !g_str_has_suffix (name, ".p") &&
-               g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK)) {
+    } else if (depth > 0 && name[0] != '.' && !g_str_has_suffix (name, ".p") && g_file_test (path, G_FILE_TEST_IS_DIR)
+               && !g_file_test (path, G_FILE_TEST_IS_SYMLINK)) {
       n += scan_dir (path, depth - 1);
     }
   }
@@ -420,8 +419,8 @@ bn_element_register (BnPlugin *plugin, const char *name, guint rank, GType type)
   if (existing) {
     g_mutex_unlock (&registry_lock);
     g_log (BN_LOG_DOMAIN_CORE, G_LOG_LEVEL_WARNING,
-           "Element %s of plugin %s is already provided by plugin %s; keeping the first",
-           name, plugin ? bn_plugin_get_name (plugin) : "static",
+           "Element %s of plugin %s is already provided by plugin %s; keeping the first", name,
+           plugin ? bn_plugin_get_name (plugin) : "static",
            existing->plugin ? bn_plugin_get_name (existing->plugin) : "static");
     return FALSE;
   }
@@ -505,8 +504,7 @@ bn_element_factory_create (BnElementFactory *factory, const char *name)
   g_return_val_if_fail (BN_IS_ELEMENT_FACTORY (factory), NULL);
   g_autofree char *auto_name = NULL;
   if (!name)
-    name = auto_name = g_strdup_printf ("%s%d", factory->name,
-                                        g_atomic_int_add (&factory->counter, 1));
+    name = auto_name = g_strdup_printf ("%s%d", factory->name, g_atomic_int_add (&factory->counter, 1));
   BnElement *e = g_object_new (factory->type, "name", name, NULL);
   _bn_element_set_factory_name (e, factory->name);
   return e;

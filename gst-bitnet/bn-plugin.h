@@ -24,8 +24,7 @@ G_BEGIN_DECLS
  *
  * Since: 0.1
  */
-typedef gboolean (*BnPluginInitFunc) (BnPlugin *plugin,
-                                      GError  **error);
+typedef gboolean (*BnPluginInitFunc) (BnPlugin *plugin, GError **error);
 
 /**
  * BnPluginDesc:
@@ -71,42 +70,35 @@ typedef struct {
  *
  * Since: 0.1
  */
-#define BN_PLUGIN_DEFINE(name, description, init, version, license, package, origin) \
-  G_MODULE_EXPORT const BnPluginDesc bn_plugin_desc = {                            \
-    BN_VERSION_MAJOR, BN_VERSION_MINOR, #name, description, init,                  \
-    version, license, package, origin                                              \
+#define BN_PLUGIN_DEFINE(name, description, init, version, license, package, origin)                                   \
+  G_MODULE_EXPORT const BnPluginDesc bn_plugin_desc = {                                                                \
+    BN_VERSION_MAJOR, BN_VERSION_MINOR, #name, description, init, version, license, package, origin                    \
   };
 
 #define BN_TYPE_PLUGIN (bn_plugin_get_type ())
-BN_API G_DECLARE_FINAL_TYPE (BnPlugin, bn_plugin, BN, PLUGIN, GObject)
+BN_API
+G_DECLARE_FINAL_TYPE (BnPlugin, bn_plugin, BN, PLUGIN, GObject)
 
 BN_API const char *bn_plugin_get_name (BnPlugin *plugin);
 BN_API const char *bn_plugin_get_description (BnPlugin *plugin);
 BN_API const char *bn_plugin_get_version (BnPlugin *plugin);
 BN_API const char *bn_plugin_get_license (BnPlugin *plugin);
 BN_API const char *bn_plugin_get_filename (BnPlugin *plugin);
-BN_API gboolean bn_plugin_register_static (const BnPluginDesc *desc,
-                                           GError            **error);
-BN_API BnPlugin *bn_plugin_load_file (const char *filename,
-                                      GError    **error);
+BN_API gboolean bn_plugin_register_static (const BnPluginDesc *desc, GError **error);
+BN_API BnPlugin *bn_plugin_load_file (const char *filename, GError **error);
 
 #define BN_TYPE_ELEMENT_FACTORY (bn_element_factory_get_type ())
-BN_API G_DECLARE_FINAL_TYPE (BnElementFactory, bn_element_factory, BN, ELEMENT_FACTORY, GObject)
+BN_API
+G_DECLARE_FINAL_TYPE (BnElementFactory, bn_element_factory, BN, ELEMENT_FACTORY, GObject)
 
-BN_API gboolean bn_element_register (BnPlugin   *plugin,
-                                     const char *name,
-                                     guint       rank,
-                                     GType       type);
+BN_API gboolean bn_element_register (BnPlugin *plugin, const char *name, guint rank, GType type);
 BN_API BnElementFactory *bn_element_factory_find (const char *name);
-BN_API BnElement *bn_element_factory_make (const char *factory_name,
-                                           const char *name);
-BN_API BnElement *bn_element_factory_create (BnElementFactory *factory,
-                                             const char       *name);
+BN_API BnElement *bn_element_factory_make (const char *factory_name, const char *name);
+BN_API BnElement *bn_element_factory_create (BnElementFactory *factory, const char *name);
 BN_API const char *bn_element_factory_get_name (BnElementFactory *factory);
 BN_API GType bn_element_factory_get_element_type (BnElementFactory *factory);
 BN_API BnPlugin *bn_element_factory_get_plugin (BnElementFactory *factory);
-BN_API const char *bn_element_factory_get_metadata (BnElementFactory *factory,
-                                                    const char       *key);
+BN_API const char *bn_element_factory_get_metadata (BnElementFactory *factory, const char *key);
 BN_API GList *bn_element_factory_get_pad_templates (BnElementFactory *factory);
 
 BN_API GPtrArray *bn_registry_get_factories (void);

@@ -82,8 +82,7 @@ bn_act_quantize (BnActQ8 *act, const float *x)
 }
 
 void
-bn_act_quantize_rmsnorm (BnActQ8 *act, const float *x,
-    const float *norm_weight, float eps, float *normed)
+bn_act_quantize_rmsnorm (BnActQ8 *act, const float *x, const float *norm_weight, float eps, float *normed)
 {
   double ss = 0.0;
   float inv, amax = 0.0f;

@@ -14,26 +14,25 @@ BN_KERNEL_API size_t bn_act_buffer_size (size_t k);
 
 /* Points @act at @buf (BN_KALIGN-aligned, bn_act_buffer_size(k) bytes),
  * zeroes it and sets a scale of 1. */
-BN_KERNEL_API int bn_act_init (BnActQ8 * act, void *buf, size_t buf_size,
-    size_t k);
+BN_KERNEL_API int bn_act_init (BnActQ8 *act, void *buf, size_t buf_size, size_t k);
 
 /* Per-token absmax quantization (docs/facts.md section 2):
  * a = 127 / max(max|x|, 1e-5), q = clamp(round_half_even(x * a), -128, 127),
  * plus the sums needed by the q+1 trick. Drops any LUT. */
-BN_KERNEL_API void bn_act_quantize (BnActQ8 * act, const float *x);
+BN_KERNEL_API void bn_act_quantize (BnActQ8 *act, const float *x);
 
 /* RMSNorm then quantize: n = x / sqrt(mean(x^2) + eps) * norm_weight
  * (norm_weight may be NULL = all ones); @normed (nullable) receives n. */
-BN_KERNEL_API void bn_act_quantize_rmsnorm (BnActQ8 * act, const float *x,
-    const float *norm_weight, float eps, float *normed);
+BN_KERNEL_API void bn_act_quantize_rmsnorm (BnActQ8 *act, const float *x, const float *norm_weight, float eps,
+                                            float *normed);
 
 /* Installs given int8 values (adversarial tests, replay): copies q[0..k),
  * sets scale = @scale and recomputes the sums. */
-BN_KERNEL_API void bn_act_set (BnActQ8 * act, const int8_t * q, float scale);
+BN_KERNEL_API void bn_act_set (BnActQ8 *act, const int8_t *q, float scale);
 
 /* Dequantized activation i: q[i] / a. */
 static inline float
-bn_act_value (const BnActQ8 * act, size_t i)
+bn_act_value (const BnActQ8 *act, size_t i)
 {
   return (float) act->q[i] * act->scale_inv;
 }
@@ -55,8 +54,7 @@ typedef struct {
  * quantize_row_q8_K_ref (the value of largest magnitude maps to -127,
  * iscale = -127/max, round half to even, clamp at 127, d = 1/iscale);
  * a ragged last block is zero-padded. */
-BN_KERNEL_API void bn_act_quantize_q8k (const float *x, size_t k,
-    BnBlockQ8K * out);
+BN_KERNEL_API void bn_act_quantize_q8k (const float *x, size_t k, BnBlockQ8K *out);
 
 #ifdef __cplusplus
 }

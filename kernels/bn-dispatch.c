@@ -33,7 +33,7 @@ read_xcr0 (void)
 {
   uint32_t eax, edx;
 
-  __asm__ volatile ("xgetbv":"=a" (eax), "=d" (edx):"c" (0));
+  __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
   return ((uint64_t) edx << 32) | eax;
 }
 #endif
@@ -53,23 +53,22 @@ detect_features (void)
   __get_cpuid (1, &a, &b, &c1, &d);
   if (max_leaf >= 7)
     __cpuid_count (7, 0, a, b7, c7, d);
-  if (c1 & (1u << 27))          /* OSXSAVE */
+  if (c1 & (1u << 27)) /* OSXSAVE */
     xcr0 = read_xcr0 ();
 
-  if ((xcr0 & 0x6) == 0x6 && (c1 & (1u << 28)) /* AVX */
-      && (c1 & (1u << 12)) /* FMA */  && (c1 & (1u << 29)) /* F16C */
-      && (b7 & (1u << 5)) /* AVX2 */ )
+  if ((xcr0 & 0x6) == 0x6 && (c1 & (1u << 28))            /* AVX */
+      && (c1 & (1u << 12)) /* FMA */ && (c1 & (1u << 29)) /* F16C */
+      && (b7 & (1u << 5)) /* AVX2 */)
     f |= BN_CPU_AVX2;
-  if ((f & BN_CPU_AVX2) && (xcr0 & 0xe6) == 0xe6
-      && (b7 & (1u << 16)) /* F */  && (b7 & (1u << 30)) /* BW */
-      && (b7 & (1u << 31)) /* VL */  && (c7 & (1u << 11)) /* VNNI */ )
+  if ((f & BN_CPU_AVX2) && (xcr0 & 0xe6) == 0xe6 && (b7 & (1u << 16)) /* F */ && (b7 & (1u << 30)) /* BW */
+      && (b7 & (1u << 31)) /* VL */ && (c7 & (1u << 11)) /* VNNI */)
     f |= BN_CPU_AVX512;
 #endif
 
 #ifdef BN_ARCH_ARM64
   unsigned long hw = getauxval (AT_HWCAP);
 
-  f |= BN_CPU_NEON;             /* ASIMD is mandatory on AArch64 */
+  f |= BN_CPU_NEON; /* ASIMD is mandatory on AArch64 */
   if (hw & HWCAP_ASIMDDP)
     f |= BN_CPU_NEON_DOTPROD;
 #endif
@@ -89,12 +88,9 @@ bn_cpu_features_describe (unsigned features, char *buf, size_t len)
 {
   if (!buf || len == 0)
     return "";
-  snprintf (buf, len, "%s%s%s%s%s",
-      features & BN_CPU_AVX2 ? "avx2+fma+f16c " : "",
-      features & BN_CPU_AVX512 ? "avx512f+bw+vl+vnni " : "",
-      features & BN_CPU_NEON ? "neon " : "",
-      features & BN_CPU_NEON_DOTPROD ? "dotprod " : "",
-      features ? "" : "baseline");
+  snprintf (buf, len, "%s%s%s%s%s", features & BN_CPU_AVX2 ? "avx2+fma+f16c " : "",
+            features & BN_CPU_AVX512 ? "avx512f+bw+vl+vnni " : "", features & BN_CPU_NEON ? "neon " : "",
+            features & BN_CPU_NEON_DOTPROD ? "dotprod " : "", features ? "" : "baseline");
   /* drop the trailing space */
   {
     size_t n = strlen (buf);
@@ -106,149 +102,136 @@ bn_cpu_features_describe (unsigned features, char *buf, size_t len)
 
 /* ---- tables -------------------------------------------------------------- */
 
-#define E(n, f) { n, f }
+#define E(n, f)                                                                                                        \
+  {                                                                                                                    \
+    n, f                                                                                                               \
+  }
 
 /* the references have the same signature, minus restrict */
 static void
-head_f16_scalar (const uint16_t *w, size_t cols, const float *x,
-    size_t row_begin, size_t row_end, float *restrict y)
+head_f16_scalar (const uint16_t *w, size_t cols, const float *x, size_t row_begin, size_t row_end, float *restrict y)
 {
   bn_head_f16_ref (w, cols, x, row_begin, row_end, y);
 }
 
 static void
-head_q8_0_scalar (const uint8_t *w, size_t cols, const BnActQ8 *act,
-    size_t row_begin, size_t row_end, float *restrict y)
+head_q8_0_scalar (const uint8_t *w, size_t cols, const BnActQ8 *act, size_t row_begin, size_t row_end,
+                  float *restrict y)
 {
   bn_head_q8_0_ref (w, cols, act, row_begin, row_end, y);
 }
 
 static const BnKernels table_scalar = {
-  BN_KERNEL_SCALAR, "scalar", "c",
+  BN_KERNEL_SCALAR,
+  "scalar",
+  "c",
   {
-        {E ("i2s_gemv_scalar", bn_i2s_gemm_ref),
-            E ("i2s_gemm_scalar", bn_i2s_gemm_ref)},
-        {E ("tl1_gemv_scalar", bn_tl1_gemm_ref),
-            E ("tl1_gemm_scalar", bn_tl1_gemm_ref)},
-        {E ("tl2_gemv_scalar", bn_tl2_gemm_ref),
-            E ("tl2_gemm_scalar", bn_tl2_gemm_ref)},
-        {E ("tq2_0_gemv_scalar", bn_tq2_0_gemm_ref),
-            E ("tq2_0_gemm_scalar", bn_tq2_0_gemm_ref)},
-        {E ("tq1_0_gemv_scalar", bn_tq1_0_gemm_ref),
-            E ("tq1_0_gemm_scalar", bn_tq1_0_gemm_ref)},
-      },
+      { E ("i2s_gemv_scalar", bn_i2s_gemm_ref), E ("i2s_gemm_scalar", bn_i2s_gemm_ref) },
+      { E ("tl1_gemv_scalar", bn_tl1_gemm_ref), E ("tl1_gemm_scalar", bn_tl1_gemm_ref) },
+      { E ("tl2_gemv_scalar", bn_tl2_gemm_ref), E ("tl2_gemm_scalar", bn_tl2_gemm_ref) },
+      { E ("tq2_0_gemv_scalar", bn_tq2_0_gemm_ref), E ("tq2_0_gemm_scalar", bn_tq2_0_gemm_ref) },
+      { E ("tq1_0_gemv_scalar", bn_tq1_0_gemm_ref), E ("tq1_0_gemm_scalar", bn_tq1_0_gemm_ref) },
+  },
   {
-        {NULL, NULL},
-        {"tl1_lut_scalar", bn_tl1_build_lut_ref},
-        {"tl2_lut_scalar", bn_tl2_build_lut_ref},
-        {NULL, NULL},
-        {NULL, NULL},
-      },
-  {"head_f16_scalar", head_f16_scalar},
-  {"head_q8_0_scalar", head_q8_0_scalar},
+      { NULL, NULL },
+      { "tl1_lut_scalar", bn_tl1_build_lut_ref },
+      { "tl2_lut_scalar", bn_tl2_build_lut_ref },
+      { NULL, NULL },
+      { NULL, NULL },
+  },
+  { "head_f16_scalar", head_f16_scalar },
+  { "head_q8_0_scalar", head_q8_0_scalar },
 };
 
 #ifdef BN_ARCH_X86
 static const BnKernels table_avx2 = {
-  BN_KERNEL_AVX2, "avx2", "avx2+fma+f16c",
+  BN_KERNEL_AVX2,
+  "avx2",
+  "avx2+fma+f16c",
   {
-        {E ("i2s_gemv_avx2", bn_i2s_gemv_avx2),
-            E ("i2s_gemm_avx2", bn_i2s_gemm_avx2)},
-        {E ("tl1_gemv_avx2", bn_tl1_gemv_avx2),
-            E ("tl1_gemm_avx2", bn_tl1_gemm_avx2)},
-        {E ("tl2_gemv_avx2", bn_tl2_gemv_avx2),
-            E ("tl2_gemm_avx2", bn_tl2_gemm_avx2)},
-        {E ("tq2_0_gemv_avx2", bn_tq2_0_gemm_avx2),
-            E ("tq2_0_gemm_avx2", bn_tq2_0_gemm_avx2)},
-        {E ("tq1_0_gemv_avx2", bn_tq1_0_gemm_avx2),
-            E ("tq1_0_gemm_avx2", bn_tq1_0_gemm_avx2)},
-      },
+      { E ("i2s_gemv_avx2", bn_i2s_gemv_avx2), E ("i2s_gemm_avx2", bn_i2s_gemm_avx2) },
+      { E ("tl1_gemv_avx2", bn_tl1_gemv_avx2), E ("tl1_gemm_avx2", bn_tl1_gemm_avx2) },
+      { E ("tl2_gemv_avx2", bn_tl2_gemv_avx2), E ("tl2_gemm_avx2", bn_tl2_gemm_avx2) },
+      { E ("tq2_0_gemv_avx2", bn_tq2_0_gemm_avx2), E ("tq2_0_gemm_avx2", bn_tq2_0_gemm_avx2) },
+      { E ("tq1_0_gemv_avx2", bn_tq1_0_gemm_avx2), E ("tq1_0_gemm_avx2", bn_tq1_0_gemm_avx2) },
+  },
   {
-        {NULL, NULL},
-        {"tl1_lut_avx2", bn_tl1_build_lut_avx2},
-        {"tl2_lut_avx2", bn_tl2_build_lut_avx2},
-        {NULL, NULL},
-        {NULL, NULL},
-      },
-  {"head_f16_avx2", bn_head_f16_avx2},
-  {"head_q8_0_avx2", bn_head_q8_0_avx2},
+      { NULL, NULL },
+      { "tl1_lut_avx2", bn_tl1_build_lut_avx2 },
+      { "tl2_lut_avx2", bn_tl2_build_lut_avx2 },
+      { NULL, NULL },
+      { NULL, NULL },
+  },
+  { "head_f16_avx2", bn_head_f16_avx2 },
+  { "head_q8_0_avx2", bn_head_q8_0_avx2 },
 };
 
 static const BnKernels table_avx512 = {
-  BN_KERNEL_AVX512, "avx512", "avx512f+bw+vl+vnni",
+  BN_KERNEL_AVX512,
+  "avx512",
+  "avx512f+bw+vl+vnni",
   {
-        {E ("i2s_gemv_avx512vnni", bn_i2s_gemv_avx512),
-            E ("i2s_gemm_avx512vnni", bn_i2s_gemm_avx512)},
-        {E ("tl1_gemv_avx512bw", bn_tl1_gemv_avx512),
-            E ("tl1_gemm_avx512bw", bn_tl1_gemm_avx512)},
-        {E ("tl2_gemv_avx512bw", bn_tl2_gemv_avx512),
-            E ("tl2_gemm_avx512bw", bn_tl2_gemm_avx512)},
-        {E ("tq2_0_gemv_avx512vnni", bn_tq2_0_gemm_avx512),
-            E ("tq2_0_gemm_avx512vnni", bn_tq2_0_gemm_avx512)},
-        {E ("tq1_0_gemv_avx512vnni", bn_tq1_0_gemm_avx512),
-            E ("tq1_0_gemm_avx512vnni", bn_tq1_0_gemm_avx512)},
-      },
+      { E ("i2s_gemv_avx512vnni", bn_i2s_gemv_avx512), E ("i2s_gemm_avx512vnni", bn_i2s_gemm_avx512) },
+      { E ("tl1_gemv_avx512bw", bn_tl1_gemv_avx512), E ("tl1_gemm_avx512bw", bn_tl1_gemm_avx512) },
+      { E ("tl2_gemv_avx512bw", bn_tl2_gemv_avx512), E ("tl2_gemm_avx512bw", bn_tl2_gemm_avx512) },
+      { E ("tq2_0_gemv_avx512vnni", bn_tq2_0_gemm_avx512), E ("tq2_0_gemm_avx512vnni", bn_tq2_0_gemm_avx512) },
+      { E ("tq1_0_gemv_avx512vnni", bn_tq1_0_gemm_avx512), E ("tq1_0_gemm_avx512vnni", bn_tq1_0_gemm_avx512) },
+  },
   {
-        {NULL, NULL},
-        {"tl1_lut_avx2", bn_tl1_build_lut_avx2},
-        {"tl2_lut_avx2", bn_tl2_build_lut_avx2},
-        {NULL, NULL},
-        {NULL, NULL},
-      },
-  {"head_f16_avx512", bn_head_f16_avx2},     /* the same 256-bit loop */
-  {"head_q8_0_avx512vnni", bn_head_q8_0_avx512},
+      { NULL, NULL },
+      { "tl1_lut_avx2", bn_tl1_build_lut_avx2 },
+      { "tl2_lut_avx2", bn_tl2_build_lut_avx2 },
+      { NULL, NULL },
+      { NULL, NULL },
+  },
+  { "head_f16_avx512", bn_head_f16_avx2 }, /* the same 256-bit loop */
+  { "head_q8_0_avx512vnni", bn_head_q8_0_avx512 },
 };
 #endif
 
 #ifdef BN_ARCH_ARM64
 static const BnKernels table_neon = {
-  BN_KERNEL_NEON, "neon", "asimd",
+  BN_KERNEL_NEON,
+  "neon",
+  "asimd",
   {
-        {E ("i2s_gemv_neon", bn_i2s_gemm_neon),
-            E ("i2s_gemm_neon", bn_i2s_gemm_neon)},
-        {E ("tl1_gemv_neon", bn_tl1_gemm_neon),
-            E ("tl1_gemm_neon", bn_tl1_gemm_neon)},
-        {E ("tl2_gemv_neon", bn_tl2_gemm_neon),
-            E ("tl2_gemm_neon", bn_tl2_gemm_neon)},
-        {E ("tq2_0_gemv_neon", bn_tq2_0_gemm_neon),
-            E ("tq2_0_gemm_neon", bn_tq2_0_gemm_neon)},
-        {E ("tq1_0_gemv_neon", bn_tq1_0_gemm_neon),
-            E ("tq1_0_gemm_neon", bn_tq1_0_gemm_neon)},
-      },
+      { E ("i2s_gemv_neon", bn_i2s_gemm_neon), E ("i2s_gemm_neon", bn_i2s_gemm_neon) },
+      { E ("tl1_gemv_neon", bn_tl1_gemm_neon), E ("tl1_gemm_neon", bn_tl1_gemm_neon) },
+      { E ("tl2_gemv_neon", bn_tl2_gemm_neon), E ("tl2_gemm_neon", bn_tl2_gemm_neon) },
+      { E ("tq2_0_gemv_neon", bn_tq2_0_gemm_neon), E ("tq2_0_gemm_neon", bn_tq2_0_gemm_neon) },
+      { E ("tq1_0_gemv_neon", bn_tq1_0_gemm_neon), E ("tq1_0_gemm_neon", bn_tq1_0_gemm_neon) },
+  },
   {
-        {NULL, NULL},
-        {"tl1_lut_scalar", bn_tl1_build_lut_ref},
-        {"tl2_lut_scalar", bn_tl2_build_lut_ref},
-        {NULL, NULL},
-        {NULL, NULL},
-      },
-  {"head_f16_neon", bn_head_f16_neon},
-  {"head_q8_0_neon", bn_head_q8_0_neon},
+      { NULL, NULL },
+      { "tl1_lut_scalar", bn_tl1_build_lut_ref },
+      { "tl2_lut_scalar", bn_tl2_build_lut_ref },
+      { NULL, NULL },
+      { NULL, NULL },
+  },
+  { "head_f16_neon", bn_head_f16_neon },
+  { "head_q8_0_neon", bn_head_q8_0_neon },
 };
 
 static const BnKernels table_neon_dotprod = {
-  BN_KERNEL_NEON, "neon", "asimd+dotprod",
+  BN_KERNEL_NEON,
+  "neon",
+  "asimd+dotprod",
   {
-        {E ("i2s_gemv_neon_dotprod", bn_i2s_gemm_neondot),
-            E ("i2s_gemm_neon_dotprod", bn_i2s_gemm_neondot)},
-        {E ("tl1_gemv_neon", bn_tl1_gemm_neon),
-            E ("tl1_gemm_neon", bn_tl1_gemm_neon)},
-        {E ("tl2_gemv_neon", bn_tl2_gemm_neon),
-            E ("tl2_gemm_neon", bn_tl2_gemm_neon)},
-        {E ("tq2_0_gemv_neon_dotprod", bn_tq2_0_gemm_neondot),
-            E ("tq2_0_gemm_neon_dotprod", bn_tq2_0_gemm_neondot)},
-        {E ("tq1_0_gemv_neon_dotprod", bn_tq1_0_gemm_neondot),
-            E ("tq1_0_gemm_neon_dotprod", bn_tq1_0_gemm_neondot)},
-      },
+      { E ("i2s_gemv_neon_dotprod", bn_i2s_gemm_neondot), E ("i2s_gemm_neon_dotprod", bn_i2s_gemm_neondot) },
+      { E ("tl1_gemv_neon", bn_tl1_gemm_neon), E ("tl1_gemm_neon", bn_tl1_gemm_neon) },
+      { E ("tl2_gemv_neon", bn_tl2_gemm_neon), E ("tl2_gemm_neon", bn_tl2_gemm_neon) },
+      { E ("tq2_0_gemv_neon_dotprod", bn_tq2_0_gemm_neondot), E ("tq2_0_gemm_neon_dotprod", bn_tq2_0_gemm_neondot) },
+      { E ("tq1_0_gemv_neon_dotprod", bn_tq1_0_gemm_neondot), E ("tq1_0_gemm_neon_dotprod", bn_tq1_0_gemm_neondot) },
+  },
   {
-        {NULL, NULL},
-        {"tl1_lut_scalar", bn_tl1_build_lut_ref},
-        {"tl2_lut_scalar", bn_tl2_build_lut_ref},
-        {NULL, NULL},
-        {NULL, NULL},
-      },
-  {"head_f16_neon", bn_head_f16_neondot},
-  {"head_q8_0_neon_dotprod", bn_head_q8_0_neondot},
+      { NULL, NULL },
+      { "tl1_lut_scalar", bn_tl1_build_lut_ref },
+      { "tl2_lut_scalar", bn_tl2_build_lut_ref },
+      { NULL, NULL },
+      { NULL, NULL },
+  },
+  { "head_f16_neon", bn_head_f16_neondot },
+  { "head_q8_0_neon_dotprod", bn_head_q8_0_neondot },
 };
 #endif
 
@@ -257,7 +240,10 @@ static const BnKernels table_neon_dotprod = {
 /* ---- variants -------------------------------------------------------- */
 
 static const char *const variant_names[BN_KERNEL_N_VARIANTS] = {
-  "scalar", "avx2", "avx512", "neon",
+  "scalar",
+  "avx2",
+  "avx512",
+  "neon",
 };
 
 const char *
@@ -286,19 +272,15 @@ int
 bn_kernel_variant_compiled (BnKernelVariant v)
 {
   switch (v) {
-    case BN_KERNEL_SCALAR:
-      return 1;
+  case BN_KERNEL_SCALAR: return 1;
 #ifdef BN_ARCH_X86
-    case BN_KERNEL_AVX2:
-    case BN_KERNEL_AVX512:
-      return 1;
+  case BN_KERNEL_AVX2:
+  case BN_KERNEL_AVX512: return 1;
 #endif
 #ifdef BN_ARCH_ARM64
-    case BN_KERNEL_NEON:
-      return 1;
+  case BN_KERNEL_NEON: return 1;
 #endif
-    default:
-      return 0;
+  default: return 0;
   }
 }
 
@@ -306,14 +288,10 @@ static unsigned
 variant_requirement (BnKernelVariant v)
 {
   switch (v) {
-    case BN_KERNEL_AVX2:
-      return BN_CPU_AVX2;
-    case BN_KERNEL_AVX512:
-      return BN_CPU_AVX512;
-    case BN_KERNEL_NEON:
-      return BN_CPU_NEON;
-    default:
-      return 0;
+  case BN_KERNEL_AVX2: return BN_CPU_AVX2;
+  case BN_KERNEL_AVX512: return BN_CPU_AVX512;
+  case BN_KERNEL_NEON: return BN_CPU_NEON;
+  default: return 0;
   }
 }
 
@@ -322,15 +300,16 @@ bn_kernel_variant_supported (BnKernelVariant v)
 {
   unsigned need = variant_requirement (v);
 
-  return bn_kernel_variant_compiled (v) &&
-      (bn_cpu_features () & need) == need;
+  return bn_kernel_variant_compiled (v) && (bn_cpu_features () & need) == need;
 }
 
 BnKernelVariant
 bn_kernel_variant_best (void)
 {
   static const BnKernelVariant order[] = {
-    BN_KERNEL_AVX512, BN_KERNEL_AVX2, BN_KERNEL_NEON,
+    BN_KERNEL_AVX512,
+    BN_KERNEL_AVX2,
+    BN_KERNEL_NEON,
   };
 
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
@@ -345,27 +324,20 @@ bn_kernels_get (BnKernelVariant v)
   if (!bn_kernel_variant_supported (v))
     return NULL;
   switch (v) {
-    case BN_KERNEL_SCALAR:
-      return &table_scalar;
+  case BN_KERNEL_SCALAR: return &table_scalar;
 #ifdef BN_ARCH_X86
-    case BN_KERNEL_AVX2:
-      return &table_avx2;
-    case BN_KERNEL_AVX512:
-      return &table_avx512;
+  case BN_KERNEL_AVX2: return &table_avx2;
+  case BN_KERNEL_AVX512: return &table_avx512;
 #endif
 #ifdef BN_ARCH_ARM64
-    case BN_KERNEL_NEON:
-      return (bn_cpu_features () & BN_CPU_NEON_DOTPROD) ?
-          &table_neon_dotprod : &table_neon;
+  case BN_KERNEL_NEON: return (bn_cpu_features () & BN_CPU_NEON_DOTPROD) ? &table_neon_dotprod : &table_neon;
 #endif
-    default:
-      return NULL;
+  default: return NULL;
   }
 }
 
 int
-bn_kernels_select (const char *request, const BnKernels **out, char *err,
-    size_t err_len)
+bn_kernels_select (const char *request, const BnKernels **out, char *err, size_t err_len)
 {
   BnKernelVariant v;
   char feat[96];
@@ -382,21 +354,26 @@ bn_kernels_select (const char *request, const BnKernels **out, char *err,
   }
   if (bn_kernel_variant_from_name (request, &v) != BN_K_OK) {
     if (err && err_len)
-      snprintf (err, err_len, "BITNET_KERNEL=%s names no kernel variant; "
-          "use one of scalar, avx2, avx512, neon, auto", request);
+      snprintf (err, err_len,
+                "BITNET_KERNEL=%s names no kernel variant; "
+                "use one of scalar, avx2, avx512, neon, auto",
+                request);
     return BN_K_ERR_UNKNOWN_VARIANT;
   }
   if (!bn_kernel_variant_supported (v)) {
     if (err && err_len) {
       if (!bn_kernel_variant_compiled (v))
-        snprintf (err, err_len, "BITNET_KERNEL=%s: the %s kernels are not "
-            "built for this architecture", request, variant_names[v]);
+        snprintf (err, err_len,
+                  "BITNET_KERNEL=%s: the %s kernels are not "
+                  "built for this architecture",
+                  request, variant_names[v]);
       else
-        snprintf (err, err_len, "BITNET_KERNEL=%s: this CPU lacks the "
-            "instructions the %s kernels need (it has: %s); unset "
-            "BITNET_KERNEL or choose %s", request, variant_names[v],
-            bn_cpu_features_describe (bn_cpu_features (), feat, sizeof feat),
-            variant_names[bn_kernel_variant_best ()]);
+        snprintf (err, err_len,
+                  "BITNET_KERNEL=%s: this CPU lacks the "
+                  "instructions the %s kernels need (it has: %s); unset "
+                  "BITNET_KERNEL or choose %s",
+                  request, variant_names[v], bn_cpu_features_describe (bn_cpu_features (), feat, sizeof feat),
+                  variant_names[bn_kernel_variant_best ()]);
     }
     return BN_K_ERR_UNSUPPORTED_VARIANT;
   }
@@ -432,8 +409,7 @@ bn_kernels_active (void)
 /* ---- entry points --------------------------------------------------- */
 
 const BnKernelEntry *
-bn_kernels_entry (const BnKernels *k, BnTernaryFormat format,
-    size_t n_tokens)
+bn_kernels_entry (const BnKernels *k, BnTernaryFormat format, size_t n_tokens)
 {
   const BnKernelEntry *e;
 
@@ -447,15 +423,13 @@ bn_kernels_entry (const BnKernels *k, BnTernaryFormat format,
 }
 
 int
-bn_ternary_gemm (const BnKernels *k, const BnTernary *w,
-    const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
-    int32_t *idot, float *y, const char **kernel_name)
+bn_ternary_gemm (const BnKernels *k, const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin,
+                 size_t row_end, int32_t *idot, float *y, const char **kernel_name)
 {
   const BnKernelEntry *e;
   int is_tl;
 
-  if (!k || !w || !acts || !w->data || n_tokens == 0 || row_begin > row_end
-      || row_end > w->rows)
+  if (!k || !w || !acts || !w->data || n_tokens == 0 || row_begin > row_end || row_end > w->rows)
     return BN_K_ERR_INVALID;
   if (bn_ternary_check_shape (w->format, w->rows, w->cols) != BN_K_OK)
     return BN_K_ERR_SHAPE;
@@ -464,8 +438,7 @@ bn_ternary_gemm (const BnKernels *k, const BnTernary *w,
 
   is_tl = w->format == BN_TERNARY_TL1 || w->format == BN_TERNARY_TL2;
   for (size_t t = 0; t < n_tokens; t++) {
-    if (acts[t].k != w->cols || !acts[t].q
-        || ((uintptr_t) acts[t].q) % BN_KALIGN != 0)
+    if (acts[t].k != w->cols || !acts[t].q || ((uintptr_t) acts[t].q) % BN_KALIGN != 0)
       return BN_K_ERR_INVALID;
     if (is_tl && (!acts[t].lut || acts[t].lut_format != w->format))
       return BN_K_ERR_LUT;
@@ -486,8 +459,7 @@ bn_ternary_gemm (const BnKernels *k, const BnTernary *w,
   if (row_begin == row_end)
     return BN_K_OK;
   for (size_t t0 = 0; t0 < n_tokens; t0 += BN_GEMM_MAX_TOKENS) {
-    size_t n = n_tokens - t0 < BN_GEMM_MAX_TOKENS ? n_tokens - t0 :
-        BN_GEMM_MAX_TOKENS;
+    size_t n = n_tokens - t0 < BN_GEMM_MAX_TOKENS ? n_tokens - t0 : BN_GEMM_MAX_TOKENS;
     int32_t *io = idot ? idot + t0 * w->rows : NULL;
     float *yo = y ? y + t0 * w->rows : NULL;
 
@@ -496,16 +468,15 @@ bn_ternary_gemm (const BnKernels *k, const BnTernary *w,
     } else {
       /* no batched kernel: one GEMV per token */
       for (size_t t = 0; t < n; t++)
-        e->fn (w, acts + t0 + t, 1, row_begin, row_end,
-            io ? io + t * w->rows : NULL, yo ? yo + t * w->rows : NULL);
+        e->fn (w, acts + t0 + t, 1, row_begin, row_end, io ? io + t * w->rows : NULL, yo ? yo + t * w->rows : NULL);
     }
   }
   return BN_K_OK;
 }
 
 int
-bn_act_build_lut (const BnKernels *k, BnActQ8 *act, BnTernaryFormat format,
-    void *lut, size_t lut_size, const char **kernel_name)
+bn_act_build_lut (const BnKernels *k, BnActQ8 *act, BnTernaryFormat format, void *lut, size_t lut_size,
+                  const char **kernel_name)
 {
   const BnLutEntry *e;
 
@@ -517,8 +488,7 @@ bn_act_build_lut (const BnKernels *k, BnActQ8 *act, BnTernaryFormat format,
       *kernel_name = NULL;
     return BN_K_OK;
   }
-  if (!lut || ((uintptr_t) lut) % BN_KALIGN != 0
-      || lut_size < bn_ternary_lut_size (format, act->k))
+  if (!lut || ((uintptr_t) lut) % BN_KALIGN != 0 || lut_size < bn_ternary_lut_size (format, act->k))
     return BN_K_ERR_BUFFER;
   e->fn (act, lut);
   act->lut = lut;
@@ -529,12 +499,10 @@ bn_act_build_lut (const BnKernels *k, BnActQ8 *act, BnTernaryFormat format,
 }
 
 int
-bn_head_f16_gemv (const BnKernels *k, const uint16_t *w, size_t rows,
-    size_t cols, const float *x, size_t row_begin, size_t row_end, float *y,
-    const char **kernel_name)
+bn_head_f16_gemv (const BnKernels *k, const uint16_t *w, size_t rows, size_t cols, const float *x, size_t row_begin,
+                  size_t row_end, float *y, const char **kernel_name)
 {
-  if (!k || !w || !x || !y || cols == 0 || row_begin > row_end
-      || row_end > rows)
+  if (!k || !w || !x || !y || cols == 0 || row_begin > row_end || row_end > rows)
     return BN_K_ERR_INVALID;
   if (kernel_name)
     *kernel_name = k->head_f16.name;
@@ -543,12 +511,11 @@ bn_head_f16_gemv (const BnKernels *k, const uint16_t *w, size_t rows,
 }
 
 int
-bn_head_q8_0_gemv (const BnKernels *k, const uint8_t *w, size_t rows,
-    size_t cols, const BnActQ8 *act, size_t row_begin, size_t row_end,
-    float *y, const char **kernel_name)
+bn_head_q8_0_gemv (const BnKernels *k, const uint8_t *w, size_t rows, size_t cols, const BnActQ8 *act, size_t row_begin,
+                   size_t row_end, float *y, const char **kernel_name)
 {
-  if (!k || !w || !act || !y || row_begin > row_end || row_end > rows
-      || act->k != cols || ((uintptr_t) act->q) % BN_KALIGN != 0)
+  if (!k || !w || !act || !y || row_begin > row_end || row_end > rows || act->k != cols
+      || ((uintptr_t) act->q) % BN_KALIGN != 0)
     return BN_K_ERR_INVALID;
   if (cols % BN_Q8_0_BLOCK != 0)
     return BN_K_ERR_SHAPE;

@@ -16,16 +16,14 @@ BN_KERNEL_API float bn_f16_to_f32 (uint16_t h);
  * NaN stays a (quiet) NaN. Bit-identical to a hardware conversion. */
 BN_KERNEL_API uint16_t bn_f32_to_f16 (float f);
 
-BN_KERNEL_API void bn_f16_to_f32_row (const uint16_t * src, float *dst,
-    size_t n);
-BN_KERNEL_API void bn_f32_to_f16_row (const float *src, uint16_t * dst,
-    size_t n);
+BN_KERNEL_API void bn_f16_to_f32_row (const uint16_t *src, float *dst, size_t n);
+BN_KERNEL_API void bn_f32_to_f16_row (const float *src, uint16_t *dst, size_t n);
 
 /* Decomposes the f16 @h into an exact fixed-point pair: value =
  * *mant * 2^(*shift - 24) with |*mant| < 2048 and 0 <= *shift <= 29.
  * Returns 0 for non-finite @h (the pair is then meaningless). */
 static inline int
-bn_f16_fixed (uint16_t h, int32_t * mant, int *shift)
+bn_f16_fixed (uint16_t h, int32_t *mant, int *shift)
 {
   int32_t exp = (h >> 10) & 0x1f;
   int32_t m = h & 0x3ff;

@@ -54,8 +54,7 @@ bn_q8_0_dequantize (const uint8_t *src, size_t rows, size_t cols, float *dst)
 }
 
 void
-bn_head_f16_ref (const uint16_t *w, size_t cols, const float *x,
-    size_t row_begin, size_t row_end, float *y)
+bn_head_f16_ref (const uint16_t *w, size_t cols, const float *x, size_t row_begin, size_t row_end, float *y)
 {
   for (size_t r = row_begin; r < row_end; r++) {
     const uint16_t *row = w + r * cols;
@@ -68,8 +67,7 @@ bn_head_f16_ref (const uint16_t *w, size_t cols, const float *x,
 }
 
 void
-bn_head_q8_0_ref (const uint8_t *w, size_t cols, const BnActQ8 *act,
-    size_t row_begin, size_t row_end, float *y)
+bn_head_q8_0_ref (const uint8_t *w, size_t cols, const BnActQ8 *act, size_t row_begin, size_t row_end, float *y)
 {
   const size_t nb = cols / BN_Q8_0_BLOCK;
 

@@ -14,8 +14,7 @@ bn_i2s_file_size (size_t rows, size_t cols, BnI2SFileLayout layout)
 {
   size_t n = rows * cols;
 
-  if (rows == 0 || cols == 0 || (layout != BN_I2S_FILE_X86
-          && layout != BN_I2S_FILE_ARM) || n % (size_t) layout != 0)
+  if (rows == 0 || cols == 0 || (layout != BN_I2S_FILE_X86 && layout != BN_I2S_FILE_ARM) || n % (size_t) layout != 0)
     return 0;
   return n / 4 + 32;
 }
@@ -59,8 +58,7 @@ check_codes (const uint8_t *p, size_t n)
 }
 
 static int
-check_file (const uint8_t *src, size_t src_size, size_t rows, size_t cols,
-    BnI2SFileLayout layout, float *scale)
+check_file (const uint8_t *src, size_t src_size, size_t rows, size_t cols, BnI2SFileLayout layout, float *scale)
 {
   int rc;
 
@@ -78,8 +76,7 @@ check_file (const uint8_t *src, size_t src_size, size_t rows, size_t cols,
 }
 
 static void
-set_out (BnTernary *out, const uint8_t *data, size_t rows, size_t cols,
-    float scale)
+set_out (BnTernary *out, const uint8_t *data, size_t rows, size_t cols, float scale)
 {
   out->format = BN_TERNARY_I2S;
   out->rows = rows;
@@ -90,8 +87,7 @@ set_out (BnTernary *out, const uint8_t *data, size_t rows, size_t cols,
 }
 
 int
-bn_i2s_view_file (const uint8_t *src, size_t src_size, size_t rows,
-    size_t cols, BnI2SFileLayout layout, BnTernary *out)
+bn_i2s_view_file (const uint8_t *src, size_t src_size, size_t rows, size_t cols, BnI2SFileLayout layout, BnTernary *out)
 {
   float scale;
   int rc;
@@ -109,9 +105,8 @@ bn_i2s_view_file (const uint8_t *src, size_t src_size, size_t rows,
 }
 
 int
-bn_i2s_from_file (void *dst, size_t dst_size, const uint8_t *src,
-    size_t src_size, size_t rows, size_t cols, BnI2SFileLayout layout,
-    BnTernary *out)
+bn_i2s_from_file (void *dst, size_t dst_size, const uint8_t *src, size_t src_size, size_t rows, size_t cols,
+                  BnI2SFileLayout layout, BnTernary *out)
 {
   const size_t k_pad = bn_round_up (cols, BN_I2S_BLOCK);
   uint8_t *d = dst;
@@ -150,8 +145,7 @@ bn_i2s_from_file (void *dst, size_t dst_size, const uint8_t *src,
 }
 
 int
-bn_i2s_to_file (const BnTernary *m, uint8_t *dst, size_t dst_size,
-    BnI2SFileLayout layout)
+bn_i2s_to_file (const BnTernary *m, uint8_t *dst, size_t dst_size, BnI2SFileLayout layout)
 {
   const size_t need = bn_i2s_file_size (m->rows, m->cols, layout);
   const size_t row_chunk = 64;
@@ -184,8 +178,7 @@ bn_i2s_to_file (const BnTernary *m, uint8_t *dst, size_t dst_size,
       for (size_t c = 0; c < m->cols; c++) {
         unsigned shift;
         size_t o = i2_s_position (r * m->cols + c, (size_t) layout, &shift);
-        dst[o] |= (uint8_t) ((unsigned) (codes[(r - r0) * m->cols + c] + 1)
-            << shift);
+        dst[o] |= (uint8_t) ((unsigned) (codes[(r - r0) * m->cols + c] + 1) << shift);
       }
     }
   }

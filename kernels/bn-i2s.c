@@ -17,8 +17,7 @@ bn_i2s_packed_size (size_t rows, size_t cols)
 }
 
 int
-bn_i2s_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows,
-    size_t cols)
+bn_i2s_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows, size_t cols)
 {
   const size_t k_pad = bn_round_up (cols, BN_I2S_BLOCK);
 
@@ -33,16 +32,14 @@ bn_i2s_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows,
       if (v < -1 || v > 1)
         return BN_K_ERR_DATA;
       o = bn_i2s_offset (k_pad, r, c, &shift);
-      dst[o] = (uint8_t) ((dst[o] & ~(3u << shift)) |
-          ((unsigned) (v + 1) << shift));
+      dst[o] = (uint8_t) ((dst[o] & ~(3u << shift)) | ((unsigned) (v + 1) << shift));
     }
   }
   return BN_K_OK;
 }
 
 void
-bn_i2s_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end,
-    int8_t *codes)
+bn_i2s_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end, int8_t *codes)
 {
   const size_t k_pad = bn_round_up (m->cols, BN_I2S_BLOCK);
 
@@ -51,15 +48,14 @@ bn_i2s_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end,
       unsigned shift;
       size_t o = bn_i2s_offset (k_pad, r, c, &shift);
 
-      codes[(r - row_begin) * m->cols + c] =
-          (int8_t) ((int) ((m->data[o] >> shift) & 3) - 1);
+      codes[(r - row_begin) * m->cols + c] = (int8_t) ((int) ((m->data[o] >> shift) & 3) - 1);
     }
   }
 }
 
 void
-bn_i2s_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *idot, float *y)
+bn_i2s_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                 int32_t *idot, float *y)
 {
   const size_t nb = bn_round_up (w->cols, BN_I2S_BLOCK) / BN_I2S_BLOCK;
 

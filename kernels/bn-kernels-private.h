@@ -33,14 +33,13 @@
 
 /* y of a per-tensor-scale format (I2S, TL1, TL2). */
 static inline float
-bn_finish_tensor (int32_t idot, const BnActQ8 * act, const BnTernary * w)
+bn_finish_tensor (int32_t idot, const BnActQ8 *act, const BnTernary *w)
 {
   return (float) idot * (act->scale_inv * w->scale);
 }
 
 static inline void
-bn_store_row (const BnTernary * w, const BnActQ8 * act, size_t t, size_t r,
-    int32_t dot, int32_t * idot, float *y)
+bn_store_row (const BnTernary *w, const BnActQ8 *act, size_t t, size_t r, int32_t dot, int32_t *idot, float *y)
 {
   size_t o = t * w->rows + r;
 
@@ -56,12 +55,12 @@ bn_store_row (const BnTernary * w, const BnActQ8 * act, size_t t, size_t r,
  * float result is then independent of the order of the blocks. */
 typedef struct {
   __int128 acc;
-  int32_t dot;                  /* plain sum of block dots (idot output) */
-  int bad;                      /* a block scale was inf/NaN */
+  int32_t dot; /* plain sum of block dots (idot output) */
+  int bad;     /* a block scale was inf/NaN */
 } BnBlockAcc;
 
 static inline void
-bn_block_acc_add (BnBlockAcc * a, uint16_t d, int32_t dot)
+bn_block_acc_add (BnBlockAcc *a, uint16_t d, int32_t dot)
 {
   int32_t mant;
   int shift;
@@ -75,8 +74,8 @@ bn_block_acc_add (BnBlockAcc * a, uint16_t d, int32_t dot)
 }
 
 static inline void
-bn_store_blocks (const BnTernary * w, const BnActQ8 * act, size_t t,
-    size_t r, const BnBlockAcc * a, int32_t * idot, float *y)
+bn_store_blocks (const BnTernary *w, const BnActQ8 *act, size_t t, size_t r, const BnBlockAcc *a, int32_t *idot,
+                 float *y)
 {
   size_t o = t * w->rows + r;
 
@@ -134,8 +133,8 @@ bn_i2s_prefetch_ahead (const uint8_t *tile, size_t nb, size_t b, int rn)
  * 2 r of plane j) holds the 5-bit code of triple i at bits 5 i .. 5 i + 4:
  * magnitude | sign << 4. */
 #define BN_TL_PANEL 8
-#define BN_TL1_CHUNK 16         /* superblocks: 16 x 256 table bytes */
-#define BN_TL2_CHUNK 4          /* units: 4 x 16 x 64 table bytes */
+#define BN_TL1_CHUNK 16 /* superblocks: 16 x 256 table bytes */
+#define BN_TL2_CHUNK 4  /* units: 4 x 16 x 64 table bytes */
 #define BN_TL1_SB_BYTES 128
 #define BN_TL2_UNIT 16
 #define BN_TL2_UNIT_BYTES 320
@@ -143,10 +142,10 @@ bn_i2s_prefetch_ahead (const uint8_t *tile, size_t nb, size_t b, int rn)
 #define BN_TL2_TAIL_BYTES 16
 
 typedef struct {
-  size_t n_blocks;              /* superblocks (TL1) or units (TL2) per group */
-  size_t block_bytes;           /* 128 (TL1) or 320 (TL2) */
-  size_t chunk;                 /* blocks per chunk */
-  size_t tail_bytes;            /* 0 (TL1), 16 (TL2 tail-pair nibbles) */
+  size_t n_blocks;    /* superblocks (TL1) or units (TL2) per group */
+  size_t block_bytes; /* 128 (TL1) or 320 (TL2) */
+  size_t chunk;       /* blocks per chunk */
+  size_t tail_bytes;  /* 0 (TL1), 16 (TL2 tail-pair nibbles) */
   size_t n_groups;
 } BnTlGeom;
 
@@ -183,29 +182,28 @@ bn_tl_geom (BnTernaryFormat format, size_t rows, size_t cols)
 }
 
 static inline size_t
-bn_tl_group_bytes (const BnTlGeom * g)
+bn_tl_group_bytes (const BnTlGeom *g)
 {
   return g->n_blocks * g->block_bytes + g->tail_bytes;
 }
 
 /* groups in the panel of group @grp */
 static inline size_t
-bn_tl_panel_size (const BnTlGeom * g, size_t grp)
+bn_tl_panel_size (const BnTlGeom *g, size_t grp)
 {
   size_t first = grp / BN_TL_PANEL * BN_TL_PANEL;
 
-  return g->n_groups - first < BN_TL_PANEL ? g->n_groups - first :
-      BN_TL_PANEL;
+  return g->n_groups - first < BN_TL_PANEL ? g->n_groups - first : BN_TL_PANEL;
 }
 
 static inline size_t
-bn_tl_n_chunks (const BnTlGeom * g)
+bn_tl_n_chunks (const BnTlGeom *g)
 {
   return (g->n_blocks + g->chunk - 1) / g->chunk;
 }
 
 static inline size_t
-bn_tl_chunk_len (const BnTlGeom * g, size_t c)
+bn_tl_chunk_len (const BnTlGeom *g, size_t c)
 {
   size_t first = c * g->chunk;
 
@@ -214,35 +212,32 @@ bn_tl_chunk_len (const BnTlGeom * g, size_t c)
 
 /* byte offset of group @grp's run of chunk @c */
 static inline size_t
-bn_tl_run_offset (const BnTlGeom * g, size_t grp, size_t c)
+bn_tl_run_offset (const BnTlGeom *g, size_t grp, size_t c)
 {
   size_t panel = grp / BN_TL_PANEL;
 
-  return panel * BN_TL_PANEL * bn_tl_group_bytes (g) +
-      bn_tl_panel_size (g, grp) * c * g->chunk * g->block_bytes +
-      (grp % BN_TL_PANEL) * bn_tl_chunk_len (g, c) * g->block_bytes;
+  return panel * BN_TL_PANEL * bn_tl_group_bytes (g) + bn_tl_panel_size (g, grp) * c * g->chunk * g->block_bytes
+         + (grp % BN_TL_PANEL) * bn_tl_chunk_len (g, c) * g->block_bytes;
 }
 
 /* byte offset of group @grp's tail nibbles (TL2, after the panel's runs) */
 static inline size_t
-bn_tl_tail_offset (const BnTlGeom * g, size_t grp)
+bn_tl_tail_offset (const BnTlGeom *g, size_t grp)
 {
   size_t panel = grp / BN_TL_PANEL;
 
-  return panel * BN_TL_PANEL * bn_tl_group_bytes (g) +
-      bn_tl_panel_size (g, grp) * g->n_blocks * g->block_bytes +
-      (grp % BN_TL_PANEL) * g->tail_bytes;
+  return panel * BN_TL_PANEL * bn_tl_group_bytes (g) + bn_tl_panel_size (g, grp) * g->n_blocks * g->block_bytes
+         + (grp % BN_TL_PANEL) * g->tail_bytes;
 }
 
 /* byte offset of the block holding slot @t (pair or triple) of group @grp */
 static inline size_t
-bn_tl_block_offset (const BnTlGeom * g, size_t grp, size_t t)
+bn_tl_block_offset (const BnTlGeom *g, size_t grp, size_t t)
 {
   size_t per = g->tail_bytes ? BN_TL2_UNIT : 8;
   size_t blk = t / per;
 
-  return bn_tl_run_offset (g, grp, blk / g->chunk) +
-      (blk % g->chunk) * g->block_bytes;
+  return bn_tl_run_offset (g, grp, blk / g->chunk) + (blk % g->chunk) * g->block_bytes;
 }
 
 /* TL2 activation tables (per token, docs/kernels.md "TL2 tables"):
@@ -258,8 +253,7 @@ bn_tl2_lut_b_offset (size_t cols)
 static inline const int16_t *
 bn_tl2_tail_lut (const void *lut, size_t cols)
 {
-  return (const int16_t *) ((const uint8_t *) lut +
-      bn_tl2_n_units (cols) * BN_TL2_UNIT * 96);
+  return (const int16_t *) ((const uint8_t *) lut + bn_tl2_n_units (cols) * BN_TL2_UNIT * 96);
 }
 
 /* TQ1_0 digit extraction: trit n of a byte stored as ceil(v * 256 / 243). */
@@ -291,10 +285,9 @@ bn_tq1_position (size_t j, size_t *byte, unsigned *digit)
 /* ---- SIMD variants (defined in x86/ *-avx2.c, *-avx512.c and arm/
  * *-neon*.c, each file compiled with its own target flags) -------------- */
 
-#define BN_DECLARE_GEMM(name) \
-  BN_INTERNAL void name (const BnTernary * w, const BnActQ8 * acts, \
-      size_t n_tokens, size_t row_begin, size_t row_end, \
-      int32_t * restrict idot, float *restrict y)
+#define BN_DECLARE_GEMM(name)                                                                                          \
+  BN_INTERNAL void name (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,   \
+                         int32_t *restrict idot, float *restrict y)
 
 #if defined(__x86_64__)
 BN_DECLARE_GEMM (bn_i2s_gemv_avx2);
@@ -313,20 +306,19 @@ BN_DECLARE_GEMM (bn_tq2_0_gemm_avx2);
 BN_DECLARE_GEMM (bn_tq1_0_gemm_avx2);
 BN_DECLARE_GEMM (bn_tq2_0_gemm_avx512);
 BN_DECLARE_GEMM (bn_tq1_0_gemm_avx512);
-BN_INTERNAL void bn_tl1_build_lut_avx2 (const BnActQ8 * act, void *lut);
-BN_INTERNAL void bn_tl2_build_lut_avx2 (const BnActQ8 * act, void *lut);
+BN_INTERNAL void bn_tl1_build_lut_avx2 (const BnActQ8 *act, void *lut);
+BN_INTERNAL void bn_tl2_build_lut_avx2 (const BnActQ8 *act, void *lut);
 #endif
 
-#define BN_DECLARE_HEAD_F16(suffix) \
-  BN_INTERNAL void bn_head_f16_##suffix (const uint16_t * w, size_t cols, \
-      const float *x, size_t row_begin, size_t row_end, float *restrict y)
-#define BN_DECLARE_HEAD_Q8_0(suffix) \
-  BN_INTERNAL void bn_head_q8_0_##suffix (const uint8_t * w, size_t cols, \
-      const BnActQ8 * act, size_t row_begin, size_t row_end, \
-      float *restrict y)
+#define BN_DECLARE_HEAD_F16(suffix)                                                                                    \
+  BN_INTERNAL void bn_head_f16_##suffix (const uint16_t *w, size_t cols, const float *x, size_t row_begin,             \
+                                         size_t row_end, float *restrict y)
+#define BN_DECLARE_HEAD_Q8_0(suffix)                                                                                   \
+  BN_INTERNAL void bn_head_q8_0_##suffix (const uint8_t *w, size_t cols, const BnActQ8 *act, size_t row_begin,         \
+                                          size_t row_end, float *restrict y)
 
 #if defined(__x86_64__)
-BN_DECLARE_HEAD_F16 (avx2);     /* also the avx512 variant's */
+BN_DECLARE_HEAD_F16 (avx2); /* also the avx512 variant's */
 BN_DECLARE_HEAD_Q8_0 (avx2);
 BN_DECLARE_HEAD_Q8_0 (avx512);
 #endif

@@ -47,15 +47,15 @@ extern "C" {
  */
 typedef enum {
   BN_K_OK = 0,
-  BN_K_ERR_INVALID = -1,        /* NULL pointer, zero size, bad enum value */
-  BN_K_ERR_SHAPE = -2,          /* the format cannot tile this rows x cols */
-  BN_K_ERR_BUFFER = -3,         /* destination or source buffer too small */
-  BN_K_ERR_SCALE = -4,          /* conversion would lose scale information */
-  BN_K_ERR_UNKNOWN_VARIANT = -5,        /* BITNET_KERNEL names no variant */
-  BN_K_ERR_UNSUPPORTED_VARIANT = -6,    /* variant not built or CPU lacks it */
+  BN_K_ERR_INVALID = -1,             /* NULL pointer, zero size, bad enum value */
+  BN_K_ERR_SHAPE = -2,               /* the format cannot tile this rows x cols */
+  BN_K_ERR_BUFFER = -3,              /* destination or source buffer too small */
+  BN_K_ERR_SCALE = -4,               /* conversion would lose scale information */
+  BN_K_ERR_UNKNOWN_VARIANT = -5,     /* BITNET_KERNEL names no variant */
+  BN_K_ERR_UNSUPPORTED_VARIANT = -6, /* variant not built or CPU lacks it */
   BN_K_ERR_NOMEM = -7,
-  BN_K_ERR_LUT = -8,            /* TL1/TL2 product without a matching table */
-  BN_K_ERR_DATA = -9,           /* packed data holds an invalid code */
+  BN_K_ERR_LUT = -8,  /* TL1/TL2 product without a matching table */
+  BN_K_ERR_DATA = -9, /* packed data holds an invalid code */
 } BnKStatus;
 
 BN_KERNEL_API const char *bn_kstatus_to_string (int status);
@@ -76,8 +76,7 @@ typedef enum {
 } BnTernaryFormat;
 
 BN_KERNEL_API const char *bn_ternary_format_name (BnTernaryFormat format);
-BN_KERNEL_API int bn_ternary_format_from_name (const char *name,
-    BnTernaryFormat * format);
+BN_KERNEL_API int bn_ternary_format_from_name (const char *name, BnTernaryFormat *format);
 
 /**
  * BnTernary:

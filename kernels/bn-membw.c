@@ -6,8 +6,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-__attribute__ ((target ("avx2")))
-static uint64_t
+__attribute__ ((target ("avx2"))) static uint64_t
 read_avx2 (const void *buf, size_t size)
 {
   const __m256i *p = buf;

@@ -12,23 +12,21 @@
 
 typedef struct {
   const char *name;
-  size_t row_align;             /* rows are packed in groups of this many */
-  size_t col_multiple;          /* cols must be a multiple of this */
+  size_t row_align;    /* rows are packed in groups of this many */
+  size_t col_multiple; /* cols must be a multiple of this */
   /* per-block formats (TQ): bytes of a block of 256 codes, its f16 scale
    * last; 0 for formats with one scale per tensor */
   size_t block_bytes;
   size_t (*packed_size) (size_t rows, size_t cols);
   /* one of the two: per-tensor formats pack codes alone, per-block
    * formats also take the block scales (NULL: derive them from @scale) */
-  int (*pack_codes) (uint8_t * dst, const int8_t * codes, size_t rows,
-      size_t cols);
-  int (*pack_blocks) (uint8_t * dst, const int8_t * codes, size_t rows,
-      size_t cols, const uint16_t * block_d, float scale);
-  void (*unpack_rows) (const BnTernary * m, size_t row_begin,
-      size_t row_end, int8_t * codes);
-  void (*block_scales) (const BnTernary * m, uint16_t * block_d);
+  int (*pack_codes) (uint8_t *dst, const int8_t *codes, size_t rows, size_t cols);
+  int (*pack_blocks) (uint8_t *dst, const int8_t *codes, size_t rows, size_t cols, const uint16_t *block_d,
+                      float scale);
+  void (*unpack_rows) (const BnTernary *m, size_t row_begin, size_t row_end, int8_t *codes);
+  void (*block_scales) (const BnTernary *m, uint16_t *block_d);
   BnTernaryGemmFn gemm_ref;
-  size_t (*lut_size) (size_t k);        /* table-lookup formats only */
+  size_t (*lut_size) (size_t k); /* table-lookup formats only */
 } BnFormatTraits;
 
 static const BnFormatTraits formats[BN_TERNARY_N_FORMATS] = {
@@ -181,8 +179,7 @@ bn_ternarize_absmean (const float *w, size_t n, int8_t *codes)
 
 /* describes in @out the matrix just packed at @dst */
 static void
-set_out (BnTernary *out, BnTernaryFormat format, const void *dst,
-    size_t rows, size_t cols, float scale)
+set_out (BnTernary *out, BnTernaryFormat format, const void *dst, size_t rows, size_t cols, float scale)
 {
   out->format = format;
   out->rows = rows;
@@ -195,8 +192,8 @@ set_out (BnTernary *out, BnTernaryFormat format, const void *dst,
 /* packs with the block scales @block_d (per-block formats; NULL derives
  * them from @scale) */
 static int
-pack (BnTernaryFormat format, void *dst, const int8_t *codes, size_t rows,
-    size_t cols, const uint16_t *block_d, float scale, BnTernary *out)
+pack (BnTernaryFormat format, void *dst, const int8_t *codes, size_t rows, size_t cols, const uint16_t *block_d,
+      float scale, BnTernary *out)
 {
   const BnFormatTraits *f = &formats[format];
   int rc;
@@ -211,9 +208,8 @@ pack (BnTernaryFormat format, void *dst, const int8_t *codes, size_t rows,
 }
 
 int
-bn_ternary_pack_codes (BnTernaryFormat format, void *dst, size_t dst_size,
-    const int8_t *codes, size_t rows, size_t cols, float scale,
-    BnTernary *out)
+bn_ternary_pack_codes (BnTernaryFormat format, void *dst, size_t dst_size, const int8_t *codes, size_t rows,
+                       size_t cols, float scale, BnTernary *out)
 {
   int rc;
 
@@ -227,8 +223,8 @@ bn_ternary_pack_codes (BnTernaryFormat format, void *dst, size_t dst_size,
 }
 
 int
-bn_ternary_pack_f32 (BnTernaryFormat format, void *dst, size_t dst_size,
-    const float *w, size_t rows, size_t cols, BnTernary *out)
+bn_ternary_pack_f32 (BnTernaryFormat format, void *dst, size_t dst_size, const float *w, size_t rows, size_t cols,
+                     BnTernary *out)
 {
   int8_t *codes;
   float s;
@@ -242,18 +238,15 @@ bn_ternary_pack_f32 (BnTernaryFormat format, void *dst, size_t dst_size,
   if (!codes)
     return BN_K_ERR_NOMEM;
   s = bn_ternarize_absmean (w, rows * cols, codes);
-  rc = bn_ternary_pack_codes (format, dst, dst_size, codes, rows, cols, s,
-      out);
+  rc = bn_ternary_pack_codes (format, dst, dst_size, codes, rows, cols, s, out);
   bn_kfree (codes);
   return rc;
 }
 
 int
-bn_ternary_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end,
-    int8_t *codes)
+bn_ternary_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end, int8_t *codes)
 {
-  if (!m || !codes || row_begin > row_end || row_end > m->rows
-      || !traits (m->format))
+  if (!m || !codes || row_begin > row_end || row_end > m->rows || !traits (m->format))
     return BN_K_ERR_INVALID;
   formats[m->format].unpack_rows (m, row_begin, row_end, codes);
   return BN_K_OK;
@@ -345,8 +338,8 @@ bn_ternary_uniform_scale (const BnTernary *m, float *scale)
 }
 
 int
-bn_ternary_convert (const BnTernary *src, BnTernaryFormat format, void *dst,
-    size_t dst_size, unsigned flags, BnTernary *out)
+bn_ternary_convert (const BnTernary *src, BnTernaryFormat format, void *dst, size_t dst_size, unsigned flags,
+                    BnTernary *out)
 {
   int8_t *codes;
   uint16_t *d = NULL;
@@ -366,8 +359,7 @@ bn_ternary_convert (const BnTernary *src, BnTernaryFormat format, void *dst,
   } else {
     if ((rc = bn_ternary_uniform_scale (src, &scale)) != BN_K_OK)
       return rc;
-    if (per_block (format) && !(flags & BN_CONVERT_ROUND_SCALE) &&
-        bn_f16_to_f32 (bn_f32_to_f16 (scale)) != scale)
+    if (per_block (format) && !(flags & BN_CONVERT_ROUND_SCALE) && bn_f16_to_f32 (bn_f32_to_f16 (scale)) != scale)
       return BN_K_ERR_SCALE;
   }
 
@@ -380,26 +372,22 @@ bn_ternary_convert (const BnTernary *src, BnTernaryFormat format, void *dst,
   if (rc == BN_K_OK && d)
     rc = pack (format, dst, codes, src->rows, src->cols, d, 1.0f, out);
   else if (rc == BN_K_OK)
-    rc = bn_ternary_pack_codes (format, dst, dst_size, codes, src->rows,
-        src->cols, scale, out);
+    rc = bn_ternary_pack_codes (format, dst, dst_size, codes, src->rows, src->cols, scale, out);
   bn_kfree (codes);
   bn_kfree (d);
   return rc;
 }
 
 void
-bn_ternary_gemm_ref (const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end, int32_t *idot,
-    float *y)
+bn_ternary_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                     int32_t *idot, float *y)
 {
   if (traits (w->format))
-    formats[w->format].gemm_ref (w, acts, n_tokens, row_begin, row_end,
-        idot, y);
+    formats[w->format].gemm_ref (w, acts, n_tokens, row_begin, row_end, idot, y);
 }
 
 int
-bn_ternary_gemv_q8k_ref (const BnTernary *w, const BnBlockQ8K *blocks,
-    size_t row_begin, size_t row_end, float *y)
+bn_ternary_gemv_q8k_ref (const BnTernary *w, const BnBlockQ8K *blocks, size_t row_begin, size_t row_end, float *y)
 {
   const size_t nb = (w->cols + 255) / 256;
   int8_t *codes;

@@ -27,21 +27,20 @@ typedef void (*BnTeamFn) (void *ctx, unsigned ith, unsigned nth);
 /* A team of @n_threads (1 .. BN_TEAM_MAX_THREADS) threads counting the
  * caller; NULL if a thread cannot be created or memory is short. */
 BN_KERNEL_API BnTeam *bn_team_new (unsigned n_threads);
-BN_KERNEL_API unsigned bn_team_size (const BnTeam * team);
+BN_KERNEL_API unsigned bn_team_size (const BnTeam *team);
 
 /* Runs fn (ctx, i, n) for every i < n, share 0 on the calling thread, and
  * returns when all shares have returned; what the shares wrote is then
  * visible to the caller. Not reentrant: one caller at a time. */
-BN_KERNEL_API void bn_team_run (BnTeam * team, BnTeamFn fn, void *ctx);
+BN_KERNEL_API void bn_team_run (BnTeam *team, BnTeamFn fn, void *ctx);
 
 /* Stops and joins the workers. */
-BN_KERNEL_API void bn_team_free (BnTeam * team);
+BN_KERNEL_API void bn_team_free (BnTeam *team);
 
 /* Splits @n items into @nth contiguous shares whose bounds are multiples
  * of @align (except at @n): share @ith is [*begin, *end). */
 static inline void
-bn_team_split (size_t n, size_t align, unsigned ith, unsigned nth,
-    size_t *begin, size_t *end)
+bn_team_split (size_t n, size_t align, unsigned ith, unsigned nth, size_t *begin, size_t *end)
 {
   size_t units = (n + align - 1) / align;
   size_t b = units * ith / nth * align, e = units * (ith + 1) / nth * align;

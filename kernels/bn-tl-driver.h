@@ -13,15 +13,13 @@
 #include "bn-kernels-private.h"
 
 /* adds the products of @cl blocks at @run to sums[0..31] */
-typedef void (*BnTlRunFn) (const uint8_t * run, size_t cl,
-    const uint8_t * lut, int32_t * sums);
+typedef void (*BnTlRunFn) (const uint8_t *run, size_t cl, const uint8_t *lut, int32_t *sums);
 
 #define BN_TL_TILE 4
 
 static inline __attribute__ ((always_inline)) void
-bn_tl_drive (const BnTernary * w, const BnActQ8 * acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t * restrict idot,
-    float *restrict y, BnTlRunFn run, size_t lut_offset, size_t lut_block)
+bn_tl_drive (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+             int32_t *restrict idot, float *restrict y, BnTlRunFn run, size_t lut_offset, size_t lut_block)
 {
   const BnTlGeom geo = bn_tl_geom (w->format, w->rows, w->cols);
   const size_t n_chunks = bn_tl_n_chunks (&geo);
@@ -30,14 +28,12 @@ bn_tl_drive (const BnTernary * w, const BnActQ8 * acts, size_t n_tokens,
   const size_t stride = BN_TL_PANEL * BN_TL_ROWS;
   const int tl2 = w->format == BN_TERNARY_TL2;
 
-  for (size_t p0 = g_begin / BN_TL_PANEL * BN_TL_PANEL; p0 < g_end;
-      p0 += BN_TL_PANEL) {
+  for (size_t p0 = g_begin / BN_TL_PANEL * BN_TL_PANEL; p0 < g_end; p0 += BN_TL_PANEL) {
     const size_t ga = p0 > g_begin ? p0 : g_begin;
     const size_t gb = p0 + BN_TL_PANEL < g_end ? p0 + BN_TL_PANEL : g_end;
 
     for (size_t t0 = 0; t0 < n_tokens; t0 += BN_TL_TILE) {
-      const size_t tn = n_tokens - t0 < BN_TL_TILE ? n_tokens - t0 :
-          BN_TL_TILE;
+      const size_t tn = n_tokens - t0 < BN_TL_TILE ? n_tokens - t0 : BN_TL_TILE;
       int32_t sums[BN_TL_TILE * BN_TL_PANEL * BN_TL_ROWS];
 
       memset (sums, 0, sizeof sums);
@@ -48,9 +44,8 @@ bn_tl_drive (const BnTernary * w, const BnActQ8 * acts, size_t n_tokens,
           const uint8_t *blocks = w->data + bn_tl_run_offset (&geo, g, c);
 
           for (size_t t = 0; t < tn; t++)
-            run (blocks, cl, (const uint8_t *) acts[t0 + t].lut + lut_offset +
-                c * geo.chunk * lut_block,
-                sums + t * stride + (g - p0) * BN_TL_ROWS);
+            run (blocks, cl, (const uint8_t *) acts[t0 + t].lut + lut_offset + c * geo.chunk * lut_block,
+                 sums + t * stride + (g - p0) * BN_TL_ROWS);
         }
       }
 

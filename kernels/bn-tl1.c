@@ -16,8 +16,7 @@ tl1_offset (const BnTlGeom *g, size_t r, size_t p, unsigned *hi)
   size_t s = (r % BN_TL_ROWS) / 16, j = r % 16, pp = p % 8;
 
   *hi = (unsigned) (pp / 4);
-  return bn_tl_block_offset (g, r / BN_TL_ROWS, p) + s * 64 + (pp % 4) * 16
-      + j;
+  return bn_tl_block_offset (g, r / BN_TL_ROWS, p) + s * 64 + (pp % 4) * 16 + j;
 }
 
 size_t
@@ -29,8 +28,7 @@ bn_tl1_packed_size (size_t rows, size_t cols)
 }
 
 int
-bn_tl1_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows,
-    size_t cols)
+bn_tl1_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows, size_t cols)
 {
   const size_t n_pairs = (cols + 1) / 2;
   const BnTlGeom g = bn_tl_geom (BN_TERNARY_TL1, rows, cols);
@@ -50,16 +48,14 @@ bn_tl1_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows,
         return BN_K_ERR_DATA;
       idx = (unsigned) (3 * (w0 + 1) + (w1 + 1));
       o = tl1_offset (&g, r, p, &hi);
-      dst[o] = hi ? (uint8_t) ((dst[o] & 0x0f) | (idx << 4))
-          : (uint8_t) ((dst[o] & 0xf0) | idx);
+      dst[o] = hi ? (uint8_t) ((dst[o] & 0x0f) | (idx << 4)) : (uint8_t) ((dst[o] & 0xf0) | idx);
     }
   }
   return BN_K_OK;
 }
 
 void
-bn_tl1_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end,
-    int8_t *codes)
+bn_tl1_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end, int8_t *codes)
 {
   const size_t cols = m->cols, n_pairs = (cols + 1) / 2;
   const BnTlGeom g = bn_tl_geom (BN_TERNARY_TL1, m->rows, cols);
@@ -115,15 +111,14 @@ static inline int16_t
 tl1_lookup (const uint8_t *lut, size_t p, unsigned idx)
 {
   size_t h = p / 8, pp = p % 8;
-  const uint8_t *lo = lut + h * BN_TL_LUT_SB_BYTES + (pp / 4) * 128 +
-      (pp % 4) * 16;
+  const uint8_t *lo = lut + h * BN_TL_LUT_SB_BYTES + (pp / 4) * 128 + (pp % 4) * 16;
 
   return (int16_t) (uint16_t) (lo[idx] | (lo[64 + idx] << 8));
 }
 
 void
-bn_tl1_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *idot, float *y)
+bn_tl1_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                 int32_t *idot, float *y)
 {
   const size_t n_pairs = bn_tl1_n_sb (w->cols) * 8;
   const BnTlGeom g = bn_tl_geom (BN_TERNARY_TL1, w->rows, w->cols);

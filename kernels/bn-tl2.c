@@ -31,14 +31,12 @@ tl2_get_code (const uint8_t *data, const BnTlGeom *g, size_t r, size_t t)
 
   /* the code spans at most two 16-bit planes */
   for (unsigned j = bit / 16; j <= (bit + 4) / 16 && j < 5; j++)
-    v |= (uint32_t) (u[j * 64 + 2 * rr] | (u[j * 64 + 2 * rr + 1] << 8)) <<
-        (16 * (j - bit / 16));
+    v |= (uint32_t) (u[j * 64 + 2 * rr] | (u[j * 64 + 2 * rr + 1] << 8)) << (16 * (j - bit / 16));
   return (v >> (bit % 16)) & 0x1f;
 }
 
 static inline void
-tl2_set_code (uint8_t *data, const BnTlGeom *g, size_t r, size_t t,
-    unsigned code)
+tl2_set_code (uint8_t *data, const BnTlGeom *g, size_t r, size_t t, unsigned code)
 {
   unsigned bit;
   uint8_t *u = data + tl2_unit (g, r, t, &bit);
@@ -70,8 +68,7 @@ bn_tl2_packed_size (size_t rows, size_t cols)
 }
 
 int
-bn_tl2_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows,
-    size_t cols)
+bn_tl2_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows, size_t cols)
 {
   const size_t n_triples = cols / 3, k3 = n_triples * 3;
   const BnTlGeom geo = bn_tl_geom (BN_TERNARY_TL2, rows, cols);
@@ -89,16 +86,14 @@ bn_tl2_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows,
         return BN_K_ERR_DATA;
     for (size_t t = 0; t < n_triples; t++) {
       int v = 9 * row[3 * t] + 3 * row[3 * t + 1] + row[3 * t + 2];
-      tl2_set_code (dst, &geo, r, t, v < 0 ? (unsigned) -v | 16 :
-          (unsigned) v);
+      tl2_set_code (dst, &geo, r, t, v < 0 ? (unsigned) -v | 16 : (unsigned) v);
     }
     if (k3 < cols) {
       int w0 = row[k3], w1 = k3 + 1 < cols ? row[k3 + 1] : 0;
       unsigned hi, idx = (unsigned) (3 * (w0 + 1) + (w1 + 1));
       size_t o = tl2_tail_offset (&geo, r, &hi);
 
-      dst[o] = hi ? (uint8_t) ((dst[o] & 0x0f) | (idx << 4))
-          : (uint8_t) ((dst[o] & 0xf0) | idx);
+      dst[o] = hi ? (uint8_t) ((dst[o] & 0x0f) | (idx << 4)) : (uint8_t) ((dst[o] & 0xf0) | idx);
     }
   }
   return BN_K_OK;
@@ -120,8 +115,7 @@ tl2_digits (unsigned m, int d[3])
 }
 
 void
-bn_tl2_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end,
-    int8_t *codes)
+bn_tl2_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end, int8_t *codes)
 {
   const size_t cols = m->cols, n_triples = cols / 3, k3 = n_triples * 3;
   const BnTlGeom geo = bn_tl_geom (BN_TERNARY_TL2, m->rows, cols);
@@ -180,7 +174,7 @@ bn_tl2_build_lut_ref (const BnActQ8 *act, void *lut)
 
       v = d[0] * x0 + d[1] * x1 + d[2] * x2;
       u = (uint16_t) (int16_t) v;
-      n = (uint16_t) (int16_t) - v;
+      n = (uint16_t) (int16_t) -v;
       a[2 * m] = (uint8_t) (u & 0xff);
       a[2 * m + 1] = (uint8_t) (u >> 8);
       a[32 + 2 * m] = (uint8_t) (n & 0xff);
@@ -198,8 +192,8 @@ bn_tl2_build_lut_ref (const BnActQ8 *act, void *lut)
 }
 
 void
-bn_tl2_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *idot, float *y)
+bn_tl2_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                 int32_t *idot, float *y)
 {
   const size_t cols = w->cols;
   const size_t n_slots = bn_tl2_n_units (cols) * BN_TL2_UNIT;

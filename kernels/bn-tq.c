@@ -21,12 +21,12 @@
 #include "bn-kernels-private.h"
 
 typedef struct {
-  size_t block_bytes;           /* the f16 scale is the last two */
+  size_t block_bytes; /* the f16 scale is the last two */
   /* 256 trits {0, 1, 2} (code + 1) -> the code bytes of a block; bits
    * above a trit's two are ignored */
-  void (*encode) (uint8_t * blk, const uint8_t * trits);
+  void (*encode) (uint8_t *blk, const uint8_t *trits);
   /* the code bytes of a block -> 256 codes {-1, 0, 1} */
-  void (*decode) (const uint8_t * blk, int8_t * codes);
+  void (*decode) (const uint8_t *blk, int8_t *codes);
 } BnTqCodec;
 
 /* ---- TQ2_0 blocks ------------------------------------------------------ */
@@ -130,8 +130,8 @@ tq_packed_size (const BnTqCodec *c, size_t rows, size_t cols)
 }
 
 static int
-tq_pack_codes (const BnTqCodec *c, uint8_t *dst, const int8_t *codes,
-    size_t rows, size_t cols, const uint16_t *block_d, float scale)
+tq_pack_codes (const BnTqCodec *c, uint8_t *dst, const int8_t *codes, size_t rows, size_t cols, const uint16_t *block_d,
+               float scale)
 {
   const size_t nb = cols / 256;
   const uint16_t d_all = bn_f32_to_f16 (scale);
@@ -150,23 +150,20 @@ tq_pack_codes (const BnTqCodec *c, uint8_t *dst, const int8_t *codes,
         trits[j] = (uint8_t) (src[j] + 1);
       }
       c->encode (blk, trits);
-      store_f16 (blk + c->block_bytes - 2,
-          block_d ? block_d[r * nb + b] : nonzero ? d_all : 0);
+      store_f16 (blk + c->block_bytes - 2, block_d ? block_d[r * nb + b] : nonzero ? d_all : 0);
     }
   }
   return BN_K_OK;
 }
 
 static void
-tq_unpack_rows (const BnTqCodec *c, const BnTernary *m, size_t row_begin,
-    size_t row_end, int8_t *codes)
+tq_unpack_rows (const BnTqCodec *c, const BnTernary *m, size_t row_begin, size_t row_end, int8_t *codes)
 {
   const size_t nb = m->cols / 256;
 
   for (size_t r = row_begin; r < row_end; r++)
     for (size_t b = 0; b < nb; b++)
-      c->decode (m->data + (r * nb + b) * c->block_bytes,
-          codes + (r - row_begin) * m->cols + b * 256);
+      c->decode (m->data + (r * nb + b) * c->block_bytes, codes + (r - row_begin) * m->cols + b * 256);
 }
 
 static void
@@ -179,9 +176,8 @@ tq_block_scales (const BnTqCodec *c, const BnTernary *m, uint16_t *block_d)
 }
 
 static void
-tq_gemm_ref (const BnTqCodec *c, const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end, int32_t *idot,
-    float *y)
+tq_gemm_ref (const BnTqCodec *c, const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin,
+             size_t row_end, int32_t *idot, float *y)
 {
   const size_t nb = w->cols / 256;
 
@@ -211,8 +207,7 @@ tq_gemm_ref (const BnTqCodec *c, const BnTernary *w, const BnActQ8 *acts,
 /* ggml's quantize_row_tq*_0_ref: block absmax scale, codes rounded half
  * away from zero (lroundf) */
 static int
-tq_quantize_ggml (const BnTqCodec *c, uint8_t *dst, const float *w,
-    size_t rows, size_t cols)
+tq_quantize_ggml (const BnTqCodec *c, uint8_t *dst, const float *w, size_t rows, size_t cols)
 {
   const size_t nb = cols / 256;
 
@@ -237,41 +232,32 @@ tq_quantize_ggml (const BnTqCodec *c, uint8_t *dst, const float *w,
 
 /* ---- the public entry points of each format (bn-ternary.h) ------------- */
 
-#define BN_TQ_DEFINE_FORMAT(fmt) \
-  size_t \
-  bn_##fmt##_packed_size (size_t rows, size_t cols) \
-  { \
-    return tq_packed_size (&fmt, rows, cols); \
-  } \
-  int \
-  bn_##fmt##_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows, \
-      size_t cols, const uint16_t *block_d, float scale) \
-  { \
-    return tq_pack_codes (&fmt, dst, codes, rows, cols, block_d, scale); \
-  } \
-  void \
-  bn_##fmt##_unpack_rows (const BnTernary *m, size_t row_begin, \
-      size_t row_end, int8_t *codes) \
-  { \
-    tq_unpack_rows (&fmt, m, row_begin, row_end, codes); \
-  } \
-  void \
-  bn_##fmt##_block_scales (const BnTernary *m, uint16_t *block_d) \
-  { \
-    tq_block_scales (&fmt, m, block_d); \
-  } \
-  void \
-  bn_##fmt##_gemm_ref (const BnTernary *w, const BnActQ8 *acts, \
-      size_t n_tokens, size_t row_begin, size_t row_end, int32_t *idot, \
-      float *y) \
-  { \
-    tq_gemm_ref (&fmt, w, acts, n_tokens, row_begin, row_end, idot, y); \
-  } \
-  int \
-  bn_##fmt##_quantize_ggml (uint8_t *dst, const float *w, size_t rows, \
-      size_t cols) \
-  { \
-    return tq_quantize_ggml (&fmt, dst, w, rows, cols); \
+#define BN_TQ_DEFINE_FORMAT(fmt)                                                                                       \
+  size_t bn_##fmt##_packed_size (size_t rows, size_t cols)                                                             \
+  {                                                                                                                    \
+    return tq_packed_size (&fmt, rows, cols);                                                                          \
+  }                                                                                                                    \
+  int bn_##fmt##_pack_codes (uint8_t *dst, const int8_t *codes, size_t rows, size_t cols, const uint16_t *block_d,     \
+                             float scale)                                                                              \
+  {                                                                                                                    \
+    return tq_pack_codes (&fmt, dst, codes, rows, cols, block_d, scale);                                               \
+  }                                                                                                                    \
+  void bn_##fmt##_unpack_rows (const BnTernary *m, size_t row_begin, size_t row_end, int8_t *codes)                    \
+  {                                                                                                                    \
+    tq_unpack_rows (&fmt, m, row_begin, row_end, codes);                                                               \
+  }                                                                                                                    \
+  void bn_##fmt##_block_scales (const BnTernary *m, uint16_t *block_d)                                                 \
+  {                                                                                                                    \
+    tq_block_scales (&fmt, m, block_d);                                                                                \
+  }                                                                                                                    \
+  void bn_##fmt##_gemm_ref (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin,                \
+                            size_t row_end, int32_t *idot, float *y)                                                   \
+  {                                                                                                                    \
+    tq_gemm_ref (&fmt, w, acts, n_tokens, row_begin, row_end, idot, y);                                                \
+  }                                                                                                                    \
+  int bn_##fmt##_quantize_ggml (uint8_t *dst, const float *w, size_t rows, size_t cols)                                \
+  {                                                                                                                    \
+    return tq_quantize_ggml (&fmt, dst, w, rows, cols);                                                                \
   }
 
 BN_TQ_DEFINE_FORMAT (tq2_0)

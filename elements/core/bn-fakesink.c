@@ -82,8 +82,8 @@ bn_fake_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   self->received++;
   if (self->dump) {
     g_autofree char *caps = bn_caps_to_string (bn_item_get_caps (item));
-    g_autofree char *text = g_strdup_printf (_("item %" G_GUINT64_FORMAT ": %s (%s)"),
-                                             self->received, caps, G_OBJECT_TYPE_NAME (item));
+    g_autofree char *text =
+        g_strdup_printf (_("item %" G_GUINT64_FORMAT ": %s (%s)"), self->received, caps, G_OBJECT_TYPE_NAME (item));
     bn_element_post_info (element, text);
   }
   if (self->signal_handoffs)
@@ -111,20 +111,14 @@ bn_fake_sink_class_init (BnFakeSinkClass *klass)
   element_class->chain = bn_fake_sink_chain;
   element_class->finish = bn_fake_sink_finish;
 
-  props[PROP_ITEMS_RECEIVED] = g_param_spec_uint64 ("items-received", "Items received",
-                                                    "How many items arrived in the current run",
-                                                    0, G_MAXUINT64, 0,
-                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  props[PROP_DUMP] = g_param_spec_boolean ("dump", "Dump",
-                                           "Post an information message describing each item",
-                                           FALSE,
-                                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                           G_PARAM_EXPLICIT_NOTIFY);
-  props[PROP_SIGNAL_HANDOFFS] = g_param_spec_boolean ("signal-handoffs", "Signal handoffs",
-                                                      "Emit the handoff signal for each item",
-                                                      FALSE,
-                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                                      G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_ITEMS_RECEIVED] =
+      g_param_spec_uint64 ("items-received", "Items received", "How many items arrived in the current run", 0,
+                           G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_DUMP] = g_param_spec_boolean ("dump", "Dump", "Post an information message describing each item", FALSE,
+                                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_SIGNAL_HANDOFFS] =
+      g_param_spec_boolean ("signal-handoffs", "Signal handoffs", "Emit the handoff signal for each item", FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   /**
@@ -138,12 +132,10 @@ bn_fake_sink_class_init (BnFakeSinkClass *klass)
    *
    * Since: 0.2
    */
-  signals[SIGNAL_HANDOFF] = g_signal_new ("handoff", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                          0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                                          BN_TYPE_ITEM, BN_TYPE_PAD);
+  signals[SIGNAL_HANDOFF] = g_signal_new ("handoff", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, BN_TYPE_ITEM, BN_TYPE_PAD);
 
-  bn_element_class_set_metadata (element_class, "Fake sink", "Sink",
-                                 "Discards every item, counting them",
+  bn_element_class_set_metadata (element_class, "Fake sink", "Sink", "Discards every item, counting them",
                                  "gst-bitnet developers");
   bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
 }

@@ -76,8 +76,7 @@ bn_fake_src_produce (BnElement *element)
     while (g_get_monotonic_time () < end && !bn_element_is_cancelled (element))
       g_usleep (MIN (10000, end - g_get_monotonic_time () + 1));
   }
-  g_autoptr (BnCaps) caps = bn_caps_new_simple ("application/x-fake", "index", G_TYPE_INT,
-                                                (int) self->pushed, NULL);
+  g_autoptr (BnCaps) caps = bn_caps_new_simple ("application/x-fake", "index", G_TYPE_INT, (int) self->pushed, NULL);
   self->pushed++;
   bn_element_post_progress (element, (double) self->pushed / self->num_items, "fakesrc");
   return bn_element_push (element, bn_item_new (caps));
@@ -94,25 +93,22 @@ bn_fake_src_class_init (BnFakeSrcClass *klass)
   element_class->start = bn_fake_src_start;
   element_class->produce = bn_fake_src_produce;
 
-  props[PROP_NUM_ITEMS] = g_param_spec_uint ("num-items", "Number of items",
-                                             "How many empty items to push before end of stream",
-                                             0, G_MAXUINT, 1,
-                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                             G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_NUM_ITEMS] =
+      g_param_spec_uint ("num-items", "Number of items", "How many empty items to push before end of stream", 0,
+                         G_MAXUINT, 1, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   props[PROP_SLEEP] = bn_param_spec_set_unit (
-    g_param_spec_uint64 ("sleep", "Sleep",
-                         "Time to wait before pushing each item (e.g. 10ms), to try "
-                         "progress display and cancellation",
-                         0, 3600ULL * G_USEC_PER_SEC, 0,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY),
-    BN_PARAM_UNIT_MICROSECONDS);
+      g_param_spec_uint64 ("sleep", "Sleep",
+                           "Time to wait before pushing each item (e.g. 10ms), to try "
+                           "progress display and cancellation",
+                           0, 3600ULL * G_USEC_PER_SEC, 0,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY),
+      BN_PARAM_UNIT_MICROSECONDS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   bn_element_class_set_metadata (element_class, "Fake source", "Source",
                                  "Pushes empty items, for trying pipelines (measures nothing)",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS,
-                                            "application/x-fake");
+  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "application/x-fake");
 }
 
 static void

@@ -52,8 +52,7 @@ bn_tee_class_init (BnTeeClass *klass)
 
   element_class->chain = bn_tee_chain;
   element_class->start = bn_tee_start;
-  bn_element_class_set_metadata (element_class, "Tee", "Generic",
-                                 "Sends every item to each of its branches",
+  bn_element_class_set_metadata (element_class, "Tee", "Generic", "Sends every item to each of its branches",
                                  "gst-bitnet developers");
   bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
   bn_element_class_add_static_pad_template (element_class, "src_%u", BN_PAD_SRC, BN_PAD_REQUEST, "ANY");

@@ -32,9 +32,9 @@ bn_cv_ratio_ci (const GArray *a, const GArray *b, guint64 seed, BnRatioCi *out)
   out->lo = out->hi = NAN;
   double ma = bn_cv_median (a), mb = bn_cv_median (b);
   out->estimate = mb > 0 ? ma / mb : NAN;
-  if (!(mb > 0) ||
-      !bn_stats_bootstrap_ratio_of_medians ((const double *) a->data, a->len, (const double *) b->data, b->len,
-                                            0.95, 4000, seed, &out->lo, &out->hi))
+  if (!(mb > 0)
+      || !bn_stats_bootstrap_ratio_of_medians ((const double *) a->data, a->len, (const double *) b->data, b->len, 0.95,
+                                               4000, seed, &out->lo, &out->hi))
     out->lo = out->hi = NAN;
 }
 

@@ -10,8 +10,8 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  double estimate;   /* median(a) / median(b) */
-  double lo, hi;     /* 95% percentile-bootstrap interval; NAN when too few samples */
+  double estimate; /* median(a) / median(b) */
+  double lo, hi;   /* 95% percentile-bootstrap interval; NAN when too few samples */
   guint n_a, n_b;
 } BnRatioCi;
 

@@ -47,8 +47,18 @@
  */
 
 enum {
-  PROP_0, PROP_LOCATION, PROP_MIN_COSINE, PROP_MAX_REL_DIFF, PROP_GREEDY_STEPS, PROP_TOP_K,
-  PROP_MIN_TOP_K_AGREEMENT, PROP_TIE_MARGIN, PROP_SAME_TOKENIZATION, PROP_FAIL_ON_MISMATCH, PROP_PRINT, N_PROPS
+  PROP_0,
+  PROP_LOCATION,
+  PROP_MIN_COSINE,
+  PROP_MAX_REL_DIFF,
+  PROP_GREEDY_STEPS,
+  PROP_TOP_K,
+  PROP_MIN_TOP_K_AGREEMENT,
+  PROP_TIE_MARGIN,
+  PROP_SAME_TOKENIZATION,
+  PROP_FAIL_ON_MISMATCH,
+  PROP_PRINT,
+  N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
@@ -58,7 +68,7 @@ struct _BnCrossval {
   double min_cosine, max_rel_diff, min_top_k_agreement, tie_margin;
   guint greedy_steps, top_k;
   gboolean same_tokenization, fail_on_mismatch, print;
-  GPtrArray *ours, *reference;   /* BnRecord, in arrival order */
+  GPtrArray *ours, *reference; /* BnRecord, in arrival order */
 };
 
 G_DEFINE_FINAL_TYPE (BnCrossval, bn_crossval, BN_TYPE_ELEMENT)
@@ -97,7 +107,10 @@ bn_crossval_set_property (GObject *object, guint id, const GValue *value, GParam
 {
   BnCrossval *self = BN_CROSSVAL (object);
   switch (id) {
-  case PROP_LOCATION: g_free (self->location); self->location = g_value_dup_string (value); break;
+  case PROP_LOCATION:
+    g_free (self->location);
+    self->location = g_value_dup_string (value);
+    break;
   case PROP_MIN_COSINE: self->min_cosine = g_value_get_double (value); break;
   case PROP_MAX_REL_DIFF: self->max_rel_diff = g_value_get_double (value); break;
   case PROP_GREEDY_STEPS: self->greedy_steps = g_value_get_uint (value); break;
@@ -233,13 +246,12 @@ int_array (JsonObject *o, const char *member)
 }
 
 typedef struct {
-  GString *first;        /* the first failure, by step */
-  gint first_step;       /* -1: not step-bound */
-  JsonArray *all;        /* every failure, as text */
+  GString *first;  /* the first failure, by step */
+  gint first_step; /* -1: not step-bound */
+  JsonArray *all;  /* every failure, as text */
 } Failures;
 
-static void
-fail_at (Failures *f, gint step, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+static void fail_at (Failures *f, gint step, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
 static void
 fail_at (Failures *f, gint step, const char *fmt, ...)
@@ -250,8 +262,8 @@ fail_at (Failures *f, gint step, const char *fmt, ...)
   va_end (ap);
   json_array_add_string_element (f->all, msg);
   /* the earliest step wins; failures not bound to a step come first */
-  gboolean better = !f->first->len || (step < 0 && f->first_step >= 0) ||
-                    (step >= 0 && f->first_step >= 0 && step < f->first_step);
+  gboolean better =
+      !f->first->len || (step < 0 && f->first_step >= 0) || (step >= 0 && f->first_step >= 0 && step < f->first_step);
   if (better) {
     g_string_assign (f->first, msg);
     f->first_step = step;
@@ -261,8 +273,8 @@ fail_at (Failures *f, gint step, const char *fmt, ...)
 /* Compares one run of ours with one of the reference; adds the accuracy
  * object to @group. */
 static void
-compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads, JsonObject *group,
-              Failures *f, GString *summary)
+compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads, JsonObject *group, Failures *f,
+              GString *summary)
 {
   JsonObject *o = bn_record_get_object (o_rec), *r = bn_record_get_object (r_rec);
   JsonObject *acc = json_object_new ();
@@ -293,12 +305,14 @@ compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads,
     if (!same) {
       gboolean text = !g_strcmp0 (kind_o, "text") && !g_strcmp0 (kind_r, "text");
       if (!text)
-        fail_at (f, -1, _("threads=%u: the two runs had different prompts (%u and %u tokens, first "
-                          "difference at token %u): give both executors the same prompt settings"),
+        fail_at (f, -1,
+                 _("threads=%u: the two runs had different prompts (%u and %u tokens, first "
+                    "difference at token %u): give both executors the same prompt settings"),
                  threads, po->len, pr->len, first);
       else if (self->same_tokenization)
-        fail_at (f, -1, _("threads=%u: the prompt tokenizes differently: token %u is %d in ours and %d in "
-                          "llama.cpp (%u vs %u tokens)"),
+        fail_at (f, -1,
+                 _("threads=%u: the prompt tokenizes differently: token %u is %d in ours and %d in "
+                    "llama.cpp (%u vs %u tokens)"),
                  threads, first, first < po->len ? g_array_index (po, gint32, first) : -1,
                  first < pr->len ? g_array_index (pr, gint32, first) : -1, po->len, pr->len);
     }
@@ -308,13 +322,15 @@ compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads,
   const char *arch_o = json_object_get_string_member_with_default (o, "model_architecture", NULL);
   const char *arch_r = json_object_get_string_member_with_default (r, "model_architecture", NULL);
   if (arch_o && arch_r && strcmp (arch_o, arch_r))
-    fail_at (f, -1, _("threads=%u: ours ran architecture %s and llama.cpp %s (%s FFN): not the same model"),
-             threads, arch_o, arch_r, json_object_get_string_member_with_default (r, "ffn_activation", "?"));
+    fail_at (f, -1, _("threads=%u: ours ran architecture %s and llama.cpp %s (%s FFN): not the same model"), threads,
+             arch_o, arch_r, json_object_get_string_member_with_default (r, "ffn_activation", "?"));
 
   /* greedy tokens */
   if (!json_object_get_boolean_member_with_default (o, "greedy", TRUE))
-    fail_at (f, -1, _("threads=%u: our run did not decode greedily (temperature > 0): tokens cannot be "
-                      "compared; unset temperature on kernel-executor"), threads);
+    fail_at (f, -1,
+             _("threads=%u: our run did not decode greedily (temperature > 0): tokens cannot be "
+                "compared; unset temperature on kernel-executor"),
+             threads);
   g_autoptr (GArray) to = int_array (o, "token_ids");
   g_autoptr (GArray) tr = int_array (r, "token_ids");
   guint nt = MIN (to->len, tr->len), same = 0;
@@ -397,14 +413,16 @@ compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads,
       min_topk = MIN (min_topk, st.topk);
       argmax_same += st.argmax_same;
       if (st.cosine < self->min_cosine)
-        fail_at (f, s, _("threads=%u, step %u: cosine similarity of the logits %.6f < %.6g (min-cosine)"),
-                 threads, s, st.cosine, self->min_cosine);
+        fail_at (f, s, _("threads=%u, step %u: cosine similarity of the logits %.6f < %.6g (min-cosine)"), threads, s,
+                 st.cosine, self->min_cosine);
       if (st.rel > self->max_rel_diff)
-        fail_at (f, s, _("threads=%u, step %u: max |logit difference| %.4g is %.4g of the largest |logit|, "
-                         "above %.4g (max-rel-diff)"), threads, s, st.max_abs, st.rel, self->max_rel_diff);
+        fail_at (f, s,
+                 _("threads=%u, step %u: max |logit difference| %.4g is %.4g of the largest |logit|, "
+                    "above %.4g (max-rel-diff)"),
+                 threads, s, st.max_abs, st.rel, self->max_rel_diff);
       if (st.topk < self->min_top_k_agreement)
-        fail_at (f, s, _("threads=%u, step %u: top-%u agreement %.3f < %.3f (min-top-k-agreement)"),
-                 threads, s, self->top_k, st.topk, self->min_top_k_agreement);
+        fail_at (f, s, _("threads=%u, step %u: top-%u agreement %.3f < %.3f (min-top-k-agreement)"), threads, s,
+                 self->top_k, st.topk, self->min_top_k_agreement);
     }
     JsonObject *lg = json_object_new ();
     json_object_set_int_member (lg, "n_vocab", nvo);
@@ -426,28 +444,32 @@ compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads,
     json_object_set_object_member (acc, "logits", lg);
     g_string_append_printf (summary,
                             _("%u steps compared: cosine min %.6f mean %.6f, max |diff| %.4g (%.3g of max |logit|), "
-                              "MSE %.3g, top-%u agreement %.3f (min %.2f); "),
+                               "MSE %.3g, top-%u agreement %.3f (min %.2f); "),
                             cmp, min_cos, cmp ? sum_cos / cmp : NAN, max_abs, max_rel, cmp ? sum_mse / cmp : NAN,
                             self->top_k, cmp ? sum_topk / cmp : NAN, min_topk);
   } else {
     if (lo && lr && nvo != nvr)
-      fail_at (f, -1, _("threads=%u: the logits have %u entries in ours and %u in llama.cpp: not the same "
-                        "vocabulary"), threads, nvo, nvr);
+      fail_at (f, -1,
+               _("threads=%u: the logits have %u entries in ours and %u in llama.cpp: not the same "
+                  "vocabulary"),
+               threads, nvo, nvr);
     g_string_append (summary, _("logits not compared (set keep-logits=true on both executors); "));
   }
   /* after the logits: at one step, a logits failure is the cause, the token the effect */
   guint must = MIN (self->greedy_steps, nt);
   if (diverge >= 0 && (guint) diverge < must) {
     if (isnan (rel_margin) || rel_margin > self->tie_margin)
-      fail_at (f, diverge, _("threads=%u, step %d: ours generated token %d, llama.cpp %d (identical greedy tokens "
-                             "are required for the first %u steps: greedy-steps; llama.cpp's margin between "
-                             "the two is %.3g of its largest |logit|, tie-margin %.3g)"),
+      fail_at (f, diverge,
+               _("threads=%u, step %d: ours generated token %d, llama.cpp %d (identical greedy tokens "
+                  "are required for the first %u steps: greedy-steps; llama.cpp's margin between "
+                  "the two is %.3g of its largest |logit|, tie-margin %.3g)"),
                threads, diverge, g_array_index (to, gint32, diverge), g_array_index (tr, gint32, diverge),
                self->greedy_steps, rel_margin, self->tie_margin);
   }
   if (diverge >= 0 && !isnan (rel_margin))
-    g_string_append_printf (summary, _("greedy tokens %u/%u identical, first divergence at step %d (%s: "
-                                       "llama.cpp's margin %.3g of its largest |logit|)\n"),
+    g_string_append_printf (summary,
+                            _("greedy tokens %u/%u identical, first divergence at step %d (%s: "
+                               "llama.cpp's margin %.3g of its largest |logit|)\n"),
                             same, nt, diverge, rel_margin <= self->tie_margin ? _("a near tie") : _("not a near tie"),
                             rel_margin);
   else if (diverge >= 0)
@@ -477,10 +499,18 @@ side_figures (GPtrArray *runs)
 {
   JsonObject *s = json_object_new ();
   JsonObject *first = bn_record_get_object (runs->pdata[0]);
-  const char *members[] = { "decode_tokens_per_second", "prefill_tokens_per_second", "first_token_latency_ms",
-                            "average_token_latency_ms", "latency_p50_ms", "latency_p95_ms", "peak_memory_mb",
-                            "cpu_utilization_percent", "bytes_per_token", "read_bandwidth_gb_per_s",
-                            "ceiling_tokens_per_second", "fraction_of_ceiling" };
+  const char *members[] = { "decode_tokens_per_second",
+                            "prefill_tokens_per_second",
+                            "first_token_latency_ms",
+                            "average_token_latency_ms",
+                            "latency_p50_ms",
+                            "latency_p95_ms",
+                            "peak_memory_mb",
+                            "cpu_utilization_percent",
+                            "bytes_per_token",
+                            "read_bandwidth_gb_per_s",
+                            "ceiling_tokens_per_second",
+                            "fraction_of_ceiling" };
   json_object_set_int_member (s, "iterations", runs->len);
   json_object_set_string_member (s, "backend", json_object_get_string_member_with_default (first, "backend", "?"));
   for (guint i = 0; i < G_N_ELEMENTS (members); i++) {
@@ -523,8 +553,9 @@ ratio_object (GPtrArray *ours, GPtrArray *ref, const char *member, guint64 seed,
   set_num (o, "ci95_high", ci->hi);
   json_object_set_int_member (o, "ours_samples", ci->n_a);
   json_object_set_int_member (o, "reference_samples", ci->n_b);
-  json_object_set_string_member (o, "method", "ratio of medians, 95% percentile bootstrap (4000 resamples, "
-                                              "each side resampled on its own)");
+  json_object_set_string_member (o, "method",
+                                 "ratio of medians, 95% percentile bootstrap (4000 resamples, "
+                                 "each side resampled on its own)");
   if (isnan (ci->lo))
     json_object_set_string_member (o, "note", "fewer than 3 iterations on a side: no interval");
   return o;
@@ -546,8 +577,9 @@ static JsonObject *
 identity (JsonObject *o)
 {
   JsonObject *id = json_object_new ();
-  const char *members[] = { "executor", "backend", "backend_version", "compute_path", "model_fingerprint",
-                            "model_architecture", "ffn_activation", "weight_format", "model_path" };
+  const char *members[] = { "executor",       "backend",           "backend_version",
+                            "compute_path",   "model_fingerprint", "model_architecture",
+                            "ffn_activation", "weight_format",     "model_path" };
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     if (json_object_has_member (o, members[i]))
       json_object_set_member (id, members[i], json_node_copy (json_object_get_member (o, members[i])));
@@ -567,7 +599,7 @@ bn_crossval_finish (BnElement *element)
   if (!self->ours->len || !self->reference->len) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
                       _("crossval received %u runs of ours and %u of the reference: nothing to compare "
-                        "(link kernel-executor to the ours pad and reference-executor to the reference pad)"),
+                         "(link kernel-executor to the ours pad and reference-executor to the reference pad)"),
                       self->ours->len, self->reference->len);
     return BN_FLOW_ERROR;
   }
@@ -618,8 +650,10 @@ bn_crossval_finish (BnElement *element)
     JsonObject *grp = json_object_new ();
     json_object_set_int_member (grp, "threads", t);
     if (!o->len || !r->len) {
-      g_string_append_printf (summary, _("threads=%" G_GINT64_FORMAT ": runs from one side only (%u ours, %u "
-                                         "reference): not compared\n"), t, o->len, r->len);
+      g_string_append_printf (summary,
+                              _("threads=%" G_GINT64_FORMAT ": runs from one side only (%u ours, %u "
+                                 "reference): not compared\n"),
+                              t, o->len, r->len);
       json_object_set_string_member (grp, "note", "runs from one side only");
       json_array_add_object_element (groups, grp);
       continue;
@@ -640,9 +674,8 @@ bn_crossval_finish (BnElement *element)
     g_autoptr (GArray) rp = figures (r, "prefill_tokens_per_second");
     g_autofree char *dt = ratio_text (&dci);
     g_autofree char *pt = ratio_text (&pci);
-    g_string_append_printf (table,
-                            "%-8" G_GINT64_FORMAT " %10.2f t/s %10.2f t/s %-24s %10.1f t/s %10.1f t/s %-24s\n", t,
-                            bn_cv_median (od), bn_cv_median (rd), dt, bn_cv_median (op), bn_cv_median (rp), pt);
+    g_string_append_printf (table, "%-8" G_GINT64_FORMAT " %10.2f t/s %10.2f t/s %-24s %10.1f t/s %10.1f t/s %-24s\n",
+                            t, bn_cv_median (od), bn_cv_median (rd), dt, bn_cv_median (op), bn_cv_median (rp), pt);
     /* what bounds decode: bytes read per token against the read bandwidth
      * kernel-executor measured with this thread count */
     g_autoptr (GArray) ob = figures (o, "bytes_per_token");
@@ -670,14 +703,14 @@ bn_crossval_finish (BnElement *element)
     if (contended)
       g_string_append_printf (bandwidth,
                               _("WARNING: threads=%" G_GINT64_FORMAT ": the runs got %.0f%% (ours) and %.0f%% "
-                                "(llama.cpp) of the CPU time they asked for: the machine was busy and this "
-                                "group's speed ratio measures that, not the implementations\n"),
+                                 "(llama.cpp) of the CPU time they asked for: the machine was busy and this "
+                                 "group's speed ratio measures that, not the implementations\n"),
                               t, 100 * share_o, 100 * share_r);
     if (obm > 0 && rbm > 0 && bwm > 0)
       g_string_append_printf (bandwidth,
                               _("threads=%" G_GINT64_FORMAT ": bytes per token ours %.0f MB, llama.cpp %.0f MB; read "
-                                "bandwidth %.1f GB/s (measured by kernel-executor) gives decode ceilings of %.1f and "
-                                "%.1f tok/s; decode reads at %.1f GB/s (ours) and %.1f GB/s (llama.cpp)\n"),
+                                 "bandwidth %.1f GB/s (measured by kernel-executor) gives decode ceilings of %.1f and "
+                                 "%.1f tok/s; decode reads at %.1f GB/s (ours) and %.1f GB/s (llama.cpp)\n"),
                               t, obm / 1e6, rbm / 1e6, bwm, bwm * 1e9 / obm, bwm * 1e9 / rbm,
                               obm * bn_cv_median (od) / 1e9, rbm * bn_cv_median (rd) / 1e9);
   }
@@ -783,19 +816,24 @@ bn_crossval_class_init (BnCrossvalClass *klass)
 
   props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
                                               "Write comparison-results.json here (atomically); unset: "
-                                              "no file", NULL, rw);
+                                              "no file",
+                                              NULL, rw);
   props[PROP_MIN_COSINE] = g_param_spec_double ("min-cosine", "Minimum cosine",
                                                 "Smallest cosine similarity of the logits allowed at any "
-                                                "compared step", -1, 1, 0.99, rw);
+                                                "compared step",
+                                                -1, 1, 0.99, rw);
   props[PROP_MAX_REL_DIFF] = g_param_spec_double ("max-rel-diff", "Maximum relative difference",
                                                   "Largest |logit difference| allowed at a step, as a "
                                                   "fraction of the reference's largest |logit|",
                                                   0, 1000, 0.15, rw);
   props[PROP_GREEDY_STEPS] = g_param_spec_uint ("greedy-steps", "Greedy steps",
                                                 "The greedy tokens must be identical for this many first "
-                                                "steps (0: not checked)", 0, 1 << 20, 16, rw);
-  props[PROP_TOP_K] = g_param_spec_uint ("top-k", "Top k", "Size of the top-k token sets compared at each "
-                                         "step", 1, 1000, 5, rw);
+                                                "steps (0: not checked)",
+                                                0, 1 << 20, 16, rw);
+  props[PROP_TOP_K] = g_param_spec_uint ("top-k", "Top k",
+                                         "Size of the top-k token sets compared at each "
+                                         "step",
+                                         1, 1000, 5, rw);
   props[PROP_MIN_TOP_K_AGREEMENT] = g_param_spec_double ("min-top-k-agreement", "Minimum top-k agreement",
                                                          "Smallest share of common tokens in the two top-k "
                                                          "sets allowed at any compared step (0: not checked)",
@@ -803,24 +841,29 @@ bn_crossval_class_init (BnCrossvalClass *klass)
   props[PROP_TIE_MARGIN] = g_param_spec_double ("tie-margin", "Tie margin",
                                                 "A greedy divergence within greedy-steps is accepted as a near "
                                                 "tie when llama.cpp's margin between the two tokens is at most "
-                                                "this fraction of its largest |logit| (0: never)", 0, 1, 0.08, rw);
+                                                "this fraction of its largest |logit| (0: never)",
+                                                0, 1, 0.08, rw);
   props[PROP_SAME_TOKENIZATION] = g_param_spec_boolean ("same-tokenization", "Same tokenization",
                                                         "A text prompt must tokenize to the same ids in "
-                                                        "ours and in llama.cpp", TRUE, rw);
+                                                        "ours and in llama.cpp",
+                                                        TRUE, rw);
   props[PROP_FAIL_ON_MISMATCH] = g_param_spec_boolean ("fail-on-mismatch", "Fail on mismatch",
                                                        "Fail the pipeline when a tolerance is broken (else "
-                                                       "only report it)", TRUE, rw);
-  props[PROP_PRINT] = g_param_spec_boolean ("print", "Print", "Print the accuracy and speed summary on "
-                                            "standard output", TRUE, rw);
+                                                       "only report it)",
+                                                       TRUE, rw);
+  props[PROP_PRINT] = g_param_spec_boolean ("print", "Print",
+                                            "Print the accuracy and speed summary on "
+                                            "standard output",
+                                            TRUE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Cross-validation", "Analyzer",
                                  "Compares our engine's runs with llama.cpp's: logits, greedy tokens, "
-                                 "tokenization and speed", "gst-bitnet developers");
+                                 "tokenization and speed",
+                                 "gst-bitnet developers");
   bn_element_class_add_static_pad_template (element_class, "ours", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
   bn_element_class_add_static_pad_template (element_class, "reference", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
   bn_element_class_add_static_pad_template (element_class, "ours_%u", BN_PAD_SINK, BN_PAD_REQUEST, "bench/run");
-  bn_element_class_add_static_pad_template (element_class, "reference_%u", BN_PAD_SINK, BN_PAD_REQUEST,
-                                            "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "reference_%u", BN_PAD_SINK, BN_PAD_REQUEST, "bench/run");
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_REQUEST, "crossval/result");
 }
 

@@ -17,8 +17,8 @@
  */
 
 static GMutex lock;
-static GHashTable *loaded;        /* path -> BnLlamaApi */
-static GString *capture;          /* where log lines go while an element captures */
+static GHashTable *loaded; /* path -> BnLlamaApi */
+static GString *capture;   /* where log lines go while an element captures */
 static char *last_cpu_backend;
 
 char *
@@ -106,18 +106,21 @@ api_free (BnLlamaApi *api)
   g_free (api);
 }
 
-#define SYM(field, name, required)                                                   \
-  G_STMT_START {                                                                     \
-    *(void **) (&api->field) = dlsym (handle, name);                                 \
-    if (!api->field && required) {                                                   \
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,                     \
-                   _("%s has no symbol %s: not a llama.cpp library, or a version "   \
-                     "too old or too new for reference-executor (it was written "    \
-                     "against node-llama-cpp %s)"), path, name, BN_LLAMA_CPP_PIN);   \
-      api_free (api);                                                                \
-      return NULL;                                                                   \
-    }                                                                                \
-  } G_STMT_END
+#define SYM(field, name, required)                                                                                     \
+  G_STMT_START                                                                                                         \
+  {                                                                                                                    \
+    *(void **) (&api->field) = dlsym (handle, name);                                                                   \
+    if (!api->field && required) {                                                                                     \
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,                                                       \
+                   _("%s has no symbol %s: not a llama.cpp library, or a version "                                    \
+                      "too old or too new for reference-executor (it was written "                                     \
+                      "against node-llama-cpp %s)"),                                                                   \
+                   path, name, BN_LLAMA_CPP_PIN);                                                                      \
+      api_free (api);                                                                                                  \
+      return NULL;                                                                                                     \
+    }                                                                                                                  \
+  }                                                                                                                    \
+  G_STMT_END
 
 static BnLlamaApi *
 api_open (const char *path, GError **error)
@@ -127,20 +130,22 @@ api_open (const char *path, GError **error)
     if (!strcmp (path, def))
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                    _("llama.cpp is not installed (no %s): run `make crossval-deps` "
-                     "(build-aux/fetch-llama-cpp.sh) to fetch the pinned build, or give "
-                     "library=/path/to/libllama.so of your own build"), path);
+                      "(build-aux/fetch-llama-cpp.sh) to fetch the pinned build, or give "
+                      "library=/path/to/libllama.so of your own build"),
+                   path);
     else
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                    _("library=%s: no such file (run `make crossval-deps` for the pinned "
-                     "llama.cpp build)"), path);
+                      "llama.cpp build)"),
+                   path);
     return NULL;
   }
   /* RTLD_LOCAL: its symbols stay out of the global namespace; RTLD_NOW:
    * a missing dependency shows here, not in the middle of a run */
   void *handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                 _("Cannot load llama.cpp from %s: %s"), path, dlerror ());
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot load llama.cpp from %s: %s"), path,
+                 dlerror ());
     return NULL;
   }
   BnLlamaApi *api = g_new0 (BnLlamaApi, 1);
@@ -185,7 +190,8 @@ api_open (const char *path, GError **error)
   if (!(api->get_memory && api->memory_clear) && !api->kv_self_clear) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                  _("%s has neither llama_memory_clear nor llama_kv_self_clear: cannot reset "
-                   "the KV cache between iterations"), path);
+                    "the KV cache between iterations"),
+                 path);
     api_free (api);
     return NULL;
   }
@@ -205,8 +211,8 @@ api_open (const char *path, GError **error)
                          BN_LLAMA_CTX_OFF_TYPE_K, BN_LLAMA_CTX_OFF_TYPE_V };
   for (guint i = 0; i < 5; i++)
     memcpy (&at[i], cp.bytes + off[i], sizeof (gint32));
-  api->pinned_layout = at[0] == 4 && at[1] == 4 && at[2] == -1 && at[3] == 1 && at[4] == 1 &&
-                       dlsym (handle, "llama_flash_attn_type_name") != NULL;
+  api->pinned_layout = at[0] == 4 && at[1] == 4 && at[2] == -1 && at[3] == 1 && at[4] == 1
+                       && dlsym (handle, "llama_flash_attn_type_name") != NULL;
 
   g_mutex_lock (&lock);
   api->cpu_backend = g_strdup (last_cpu_backend);
@@ -222,8 +228,7 @@ api_open (const char *path, GError **error)
   if (commit)
     g_string_append_printf (v, "%sllama.cpp %.7s", v->len ? ", " : "", commit);
   if (gv)
-    g_string_append_printf (v, "%sggml %s%s%s%s", v->len ? ", " : "", gv, gc ? " (" : "", gc ? gc : "",
-                            gc ? ")" : "");
+    g_string_append_printf (v, "%sggml %s%s%s%s", v->len ? ", " : "", gv, gc ? " (" : "", gc ? gc : "", gc ? ")" : "");
   if (!v->len)
     g_string_append (v, "unknown (no VERSION file, no ggml_version symbol)");
   api->version = g_string_free (v, FALSE);

@@ -78,13 +78,13 @@ typedef struct {
 typedef void (*BnLlamaLogCallback) (int level, const char *text, void *user_data);
 
 typedef struct {
-  char *path;          /* the library, as given */
-  char *dir;           /* where its ggml backends are looked for */
-  char *version;       /* e.g. "node-llama-cpp 3.22.1, llama.cpp de3ff81, ggml 0.25.1" */
-  char *commit;        /* llama.cpp commit when known, else ggml's */
-  char *system_info;   /* llama_print_system_info () */
-  char *cpu_backend;   /* the ggml CPU backend variant it loaded, when it said */
-  gboolean pinned_layout;  /* llama_context_params is laid out as in 3.22.1 */
+  char *path;             /* the library, as given */
+  char *dir;              /* where its ggml backends are looked for */
+  char *version;          /* e.g. "node-llama-cpp 3.22.1, llama.cpp de3ff81, ggml 0.25.1" */
+  char *commit;           /* llama.cpp commit when known, else ggml's */
+  char *system_info;      /* llama_print_system_info () */
+  char *cpu_backend;      /* the ggml CPU backend variant it loaded, when it said */
+  gboolean pinned_layout; /* llama_context_params is laid out as in 3.22.1 */
   void *handle;
 
   void (*backend_init) (void);
@@ -99,19 +99,18 @@ typedef struct {
   BnLlamaBatch (*batch_get_one) (int32_t *tokens, int32_t n_tokens);
   int32_t (*decode) (void *ctx, BnLlamaBatch batch);
   float *(*get_logits_ith) (void *ctx, int32_t i);
-  void (*synchronize) (void *ctx);                       /* optional */
+  void (*synchronize) (void *ctx); /* optional */
   const void *(*model_get_vocab) (const void *model);
   int32_t (*vocab_n_tokens) (const void *vocab);
-  int32_t (*tokenize) (const void *vocab, const char *text, int32_t len, int32_t *tokens,
-                       int32_t n_max, bool add_special, bool parse_special);
-  int32_t (*token_to_piece) (const void *vocab, int32_t token, char *buf, int32_t len,
-                             int32_t lstrip, bool special);
-  void *(*get_memory) (const void *ctx);                 /* optional (2025-) */
-  void (*memory_clear) (void *mem, bool data);           /* optional (2025-) */
-  void (*kv_self_clear) (void *ctx);                     /* optional (older) */
+  int32_t (*tokenize) (const void *vocab, const char *text, int32_t len, int32_t *tokens, int32_t n_max,
+                       bool add_special, bool parse_special);
+  int32_t (*token_to_piece) (const void *vocab, int32_t token, char *buf, int32_t len, int32_t lstrip, bool special);
+  void *(*get_memory) (const void *ctx);       /* optional (2025-) */
+  void (*memory_clear) (void *mem, bool data); /* optional (2025-) */
+  void (*kv_self_clear) (void *ctx);           /* optional (older) */
   const char *(*print_system_info) (void);
-  void (*model_save_to_file) (const void *model, const char *path);               /* optional */
-  BnLlamaQuantizeParams (*model_quantize_default_params) (void);                  /* optional */
+  void (*model_save_to_file) (const void *model, const char *path);                             /* optional */
+  BnLlamaQuantizeParams (*model_quantize_default_params) (void);                                /* optional */
   uint32_t (*model_quantize) (const char *in, const char *out, const BnLlamaQuantizeParams *p); /* optional */
 } BnLlamaApi;
 

@@ -42,8 +42,20 @@
  */
 
 enum {
-  PROP_0, PROP_LIBRARY, PROP_LOCATION, PROP_THREADS, PROP_PROMPT, PROP_PROMPT_TOKENS, PROP_N_PROMPT,
-  PROP_TOKENS, PROP_ITERATIONS, PROP_WARMUP, PROP_CTX_SIZE, PROP_SEED, PROP_KEEP_LOGITS, PROP_FLASH_ATTN,
+  PROP_0,
+  PROP_LIBRARY,
+  PROP_LOCATION,
+  PROP_THREADS,
+  PROP_PROMPT,
+  PROP_PROMPT_TOKENS,
+  PROP_N_PROMPT,
+  PROP_TOKENS,
+  PROP_ITERATIONS,
+  PROP_WARMUP,
+  PROP_CTX_SIZE,
+  PROP_SEED,
+  PROP_KEEP_LOGITS,
+  PROP_FLASH_ATTN,
   N_PROPS
 };
 
@@ -116,11 +128,23 @@ bn_reference_executor_set_property (GObject *object, guint id, const GValue *val
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (object);
   switch (id) {
-  case PROP_LIBRARY: g_free (self->library); self->library = g_value_dup_string (value); break;
-  case PROP_LOCATION: g_free (self->location); self->location = g_value_dup_string (value); break;
+  case PROP_LIBRARY:
+    g_free (self->library);
+    self->library = g_value_dup_string (value);
+    break;
+  case PROP_LOCATION:
+    g_free (self->location);
+    self->location = g_value_dup_string (value);
+    break;
   case PROP_THREADS: self->threads = g_value_get_uint (value); break;
-  case PROP_PROMPT: g_free (self->prompt); self->prompt = g_value_dup_string (value); break;
-  case PROP_PROMPT_TOKENS: g_strfreev (self->prompt_tokens); self->prompt_tokens = g_value_dup_boxed (value); break;
+  case PROP_PROMPT:
+    g_free (self->prompt);
+    self->prompt = g_value_dup_string (value);
+    break;
+  case PROP_PROMPT_TOKENS:
+    g_strfreev (self->prompt_tokens);
+    self->prompt_tokens = g_value_dup_boxed (value);
+    break;
   case PROP_N_PROMPT: self->n_prompt = g_value_get_uint (value); break;
   case PROP_TOKENS: self->tokens = g_value_get_uint (value); break;
   case PROP_ITERATIONS: self->iterations = g_value_get_uint (value); break;
@@ -149,7 +173,7 @@ bn_reference_executor_start (BnElement *element, GError **error)
   if (self->flash_attn != FA_AUTO && !self->api->pinned_layout) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("flash-attn=%s needs the layout of llama_context_params of node-llama-cpp %s, and %s "
-                   "(%s) has another one: leave flash-attn=auto"),
+                    "(%s) has another one: leave flash-attn=auto"),
                  self->flash_attn == FA_ENABLED ? "enabled" : "disabled", BN_LLAMA_CPP_PIN, self->api->path,
                  self->api->version);
     return FALSE;
@@ -192,9 +216,10 @@ check_file (const char *path, BnGguf *gguf, GError **error)
   if (arch && (!strcmp (arch, "bitnet-b1.58") || !strcmp (arch, "bitnet-25"))) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("%s has architecture %s (bitnet.cpp's BitNet b1.58 with a ReLU^2 FFN): llama.cpp "
-                   "only runs the `bitnet` architecture (SiLU FFN), so it cannot be the reference for "
-                   "this model; cross-validate a model made with arch=bitnet "
-                   "(fixture-src arch=bitnet weights=tq2_0)"), path, arch);
+                    "only runs the `bitnet` architecture (SiLU FFN), so it cannot be the reference for "
+                    "this model; cross-validate a model made with arch=bitnet "
+                    "(fixture-src arch=bitnet weights=tq2_0)"),
+                 path, arch);
     return FALSE;
   }
   for (gsize i = 0; i < bn_gguf_get_n_tensors (gguf); i++) {
@@ -206,12 +231,11 @@ check_file (const char *path, BnGguf *gguf, GError **error)
     case BN_GGUF_TYPE_TL2:
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                    _("%s: tensor %s is %s, a type of the bitnet.cpp fork that llama.cpp cannot read "
-                     "(its type id %u means something else upstream); convert the model to TQ2_0 or "
-                     "TQ1_0 first: loader location=%s ! quantizer format=tq2_0 ! model-sink location=..."),
+                      "(its type id %u means something else upstream); convert the model to TQ2_0 or "
+                      "TQ1_0 first: loader location=%s ! quantizer format=tq2_0 ! model-sink location=..."),
                    path, t->name, bn_gguf_type_name (t->type), t->type_id, path);
       return FALSE;
-    default:
-      break;
+    default: break;
     }
   }
   return TRUE;
@@ -236,7 +260,7 @@ prompt_ids (BnReferenceExecutor *self, const void *vocab, guint n_vocab, GArray 
     if (n <= 0) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                    _("llama.cpp could not tokenize the prompt (the model has no vocabulary?); use "
-                     "prompt-tokens or n-prompt"));
+                      "prompt-tokens or n-prompt"));
       return FALSE;
     }
     g_array_set_size (ids, n);
@@ -259,7 +283,7 @@ argmax (const float *l, guint n)
 typedef struct {
   void *ctx;
   const void *vocab;
-  guint n_vocab;       /* logits per step */
+  guint n_vocab; /* logits per step */
   gboolean has_vocab;
   GArray *prompt;
   const char *path;
@@ -321,7 +345,7 @@ run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean time
   BnElement *element = BN_ELEMENT (self);
   const BnLlamaApi *api = self->api;
   g_autofree float *logits = g_new (float, r->n_vocab);
-  g_autoptr (GArray) prompt = g_array_copy (r->prompt);   /* llama_batch wants it writable */
+  g_autoptr (GArray) prompt = g_array_copy (r->prompt); /* llama_batch wants it writable */
   g_autoptr (GArray) generated = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_autoptr (GArray) decode_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func (g_free);
@@ -377,8 +401,8 @@ run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean time
   for (guint i = 0; i < decode_ms->len; i++)
     decode_total += g_array_index (decode_ms, double, i);
   double total_ms = (t_end - t0) / 1000.0;
-  double cpu_s = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
-                 (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
+  double cpu_s = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6
+                 + (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
   g_autoptr (GArray) sorted = g_array_copy (decode_ms);
   bn_doubles_sort ((double *) sorted->data, sorted->len);
   const double *sv = (const double *) sorted->data;
@@ -451,8 +475,10 @@ run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean time
   json_object_set_string_member (lib, "system_info", api->system_info);
   if (api->cpu_backend)
     json_object_set_string_member (lib, "cpu_backend", api->cpu_backend);
-  json_object_set_string_member (lib, "flash_attn", self->flash_attn == FA_AUTO ? "auto"
-                                                   : self->flash_attn == FA_ENABLED ? "enabled" : "disabled");
+  json_object_set_string_member (lib, "flash_attn",
+                                 self->flash_attn == FA_AUTO      ? "auto"
+                                 : self->flash_attn == FA_ENABLED ? "enabled"
+                                                                  : "disabled");
   json_object_set_object_member (o, "llama_cpp", lib);
   if (kept) {
     INT ("logits_steps", digests->len);
@@ -480,8 +506,7 @@ run_model (BnReferenceExecutor *self, BnModel *item, const char *path)
 
   g_autoptr (BnGguf) gguf = bn_gguf_open (path, &error);
   if (!gguf) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read %s: %s"), path,
-                      error->message);
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read %s: %s"), path, error->message);
     return BN_FLOW_ERROR;
   }
   if (!check_file (path, gguf, &error)) {
@@ -502,9 +527,8 @@ run_model (BnReferenceExecutor *self, BnModel *item, const char *path)
   bn_llama_capture_end ();
   if (!model) {
     g_strstrip (log->str);
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                      _("llama.cpp (%s) cannot load %s: %s"), api->version, path,
-                      log->len ? log->str : _("no reason given"));
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("llama.cpp (%s) cannot load %s: %s"),
+                      api->version, path, log->len ? log->str : _("no reason given"));
     return BN_FLOW_ERROR;
   }
 
@@ -535,21 +559,21 @@ run_model (BnReferenceExecutor *self, BnModel *item, const char *path)
     api->model_free (model);
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                       _("The prompt (%u tokens) and %u generated tokens need a context of %u, more than "
-                        "ctx-size %u (the model was trained for %u)"),
+                         "ctx-size %u (the model was trained for %u)"),
                       prompt->len, self->tokens, needed, n_ctx, cfg->n_ctx);
     return BN_FLOW_ERROR;
   }
   const char *env_threads = g_getenv ("BITNET_NUM_THREADS");
-  r.n_threads = self->threads ? self->threads
+  r.n_threads = self->threads                 ? self->threads
                 : env_threads && *env_threads ? (guint) g_ascii_strtoull (env_threads, NULL, 10)
-                : g_get_num_processors ();
+                                              : g_get_num_processors ();
   r.n_threads = MAX (r.n_threads, 1);
 
   BnLlamaContextParams cp = api->context_default_params ();
   cp.head.n_ctx = n_ctx;
-  cp.head.n_batch = MAX (prompt->len, 1);    /* the prompt in one batched pass, like ours */
+  cp.head.n_batch = MAX (prompt->len, 1); /* the prompt in one batched pass, like ours */
   cp.head.n_ubatch = MAX (prompt->len, 1);
-  if (self->flash_attn != FA_AUTO) {   /* checked in start: the pinned layout */
+  if (self->flash_attn != FA_AUTO) { /* checked in start: the pinned layout */
     gint32 fa = self->flash_attn;
     memcpy (cp.bytes + BN_LLAMA_CTX_OFF_FLASH_ATTN, &fa, sizeof fa);
   }
@@ -625,27 +649,34 @@ bn_reference_executor_class_init (BnReferenceExecutorClass *klass)
   props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
                                               "GGUF file to run when the model item has no file "
                                               "(default: $BITNET_GGUF, else the item written to a "
-                                              "temporary file)", NULL, rw);
+                                              "temporary file)",
+                                              NULL, rw);
   props[PROP_THREADS] = g_param_spec_uint ("threads", "Threads",
                                            "llama.cpp threads for decode and prefill (0: "
-                                           "$BITNET_NUM_THREADS, else all cores)", 0, 1024, 0, rw);
-  props[PROP_PROMPT] = g_param_spec_string ("prompt", "Prompt", "Prompt text (tokenized by llama.cpp, "
-                                            "BOS added as the vocabulary asks)", NULL, rw);
-  props[PROP_PROMPT_TOKENS] = g_param_spec_boxed ("prompt-tokens", "Prompt tokens",
-                                                  "Prompt as comma-separated token ids", G_TYPE_STRV, rw);
+                                           "$BITNET_NUM_THREADS, else all cores)",
+                                           0, 1024, 0, rw);
+  props[PROP_PROMPT] = g_param_spec_string ("prompt", "Prompt",
+                                            "Prompt text (tokenized by llama.cpp, "
+                                            "BOS added as the vocabulary asks)",
+                                            NULL, rw);
+  props[PROP_PROMPT_TOKENS] =
+      g_param_spec_boxed ("prompt-tokens", "Prompt tokens", "Prompt as comma-separated token ids", G_TYPE_STRV, rw);
   props[PROP_N_PROMPT] = g_param_spec_uint ("n-prompt", "Synthetic prompt length",
                                             "Length of the synthetic prompt drawn from the seed (as "
                                             "kernel-executor) when neither prompt nor prompt-tokens is "
-                                            "set (0: 8)", 0, 1 << 20, 0, rw);
-  props[PROP_TOKENS] = g_param_spec_uint ("tokens", "Tokens", "Tokens to generate per iteration (greedy)",
-                                          1, 1 << 20, 64, rw);
-  props[PROP_ITERATIONS] = g_param_spec_uint ("iterations", "Iterations",
-                                              "Timed iterations, one run record each", 1, 100000, 3, rw);
+                                            "set (0: 8)",
+                                            0, 1 << 20, 0, rw);
+  props[PROP_TOKENS] =
+      g_param_spec_uint ("tokens", "Tokens", "Tokens to generate per iteration (greedy)", 1, 1 << 20, 64, rw);
+  props[PROP_ITERATIONS] =
+      g_param_spec_uint ("iterations", "Iterations", "Timed iterations, one run record each", 1, 100000, 3, rw);
   props[PROP_WARMUP] = g_param_spec_uint ("warmup", "Warm-up", "Untimed iterations first", 0, 1000, 1, rw);
-  props[PROP_CTX_SIZE] = g_param_spec_uint ("ctx-size", "Context size",
-                                            "KV cache length (0: prompt + tokens)", 0, 1 << 20, 0, rw);
-  props[PROP_SEED] = g_param_spec_uint64 ("seed", "Seed", "Seed of the synthetic prompt, as kernel-executor's "
-                                          "(default $BITNET_SEED, else 42)", 0, G_MAXUINT32, 42, rw);
+  props[PROP_CTX_SIZE] =
+      g_param_spec_uint ("ctx-size", "Context size", "KV cache length (0: prompt + tokens)", 0, 1 << 20, 0, rw);
+  props[PROP_SEED] = g_param_spec_uint64 ("seed", "Seed",
+                                          "Seed of the synthetic prompt, as kernel-executor's "
+                                          "(default $BITNET_SEED, else 42)",
+                                          0, G_MAXUINT32, 42, rw);
   props[PROP_KEEP_LOGITS] = g_param_spec_boolean ("keep-logits", "Keep logits",
                                                   "Attach every step's float logits and the prompt's token "
                                                   "ids to the first timed run record (for crossval)",
@@ -657,7 +688,8 @@ bn_reference_executor_class_init (BnReferenceExecutorClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Reference executor (llama.cpp)", "Transform",
                                  "Runs the model's GGUF file through llama.cpp (loaded at run time) and "
-                                 "emits run records like kernel-executor's", "gst-bitnet developers");
+                                 "emits run records like kernel-executor's",
+                                 "gst-bitnet developers");
   bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "model/bitnet");
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
 }

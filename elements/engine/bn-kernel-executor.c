@@ -5,7 +5,6 @@
 
 #include "bn-engine-elements.h"
 
-
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -61,7 +60,9 @@ kv_get_type (void)
 {
   static gsize id;
   static const GEnumValue v[] = {
-    { KV_F16, "float16 KV cache", "f16" }, { KV_F32, "float32 KV cache", "f32" }, { 0, NULL, NULL },
+    { KV_F16, "float16 KV cache", "f16" },
+    { KV_F32, "float32 KV cache", "f32" },
+    { 0, NULL, NULL },
   };
   if (g_once_init_enter (&id))
     g_once_init_leave (&id, g_enum_register_static ("BnExecutorKvType", v));
@@ -69,9 +70,24 @@ kv_get_type (void)
 }
 
 enum {
-  PROP_0, PROP_DEVICE, PROP_THREADS, PROP_PROMPT, PROP_PROMPT_TOKENS, PROP_N_PROMPT, PROP_TOKENS,
-  PROP_ITERATIONS, PROP_WARMUP, PROP_CTX_SIZE, PROP_SEED, PROP_TEMPERATURE, PROP_TOP_K, PROP_TOP_P,
-  PROP_KV_TYPE, PROP_MATCH_LLAMA, PROP_KEEP_LOGITS, N_PROPS
+  PROP_0,
+  PROP_DEVICE,
+  PROP_THREADS,
+  PROP_PROMPT,
+  PROP_PROMPT_TOKENS,
+  PROP_N_PROMPT,
+  PROP_TOKENS,
+  PROP_ITERATIONS,
+  PROP_WARMUP,
+  PROP_CTX_SIZE,
+  PROP_SEED,
+  PROP_TEMPERATURE,
+  PROP_TOP_K,
+  PROP_TOP_P,
+  PROP_KV_TYPE,
+  PROP_MATCH_LLAMA,
+  PROP_KEEP_LOGITS,
+  N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
@@ -134,8 +150,14 @@ bn_kernel_executor_set_property (GObject *object, guint id, const GValue *value,
   switch (id) {
   case PROP_DEVICE: self->device = g_value_get_enum (value); break;
   case PROP_THREADS: self->threads = g_value_get_uint (value); break;
-  case PROP_PROMPT: g_free (self->prompt); self->prompt = g_value_dup_string (value); break;
-  case PROP_PROMPT_TOKENS: g_strfreev (self->prompt_tokens); self->prompt_tokens = g_value_dup_boxed (value); break;
+  case PROP_PROMPT:
+    g_free (self->prompt);
+    self->prompt = g_value_dup_string (value);
+    break;
+  case PROP_PROMPT_TOKENS:
+    g_strfreev (self->prompt_tokens);
+    self->prompt_tokens = g_value_dup_boxed (value);
+    break;
   case PROP_N_PROMPT: self->n_prompt = g_value_get_uint (value); break;
   case PROP_TOKENS: self->tokens = g_value_get_uint (value); break;
   case PROP_ITERATIONS: self->iterations = g_value_get_uint (value); break;
@@ -159,7 +181,7 @@ bn_kernel_executor_start (BnElement *element, GError **error)
   if (self->device == DEVICE_CUDA) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("device=cuda: this build has no CUDA backend (configure with -Dcuda=enabled on a "
-                   "machine with nvcc and an NVIDIA GPU); use device=cpu"));
+                    "machine with nvcc and an NVIDIA GPU); use device=cpu"));
     return FALSE;
   }
   if ((self->prompt ? 1 : 0) + (self->prompt_tokens ? 1 : 0) > 1) {
@@ -171,9 +193,9 @@ bn_kernel_executor_start (BnElement *element, GError **error)
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("iterations must be at least 1"));
     return FALSE;
   }
-  self->bandwidth_gbs = 0;   /* measured with the engine's thread count */
-  g_debug ("%s: %u iteration(s) after %u warm-up, %u token(s) each", bn_element_get_name (element),
-           self->iterations, self->warmup, self->tokens);
+  self->bandwidth_gbs = 0; /* measured with the engine's thread count */
+  g_debug ("%s: %u iteration(s) after %u warm-up, %u token(s) each", bn_element_get_name (element), self->iterations,
+           self->warmup, self->tokens);
   return TRUE;
 }
 
@@ -270,8 +292,8 @@ measure_bandwidth (BnModel *model, guint n_threads)
 }
 
 static BnFlowReturn
-run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnTokenizer *tok,
-               GArray *prompt, guint iteration, gboolean timed, BnRecord **out)
+run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnTokenizer *tok, GArray *prompt,
+               guint iteration, gboolean timed, BnRecord **out)
 {
   BnElement *element = BN_ELEMENT (self);
   guint n_vocab = bn_engine_get_n_vocab (engine);
@@ -318,8 +340,8 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
     if (kept)
       g_byte_array_append (kept, (const guint8 *) logits, n_vocab * sizeof (float));
     if (timed && (i % 8 == 0 || i + 2 == self->tokens)) {
-      g_autofree char *text = g_strdup_printf (_("iteration %u/%u, token %u/%u"), iteration + 1,
-                                               self->iterations, i + 2, self->tokens);
+      g_autofree char *text =
+          g_strdup_printf (_("iteration %u/%u, token %u/%u"), iteration + 1, self->iterations, i + 2, self->tokens);
       bn_element_post_progress (element, (iteration + (i + 2.0) / self->tokens) / self->iterations, text);
     }
   }
@@ -334,8 +356,8 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   for (guint i = 0; i < decode_ms->len; i++)
     decode_total_ms += g_array_index (decode_ms, double, i);
   double total_ms = (t_end - t0) / 1000.0;
-  double cpu_s = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
-                 (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
+  double cpu_s = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6
+                 + (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
   g_autoptr (GArray) sorted = g_array_copy (decode_ms);
   bn_doubles_sort ((double *) sorted->data, sorted->len);
   double decode_tps = decode_total_ms > 0 ? decode_ms->len / (decode_total_ms / 1000.0) : 0;
@@ -348,8 +370,8 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
   double rss_mb, peak_mb;
   bn_machine_memory_mb (&rss_mb, &peak_mb);
   g_autoptr (GPtrArray) kernels = bn_engine_get_kernels_used (engine);
-  g_autofree char *text = tok ? bn_tokenizer_decode (tok, (const gint32 *) generated->data, generated->len, TRUE, NULL)
-                              : NULL;
+  g_autofree char *text =
+      tok ? bn_tokenizer_decode (tok, (const gint32 *) generated->data, generated->len, TRUE, NULL) : NULL;
 
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -445,7 +467,7 @@ run_iteration (BnKernelExecutor *self, BnModel *model, BnEngine *engine, BnToken
 #undef BOOL
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   *out = bn_record_new ("bench/run", json_node_dup_object (root));
-  if (kept)   /* read by crossval (elements/crossval: BN_RUN_LOGITS_KEY) */
+  if (kept) /* read by crossval (elements/crossval: BN_RUN_LOGITS_KEY) */
     g_object_set_data_full (G_OBJECT (*out), "bn-run-logits", g_byte_array_free_to_bytes (g_steal_pointer (&kept)),
                             (GDestroyNotify) g_bytes_unref);
   return BN_FLOW_OK;
@@ -473,15 +495,15 @@ bn_kernel_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
   if (needed > n_ctx) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                       _("The prompt (%u tokens) and %u generated tokens need a context of %u, more than "
-                        "ctx-size %u (the model was trained for %u)"),
+                         "ctx-size %u (the model was trained for %u)"),
                       prompt->len, self->tokens, needed, n_ctx, cfg->n_ctx);
     return BN_FLOW_ERROR;
   }
   BnEngineOptions opts = { 0 };
   const char *env_threads = g_getenv ("BITNET_NUM_THREADS");
-  opts.n_threads = self->threads ? self->threads
+  opts.n_threads = self->threads                 ? self->threads
                    : env_threads && *env_threads ? (guint) g_ascii_strtoull (env_threads, NULL, 10)
-                   : g_get_num_processors ();
+                                                 : g_get_num_processors ();
   opts.n_ctx = n_ctx;
   opts.kv_f16 = self->kv_type == KV_F16;
   opts.act_q8k_matching = self->match_llama;
@@ -524,37 +546,45 @@ bn_kernel_executor_class_init (BnKernelExecutorClass *klass)
   element_class->start = bn_kernel_executor_start;
   element_class->chain = bn_kernel_executor_chain;
 
-  props[PROP_DEVICE] = g_param_spec_enum ("device", "Device", "Where inference runs", device_get_type (),
-                                          DEVICE_CPU, rw);
+  props[PROP_DEVICE] =
+      g_param_spec_enum ("device", "Device", "Where inference runs", device_get_type (), DEVICE_CPU, rw);
   props[PROP_THREADS] = g_param_spec_uint ("threads", "Threads",
                                            "Worker threads (0: $BITNET_NUM_THREADS, else all cores); "
-                                           "results are identical for any count", 0, 1024, 0, rw);
-  props[PROP_PROMPT] = g_param_spec_string ("prompt", "Prompt", "Prompt text (tokenized with the "
-                                            "model's vocabulary, BOS added)", NULL, rw);
-  props[PROP_PROMPT_TOKENS] = g_param_spec_boxed ("prompt-tokens", "Prompt tokens",
-                                                  "Prompt as comma-separated token ids", G_TYPE_STRV, rw);
+                                           "results are identical for any count",
+                                           0, 1024, 0, rw);
+  props[PROP_PROMPT] = g_param_spec_string ("prompt", "Prompt",
+                                            "Prompt text (tokenized with the "
+                                            "model's vocabulary, BOS added)",
+                                            NULL, rw);
+  props[PROP_PROMPT_TOKENS] =
+      g_param_spec_boxed ("prompt-tokens", "Prompt tokens", "Prompt as comma-separated token ids", G_TYPE_STRV, rw);
   props[PROP_N_PROMPT] = g_param_spec_uint ("n-prompt", "Synthetic prompt length",
                                             "Length of a synthetic prompt drawn from the seed when "
-                                            "neither prompt nor prompt-tokens is set (0: 8)", 0, 1 << 20, 0, rw);
-  props[PROP_TOKENS] = g_param_spec_uint ("tokens", "Tokens", "Tokens to generate per iteration",
-                                          1, 1 << 20, 64, rw);
-  props[PROP_ITERATIONS] = g_param_spec_uint ("iterations", "Iterations", "Timed iterations, one run "
-                                              "record each", 1, 100000, 3, rw);
+                                            "neither prompt nor prompt-tokens is set (0: 8)",
+                                            0, 1 << 20, 0, rw);
+  props[PROP_TOKENS] = g_param_spec_uint ("tokens", "Tokens", "Tokens to generate per iteration", 1, 1 << 20, 64, rw);
+  props[PROP_ITERATIONS] = g_param_spec_uint ("iterations", "Iterations",
+                                              "Timed iterations, one run "
+                                              "record each",
+                                              1, 100000, 3, rw);
   props[PROP_WARMUP] = g_param_spec_uint ("warmup", "Warm-up", "Untimed iterations first", 0, 1000, 1, rw);
-  props[PROP_CTX_SIZE] = g_param_spec_uint ("ctx-size", "Context size",
-                                            "KV cache length (0: prompt + tokens)", 0, 1 << 20, 0, rw);
-  props[PROP_SEED] = g_param_spec_uint64 ("seed", "Seed", "Seed of sampling and of a synthetic prompt "
-                                          "(default $BITNET_SEED, else 42)", 0, G_MAXUINT32, 42, rw);
-  props[PROP_TEMPERATURE] = g_param_spec_double ("temperature", "Temperature",
-                                                 "Sampling temperature (0: greedy)", 0, 100, 0, rw);
-  props[PROP_TOP_K] = g_param_spec_uint ("top-k", "Top k", "Sample among the k likeliest (0: all)",
-                                         0, G_MAXUINT, 0, rw);
+  props[PROP_CTX_SIZE] =
+      g_param_spec_uint ("ctx-size", "Context size", "KV cache length (0: prompt + tokens)", 0, 1 << 20, 0, rw);
+  props[PROP_SEED] = g_param_spec_uint64 ("seed", "Seed",
+                                          "Seed of sampling and of a synthetic prompt "
+                                          "(default $BITNET_SEED, else 42)",
+                                          0, G_MAXUINT32, 42, rw);
+  props[PROP_TEMPERATURE] =
+      g_param_spec_double ("temperature", "Temperature", "Sampling temperature (0: greedy)", 0, 100, 0, rw);
+  props[PROP_TOP_K] =
+      g_param_spec_uint ("top-k", "Top k", "Sample among the k likeliest (0: all)", 0, G_MAXUINT, 0, rw);
   props[PROP_TOP_P] = g_param_spec_double ("top-p", "Top p", "Nucleus sampling mass", 0, 1, 1, rw);
-  props[PROP_KV_TYPE] = g_param_spec_enum ("kv-type", "KV type", "Element type of the KV cache",
-                                           kv_get_type (), KV_F16, rw);
+  props[PROP_KV_TYPE] =
+      g_param_spec_enum ("kv-type", "KV type", "Element type of the KV cache", kv_get_type (), KV_F16, rw);
   props[PROP_MATCH_LLAMA] = g_param_spec_boolean ("match-llama", "Match llama.cpp",
                                                   "Quantize activations per block of 256 as llama.cpp "
-                                                  "does (for tight cross-validation)", FALSE, rw);
+                                                  "does (for tight cross-validation)",
+                                                  FALSE, rw);
   props[PROP_KEEP_LOGITS] = g_param_spec_boolean ("keep-logits", "Keep logits",
                                                   "Attach every step's float logits and the prompt's "
                                                   "token ids to the first timed run record (for crossval)",
@@ -562,11 +592,10 @@ bn_kernel_executor_class_init (BnKernelExecutorClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Kernel executor", "Transform",
                                  "Runs real BitNet inference (prefill + decode) and emits one run "
-                                 "record per timed iteration", "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS,
-                                            "model/bitnet");
-  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS,
-                                            "bench/run");
+                                 "record per timed iteration",
+                                 "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "model/bitnet");
+  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
 }
 
 static void

@@ -63,13 +63,13 @@ bn_mock_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
   if ((guint64) self->tokens * self->iterations > MAX_SAMPLES) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                       _("tokens=%u x iterations=%u makes %" G_GUINT64_FORMAT " latency samples; at most %u are "
-                        "held in memory: lower tokens or iterations"),
+                         "held in memory: lower tokens or iterations"),
                       self->tokens, self->iterations, (guint64) self->tokens * self->iterations, MAX_SAMPLES);
     return BN_FLOW_ERROR;
   }
   static const BnRunField latencies[] = {
     BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS, BN_RUN_FIELD_LATENCY_P50_MS,
-    BN_RUN_FIELD_LATENCY_P95_MS, BN_RUN_FIELD_LATENCY_P99_MS,
+    BN_RUN_FIELD_LATENCY_P95_MS,         BN_RUN_FIELD_LATENCY_P99_MS,
   };
   for (guint it = 0; it < self->iterations; it++) {
     double ms = 1000.0 / self->tokens_per_second;

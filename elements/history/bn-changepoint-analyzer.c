@@ -51,8 +51,16 @@ struct _BnChangepointAnalyzer {
 G_DEFINE_FINAL_TYPE (BnChangepointAnalyzer, bn_changepoint_analyzer, BN_TYPE_ELEMENT)
 
 enum {
-  PROP_0, PROP_METRICS, PROP_OUTPUT, PROP_MAX_P, PROP_MIN_SIZE, PROP_MIN_CHANGE, PROP_WINDOW, PROP_FAIL,
-  PROP_SILENT, N_PROPS
+  PROP_0,
+  PROP_METRICS,
+  PROP_OUTPUT,
+  PROP_MAX_P,
+  PROP_MIN_SIZE,
+  PROP_MIN_CHANGE,
+  PROP_WINDOW,
+  PROP_FAIL,
+  PROP_SILENT,
+  N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
@@ -88,8 +96,14 @@ bn_changepoint_analyzer_set_property (GObject *object, guint id, const GValue *v
 {
   BnChangepointAnalyzer *self = BN_CHANGEPOINT_ANALYZER (object);
   switch (id) {
-  case PROP_METRICS: g_strfreev (self->metrics); self->metrics = g_value_dup_boxed (value); break;
-  case PROP_OUTPUT: g_free (self->output); self->output = g_value_dup_string (value); break;
+  case PROP_METRICS:
+    g_strfreev (self->metrics);
+    self->metrics = g_value_dup_boxed (value);
+    break;
+  case PROP_OUTPUT:
+    g_free (self->output);
+    self->output = g_value_dup_string (value);
+    break;
   case PROP_MAX_P: self->max_p = g_value_get_double (value); break;
   case PROP_MIN_SIZE: self->min_size = g_value_get_uint (value); break;
   case PROP_MIN_CHANGE: self->min_change = g_value_get_double (value); break;
@@ -211,8 +225,8 @@ static BnFlowReturn
 bn_changepoint_analyzer_finish (BnElement *element)
 {
   BnChangepointAnalyzer *self = BN_CHANGEPOINT_ANALYZER (element);
-  g_autoptr (GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) by_key =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GPtrArray) keys = bn_history_split_series (self->runs, by_key);
   JsonObject *report = json_object_new ();
   json_object_set_string_member (report, "method", "e-divisive means, Welch t-test");
@@ -289,23 +303,25 @@ bn_changepoint_analyzer_class_init (BnChangepointAnalyzerClass *klass)
 
   props[PROP_METRICS] = g_param_spec_boxed ("metrics", "Metrics",
                                             "Run members to analyse, comma-separated (rates are better higher; "
-                                            "times and sizes lower)", G_TYPE_STRV, rw);
-  props[PROP_OUTPUT] = g_param_spec_string ("output", "Output", "JSON report file (empty: a table on stdout)",
-                                            NULL, rw);
+                                            "times and sizes lower)",
+                                            G_TYPE_STRV, rw);
+  props[PROP_OUTPUT] =
+      g_param_spec_string ("output", "Output", "JSON report file (empty: a table on stdout)", NULL, rw);
   props[PROP_MAX_P] = g_param_spec_double ("max-p", "Maximum p-value",
                                            "A split is a change point when the Welch t-test between its sides "
-                                           "gives p at or below this", 1e-12, 0.5, 0.001, rw);
-  props[PROP_MIN_SIZE] = g_param_spec_uint ("min-size", "Minimum segment",
-                                            "Fewest runs between two change points", 2, 1000, 3, rw);
+                                           "gives p at or below this",
+                                           1e-12, 0.5, 0.001, rw);
+  props[PROP_MIN_SIZE] =
+      g_param_spec_uint ("min-size", "Minimum segment", "Fewest runs between two change points", 2, 1000, 3, rw);
   props[PROP_MIN_CHANGE] = g_param_spec_double ("min-change", "Minimum change",
                                                 "Steps smaller than this percent of the mean before are ignored "
-                                                "(0: every significant step)", 0, 100, 0, rw);
-  props[PROP_WINDOW] = g_param_spec_uint ("window", "Window",
-                                          "A change point among the last N runs of a series is new", 1, 100000, 5,
-                                          rw);
-  props[PROP_FAIL] = g_param_spec_boolean ("fail-on-change", "Fail on change",
-                                           "Fail (bn-launch exit status 3) on a new change point for the worse",
-                                           FALSE, rw);
+                                                "(0: every significant step)",
+                                                0, 100, 0, rw);
+  props[PROP_WINDOW] = g_param_spec_uint ("window", "Window", "A change point among the last N runs of a series is new",
+                                          1, 100000, 5, rw);
+  props[PROP_FAIL] =
+      g_param_spec_boolean ("fail-on-change", "Fail on change",
+                            "Fail (bn-launch exit status 3) on a new change point for the worse", FALSE, rw);
   props[PROP_SILENT] = g_param_spec_boolean ("silent", "Silent", "Print no table", FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Change-point analyzer", "Analyzer",

@@ -16,19 +16,19 @@ typedef gboolean (*RowFunc) (const char *const *values, guint n_values, gpointer
 typedef struct {
   const char *name;
   /* runs @sql (with `?` placeholders) with text parameters (NULL: SQL NULL) */
-  gboolean (*query) (BnHistoryDb *db, const char *sql, guint n, const char *const *params, RowFunc row,
-                     gpointer data, GError **error);
+  gboolean (*query) (BnHistoryDb *db, const char *sql, guint n, const char *const *params, RowFunc row, gpointer data,
+                     GError **error);
   void (*close) (BnHistoryDb *db);
-  const char *id_column;         /* the runs table's key */
-  const char *begin_write;       /* a transaction that excludes other writers */
-  const char *lock_schema;       /* nullable: serializes migrations */
-  const char *table_exists;      /* one parameter: the table name; one row, a count */
-  const char *count_tables;      /* every table of the database or schema */
+  const char *id_column;    /* the runs table's key */
+  const char *begin_write;  /* a transaction that excludes other writers */
+  const char *lock_schema;  /* nullable: serializes migrations */
+  const char *table_exists; /* one parameter: the table name; one row, a count */
+  const char *count_tables; /* every table of the database or schema */
 } Backend;
 
 struct _BnHistoryDb {
   const Backend *backend;
-  char *location;                /* for messages; never a password */
+  char *location; /* for messages; never a password */
   sqlite3 *sqlite;
   PGconn *pg;
   int version;
@@ -187,26 +187,26 @@ insert_metrics (BnHistoryDb *db, const char *run_id, JsonObject *record, GError 
     const char *name = l->data;
     JsonNode *node = json_object_get_member (record, name);
     char num[G_ASCII_DTOSTR_BUF_SIZE];
-    if (JSON_NODE_HOLDS_VALUE (node) && (json_node_get_value_type (node) == G_TYPE_DOUBLE ||
-                                         json_node_get_value_type (node) == G_TYPE_INT64)) {
+    if (JSON_NODE_HOLDS_VALUE (node)
+        && (json_node_get_value_type (node) == G_TYPE_DOUBLE || json_node_get_value_type (node) == G_TYPE_INT64)) {
       g_ascii_dtostr (num, sizeof num, json_node_get_double (node));
       const char *p[] = { run_id, name, num };
-      if (!db->backend->query (db, "INSERT INTO bn_metrics (run_id, name, value) VALUES (?, ?, ?)", 3, p, NULL,
-                               NULL, error))
+      if (!db->backend->query (db, "INSERT INTO bn_metrics (run_id, name, value) VALUES (?, ?, ?)", 3, p, NULL, NULL,
+                               error))
         return FALSE;
     } else if (JSON_NODE_HOLDS_ARRAY (node)) {
       JsonArray *a = json_node_get_array (node);
       for (guint i = 0; i < json_array_get_length (a); i++) {
         JsonNode *e = json_array_get_element (a, i);
-        if (!JSON_NODE_HOLDS_VALUE (e) || (json_node_get_value_type (e) != G_TYPE_DOUBLE &&
-                                           json_node_get_value_type (e) != G_TYPE_INT64))
+        if (!JSON_NODE_HOLDS_VALUE (e)
+            || (json_node_get_value_type (e) != G_TYPE_DOUBLE && json_node_get_value_type (e) != G_TYPE_INT64))
           break;
         char idx[16];
         g_snprintf (idx, sizeof idx, "%u", i);
         g_ascii_dtostr (num, sizeof num, json_node_get_double (e));
         const char *p[] = { run_id, name, idx, num };
-        if (!db->backend->query (db, "INSERT INTO bn_samples (run_id, metric, idx, value) VALUES (?, ?, ?, ?)", 4,
-                                 p, NULL, NULL, error))
+        if (!db->backend->query (db, "INSERT INTO bn_samples (run_id, metric, idx, value) VALUES (?, ?, ?, ?)", 4, p,
+                                 NULL, NULL, error))
           return FALSE;
       }
     }
@@ -230,7 +230,7 @@ parse_object (const char *text, GError **error)
 
 typedef struct {
   BnHistoryDb *db;
-  GPtrArray *rows;   /* char* id, char* record, ... */
+  GPtrArray *rows; /* char* id, char* record, ... */
 } Backfill;
 
 static gboolean
@@ -266,25 +266,25 @@ backfill_v2 (BnHistoryDb *db, GError **error)
 }
 
 typedef struct {
-  const char *ddl[6];           /* %s: the id column */
+  const char *ddl[6]; /* %s: the id column */
   gboolean (*fill) (BnHistoryDb *db, GError **error);
 } Migration;
 
 /* migrations[v] takes a database from version v to v + 1; only ever append */
 static const Migration migrations[BN_HISTORY_SCHEMA_VERSION] = {
-  { { "CREATE TABLE bn_schema (version INTEGER NOT NULL)",
-      "INSERT INTO bn_schema (version) VALUES (0)",
+  { { "CREATE TABLE bn_schema (version INTEGER NOT NULL)", "INSERT INTO bn_schema (version) VALUES (0)",
       "CREATE TABLE bn_runs (%s, recorded_at TEXT NOT NULL, platform TEXT NOT NULL, machine TEXT NOT NULL, "
       "implementation TEXT NOT NULL, configuration TEXT NOT NULL, commit_id TEXT NOT NULL, commit_date TEXT, "
       "model_fingerprint TEXT, strict_outcome TEXT, ceiling_tokens_per_second DOUBLE PRECISION, "
       "record TEXT NOT NULL)",
-      NULL }, NULL },
+      NULL },
+    NULL },
   { { "CREATE TABLE bn_metrics (run_id BIGINT NOT NULL REFERENCES bn_runs (id), name TEXT NOT NULL, "
       "value DOUBLE PRECISION NOT NULL, PRIMARY KEY (run_id, name))",
       "CREATE TABLE bn_samples (run_id BIGINT NOT NULL REFERENCES bn_runs (id), metric TEXT NOT NULL, "
       "idx INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, PRIMARY KEY (run_id, metric, idx))",
-      "CREATE INDEX bn_runs_series ON bn_runs (platform, implementation, configuration)",
-      NULL }, backfill_v2 },
+      "CREATE INDEX bn_runs_series ON bn_runs (platform, implementation, configuration)", NULL },
+    backfill_v2 },
 };
 
 gboolean
@@ -324,7 +324,7 @@ migrate (BnHistoryDb *db, GError **error)
     if (tables) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                    _("%s is a %s database but not a gst-bitnet history (it has tables but no bn_schema); "
-                     "give history-sink a file or database of its own"),
+                      "give history-sink a file or database of its own"),
                    db->location, db->backend->name);
       goto fail;
     }
@@ -332,7 +332,7 @@ migrate (BnHistoryDb *db, GError **error)
   if (version > BN_HISTORY_SCHEMA_VERSION) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                  _("History %s has schema version %" G_GINT64_FORMAT ", newer than this gst-bitnet knows (%d): "
-                   "use a newer gst-bitnet"),
+                    "use a newer gst-bitnet"),
                  db->location, version, BN_HISTORY_SCHEMA_VERSION);
     goto fail;
   }
@@ -410,8 +410,8 @@ bn_history_db_open (const char *location, gboolean create, guint busy_timeout_ms
     db->pg = PQconnectdb (location);
     if (PQstatus (db->pg) != CONNECTION_OK) {
       g_autofree char *msg = g_strstrip (g_strdup (PQerrorMessage (db->pg)));
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                   _("Cannot connect to the history database %s: %s"), db->location, msg);
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot connect to the history database %s: %s"),
+                   db->location, msg);
       return NULL;
     }
     g_autofree char *timeout = g_strdup_printf ("SET lock_timeout = %u", busy_timeout_ms);
@@ -475,17 +475,24 @@ id_row (const char *const *values, guint n, gpointer data, GError **error)
  * bn_history_db_begin() ... bn_history_db_transaction().
  */
 gboolean
-bn_history_db_insert (BnHistoryDb *db, const BnHistoryRunInfo *info, JsonObject *record, gint64 *id,
-                      GError **error)
+bn_history_db_insert (BnHistoryDb *db, const BnHistoryRunInfo *info, JsonObject *record, gint64 *id, GError **error)
 {
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), record);
   g_autofree char *text = json_to_string (node, FALSE);
   char ceiling[G_ASCII_DTOSTR_BUF_SIZE];
   if (isfinite (info->ceiling_tokens_per_second))
     g_ascii_dtostr (ceiling, sizeof ceiling, info->ceiling_tokens_per_second);
-  const char *p[] = { info->recorded_at, info->platform, info->machine, info->implementation, info->configuration,
-                      info->commit, info->commit_date, info->model_fingerprint, info->strict_outcome,
-                      isfinite (info->ceiling_tokens_per_second) ? ceiling : NULL, text };
+  const char *p[] = { info->recorded_at,
+                      info->platform,
+                      info->machine,
+                      info->implementation,
+                      info->configuration,
+                      info->commit,
+                      info->commit_date,
+                      info->model_fingerprint,
+                      info->strict_outcome,
+                      isfinite (info->ceiling_tokens_per_second) ? ceiling : NULL,
+                      text };
   g_autofree char *run_id = NULL;
   if (!db->backend->query (db,
                            "INSERT INTO bn_runs (recorded_at, platform, machine, implementation, configuration, "
@@ -499,9 +506,10 @@ bn_history_db_insert (BnHistoryDb *db, const BnHistoryRunInfo *info, JsonObject 
 }
 
 /* columns of a selected run, in SELECT order */
-static const char *const run_columns[] = { "run_id", "recorded_at", "platform", "machine", "implementation",
-                                           "configuration", "commit", "commit_date", "model_fingerprint",
-                                           "strict_outcome", "ceiling_tokens_per_second" };
+static const char *const run_columns[] = {
+  "run_id", "recorded_at", "platform",          "machine",        "implementation",           "configuration",
+  "commit", "commit_date", "model_fingerprint", "strict_outcome", "ceiling_tokens_per_second"
+};
 
 static gboolean
 run_row (const char *const *values, guint n, gpointer data, GError **error)
@@ -544,7 +552,9 @@ bn_history_db_select (BnHistoryDb *db, const BnHistoryQuery *q, GError **error)
                                           "strict_outcome, ceiling_tokens_per_second, record FROM bn_runs WHERE 1 = 1");
   const char *params[8];
   guint n = 0;
-  const struct { const char *value, *clause; } filters[] = {
+  const struct {
+    const char *value, *clause;
+  } filters[] = {
     { q->platform, " AND platform = ?" },
     { q->implementation, " AND implementation = ?" },
     { q->configuration, " AND configuration = ?" },
@@ -565,16 +575,16 @@ bn_history_db_select (BnHistoryDb *db, const BnHistoryQuery *q, GError **error)
   if ((q->from && *q->from) || (q->to && *q->to)) {
     gint first = -1, last = -1;
     for (guint i = 0; i < runs->len; i++) {
-      const char *c = json_object_get_string_member (json_object_get_object_member (runs->pdata[i], "history"),
-                                                     "commit");
+      const char *c =
+          json_object_get_string_member (json_object_get_object_member (runs->pdata[i], "history"), "commit");
       if (q->from && *q->from && first < 0 && g_str_has_prefix (c, q->from))
         first = i;
       if (q->to && *q->to && g_str_has_prefix (c, q->to))
         last = i;
     }
     if ((q->from && *q->from && first < 0) || (q->to && *q->to && last < 0)) {
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("History %s has no run of commit %s"),
-                   db->location, q->from && *q->from && first < 0 ? q->from : q->to);
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("History %s has no run of commit %s"), db->location,
+                   q->from && *q->from && first < 0 ? q->from : q->to);
       return NULL;
     }
     if (last >= 0)

@@ -19,16 +19,16 @@ typedef struct _BnHistoryDb BnHistoryDb;
 
 /* What a run is filed under, besides the record itself. */
 typedef struct {
-  const char *recorded_at;        /* UTC, ISO 8601 */
-  const char *platform;           /* os-arch */
-  const char *machine;            /* fingerprint of the machine */
+  const char *recorded_at; /* UTC, ISO 8601 */
+  const char *platform;    /* os-arch */
+  const char *machine;     /* fingerprint of the machine */
   const char *implementation;
   const char *configuration;
   const char *commit;
-  const char *commit_date;        /* UTC, ISO 8601; nullable */
-  const char *model_fingerprint;  /* nullable */
-  const char *strict_outcome;     /* nullable */
-  double ceiling_tokens_per_second;   /* NAN when not measured */
+  const char *commit_date;          /* UTC, ISO 8601; nullable */
+  const char *model_fingerprint;    /* nullable */
+  const char *strict_outcome;       /* nullable */
+  double ceiling_tokens_per_second; /* NAN when not measured */
 } BnHistoryRunInfo;
 
 /* Filters of a selection; NULL members select everything. @from and @to
@@ -40,25 +40,14 @@ typedef struct {
 } BnHistoryQuery;
 
 gboolean bn_history_location_is_postgres (const char *location);
-BnHistoryDb *bn_history_db_open (const char *location,
-                                 gboolean    create,
-                                 guint       busy_timeout_ms,
-                                 GError    **error);
+BnHistoryDb *bn_history_db_open (const char *location, gboolean create, guint busy_timeout_ms, GError **error);
 void bn_history_db_close (BnHistoryDb *db);
 int bn_history_db_get_version (BnHistoryDb *db);
-gboolean bn_history_db_insert (BnHistoryDb            *db,
-                               const BnHistoryRunInfo *info,
-                               JsonObject             *record,
-                               gint64                 *id,
-                               GError                **error);
-gboolean bn_history_db_transaction (BnHistoryDb *db,
-                                    gboolean     commit,
-                                    GError     **error);
-gboolean bn_history_db_begin (BnHistoryDb *db,
-                              GError     **error);
-GPtrArray *bn_history_db_select (BnHistoryDb           *db,
-                                 const BnHistoryQuery  *query,
-                                 GError               **error);
+gboolean bn_history_db_insert (BnHistoryDb *db, const BnHistoryRunInfo *info, JsonObject *record, gint64 *id,
+                               GError **error);
+gboolean bn_history_db_transaction (BnHistoryDb *db, gboolean commit, GError **error);
+gboolean bn_history_db_begin (BnHistoryDb *db, GError **error);
+GPtrArray *bn_history_db_select (BnHistoryDb *db, const BnHistoryQuery *query, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnHistoryDb, bn_history_db_close)
 

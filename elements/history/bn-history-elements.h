@@ -23,16 +23,10 @@ G_DECLARE_FINAL_TYPE (BnTrendSink, bn_trend_sink, BN, TREND_SINK, BnElement)
 /* the default history location of history-sink and history-src */
 #define BN_HISTORY_DEFAULT_LOCATION "benchmark-results/history.db"
 
-const char *bn_history_filed (JsonObject *run,
-                              const char *member);
-GPtrArray *bn_history_split_series (GPtrArray  *runs,
-                                    GHashTable *by_key);
+const char *bn_history_filed (JsonObject *run, const char *member);
+GPtrArray *bn_history_split_series (GPtrArray *runs, GHashTable *by_key);
 gboolean bn_history_higher_is_better (const char *metric);
-void bn_history_property_get (char  **string_slot,
-                              guint  *uint_slot,
-                              GValue *value);
-void bn_history_property_set (char        **string_slot,
-                              guint        *uint_slot,
-                              const GValue *value);
+void bn_history_property_get (char **string_slot, guint *uint_slot, GValue *value);
+void bn_history_property_set (char **string_slot, guint *uint_slot, const GValue *value);
 
 G_END_DECLS

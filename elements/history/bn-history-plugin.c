@@ -8,10 +8,10 @@
 static gboolean
 plugin_init (BnPlugin *plugin, GError **error)
 {
-  return bn_element_register (plugin, "history-sink", 0, BN_TYPE_HISTORY_SINK) &&
-         bn_element_register (plugin, "history-src", 0, BN_TYPE_HISTORY_SRC) &&
-         bn_element_register (plugin, "changepoint-analyzer", 0, BN_TYPE_CHANGEPOINT_ANALYZER) &&
-         bn_element_register (plugin, "trend-sink", 0, BN_TYPE_TREND_SINK);
+  return bn_element_register (plugin, "history-sink", 0, BN_TYPE_HISTORY_SINK)
+         && bn_element_register (plugin, "history-src", 0, BN_TYPE_HISTORY_SRC)
+         && bn_element_register (plugin, "changepoint-analyzer", 0, BN_TYPE_CHANGEPOINT_ANALYZER)
+         && bn_element_register (plugin, "trend-sink", 0, BN_TYPE_TREND_SINK);
 }
 
 BN_PLUGIN_DEFINE (history, "Performance history: history-sink, history-src, changepoint-analyzer, trend-sink",

@@ -14,7 +14,7 @@ bn_history_filed (JsonObject *run, const char *member)
   JsonObject *h = json_object_has_member (run, "history") ? json_object_get_object_member (run, "history") : NULL;
   JsonNode *n = h ? json_object_get_member (h, member) : NULL;
   return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
-                                                                                          : "";
+                                                                                         : "";
 }
 
 /* Groups the records of @runs (BnRecord) by platform, implementation and
@@ -46,8 +46,8 @@ bn_history_split_series (GPtrArray *runs, GHashTable *by_key)
 gboolean
 bn_history_higher_is_better (const char *metric)
 {
-  return strstr (metric, "per_second") || strstr (metric, "fraction") || strstr (metric, "accuracy") ||
-         strstr (metric, "cosine");
+  return strstr (metric, "per_second") || strstr (metric, "fraction") || strstr (metric, "accuracy")
+         || strstr (metric, "cosine");
 }
 
 /* The properties of history-sink and history-src: strings, except the one

@@ -44,8 +44,15 @@ struct _BnHistorySink {
 G_DEFINE_FINAL_TYPE (BnHistorySink, bn_history_sink, BN_TYPE_ELEMENT)
 
 enum {
-  PROP_0, PROP_LOCATION, PROP_PLATFORM, PROP_IMPLEMENTATION, PROP_CONFIGURATION, PROP_COMMIT, PROP_COMMIT_DATE,
-  PROP_BUSY_TIMEOUT, N_PROPS
+  PROP_0,
+  PROP_LOCATION,
+  PROP_PLATFORM,
+  PROP_IMPLEMENTATION,
+  PROP_CONFIGURATION,
+  PROP_COMMIT,
+  PROP_COMMIT_DATE,
+  PROP_BUSY_TIMEOUT,
+  N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
@@ -118,8 +125,8 @@ resolve_commit (BnHistorySink *self, char **commit, char **date)
   const char *argv[] = { "git", "log", "-1", "--format=%H%n%cI", rev, NULL };
   int status = -1;
   if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
-                    NULL, &status, NULL) &&
-      g_spawn_check_wait_status (status, NULL)) {
+                    NULL, &status, NULL)
+      && g_spawn_check_wait_status (status, NULL)) {
     g_auto (GStrv) lines = g_strsplit (g_strstrip (out), "\n", 2);
     if (!*commit && lines[0])
       *commit = g_strdup (lines[0]);
@@ -150,8 +157,13 @@ machine_fingerprint (void)
 static char *
 configuration_of (JsonObject *o)
 {
-  static const struct { const char *member, *prefix; } parts[] = {
-    { "weight_format", "" }, { "threads", "t" }, { "tokens_requested", "n" }, { "prompt_tokens", "p" },
+  static const struct {
+    const char *member, *prefix;
+  } parts[] = {
+    { "weight_format", "" },
+    { "threads", "t" },
+    { "tokens_requested", "n" },
+    { "prompt_tokens", "p" },
   };
   GString *s = g_string_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
@@ -189,7 +201,8 @@ bn_history_sink_start (BnElement *element, GError **error)
 {
   BnHistorySink *self = BN_HISTORY_SINK (element);
   if (!self->location || !*self->location) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("history-sink needs location=FILE or postgresql://..."));
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("history-sink needs location=FILE or postgresql://..."));
     return FALSE;
   }
   g_clear_pointer (&self->runs, g_ptr_array_unref);
@@ -256,8 +269,8 @@ bn_history_sink_finish (BnElement *element)
   }
   if (!bn_history_db_transaction (db, TRUE, &error))
     goto fail;
-  msg = g_strdup_printf (_("history: %u runs of commit %.12s recorded in %s"), self->runs->len,
-                                          commit, self->location);
+  msg =
+      g_strdup_printf (_("history: %u runs of commit %.12s recorded in %s"), self->runs->len, commit, self->location);
   bn_element_post_info (element, msg);
   return BN_FLOW_OK;
 fail:
@@ -285,23 +298,26 @@ bn_history_sink_class_init (BnHistorySinkClass *klass)
                                               BN_HISTORY_DEFAULT_LOCATION, rw);
   props[PROP_PLATFORM] = g_param_spec_string ("platform", "Platform",
                                               "Platform the runs are filed under: auto (this machine, os-arch) "
-                                              "or a name", "auto", rw);
+                                              "or a name",
+                                              "auto", rw);
   props[PROP_IMPLEMENTATION] = g_param_spec_string ("implementation", "Implementation",
                                                     "Implementation the runs are filed under", "gst-bitnet", rw);
   props[PROP_CONFIGURATION] = g_param_spec_string ("configuration", "Configuration",
                                                    "Configuration the runs are filed under: auto (weight format, "
                                                    "threads, tokens and prompt length of each run, e.g. "
-                                                   "\"i2s t2 n64 p128\") or a name", "auto", rw);
+                                                   "\"i2s t2 n64 p128\") or a name",
+                                                   "auto", rw);
   props[PROP_COMMIT] = g_param_spec_string ("commit", "Commit",
                                             "Commit measured: auto (HEAD of the git checkout in the working "
                                             "directory, else the commit bn-launch was built from) or a commit",
                                             "auto", rw);
   props[PROP_COMMIT_DATE] = g_param_spec_string ("commit-date", "Commit date",
                                                  "Date of the commit (ISO 8601): auto (from git) or a date; "
-                                                 "runs are ordered by it", "auto", rw);
-  props[PROP_BUSY_TIMEOUT] = g_param_spec_uint ("busy-timeout", "Busy timeout",
-                                                "Milliseconds to wait while another writer holds the database",
-                                                0, 3600000, 10000, rw);
+                                                 "runs are ordered by it",
+                                                 "auto", rw);
+  props[PROP_BUSY_TIMEOUT] =
+      g_param_spec_uint ("busy-timeout", "Busy timeout", "Milliseconds to wait while another writer holds the database",
+                         0, 3600000, 10000, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "History sink", "Sink",
                                  "Files every run into the history database (SQLite or PostgreSQL)",

@@ -39,16 +39,26 @@ struct _BnHistorySrc {
 G_DEFINE_FINAL_TYPE (BnHistorySrc, bn_history_src, BN_TYPE_ELEMENT)
 
 enum {
-  PROP_0, PROP_LOCATION, PROP_PLATFORM, PROP_IMPLEMENTATION, PROP_CONFIGURATION, PROP_METRIC, PROP_SINCE,
-  PROP_UNTIL, PROP_FROM, PROP_TO, PROP_BUSY_TIMEOUT, N_PROPS
+  PROP_0,
+  PROP_LOCATION,
+  PROP_PLATFORM,
+  PROP_IMPLEMENTATION,
+  PROP_CONFIGURATION,
+  PROP_METRIC,
+  PROP_SINCE,
+  PROP_UNTIL,
+  PROP_FROM,
+  PROP_TO,
+  PROP_BUSY_TIMEOUT,
+  N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
 static char **
 string_slot (BnHistorySrc *self, guint id)
 {
-  char **slots[] = { NULL, &self->location, &self->platform, &self->implementation, &self->configuration,
-                     &self->metric, &self->since, &self->until, &self->from, &self->to };
+  char **slots[] = { NULL,          &self->location, &self->platform, &self->implementation, &self->configuration,
+                     &self->metric, &self->since,    &self->until,    &self->from,           &self->to };
   return id < G_N_ELEMENTS (slots) ? slots[id] : NULL;
 }
 
@@ -81,15 +91,22 @@ bn_history_src_start (BnElement *element, GError **error)
 {
   BnHistorySrc *self = BN_HISTORY_SRC (element);
   if (!self->location || !*self->location) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("history-src needs location=FILE or postgresql://..."));
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("history-src needs location=FILE or postgresql://..."));
     return FALSE;
   }
   g_autoptr (BnHistoryDb) db = bn_history_db_open (self->location, FALSE, self->busy_timeout, error);
   if (!db)
     return FALSE;
   BnHistoryQuery q = {
-    .platform = self->platform, .implementation = self->implementation, .configuration = self->configuration,
-    .metric = self->metric, .since = self->since, .until = self->until, .from = self->from, .to = self->to,
+    .platform = self->platform,
+    .implementation = self->implementation,
+    .configuration = self->configuration,
+    .metric = self->metric,
+    .since = self->since,
+    .until = self->until,
+    .from = self->from,
+    .to = self->to,
   };
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   self->runs = bn_history_db_select (db, &q, error);
@@ -120,31 +137,34 @@ bn_history_src_class_init (BnHistorySrcClass *klass)
   element_class->start = bn_history_src_start;
   element_class->produce = bn_history_src_produce;
 
-  props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
-                                              "History database: a SQLite file or postgresql://user@host/db",
-                                              BN_HISTORY_DEFAULT_LOCATION, rw);
-  props[PROP_PLATFORM] = g_param_spec_string ("platform", "Platform", "Only runs of this platform (empty: all)",
-                                              NULL, rw);
+  props[PROP_LOCATION] =
+      g_param_spec_string ("location", "Location", "History database: a SQLite file or postgresql://user@host/db",
+                           BN_HISTORY_DEFAULT_LOCATION, rw);
+  props[PROP_PLATFORM] =
+      g_param_spec_string ("platform", "Platform", "Only runs of this platform (empty: all)", NULL, rw);
   props[PROP_IMPLEMENTATION] = g_param_spec_string ("implementation", "Implementation",
                                                     "Only runs of this implementation (empty: all)", NULL, rw);
   props[PROP_CONFIGURATION] = g_param_spec_string ("configuration", "Configuration",
                                                    "Only runs of this configuration, e.g. \"i2s t2 n64 p128\" "
-                                                   "(empty: all)", NULL, rw);
+                                                   "(empty: all)",
+                                                   NULL, rw);
   props[PROP_METRIC] = g_param_spec_string ("metric", "Metric",
                                             "Only runs that measured this metric, e.g. decode_tokens_per_second "
-                                            "(empty: all)", NULL, rw);
+                                            "(empty: all)",
+                                            NULL, rw);
   props[PROP_SINCE] = g_param_spec_string ("since", "Since",
                                            "Only runs whose commit date is at or after this UTC date "
-                                           "(ISO 8601 prefix, e.g. 2026-11-01)", NULL, rw);
+                                           "(ISO 8601 prefix, e.g. 2026-11-01)",
+                                           NULL, rw);
   props[PROP_UNTIL] = g_param_spec_string ("until", "Until",
                                            "Only runs whose commit date is at or before this UTC date "
-                                           "(ISO 8601; 2026-12-01T23:59:59Z includes that whole day)", NULL, rw);
-  props[PROP_FROM] = g_param_spec_string ("from", "From commit",
-                                          "First commit of the range (a prefix of its id)", NULL, rw);
+                                           "(ISO 8601; 2026-12-01T23:59:59Z includes that whole day)",
+                                           NULL, rw);
+  props[PROP_FROM] =
+      g_param_spec_string ("from", "From commit", "First commit of the range (a prefix of its id)", NULL, rw);
   props[PROP_TO] = g_param_spec_string ("to", "To commit", "Last commit of the range (a prefix of its id)", NULL, rw);
-  props[PROP_BUSY_TIMEOUT] = g_param_spec_uint ("busy-timeout", "Busy timeout",
-                                                "Milliseconds to wait while a writer holds the database",
-                                                0, 3600000, 10000, rw);
+  props[PROP_BUSY_TIMEOUT] = g_param_spec_uint (
+      "busy-timeout", "Busy timeout", "Milliseconds to wait while a writer holds the database", 0, 3600000, 10000, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "History source", "Source",
                                  "Selects runs from the history database and pushes them in history order",

@@ -114,11 +114,11 @@ bn_trend_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
 
 typedef struct {
   const char *title, *metric;
-  GArray *values;          /* double per run */
-  GArray *ceiling;         /* double per run, NAN when unknown */
-  GPtrArray *commits;      /* const char* per run */
-  JsonArray *points;       /* change points of the report; nullable */
-  double band_lo, band_mid, band_hi;   /* NAN: no baseline */
+  GArray *values;                    /* double per run */
+  GArray *ceiling;                   /* double per run, NAN when unknown */
+  GPtrArray *commits;                /* const char* per run */
+  JsonArray *points;                 /* change points of the report; nullable */
+  double band_lo, band_mid, band_hi; /* NAN: no baseline */
 } Plot;
 
 typedef struct {
@@ -324,9 +324,9 @@ points_of (JsonObject *report, JsonObject *run, const char *metric)
   JsonArray *all = report ? json_object_get_array_member (report, "series") : NULL;
   for (guint i = 0; all && i < json_array_get_length (all); i++) {
     JsonObject *s = json_array_get_object_element (all, i);
-    if (g_strcmp0 (json_object_get_string_member (s, "platform"), bn_history_filed (run, "platform")) ||
-        g_strcmp0 (json_object_get_string_member (s, "implementation"), bn_history_filed (run, "implementation")) ||
-        g_strcmp0 (json_object_get_string_member (s, "configuration"), bn_history_filed (run, "configuration")))
+    if (g_strcmp0 (json_object_get_string_member (s, "platform"), bn_history_filed (run, "platform"))
+        || g_strcmp0 (json_object_get_string_member (s, "implementation"), bn_history_filed (run, "implementation"))
+        || g_strcmp0 (json_object_get_string_member (s, "configuration"), bn_history_filed (run, "configuration")))
       continue;
     JsonArray *metrics = json_object_get_array_member (s, "metrics");
     for (guint k = 0; k < json_array_get_length (metrics); k++) {
@@ -354,8 +354,8 @@ baseline_band (JsonObject *file, JsonObject *run, const char *metric, Plot *p)
   p->band_lo = p->band_mid = p->band_hi = NAN;
   if (!file || g_strcmp0 (metric, "decode_tokens_per_second"))
     return;
-  JsonObject *entry = bn_baselines_lookup (file, bn_history_filed (run, "platform"),
-                                           bn_history_filed (run, "implementation"));
+  JsonObject *entry =
+      bn_baselines_lookup (file, bn_history_filed (run, "platform"), bn_history_filed (run, "implementation"));
   if (!entry)
     return;
   double mid = bn_baseline_entry_headline (entry, bn_metric_info (BN_METRIC_THROUGHPUT)->key);
@@ -374,12 +374,14 @@ static void
 html_points (GString *h, GString *md, JsonArray *points)
 {
   if (!points || !json_array_get_length (points)) {
-    g_string_append_printf (h, "<p class=\"verdict stable\">%s</p>\n", _("No change point: stable over this history."));
+    g_string_append_printf (h, "<p class=\"verdict stable\">%s</p>\n",
+                            _("No change point: stable over this history."));
     g_string_append_printf (md, "%s\n\n", _("No change point: stable over this history."));
     return;
   }
-  g_string_append_printf (h, "<table class=\"changepoints\"><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-                             "<th>%s</th><th>%s</th></tr>\n",
+  g_string_append_printf (h,
+                          "<table class=\"changepoints\"><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                          "<th>%s</th><th>%s</th></tr>\n",
                           _("verdict"), _("before"), _("after"), _("step"), _("95% interval"), _("p-value"));
   g_string_append_printf (md, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", _("verdict"),
                           _("before"), _("after"), _("step"), _("95% interval"), _("p-value"));
@@ -393,15 +395,16 @@ html_points (GString *h, GString *md, JsonArray *points)
     g_autofree char *before = g_markup_escape_text (before_id, -1);
     g_autofree char *after = g_markup_escape_text (after_id, -1);
     const char *verdict = bad ? _("REGRESSION") : _("IMPROVEMENT");
-    g_string_append_printf (h, "<tr class=\"%s\"><td>%s%s</td><td><code>%s</code></td><td><code>%s</code></td>"
-                               "<td>%+.1f%%</td><td>[%+.1f%%, %+.1f%%]</td><td>%.2g</td></tr>\n",
+    g_string_append_printf (h,
+                            "<tr class=\"%s\"><td>%s%s</td><td><code>%s</code></td><td><code>%s</code></td>"
+                            "<td>%+.1f%%</td><td>[%+.1f%%, %+.1f%%]</td><td>%.2g</td></tr>\n",
                             bad ? "regression" : "improvement", verdict, fresh ? _(" (new)") : "", before, after,
                             json_object_get_double_member (cp, "change_percent"), json_array_get_double_element (ci, 0),
                             json_array_get_double_element (ci, 1), json_object_get_double_member (cp, "p_value"));
     g_string_append_printf (md, "| %s%s | `%s` | `%s` | %+.1f%% | [%+.1f%%, %+.1f%%] | %.2g |\n", verdict,
-                            fresh ? _(" (new)") : "", before, after, json_object_get_double_member (cp, "change_percent"),
-                            json_array_get_double_element (ci, 0), json_array_get_double_element (ci, 1),
-                            json_object_get_double_member (cp, "p_value"));
+                            fresh ? _(" (new)") : "", before, after,
+                            json_object_get_double_member (cp, "change_percent"), json_array_get_double_element (ci, 0),
+                            json_array_get_double_element (ci, 1), json_object_get_double_member (cp, "p_value"));
   }
   g_string_append (h, "</table>\n");
   g_string_append_c (md, '\n');
@@ -411,8 +414,9 @@ html_points (GString *h, GString *md, JsonArray *points)
 static void
 html_commits (GString *h, const Plot *p)
 {
-  g_string_append_printf (h, "<details><summary>%s</summary><table class=\"commits\"><tr><th>%s</th><th>%s</th>"
-                             "<th>%s</th><th>%s</th></tr>\n",
+  g_string_append_printf (h,
+                          "<details><summary>%s</summary><table class=\"commits\"><tr><th>%s</th><th>%s</th>"
+                          "<th>%s</th><th>%s</th></tr>\n",
                           _("Runs per commit"), _("commit"), _("runs"), _("median"), _("ceiling (median)"));
   for (guint i = 0; i < p->values->len;) {
     guint j = i;
@@ -437,25 +441,25 @@ html_commits (GString *h, const Plot *p)
 }
 
 static const char html_head[] =
-  "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>%s</title>\n<style>\n"
-  "body{font-family:sans-serif;margin:2em;max-width:960px;color:#222}\n"
-  "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}\n"
-  "tr.regression td{background:#fdecea}tr.improvement td{background:#eaf7ee}\n"
-  ".verdict.stable{color:#2a7a3a}img.trend{width:100%%;border:1px solid #ddd}\n"
-  "</style></head><body>\n<h1>%s</h1>\n<p id=\"summary\">%s</p>\n<p id=\"render-status\">%s</p>\n";
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>%s</title>\n<style>\n"
+    "body{font-family:sans-serif;margin:2em;max-width:960px;color:#222}\n"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}\n"
+    "tr.regression td{background:#fdecea}tr.improvement td{background:#eaf7ee}\n"
+    ".verdict.stable{color:#2a7a3a}img.trend{width:100%%;border:1px solid #ddd}\n"
+    "</style></head><body>\n<h1>%s</h1>\n<p id=\"summary\">%s</p>\n<p id=\"render-status\">%s</p>\n";
 
 /* the page checks itself: every plot decoded, or it says which did not */
 static const char html_tail[] =
-  "<script>\n"
-  "window.addEventListener('load', function () {\n"
-  "  var imgs = document.querySelectorAll('img.trend'), bad = [];\n"
-  "  for (var i = 0; i < imgs.length; i++)\n"
-  "    if (!imgs[i].complete || imgs[i].naturalWidth === 0) bad.push(imgs[i].getAttribute('src'));\n"
-  "  var s = document.getElementById('render-status');\n"
-  "  s.textContent = bad.length ? 'plots missing: ' + bad.join(', ') : 'rendered: ' + imgs.length + ' plots';\n"
-  "  document.body.setAttribute('data-rendered', bad.length ? 'incomplete' : 'complete');\n"
-  "});\n"
-  "</script>\n</body></html>\n";
+    "<script>\n"
+    "window.addEventListener('load', function () {\n"
+    "  var imgs = document.querySelectorAll('img.trend'), bad = [];\n"
+    "  for (var i = 0; i < imgs.length; i++)\n"
+    "    if (!imgs[i].complete || imgs[i].naturalWidth === 0) bad.push(imgs[i].getAttribute('src'));\n"
+    "  var s = document.getElementById('render-status');\n"
+    "  s.textContent = bad.length ? 'plots missing: ' + bad.join(', ') : 'rendered: ' + imgs.length + ' plots';\n"
+    "  document.body.setAttribute('data-rendered', bad.length ? 'incomplete' : 'complete');\n"
+    "});\n"
+    "</script>\n</body></html>\n";
 
 /* replaces the "Performance history" section of @path (or appends one) */
 static gboolean
@@ -490,17 +494,16 @@ bn_trend_sink_finish (BnElement *element)
   if (self->baselines && *self->baselines && g_file_test (self->baselines, G_FILE_TEST_EXISTS))
     baselines = bn_baselines_load (self->baselines, NULL);
 
-  g_autoptr (GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) by_key =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GPtrArray) keys = bn_history_split_series (self->runs, by_key);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M UTC");
-  guint n_regressions = self->report ? json_object_get_int_member_with_default (self->report, "n_new_regressions", 0)
-                                     : 0;
-  g_autofree char *summary = g_strdup_printf (_("%u runs in %u series; generated %s. %s"), self->runs->len,
-                                              keys->len, when,
-                                              n_regressions ? _("New regression: see the red rows.")
-                                                            : _("No new regression."));
+  guint n_regressions =
+      self->report ? json_object_get_int_member_with_default (self->report, "n_new_regressions", 0) : 0;
+  g_autofree char *summary =
+      g_strdup_printf (_("%u runs in %u series; generated %s. %s"), self->runs->len, keys->len, when,
+                       n_regressions ? _("New regression: see the red rows.") : _("No new regression."));
   g_autofree char *title = g_markup_escape_text (self->title, -1);
   GString *h = g_string_new (NULL);
   g_string_append_printf (h, html_head, title, title, summary, _("rendering..."));
@@ -516,25 +519,28 @@ bn_trend_sink_finish (BnElement *element)
     for (guint s = 0; self->report && s < json_array_get_length (json_object_get_array_member (self->report, "series"));
          s++) {
       JsonObject *so = json_array_get_object_element (json_object_get_array_member (self->report, "series"), s);
-      if (!g_strcmp0 (json_object_get_string_member (so, "configuration"), bn_history_filed (first, "configuration")) &&
-          !g_strcmp0 (json_object_get_string_member (so, "platform"), bn_history_filed (first, "platform")))
+      if (!g_strcmp0 (json_object_get_string_member (so, "configuration"), bn_history_filed (first, "configuration"))
+          && !g_strcmp0 (json_object_get_string_member (so, "platform"), bn_history_filed (first, "platform")))
         rm = json_object_get_array_member (so, "metrics");
     }
     for (guint k = 0; rm && k < json_array_get_length (rm); k++)
-      g_ptr_array_add (metrics, (gpointer) json_object_get_string_member (json_array_get_object_element (rm, k), "metric"));
+      g_ptr_array_add (metrics,
+                       (gpointer) json_object_get_string_member (json_array_get_object_element (rm, k), "metric"));
     if (!metrics->len)
       g_ptr_array_add (metrics, (gpointer) "decode_tokens_per_second");
 
-    g_autofree char *heading = g_strdup_printf ("%s %s [%s]", bn_history_filed (first, "platform"),
-                                                bn_history_filed (first, "implementation"),
-                                                bn_history_filed (first, "configuration"));
+    g_autofree char *heading =
+        g_strdup_printf ("%s %s [%s]", bn_history_filed (first, "platform"), bn_history_filed (first, "implementation"),
+                         bn_history_filed (first, "configuration"));
     g_autofree char *heading_html = g_markup_escape_text (heading, -1);
     g_string_append_printf (h, "<section class=\"series\"><h2>%s</h2>\n", heading_html);
     g_string_append_printf (md, "### %s\n\n", heading);
     for (guint k = 0; k < metrics->len; k++) {
       const char *metric = metrics->pdata[k];
-      Plot p = { .metric = metric, .values = g_array_new (FALSE, FALSE, sizeof (double)),
-                 .ceiling = g_array_new (FALSE, FALSE, sizeof (double)), .commits = g_ptr_array_new () };
+      Plot p = { .metric = metric,
+                 .values = g_array_new (FALSE, FALSE, sizeof (double)),
+                 .ceiling = g_array_new (FALSE, FALSE, sizeof (double)),
+                 .commits = g_ptr_array_new () };
       for (guint r = 0; r < series->len; r++) {
         JsonObject *o = series->pdata[r];
         JsonNode *n = json_object_get_member (o, metric);
@@ -560,8 +566,8 @@ bn_trend_sink_finish (BnElement *element)
       if (ok) {
         g_string_append_printf (h, "<h3>%s</h3>\n", metric);
         html_points (h, md, p.points);
-        g_string_append_printf (h, "<img class=\"trend\" src=\"trends/%s.svg\" alt=\"%s %s\">\n", name,
-                                heading_html, metric);
+        g_string_append_printf (h, "<img class=\"trend\" src=\"trends/%s.svg\" alt=\"%s %s\">\n", name, heading_html,
+                                metric);
         g_string_append_printf (md, "![%s](trends/%s.png)\n\n", plot_title, name);
         html_commits (h, &p);
         n_plots++;
@@ -582,8 +588,8 @@ bn_trend_sink_finish (BnElement *element)
   g_autofree char *html = g_string_free (h, FALSE);
   g_autofree char *section = g_string_free (md, FALSE);
   g_autofree char *index = g_build_filename (self->directory, "index.html", NULL);
-  if (!bn_write_text_atomically (index, html, &error) ||
-      (self->markdown && *self->markdown && !write_markdown (self->markdown, section, &error))) {
+  if (!bn_write_text_atomically (index, html, &error)
+      || (self->markdown && *self->markdown && !write_markdown (self->markdown, section, &error))) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, "%s", error->message);
     return BN_FLOW_ERROR;
   }
@@ -606,9 +612,8 @@ bn_trend_sink_class_init (BnTrendSinkClass *klass)
   element_class->chain = bn_trend_sink_chain;
   element_class->finish = bn_trend_sink_finish;
 
-  props[PROP_DIRECTORY] = g_param_spec_string ("directory", "Directory",
-                                               "Where index.html and the plots (trends/*.svg, *.png) go",
-                                               "benchmark-results", rw);
+  props[PROP_DIRECTORY] = g_param_spec_string (
+      "directory", "Directory", "Where index.html and the plots (trends/*.svg, *.png) go", "benchmark-results", rw);
   props[PROP_BASELINES] = g_param_spec_string ("baselines", "Baselines",
                                                "Baselines file whose entry for each series' platform and "
                                                "implementation is drawn as a band (skipped when absent)",
@@ -617,8 +622,8 @@ bn_trend_sink_class_init (BnTrendSinkClass *klass)
                                               "Markdown report that gets a Performance history section with the "
                                               "PNG plots (paths relative to the directory; empty: none)",
                                               "benchmark-results/performance-report.md", rw);
-  props[PROP_TITLE] = g_param_spec_string ("title", "Title", "Title of the HTML report",
-                                           "gst-bitnet performance history", rw);
+  props[PROP_TITLE] =
+      g_param_spec_string ("title", "Title", "Title of the HTML report", "gst-bitnet performance history", rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Trend sink", "Sink",
                                  "Draws each series of a history (cairo SVG and PNG) into a static HTML report",

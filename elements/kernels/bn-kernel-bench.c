@@ -64,8 +64,18 @@ struct _BnKernelBench {
 
 G_DEFINE_FINAL_TYPE (BnKernelBench, bn_kernel_bench, BN_TYPE_ELEMENT)
 
-enum { PROP_0, PROP_FORMATS, PROP_VARIANTS, PROP_SHAPES, PROP_MEMORY, PROP_WARMUP, PROP_MEASURE,
-       PROP_MIN_SAMPLES, PROP_STREAM_BYTES, N_PROPS };
+enum {
+  PROP_0,
+  PROP_FORMATS,
+  PROP_VARIANTS,
+  PROP_SHAPES,
+  PROP_MEMORY,
+  PROP_WARMUP,
+  PROP_MEASURE,
+  PROP_MIN_SAMPLES,
+  PROP_STREAM_BYTES,
+  N_PROPS
+};
 static GParamSpec *props[N_PROPS];
 
 typedef struct {
@@ -107,9 +117,18 @@ bn_kernel_bench_set_property (GObject *object, guint id, const GValue *value, GP
 {
   BnKernelBench *self = BN_KERNEL_BENCH (object);
   switch (id) {
-  case PROP_FORMATS: g_strfreev (self->formats); self->formats = g_value_dup_boxed (value); break;
-  case PROP_VARIANTS: g_strfreev (self->variants); self->variants = g_value_dup_boxed (value); break;
-  case PROP_SHAPES: g_strfreev (self->shapes); self->shapes = g_value_dup_boxed (value); break;
+  case PROP_FORMATS:
+    g_strfreev (self->formats);
+    self->formats = g_value_dup_boxed (value);
+    break;
+  case PROP_VARIANTS:
+    g_strfreev (self->variants);
+    self->variants = g_value_dup_boxed (value);
+    break;
+  case PROP_SHAPES:
+    g_strfreev (self->shapes);
+    self->shapes = g_value_dup_boxed (value);
+    break;
   case PROP_MEMORY: self->memory = g_value_get_enum (value); break;
   case PROP_WARMUP: self->warmup_ms = g_value_get_double (value); break;
   case PROP_MEASURE: self->measure_ms = g_value_get_double (value); break;
@@ -133,8 +152,7 @@ bn_kernel_bench_start (BnElement *element, GError **error)
     g_autofree char *want = g_format_size_full (self->stream_bytes, G_FORMAT_SIZE_IEC_UNITS);
     g_autofree char *half = g_format_size_full (mem / 2, G_FORMAT_SIZE_IEC_UNITS);
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                 _("stream-bytes=%s is more than half of this machine's memory: the limit here is %s"), want,
-                 half);
+                 _("stream-bytes=%s is more than half of this machine's memory: the limit here is %s"), want, half);
     return FALSE;
   }
   g_autoptr (GPtrArray) kernels = g_ptr_array_new ();
@@ -176,8 +194,8 @@ bn_kernel_bench_start (BnElement *element, GError **error)
         return FALSE;
       }
       if (bn_ternary_check_shape (format, rows, cols) != BN_K_OK) {
-        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                     _("shape %s cannot be tiled by format %s"), self->shapes[s], self->formats[f]);
+        g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("shape %s cannot be tiled by format %s"),
+                     self->shapes[s], self->formats[f]);
         return FALSE;
       }
       guint64 mem = bn_machine_total_memory (), need = (guint64) rows * cols * sizeof (float);
@@ -191,7 +209,7 @@ bn_kernel_bench_start (BnElement *element, GError **error)
       }
       for (guint k = 0; k < kernels->len; k++) {
         Job *j = g_new0 (Job, 1);
-        *j = (Job) { format, kernels->pdata[k], rows, cols };
+        *j = (Job){ format, kernels->pdata[k], rows, cols };
         g_ptr_array_add (self->jobs, j);
       }
     }
@@ -226,8 +244,8 @@ bn_kernel_bench_produce (BnElement *element)
   if (self->next >= self->jobs->len)
     return BN_FLOW_EOS;
   Job *j = self->jobs->pdata[self->next++];
-  g_autofree char *label = g_strdup_printf ("%s %s %zux%zu", bn_ternary_format_name (j->format),
-                                            j->kernels->name, j->rows, j->cols);
+  g_autofree char *label =
+      g_strdup_printf ("%s %s %zux%zu", bn_ternary_format_name (j->format), j->kernels->name, j->rows, j->cols);
   bn_element_post_progress (element, (self->next - 1.0) / self->jobs->len, label);
   if (self->memory == MEM_STREAMING && self->bandwidth_gbs == 0)
     self->bandwidth_gbs = bn_machine_read_bandwidth (self->stream_bytes, 1);
@@ -240,8 +258,8 @@ bn_kernel_bench_produce (BnElement *element)
   g_autofree float *w = g_try_new (float, n);
   guint8 *packed = w ? bn_kalloc (size * copies) : NULL;
   if (!packed) {
-    g_autofree char *need = g_format_size_full ((guint64) n * sizeof (float) + (guint64) size * copies,
-                                                G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *need =
+        g_format_size_full ((guint64) n * sizeof (float) + (guint64) size * copies, G_FORMAT_SIZE_IEC_UNITS);
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                       _("Cannot allocate %s for %s: lower stream-bytes or the shape"), need, label);
     return BN_FLOW_ERROR;
@@ -279,8 +297,7 @@ bn_kernel_bench_produce (BnElement *element)
 
   g_autoptr (GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
   gint64 end = g_get_monotonic_time () + (gint64) (self->measure_ms * 1000);
-  while ((g_get_monotonic_time () < end || samples->len < self->min_samples) &&
-         !bn_element_is_cancelled (element)) {
+  while ((g_get_monotonic_time () < end || samples->len < self->min_samples) && !bn_element_is_cancelled (element)) {
     struct timespec a, b;
     clock_gettime (CLOCK_MONOTONIC, &a);
     if (lut)
@@ -368,37 +385,36 @@ bn_kernel_bench_class_init (BnKernelBenchClass *klass)
   element_class->produce = bn_kernel_bench_produce;
 
   props[PROP_FORMATS] = g_param_spec_boxed ("formats", "Formats",
-                                            "Comma-separated formats: i2s, tl1, tl2, tq2_0, tq1_0",
-                                            G_TYPE_STRV, rw);
+                                            "Comma-separated formats: i2s, tl1, tl2, tq2_0, tq1_0", G_TYPE_STRV, rw);
   props[PROP_VARIANTS] = g_param_spec_boxed ("variants", "Variants",
                                              "Comma-separated kernel variants: scalar, avx2, avx512, "
-                                             "neon, best (the dispatch's choice) or all", G_TYPE_STRV, rw);
-  props[PROP_SHAPES] = g_param_spec_boxed ("shapes", "Shapes",
-                                           "Comma-separated ROWSxCOLS (default: the 2B4T layer shapes)",
-                                           G_TYPE_STRV, rw);
-  props[PROP_MEMORY] = g_param_spec_enum ("memory", "Memory", "Where the weights live while timed",
-                                          memory_get_type (), MEM_RESIDENT, rw);
+                                             "neon, best (the dispatch's choice) or all",
+                                             G_TYPE_STRV, rw);
+  props[PROP_SHAPES] = g_param_spec_boxed (
+      "shapes", "Shapes", "Comma-separated ROWSxCOLS (default: the 2B4T layer shapes)", G_TYPE_STRV, rw);
+  props[PROP_MEMORY] = g_param_spec_enum ("memory", "Memory", "Where the weights live while timed", memory_get_type (),
+                                          MEM_RESIDENT, rw);
   props[PROP_WARMUP] = bn_param_spec_set_unit (
-    g_param_spec_double ("warmup-time", "Warm-up time", "Untimed runs before measuring",
-                         0, 600000, 200, rw), BN_PARAM_UNIT_MILLISECONDS);
-  props[PROP_MEASURE] = bn_param_spec_set_unit (
-    g_param_spec_double ("measurement-time", "Measurement time", "Time spent collecting samples",
-                         0, 600000, 1000, rw), BN_PARAM_UNIT_MILLISECONDS);
+      g_param_spec_double ("warmup-time", "Warm-up time", "Untimed runs before measuring", 0, 600000, 200, rw),
+      BN_PARAM_UNIT_MILLISECONDS);
+  props[PROP_MEASURE] =
+      bn_param_spec_set_unit (g_param_spec_double ("measurement-time", "Measurement time",
+                                                   "Time spent collecting samples", 0, 600000, 1000, rw),
+                              BN_PARAM_UNIT_MILLISECONDS);
   props[PROP_MIN_SAMPLES] = g_param_spec_uint ("min-samples", "Minimum samples",
-                                               "Samples collected even past the measurement time",
-                                               1, 1000000, 20, rw);
+                                               "Samples collected even past the measurement time", 1, 1000000, 20, rw);
   props[PROP_STREAM_BYTES] = bn_param_spec_set_unit (
-    g_param_spec_uint64 ("stream-bytes", "Stream bytes",
-                         "Bytes of weight copies cycled through in streaming mode (larger than "
-                         "the last-level cache; at most 4 GiB and half the machine's memory)",
-                         1 << 20, G_GUINT64_CONSTANT (1) << 32, 256 << 20, rw),
-    BN_PARAM_UNIT_BYTES);
+      g_param_spec_uint64 ("stream-bytes", "Stream bytes",
+                           "Bytes of weight copies cycled through in streaming mode (larger than "
+                           "the last-level cache; at most 4 GiB and half the machine's memory)",
+                           1 << 20, G_GUINT64_CONSTANT (1) << 32, 256 << 20, rw),
+      BN_PARAM_UNIT_BYTES);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Kernel benchmark", "Source",
                                  "Times ternary GEMV per format, variant and shape, with confidence "
-                                 "intervals and accuracy envelopes", "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS,
-                                            "bench/kernel");
+                                 "intervals and accuracy envelopes",
+                                 "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/kernel");
 }
 
 static void

@@ -144,9 +144,8 @@ kalloc_bytes (gsize size, gpointer *ptr)
 }
 
 static gboolean
-quantize_layer (BnQuantizer *self, BnModel *out, const BnKernels *k, guint layer, const char *name,
-                GRand *rand, GVariantBuilder *layers, BnAccuracy *worst, const char **kernel_name,
-                GError **error)
+quantize_layer (BnQuantizer *self, BnModel *out, const BnKernels *k, guint layer, const char *name, GRand *rand,
+                GVariantBuilder *layers, BnAccuracy *worst, const char **kernel_name, GError **error)
 {
   const BnTensor *t = bn_model_get_layer_tensor (out, layer, name);
   size_t rows = t->dims[1], cols = t->dims[0];
@@ -157,25 +156,29 @@ quantize_layer (BnQuantizer *self, BnModel *out, const BnKernels *k, guint layer
   int rc = BN_K_OK;
 
   if (bn_ternary_check_shape (self->format, rows, cols) != BN_K_OK) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                 _("Tensor %s (%zu x %zu) cannot be tiled by format %s: %s"), t->name, rows, cols,
-                 bn_ternary_format_name (self->format),
-                 self->format == BN_TERNARY_TQ2_0 || self->format == BN_TERNARY_TQ1_0
-                   ? _("its rows must be multiples of 256") : _("its shape is out of range"));
+    g_set_error (
+        error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("Tensor %s (%zu x %zu) cannot be tiled by format %s: %s"),
+        t->name, rows, cols, bn_ternary_format_name (self->format),
+        self->format == BN_TERNARY_TQ2_0 || self->format == BN_TERNARY_TQ1_0 ? _("its rows must be multiples of 256")
+                                                                             : _("its shape is out of range"));
     return FALSE;
   }
   gsize qsize = bn_ternary_packed_size (self->format, rows, cols);
 
   switch (t->type) {
-  case BN_GGUF_TYPE_F32: case BN_GGUF_TYPE_F16: case BN_GGUF_TYPE_BF16:
+  case BN_GGUF_TYPE_F32:
+  case BN_GGUF_TYPE_F16:
+  case BN_GGUF_TYPE_BF16:
     w = tensor_to_f32 (t);
     if (!(q_owner = kalloc_bytes (qsize, &ptr)))
       goto nomem;
     rc = bn_ternary_pack_f32 (self->format, ptr, qsize, w, rows, cols, &q);
     break;
-  case BN_GGUF_TYPE_TQ2_0: case BN_GGUF_TYPE_TQ1_0:
-    src = (BnTernary) { t->type == BN_GGUF_TYPE_TQ2_0 ? BN_TERNARY_TQ2_0 : BN_TERNARY_TQ1_0,
-                        rows, cols, t->data, t->size, 1.0f };
+  case BN_GGUF_TYPE_TQ2_0:
+  case BN_GGUF_TYPE_TQ1_0:
+    src = (BnTernary){
+      t->type == BN_GGUF_TYPE_TQ2_0 ? BN_TERNARY_TQ2_0 : BN_TERNARY_TQ1_0, rows, cols, t->data, t->size, 1.0f
+    };
     break;
   case BN_GGUF_TYPE_I2_S: {
     /* in place when the file bytes are the kernel layout: the model's own
@@ -191,13 +194,13 @@ quantize_layer (BnQuantizer *self, BnModel *out, const BnKernels *k, guint layer
   }
   default:
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                 _("Tensor %s has type %s; the quantizer reads float or ternary weights"),
-                 t->name, bn_gguf_type_name (t->type));
+                 _("Tensor %s has type %s; the quantizer reads float or ternary weights"), t->name,
+                 bn_gguf_type_name (t->type));
     return FALSE;
   }
   if (rc == BN_K_OK && !w) {
     if (src.format == self->format) {
-      q = src;              /* already in the kernel format: shared, no copy */
+      q = src; /* already in the kernel format: shared, no copy */
       q_owner = src_owner ? g_bytes_ref (src_owner) : NULL;
     } else {
       if (!(q_owner = kalloc_bytes (qsize, &ptr)))
@@ -206,16 +209,16 @@ quantize_layer (BnQuantizer *self, BnModel *out, const BnKernels *k, guint layer
     }
   }
   if (rc != BN_K_OK) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                 _("Cannot convert tensor %s (%s) to %s: %s%s"), t->name, bn_gguf_type_name (t->type),
-                 bn_ternary_format_name (self->format), bn_kstatus_to_string (rc),
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("Cannot convert tensor %s (%s) to %s: %s%s"), t->name,
+                 bn_gguf_type_name (t->type), bn_ternary_format_name (self->format), bn_kstatus_to_string (rc),
                  rc == BN_K_ERR_SCALE ? _(" (its blocks have different scales: use format=tq2_0 or tq1_0, "
-                                          "which keep one scale per block)") : "");
+                                           "which keep one scale per block)")
+                                      : "");
     return FALSE;
   }
 
   if (!w) {
-    w = g_new (float, rows * cols);
+    w = g_new (float, rows *cols);
     bn_ternary_dequantize (&src, w);
   }
   BnAccuracy a;
@@ -224,8 +227,7 @@ quantize_layer (BnQuantizer *self, BnModel *out, const BnKernels *k, guint layer
                          g_variant_new_parsed ("{'output-rel-mse': <%d>, 'e2e-rel-mse': <%d>, "
                                                "'cosine': <%d>, 'max-abs-error': <%d>, "
                                                "'weight-rel-mse': <%d>}",
-                                               a.out_rel_mse, a.e2e_rel_mse, a.cosine, a.max_abs,
-                                               a.weight_rel_mse));
+                                               a.out_rel_mse, a.e2e_rel_mse, a.cosine, a.max_abs, a.weight_rel_mse));
   worst->out_rel_mse = MAX (worst->out_rel_mse, a.out_rel_mse);
   worst->e2e_rel_mse = MAX (worst->e2e_rel_mse, a.e2e_rel_mse);
   worst->cosine = MIN (worst->cosine, a.cosine);
@@ -234,8 +236,7 @@ quantize_layer (BnQuantizer *self, BnModel *out, const BnKernels *k, guint layer
   return bn_model_set_kernel_weight (out, layer, name, &q, q_owner);
 
 nomem:
-  g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-               _("Out of memory converting tensor %s"), t->name);
+  g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Out of memory converting tensor %s"), t->name);
   return FALSE;
 }
 
@@ -308,27 +309,25 @@ bn_quantizer_chain (BnElement *element, BnPad *pad, BnItem *item)
   double tol = self->tolerance > 0 ? self->tolerance : bn_format_default_tolerance (self->format);
   gboolean pass = worst.out_rel_mse <= tol;
   GVariant *acc = g_variant_new_parsed (
-    "{'format': <%s>, 'kernel': <%s>, 'tolerance': <%d>, 'pass': <%b>, "
-    "'output-rel-mse': <%d>, 'e2e-rel-mse': <%d>, 'cosine-min': <%d>, 'max-abs-error': <%d>, "
-    "'weight-rel-mse': <%d>, 'seed': <%t>, 'layers': <%@a{sv}>}",
-    fmt, kernel_name ? kernel_name : "", tol, pass, worst.out_rel_mse, worst.e2e_rel_mse,
-    worst.cosine, worst.max_abs, worst.weight_rel_mse, self->seed, g_variant_builder_end (&layers));
+      "{'format': <%s>, 'kernel': <%s>, 'tolerance': <%d>, 'pass': <%b>, "
+      "'output-rel-mse': <%d>, 'e2e-rel-mse': <%d>, 'cosine-min': <%d>, 'max-abs-error': <%d>, "
+      "'weight-rel-mse': <%d>, 'seed': <%t>, 'layers': <%@a{sv}>}",
+      fmt, kernel_name ? kernel_name : "", tol, pass, worst.out_rel_mse, worst.e2e_rel_mse, worst.cosine, worst.max_abs,
+      worst.weight_rel_mse, self->seed, g_variant_builder_end (&layers));
   bn_model_set_annotation (out, "quantizer-accuracy", acc);
-  g_autoptr (BnCaps) caps = bn_caps_new_simple ("model/bitnet", "arch", G_TYPE_STRING,
-                                                bn_model_get_architecture (out), "format", G_TYPE_STRING,
-                                                fmt, NULL);
+  g_autoptr (BnCaps) caps = bn_caps_new_simple ("model/bitnet", "arch", G_TYPE_STRING, bn_model_get_architecture (out),
+                                                "format", G_TYPE_STRING, fmt, NULL);
   bn_item_set_caps (BN_ITEM (out), caps);
-  bn_element_post_message (element, bn_message_new_element (element, "quantizer-accuracy",
-                                                            g_variant_ref (acc)));
+  bn_element_post_message (element, bn_message_new_element (element, "quantizer-accuracy", g_variant_ref (acc)));
   g_autofree char *text = g_strdup_printf (
-    _("%u layers to %s in %.2f s (kernel %s): output rel. MSE %.3g (tolerance %.3g, %s), "
-      "end-to-end rel. MSE %.3g, min cosine %.6f, max abs error %.4g"),
-    total, fmt, (g_get_monotonic_time () - t0) / 1e6, kernel_name ? kernel_name : "?",
-    worst.out_rel_mse, tol, pass ? _("pass") : _("FAIL"), worst.e2e_rel_mse, worst.cosine, worst.max_abs);
+      _("%u layers to %s in %.2f s (kernel %s): output rel. MSE %.3g (tolerance %.3g, %s), "
+         "end-to-end rel. MSE %.3g, min cosine %.6f, max abs error %.4g"),
+      total, fmt, (g_get_monotonic_time () - t0) / 1e6, kernel_name ? kernel_name : "?", worst.out_rel_mse, tol,
+      pass ? _("pass") : _("FAIL"), worst.e2e_rel_mse, worst.cosine, worst.max_abs);
   bn_element_post_info (element, text);
   if (!pass) {
-    g_autoptr (GError) w = g_error_new (BN_STRICT_ERROR, BN_STRICT_ERROR_ACCURACY,
-                                        _("Quantizer accuracy outside tolerance: %s"), text);
+    g_autoptr (GError) w =
+        g_error_new (BN_STRICT_ERROR, BN_STRICT_ERROR_ACCURACY, _("Quantizer accuracy outside tolerance: %s"), text);
     bn_element_post_warning (element, w, NULL);
   }
   return bn_element_push (element, BN_ITEM (g_steal_pointer (&out)));
@@ -347,22 +346,23 @@ bn_quantizer_class_init (BnQuantizerClass *klass)
 
   props[PROP_FORMAT] = g_param_spec_enum ("format", "Format", "Kernel format of the ternary layers",
                                           bn_ternary_format_enum_get_type (), BN_TERNARY_I2S, rw);
-  props[PROP_HEAD] = g_param_spec_enum ("head", "Head", "Format of the tied embedding/output head",
-                                        head_get_type (), HEAD_KEEP, rw);
+  props[PROP_HEAD] =
+      g_param_spec_enum ("head", "Head", "Format of the tied embedding/output head", head_get_type (), HEAD_KEEP, rw);
   props[PROP_TOLERANCE] = g_param_spec_double ("tolerance", "Tolerance",
                                                "Largest relative output MSE accepted (0: the format's "
-                                               "default, 1e-5 for I2S/TQ, 1e-4 for TL1/TL2)", 0, 1, 0, rw);
+                                               "default, 1e-5 for I2S/TQ, 1e-4 for TL1/TL2)",
+                                               0, 1, 0, rw);
   props[PROP_ACCURACY_ROWS] = g_param_spec_uint ("accuracy-rows", "Accuracy rows",
                                                  "Rows per layer used to measure accuracy, evenly "
-                                                 "spread (0: all)", 0, G_MAXUINT, 256, rw);
-  props[PROP_SEED] = g_param_spec_uint64 ("seed", "Seed", "Seed of the accuracy activations",
-                                          0, G_MAXUINT32, 1234, rw);
+                                                 "spread (0: all)",
+                                                 0, G_MAXUINT, 256, rw);
+  props[PROP_SEED] = g_param_spec_uint64 ("seed", "Seed", "Seed of the accuracy activations", 0, G_MAXUINT32, 1234, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Quantizer", "Transform",
                                  "Converts the ternary layers to a kernel format and measures "
-                                 "accuracy against FP32", "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS,
-                                            "model/bitnet");
+                                 "accuracy against FP32",
+                                 "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "model/bitnet");
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS,
                                             "model/bitnet, format={ i2s, tl1, tl2, tq2_0, tq1_0 }");
 }

@@ -55,7 +55,10 @@ bn_summary_sink_set_property (GObject *object, guint id, const GValue *value, GP
 {
   BnSummarySink *self = BN_SUMMARY_SINK (object);
   switch (id) {
-  case PROP_LOCATION: g_free (self->location); self->location = g_value_dup_string (value); break;
+  case PROP_LOCATION:
+    g_free (self->location);
+    self->location = g_value_dup_string (value);
+    break;
   case PROP_SILENT: self->silent = g_value_get_boolean (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
@@ -85,30 +88,27 @@ bn_summary_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
 static void
 print_kernel_table (GPtrArray *records)
 {
-  printf ("\n%-6s %-8s %-26s %-11s %-9s %12s %22s %10s %9s %8s %11s\n", "format", "variant",
-          "kernel", "shape", "memory", "median us", "95% CI (us)", "Gweight/s", "GB/s",
-          "of BW", "accuracy");
+  printf ("\n%-6s %-8s %-26s %-11s %-9s %12s %22s %10s %9s %8s %11s\n", "format", "variant", "kernel", "shape",
+          "memory", "median us", "95% CI (us)", "Gweight/s", "GB/s", "of BW", "accuracy");
   for (guint i = 0; i < records->len; i++) {
     BnRecord *r = records->pdata[i];
     if (g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (BN_ITEM (r)), 0), "bench/kernel"))
       continue;
     JsonObject *o = bn_record_get_object (r);
     JsonObject *acc = json_object_get_object_member (o, "accuracy");
-    g_autofree char *shape = g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT,
-                                              json_object_get_int_member (o, "rows"),
-                                              json_object_get_int_member (o, "cols"));
+    g_autofree char *shape =
+        g_strdup_printf ("%" G_GINT64_FORMAT "x%" G_GINT64_FORMAT, json_object_get_int_member (o, "rows"),
+                         json_object_get_int_member (o, "cols"));
     g_autofree char *ci = g_strdup_printf ("[%.1f, %.1f]", bn_record_get_double (r, "ci95_low_ns", 0) / 1e3,
                                            bn_record_get_double (r, "ci95_high_ns", 0) / 1e3);
     double frac = bn_record_get_double (r, "fraction_of_bandwidth", -1);
     g_autofree char *fr = frac >= 0 ? g_strdup_printf ("%.0f%%", frac * 100) : g_strdup ("-");
     g_autofree char *ac = g_strdup_printf ("%.1e %s", json_object_get_double_member (acc, "output_rel_mse"),
                                            json_object_get_boolean_member (acc, "pass") ? "ok" : "FAIL");
-    printf ("%-6s %-8s %-26s %-11s %-9s %12.1f %22s %10.1f %9.2f %8s %11s\n",
-            bn_record_get_string (r, "format"), bn_record_get_string (r, "variant"),
-            bn_record_get_string (r, "kernel"), shape, bn_record_get_string (r, "memory"),
-            bn_record_get_double (r, "median_ns", 0) / 1e3, ci,
-            bn_record_get_double (r, "gweights_per_s", 0), bn_record_get_double (r, "gb_per_s", 0),
-            fr, ac);
+    printf ("%-6s %-8s %-26s %-11s %-9s %12.1f %22s %10.1f %9.2f %8s %11s\n", bn_record_get_string (r, "format"),
+            bn_record_get_string (r, "variant"), bn_record_get_string (r, "kernel"), shape,
+            bn_record_get_string (r, "memory"), bn_record_get_double (r, "median_ns", 0) / 1e3, ci,
+            bn_record_get_double (r, "gweights_per_s", 0), bn_record_get_double (r, "gb_per_s", 0), fr, ac);
   }
   double bw = 0;
   for (guint i = 0; i < records->len; i++)
@@ -135,9 +135,8 @@ print_run_table (GPtrArray *records)
   double peak = 0, bound = 0, cpu = 0, frac = 0, first = 0, prefill = 0;
   const char *path = NULL;
 
-  printf ("\n%-4s %-9s %8s %10s %10s %9s %9s %9s %9s %9s %7s %8s\n", "iter", "path", "threads",
-          "decode t/s", "prefill t/s", "first ms", "p50 ms", "p95 ms", "p99 ms", "peak MB", "CPU %",
-          "ceiling");
+  printf ("\n%-4s %-9s %8s %10s %10s %9s %9s %9s %9s %9s %7s %8s\n", "iter", "path", "threads", "decode t/s",
+          "prefill t/s", "first ms", "p50 ms", "p95 ms", "p99 ms", "peak MB", "CPU %", "ceiling");
   for (guint i = 0; i < records->len; i++) {
     BnRecord *r = records->pdata[i];
     if (!is_type (r, BN_RUN_MEDIA_TYPE))
@@ -169,15 +168,17 @@ print_run_table (GPtrArray *records)
         }
       }
     }
-    printf ("%-4" G_GINT64_FORMAT " %-9s %8" G_GINT64_FORMAT " %10.2f %10.1f %9.1f %9.2f %9.2f %9.2f %9.0f %7.0f %7.0f%%\n",
-            bn_run_record_get_int (r, BN_RUN_FIELD_ITERATION, 0), path,
-            bn_run_record_get_int (r, BN_RUN_FIELD_THREADS, 0), d,
-            bn_run_record_get_double (r, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND, 0),
-            bn_run_record_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, 0),
-            bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P50_MS, 0), bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P95_MS, 0),
-            bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P99_MS, 0), bn_run_record_get_double (r, BN_RUN_FIELD_PEAK_MEMORY_MB, 0),
-            bn_run_record_get_double (r, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, 0),
-            100 * bn_run_record_get_double (r, BN_RUN_FIELD_FRACTION_OF_CEILING, 0));
+    printf (
+        "%-4" G_GINT64_FORMAT " %-9s %8" G_GINT64_FORMAT " %10.2f %10.1f %9.1f %9.2f %9.2f %9.2f %9.0f %7.0f %7.0f%%\n",
+        bn_run_record_get_int (r, BN_RUN_FIELD_ITERATION, 0), path, bn_run_record_get_int (r, BN_RUN_FIELD_THREADS, 0),
+        d, bn_run_record_get_double (r, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND, 0),
+        bn_run_record_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, 0),
+        bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P50_MS, 0),
+        bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P95_MS, 0),
+        bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P99_MS, 0),
+        bn_run_record_get_double (r, BN_RUN_FIELD_PEAK_MEMORY_MB, 0),
+        bn_run_record_get_double (r, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, 0),
+        100 * bn_run_record_get_double (r, BN_RUN_FIELD_FRACTION_OF_CEILING, 0));
   }
   if (!n)
     return;
@@ -186,12 +187,14 @@ print_run_table (GPtrArray *records)
   g_ptr_array_add (knames, NULL);
   g_autofree char *ks = g_strjoinv (", ", (char **) knames->pdata);
   /* mock executors report no bound */
-  g_autofree char *mem = bound > 0 ? g_strdup_printf (_("%.0f MB (bound %.0f MB)"), peak, bound)
-                                   : g_strdup_printf (_("%.0f MB"), peak);
+  g_autofree char *mem =
+      bound > 0 ? g_strdup_printf (_("%.0f MB (bound %.0f MB)"), peak, bound) : g_strdup_printf (_("%.0f MB"), peak);
   printf (_("Summary of %u runs (%s): decode %.2f tok/s (median), prefill %.1f tok/s, first token %.1f ms, "
-            "latency P50 %.2f / P95 %.2f / P99 %.2f ms, peak memory %s, CPU %.0f%%, "
-            "%.0f%% of the memory-bandwidth ceiling\nKernels: %s\n"),
-          n, path ? path : "?", bn_percentile ((const double *) dec->data, dec->len, 50), prefill / n, first / n, bn_percentile ((const double *) lat->data, lat->len, 50), bn_percentile ((const double *) lat->data, lat->len, 95),
+             "latency P50 %.2f / P95 %.2f / P99 %.2f ms, peak memory %s, CPU %.0f%%, "
+             "%.0f%% of the memory-bandwidth ceiling\nKernels: %s\n"),
+          n, path ? path : "?", bn_percentile ((const double *) dec->data, dec->len, 50), prefill / n, first / n,
+          bn_percentile ((const double *) lat->data, lat->len, 50),
+          bn_percentile ((const double *) lat->data, lat->len, 95),
           bn_percentile ((const double *) lat->data, lat->len, 99), mem, cpu / n, 100 * frac / n, ks);
   fflush (stdout);
 }
@@ -234,8 +237,8 @@ bn_summary_sink_finish (BnElement *element)
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   g_autoptr (GError) error = NULL;
   if (!bn_json_write_atomic (self->location, json_node_get_object (root), &error)) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                      _("Cannot write results to %s: %s"), self->location, error->message);
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write results to %s: %s"),
+                      self->location, error->message);
     return BN_FLOW_ERROR;
   }
   g_autofree char *info = g_strdup_printf (_("wrote %u results to %s"), self->records->len, self->location);
@@ -257,15 +260,13 @@ bn_summary_sink_class_init (BnSummarySinkClass *klass)
   element_class->chain = bn_summary_sink_chain;
   element_class->finish = bn_summary_sink_finish;
 
-  props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
-                                              "JSON file to write the results to (atomically)", NULL, rw);
+  props[PROP_LOCATION] =
+      g_param_spec_string ("location", "Location", "JSON file to write the results to (atomically)", NULL, rw);
   props[PROP_SILENT] = g_param_spec_boolean ("silent", "Silent", "Do not print the table", FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Summary sink", "Sink",
-                                 "Prints result records as a table and writes them as JSON",
-                                 "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink_%u", BN_PAD_SINK, BN_PAD_REQUEST,
-                                            "ANY");
+                                 "Prints result records as a table and writes them as JSON", "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "sink_%u", BN_PAD_SINK, BN_PAD_REQUEST, "ANY");
 }
 
 static void

@@ -69,7 +69,9 @@ embd_get_type (void)
 {
   static gsize id;
   static const GEnumValue v[] = {
-    { E_F16, "float16", "f16" }, { E_F32, "float32", "f32" }, { 0, NULL, NULL },
+    { E_F16, "float16", "f16" },
+    { E_F32, "float32", "f32" },
+    { 0, NULL, NULL },
   };
   if (g_once_init_enter (&id))
     g_once_init_leave (&id, g_enum_register_static ("BnFixtureEmbedding", v));
@@ -77,9 +79,24 @@ embd_get_type (void)
 }
 
 enum {
-  PROP_0, PROP_SIZE, PROP_ARCH, PROP_WEIGHTS, PROP_EMBEDDING, PROP_SEED, PROP_VOCAB, PROP_CTX,
-  PROP_HIDDEN, PROP_FFN, PROP_LAYERS, PROP_HEADS, PROP_KV_HEADS, PROP_ROPE_THETA, PROP_RMS_EPS,
-  PROP_TENSOR_SCALES, PROP_LOCATION, N_PROPS
+  PROP_0,
+  PROP_SIZE,
+  PROP_ARCH,
+  PROP_WEIGHTS,
+  PROP_EMBEDDING,
+  PROP_SEED,
+  PROP_VOCAB,
+  PROP_CTX,
+  PROP_HIDDEN,
+  PROP_FFN,
+  PROP_LAYERS,
+  PROP_HEADS,
+  PROP_KV_HEADS,
+  PROP_ROPE_THETA,
+  PROP_RMS_EPS,
+  PROP_TENSOR_SCALES,
+  PROP_LOCATION,
+  N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
@@ -90,7 +107,7 @@ struct _BnFixtureSrc {
   FixtureWeights weights;
   FixtureEmbd embd;
   guint64 seed;
-  guint overrides[7];   /* vocab, ctx, hidden, ffn, layers, heads, kv-heads; 0 = size default */
+  guint overrides[7]; /* vocab, ctx, hidden, ffn, layers, heads, kv-heads; 0 = size default */
   double rope_theta, rms_eps;
   gboolean tensor_scales;
   char *location;
@@ -116,10 +133,13 @@ bn_fixture_src_get_property (GObject *object, guint id, GValue *value, GParamSpe
   case PROP_WEIGHTS: g_value_set_enum (value, self->weights); break;
   case PROP_EMBEDDING: g_value_set_enum (value, self->embd); break;
   case PROP_SEED: g_value_set_uint64 (value, self->seed); break;
-  case PROP_VOCAB: case PROP_CTX: case PROP_HIDDEN: case PROP_FFN: case PROP_LAYERS:
-  case PROP_HEADS: case PROP_KV_HEADS:
-    g_value_set_uint (value, self->overrides[id - PROP_VOCAB]);
-    break;
+  case PROP_VOCAB:
+  case PROP_CTX:
+  case PROP_HIDDEN:
+  case PROP_FFN:
+  case PROP_LAYERS:
+  case PROP_HEADS:
+  case PROP_KV_HEADS: g_value_set_uint (value, self->overrides[id - PROP_VOCAB]); break;
   case PROP_ROPE_THETA: g_value_set_double (value, self->rope_theta); break;
   case PROP_RMS_EPS: g_value_set_double (value, self->rms_eps); break;
   case PROP_TENSOR_SCALES: g_value_set_boolean (value, self->tensor_scales); break;
@@ -138,10 +158,13 @@ bn_fixture_src_set_property (GObject *object, guint id, const GValue *value, GPa
   case PROP_WEIGHTS: self->weights = g_value_get_enum (value); break;
   case PROP_EMBEDDING: self->embd = g_value_get_enum (value); break;
   case PROP_SEED: self->seed = g_value_get_uint64 (value); break;
-  case PROP_VOCAB: case PROP_CTX: case PROP_HIDDEN: case PROP_FFN: case PROP_LAYERS:
-  case PROP_HEADS: case PROP_KV_HEADS:
-    self->overrides[id - PROP_VOCAB] = g_value_get_uint (value);
-    break;
+  case PROP_VOCAB:
+  case PROP_CTX:
+  case PROP_HIDDEN:
+  case PROP_FFN:
+  case PROP_LAYERS:
+  case PROP_HEADS:
+  case PROP_KV_HEADS: self->overrides[id - PROP_VOCAB] = g_value_get_uint (value); break;
   case PROP_ROPE_THETA: self->rope_theta = g_value_get_double (value); break;
   case PROP_RMS_EPS: self->rms_eps = g_value_get_double (value); break;
   case PROP_TENSOR_SCALES: self->tensor_scales = g_value_get_boolean (value); break;
@@ -180,8 +203,9 @@ bn_fixture_src_produce (BnElement *element)
     p.rope_theta = (float) self->rope_theta;
   if (self->rms_eps > 0)
     p.rms_eps = (float) self->rms_eps;
-  static const BnGgufType wt[] = { 0, BN_GGUF_TYPE_I2_S, BN_GGUF_TYPE_TQ2_0, BN_GGUF_TYPE_TQ1_0,
-                                   BN_GGUF_TYPE_F32, BN_GGUF_TYPE_F16 };
+  static const BnGgufType wt[] = {
+    0, BN_GGUF_TYPE_I2_S, BN_GGUF_TYPE_TQ2_0, BN_GGUF_TYPE_TQ1_0, BN_GGUF_TYPE_F32, BN_GGUF_TYPE_F16
+  };
   if (self->weights != W_AUTO)
     p.weight_type = wt[self->weights];
   p.embd_type = self->embd == E_F32 ? BN_GGUF_TYPE_F32 : BN_GGUF_TYPE_F16;
@@ -192,8 +216,7 @@ bn_fixture_src_produce (BnElement *element)
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (BnModel) model = bn_fixture_generate (&p, &error);
   if (!model) {
-    BN_ELEMENT_ERROR (element, error->domain, error->code, _("Cannot synthesize the fixture: %s"),
-                      error->message);
+    BN_ELEMENT_ERROR (element, error->domain, error->code, _("Cannot synthesize the fixture: %s"), error->message);
     return BN_FLOW_ERROR;
   }
   bn_model_set_load_time (model, g_get_monotonic_time () - t0);
@@ -226,16 +249,17 @@ bn_fixture_src_class_init (BnFixtureSrcClass *klass)
   props[PROP_ARCH] = g_param_spec_enum ("arch", "Architecture",
                                         "bitnet (llama.cpp, SiLU FFN) or bitnet-b1.58 (bitnet.cpp, ReLU^2 FFN)",
                                         BN_TYPE_ARCH, BN_ARCH_BITNET_B158, rw);
-  props[PROP_WEIGHTS] = g_param_spec_enum ("weights", "Weights", "Type of the ternary layer weights",
-                                           weights_get_type (), W_AUTO, rw);
-  props[PROP_EMBEDDING] = g_param_spec_enum ("embedding", "Embedding", "Type of the tied embedding/head",
-                                             embd_get_type (), E_F16, rw);
+  props[PROP_WEIGHTS] =
+      g_param_spec_enum ("weights", "Weights", "Type of the ternary layer weights", weights_get_type (), W_AUTO, rw);
+  props[PROP_EMBEDDING] =
+      g_param_spec_enum ("embedding", "Embedding", "Type of the tied embedding/head", embd_get_type (), E_F16, rw);
   props[PROP_SEED] = g_param_spec_uint64 ("seed", "Seed",
                                           "Seed of the synthesis (default: $BITNET_SEED, else 42); "
-                                          "same seed, same bytes", 0, G_MAXUINT64, 42, rw);
+                                          "same seed, same bytes",
+                                          0, G_MAXUINT64, 42, rw);
   const char *names[] = { "vocab", "ctx", "hidden", "ffn", "layers", "heads", "kv-heads" };
-  const char *blurbs[] = { "Vocabulary size (0: from size)", "Context length (0: from size)",
-                           "Hidden size (0: from size)", "Feed-forward size (0: from size)",
+  const char *blurbs[] = { "Vocabulary size (0: from size)",  "Context length (0: from size)",
+                           "Hidden size (0: from size)",      "Feed-forward size (0: from size)",
                            "Number of blocks (0: from size)", "Attention heads (0: from size)",
                            "Key/value heads (0: from size)" };
   /* past these, a fixture is no longer a model anyone ships (2B4T: vocab
@@ -243,22 +267,21 @@ bn_fixture_src_class_init (BnFixtureSrcClass *klass)
   const guint max[] = { 1u << 20, 1u << 20, 1u << 16, 1u << 18, 1024, 1024, 1024 };
   for (guint i = 0; i < 7; i++)
     props[PROP_VOCAB + i] = g_param_spec_uint (names[i], names[i], blurbs[i], 0, max[i], 0, rw);
-  props[PROP_ROPE_THETA] = g_param_spec_double ("rope-theta", "RoPE base",
-                                                "RoPE frequency base (0: from size)", 0, 1e9, 0, rw);
-  props[PROP_RMS_EPS] = g_param_spec_double ("rms-eps", "RMS epsilon",
-                                             "RMSNorm epsilon (0: 1e-5)", 0, 1, 0, rw);
+  props[PROP_ROPE_THETA] =
+      g_param_spec_double ("rope-theta", "RoPE base", "RoPE frequency base (0: from size)", 0, 1e9, 0, rw);
+  props[PROP_RMS_EPS] = g_param_spec_double ("rms-eps", "RMS epsilon", "RMSNorm epsilon (0: 1e-5)", 0, 1, 0, rw);
   props[PROP_TENSOR_SCALES] = g_param_spec_boolean ("tensor-scales", "Tensor scales",
                                                     "Write llama.cpp-style blk.N.X.scale tensors "
-                                                    "(TQ weights then carry block scale 1)", FALSE, rw);
-  props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
-                                              "Also write the model to this GGUF file (atomically)",
-                                              NULL, rw);
+                                                    "(TQ weights then carry block scale 1)",
+                                                    FALSE, rw);
+  props[PROP_LOCATION] =
+      g_param_spec_string ("location", "Location", "Also write the model to this GGUF file (atomically)", NULL, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Fixture source", "Source",
                                  "Synthesizes a BitNet model (tiny/small/medium/2b) deterministically "
-                                 "from a seed", "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS,
-                                            "model/bitnet");
+                                 "from a seed",
+                                 "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "model/bitnet");
 }
 
 static void

@@ -127,8 +127,7 @@ bn_loader_produce (BnElement *element)
   g_autoptr (BnModel) model = gguf ? bn_model_new_from_gguf (gguf, &error) : NULL;
   gint64 elapsed = g_get_monotonic_time () - t0;
   if (!model) {
-    g_autofree char *msg = g_strdup_printf (_("Cannot load model %s: %s"), self->location,
-                                            error->message);
+    g_autofree char *msg = g_strdup_printf (_("Cannot load model %s: %s"), self->location, error->message);
     g_autoptr (GError) wrapped = g_error_new_literal (error->domain, error->code, msg);
     bn_element_post_error (element, wrapped, NULL);
     return BN_FLOW_ERROR;
@@ -151,20 +150,18 @@ bn_loader_class_init (BnLoaderClass *klass)
   element_class->start = bn_loader_start;
   element_class->produce = bn_loader_produce;
 
-  props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
-                                              "GGUF file to load (default: $BITNET_GGUF)", NULL,
-                                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                              G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_LOCATION] = g_param_spec_string ("location", "Location", "GGUF file to load (default: $BITNET_GGUF)", NULL,
+                                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   props[PROP_FIXTURE] = g_param_spec_string ("fixture", "Fixture",
                                              "Fixture size (tiny, small, medium, 2b) to synthesize when "
-                                             "no file is given", NULL,
-                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+                                             "no file is given",
+                                             NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Model loader", "Source",
                                  "Reads a GGUF model through a memory map and checks it; "
-                                 "measures the load time", "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS,
-                                            "model/bitnet");
+                                 "measures the load time",
+                                 "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "model/bitnet");
 }
 
 static void

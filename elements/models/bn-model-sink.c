@@ -71,8 +71,7 @@ bn_model_sink_start (BnElement *element, GError **error)
   BnModelSink *self = BN_MODEL_SINK (element);
   self->written = 0;
   if (!self->location || !*self->location) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                 _("No output file: set location=FILE.gguf"));
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("No output file: set location=FILE.gguf"));
     return FALSE;
   }
   return TRUE;
@@ -85,18 +84,16 @@ bn_model_elements_write (BnElement *element, BnModel *model, const char *locatio
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_path_get_dirname (location);
   if (g_mkdir_with_parents (dir, 0755) != 0) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                      _("Cannot create directory %s for %s: %s"), dir, location, g_strerror (errno));
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot create directory %s for %s: %s"), dir,
+                      location, g_strerror (errno));
     return FALSE;
   }
   gint64 t0 = g_get_monotonic_time ();
   if (!bn_model_write_gguf (model, location, &error)) {
-    BN_ELEMENT_ERROR (element, error->domain, error->code, _("Cannot write model %s: %s"),
-                      location, error->message);
+    BN_ELEMENT_ERROR (element, error->domain, error->code, _("Cannot write model %s: %s"), location, error->message);
     return FALSE;
   }
-  g_autofree char *text = g_strdup_printf (_("wrote %s in %.3f s"), location,
-                                           (g_get_monotonic_time () - t0) / 1e6);
+  g_autofree char *text = g_strdup_printf (_("wrote %s in %.3f s"), location, (g_get_monotonic_time () - t0) / 1e6);
   bn_element_post_info (element, text);
   return TRUE;
 }
@@ -109,11 +106,10 @@ bn_model_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   if (self->written++ > 0) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                       _("model-sink received a second model; it writes one file (use one "
-                        "model-sink per model)"));
+                         "model-sink per model)"));
     return BN_FLOW_ERROR;
   }
-  return bn_model_elements_write (element, BN_MODEL (owned), self->location) ? BN_FLOW_OK
-                                                                           : BN_FLOW_ERROR;
+  return bn_model_elements_write (element, BN_MODEL (owned), self->location) ? BN_FLOW_OK : BN_FLOW_ERROR;
 }
 
 static void
@@ -128,16 +124,12 @@ bn_model_sink_class_init (BnModelSinkClass *klass)
   element_class->start = bn_model_sink_start;
   element_class->chain = bn_model_sink_chain;
 
-  props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
-                                              "GGUF file to write (atomically)", NULL,
-                                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                                              G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_LOCATION] = g_param_spec_string ("location", "Location", "GGUF file to write (atomically)", NULL,
+                                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Model sink", "Sink",
-                                 "Writes the incoming model as a GGUF file, atomically",
-                                 "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS,
-                                            "model/bitnet");
+                                 "Writes the incoming model as a GGUF file, atomically", "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "model/bitnet");
 }
 
 static void

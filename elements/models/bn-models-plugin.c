@@ -26,17 +26,16 @@ bn_post_model_info (BnElement *element, BnModel *model)
     g_variant_dict_insert (&d, "file-size", "t", bn_model_get_file_size (model));
     g_variant_dict_insert (&d, "mapped-bytes", "t", bn_model_get_mapped_bytes (model));
   }
-  bn_element_post_message (element, bn_message_new_element (element, "model-info",
-                                                            g_variant_dict_end (&d)));
+  bn_element_post_message (element, bn_message_new_element (element, "model-info", g_variant_dict_end (&d)));
 }
 
 static gboolean
 plugin_init (BnPlugin *plugin, GError **error)
 {
-  return bn_element_register (plugin, "loader", 0, BN_TYPE_LOADER) &&
-         bn_element_register (plugin, "fixture-src", 0, BN_TYPE_FIXTURE_SRC) &&
-         bn_element_register (plugin, "model-sink", 0, BN_TYPE_MODEL_SINK);
+  return bn_element_register (plugin, "loader", 0, BN_TYPE_LOADER)
+         && bn_element_register (plugin, "fixture-src", 0, BN_TYPE_FIXTURE_SRC)
+         && bn_element_register (plugin, "model-sink", 0, BN_TYPE_MODEL_SINK);
 }
 
-BN_PLUGIN_DEFINE (models, "Models: GGUF loader, fixture synthesis, GGUF writer", plugin_init,
-                  BN_VERSION, "LGPL-2.1-or-later", "gst-bitnet", "gst-bitnet project")
+BN_PLUGIN_DEFINE (models, "Models: GGUF loader, fixture synthesis, GGUF writer", plugin_init, BN_VERSION,
+                  "LGPL-2.1-or-later", "gst-bitnet", "gst-bitnet project")

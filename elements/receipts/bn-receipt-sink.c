@@ -78,9 +78,15 @@ bn_receipt_sink_set_property (GObject *object, guint id, const GValue *value, GP
 {
   BnReceiptSink *self = BN_RECEIPT_SINK (object);
   switch (id) {
-  case PROP_LOCATION: g_free (self->location); self->location = g_value_dup_string (value); break;
+  case PROP_LOCATION:
+    g_free (self->location);
+    self->location = g_value_dup_string (value);
+    break;
   case PROP_WRITE_FAILED: self->write_failed = g_value_get_boolean (value); break;
-  case PROP_SIGNING_KEY: g_free (self->signing_key); self->signing_key = g_value_dup_string (value); break;
+  case PROP_SIGNING_KEY:
+    g_free (self->signing_key);
+    self->signing_key = g_value_dup_string (value);
+    break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -144,7 +150,8 @@ bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
                                   json_object_get_boolean_member_with_default (first, "deterministic", FALSE));
 
   JsonObject *pb = json_object_new ();
-  json_object_set_int_member (pb, "tokens_generated", json_object_get_int_member_with_default (first, "tokens_generated", 0));
+  json_object_set_int_member (pb, "tokens_generated",
+                              json_object_get_int_member_with_default (first, "tokens_generated", 0));
   json_object_set_double_member (pb, "total_time_ms", median_of (runs, "total_time_ms"));
   json_object_set_double_member (pb, "tokens_per_second", median_of (runs, "decode_tokens_per_second"));
   json_object_set_double_member (pb, "first_token_latency_ms", median_of (runs, "first_token_latency_ms"));
@@ -160,14 +167,16 @@ bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
   JsonObject *x = json_object_new ();
   json_object_set_string_member (x, "status", "success");
   json_object_set_int_member (x, "iterations", runs->len);
-  json_object_set_int_member (x, "tokens_requested", json_object_get_int_member_with_default (first, "tokens_requested", 0));
+  json_object_set_int_member (x, "tokens_requested",
+                              json_object_get_int_member_with_default (first, "tokens_requested", 0));
   json_object_set_member (x, "threads", copy_member (first, "threads"));
   g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
   JsonArray *iters = json_array_new ();
   for (guint i = 0; i < runs->len; i++) {
     JsonObject *o = bn_record_get_object (runs->pdata[i]);
     json_array_add_object_element (iters, json_object_ref (o));
-    JsonArray *a = json_object_has_member (o, "decode_latency_ms") ? json_object_get_array_member (o, "decode_latency_ms") : NULL;
+    JsonArray *a =
+        json_object_has_member (o, "decode_latency_ms") ? json_object_get_array_member (o, "decode_latency_ms") : NULL;
     for (guint j = 0; a && j < json_array_get_length (a); j++) {
       double d = json_array_get_double_element (a, j);
       g_array_append_val (lat, d);
@@ -265,8 +274,8 @@ sign (BnReceiptSink *self, JsonObject *receipt)
   g_autoptr (JsonObject) env = bn_receipt_sign (key, receipt, name, digest);
   g_autofree char *path = bn_receipt_envelope_path (self->location);
   if (!bn_json_write_atomic (path, env, &error)) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the envelope %s: %s"),
-                      path, error->message);
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the envelope %s: %s"), path,
+                      error->message);
     return BN_FLOW_ERROR;
   }
   g_autofree char *who = bn_signing_key_describe (key);
@@ -283,14 +292,13 @@ bn_receipt_sink_finish (BnElement *element)
   self->finished = TRUE;
   if (!self->runs->len) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
-                      _("No run reached receipt-sink: nothing measured, no receipt written to %s"),
-                      self->location);
+                      _("No run reached receipt-sink: nothing measured, no receipt written to %s"), self->location);
     return BN_FLOW_ERROR;
   }
   g_autoptr (JsonObject) r = bn_receipt_build (self->runs, bn_strict_flags_from_env ());
   if (!bn_json_write_atomic (self->location, r, &error)) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                      _("Cannot write the receipt %s: %s"), self->location, error->message);
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the receipt %s: %s"),
+                      self->location, error->message);
     return BN_FLOW_ERROR;
   }
   g_autofree char *text = g_strdup_printf (_("receipt written to %s (%u runs)"), self->location, self->runs->len);
@@ -337,8 +345,8 @@ bn_receipt_sink_class_init (BnReceiptSinkClass *klass)
   element_class->finish = bn_receipt_sink_finish;
   element_class->stop = bn_receipt_sink_stop;
 
-  props[PROP_LOCATION] = g_param_spec_string ("location", "Location", "Receipt file (written atomically)",
-                                              "ci/inference.json", rw);
+  props[PROP_LOCATION] =
+      g_param_spec_string ("location", "Location", "Receipt file (written atomically)", "ci/inference.json", rw);
   props[PROP_WRITE_FAILED] = g_param_spec_boolean ("write-failed", "Write failed",
                                                    "When the pipeline fails or is cancelled, write a receipt "
                                                    "marked failed (with no figures) instead of nothing",
@@ -346,7 +354,8 @@ bn_receipt_sink_class_init (BnReceiptSinkClass *klass)
   props[PROP_SIGNING_KEY] = g_param_spec_string ("signing-key", "Signing key",
                                                  "Ed25519 secret key file (made by bn-key generate, mode 0600) "
                                                  "that signs the receipt into X.dsse.json beside it; default "
-                                                 "BITNET_SIGNING_KEY, none: unsigned", NULL, rw);
+                                                 "BITNET_SIGNING_KEY, none: unsigned",
+                                                 NULL, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Receipt sink", "Sink",
                                  "Writes the measured runs as a receipt (ci/inference.json, schema 1.0.0)",

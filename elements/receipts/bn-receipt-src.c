@@ -114,11 +114,15 @@ bn_receipt_src_start (BnElement *element, GError **error)
   return TRUE;
 }
 
-static const char *const required[] = { "schema_version", "timestamp", "compute_path", "backend", "kernels",
-                                        "deterministic", "performance_baseline", NULL };
-static const char *const required_pb[] = { "tokens_generated", "total_time_ms", "tokens_per_second",
-                                           "first_token_latency_ms", "average_token_latency_ms",
-                                           "memory_usage_mb", NULL };
+static const char *const required[] = { "schema_version", "timestamp",     "compute_path",         "backend",
+                                        "kernels",        "deterministic", "performance_baseline", NULL };
+static const char *const required_pb[] = { "tokens_generated",
+                                           "total_time_ms",
+                                           "tokens_per_second",
+                                           "first_token_latency_ms",
+                                           "average_token_latency_ms",
+                                           "memory_usage_mb",
+                                           NULL };
 
 typedef struct {
   const char *file;
@@ -149,12 +153,9 @@ static const struct {
   GType type;
   const char *what;
 } seed_types[] = {
-  { "schema_version", G_TYPE_STRING, N_("a string") },
-  { "timestamp", G_TYPE_STRING, N_("a string") },
-  { "compute_path", G_TYPE_STRING, N_("a string") },
-  { "backend", G_TYPE_STRING, N_("a string") },
-  { "deterministic", G_TYPE_BOOLEAN, N_("true or false") },
-  { NULL },
+  { "schema_version", G_TYPE_STRING, N_("a string") },      { "timestamp", G_TYPE_STRING, N_("a string") },
+  { "compute_path", G_TYPE_STRING, N_("a string") },        { "backend", G_TYPE_STRING, N_("a string") },
+  { "deterministic", G_TYPE_BOOLEAN, N_("true or false") }, { NULL },
 };
 
 /* A performance report (report-sink) holds its runs under gst_bitnet.runs;
@@ -167,7 +168,8 @@ push_report_runs (BnElement *element, const char *file, JsonObject *x)
   if (!runs || !json_array_get_length (runs)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                       _("Performance report %s holds no runs (field \"gst_bitnet.runs\"): it was written "
-                        "by another tool or an older report-sink; give the receipt instead"), file);
+                         "by another tool or an older report-sink; give the receipt instead"),
+                      file);
     return BN_FLOW_ERROR;
   }
   BnFlowReturn ret = BN_FLOW_OK;
@@ -201,13 +203,12 @@ bn_receipt_src_produce (BnElement *element)
   if (bn_file_read_bounded (file, _("receipt"), BN_JSON_MAX_SIZE, &bytes, &len, &error))
     root = bn_json_parse_bounded (bytes, len, file, &error);
   if (!root) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read receipt %s: %s"),
-                      file, error->message);
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read receipt %s: %s"), file,
+                      error->message);
     return BN_FLOW_ERROR;
   }
   if (!JSON_NODE_HOLDS_OBJECT (root)) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                      _("Receipt %s is not a JSON object"), file);
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Receipt %s is not a JSON object"), file);
     return BN_FLOW_ERROR;
   }
   JsonObject *r = json_node_get_object (root);
@@ -221,8 +222,8 @@ bn_receipt_src_produce (BnElement *element)
   if (json_object_has_member (r, "benchmarks"))
     return push_report_runs (element, file, x);
   JsonNode *status = x ? json_object_get_member (x, "status") : NULL;
-  if (status && JSON_NODE_HOLDS_VALUE (status) && json_node_get_value_type (status) == G_TYPE_STRING &&
-      !g_strcmp0 (json_node_get_string (status), "failed")) {
+  if (status && JSON_NODE_HOLDS_VALUE (status) && json_node_get_value_type (status) == G_TYPE_STRING
+      && !g_strcmp0 (json_node_get_string (status), "failed")) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
                       _("Receipt %s records a failed run: it holds no figures"), file);
     return BN_FLOW_ERROR;
@@ -242,12 +243,12 @@ bn_receipt_src_produce (BnElement *element)
   JsonObject *pb = json_node_get_object (pbn);
   for (guint i = 0; required_pb[i]; i++) {
     JsonNode *n = json_object_get_member (pb, required_pb[i]);
-    if (!n || !JSON_NODE_HOLDS_VALUE (n) ||
-        (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64) ||
-        !isfinite (json_node_get_double (n))) {
+    if (!n || !JSON_NODE_HOLDS_VALUE (n)
+        || (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64)
+        || !isfinite (json_node_get_double (n))) {
       BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                        _("Receipt %s: field \"performance_baseline.%s\" is missing or not a finite number"),
-                        file, required_pb[i]);
+                        _("Receipt %s: field \"performance_baseline.%s\" is missing or not a finite number"), file,
+                        required_pb[i]);
       return BN_FLOW_ERROR;
     }
   }
@@ -259,8 +260,8 @@ bn_receipt_src_produce (BnElement *element)
   for (guint i = 0; seed_types[i].name; i++) {
     JsonNode *n = json_object_get_member (r, seed_types[i].name);
     if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != seed_types[i].type) {
-      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Receipt %s: field \"%s\" must be %s"),
-                        file, seed_types[i].name, _(seed_types[i].what));
+      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Receipt %s: field \"%s\" must be %s"), file,
+                        seed_types[i].name, _ (seed_types[i].what));
       return BN_FLOW_ERROR;
     }
   }
@@ -272,8 +273,8 @@ bn_receipt_src_produce (BnElement *element)
   if (g_file_test (envpath, G_FILE_TEST_EXISTS)) {
     envelope = bn_json_load_file (envpath, _("envelope"), &error);
     if (!envelope || !JSON_NODE_HOLDS_OBJECT (envelope)) {
-      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read the envelope %s: %s"),
-                        envpath, error ? error->message : _("not a JSON object"));
+      BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read the envelope %s: %s"), envpath,
+                        error ? error->message : _("not a JSON object"));
       return BN_FLOW_ERROR;
     }
     origin.envelope = envelope;
@@ -310,7 +311,8 @@ bn_receipt_src_produce (BnElement *element)
   json_object_set_string_member (o, "compute_path", json_object_get_string_member (r, "compute_path"));
   json_object_set_member (o, "backend", json_node_copy (json_object_get_member (r, "backend")));
   json_object_set_member (o, "kernels", json_node_copy (json_object_get_member (r, "kernels")));
-  json_object_set_boolean_member (o, "deterministic", json_object_get_boolean_member_with_default (r, "deterministic", FALSE));
+  json_object_set_boolean_member (o, "deterministic",
+                                  json_object_get_boolean_member_with_default (r, "deterministic", FALSE));
   gint64 toks = json_object_get_int_member (pb, "tokens_generated");
   json_object_set_int_member (o, "tokens_generated", toks);
   json_object_set_int_member (o, "tokens_requested", toks);
@@ -318,8 +320,10 @@ bn_receipt_src_produce (BnElement *element)
   json_object_set_double_member (o, "tokens_per_second", claimed);
   json_object_set_double_member (o, "claimed_tokens_per_second", claimed);
   json_object_set_double_member (o, "total_time_ms", json_object_get_double_member (pb, "total_time_ms"));
-  json_object_set_double_member (o, "first_token_latency_ms", json_object_get_double_member (pb, "first_token_latency_ms"));
-  json_object_set_double_member (o, "average_token_latency_ms", json_object_get_double_member (pb, "average_token_latency_ms"));
+  json_object_set_double_member (o, "first_token_latency_ms",
+                                 json_object_get_double_member (pb, "first_token_latency_ms"));
+  json_object_set_double_member (o, "average_token_latency_ms",
+                                 json_object_get_double_member (pb, "average_token_latency_ms"));
   json_object_set_double_member (o, "memory_usage_mb", json_object_get_double_member (pb, "memory_usage_mb"));
   mark_origin (o, &origin, -1);
   if (!bn_run_record_check (o, file, &error)) {
@@ -341,13 +345,12 @@ bn_receipt_src_class_init (BnReceiptSrcClass *klass)
   object_class->set_property = bn_receipt_src_set_property;
   element_class->start = bn_receipt_src_start;
   element_class->produce = bn_receipt_src_produce;
-  props[PROP_LOCATION] = g_param_spec_boxed ("location", "Location",
-                                             "Receipt files, comma-separated; each may be a glob (ci/*.json)",
-                                             G_TYPE_STRV, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_LOCATION] =
+      g_param_spec_boxed ("location", "Location", "Receipt files, comma-separated; each may be a glob (ci/*.json)",
+                          G_TYPE_STRV, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Receipt source", "Source",
-                                 "Reads receipts (ci/inference.json) and pushes their runs",
-                                 "gst-bitnet developers");
+                                 "Reads receipts (ci/inference.json) and pushes their runs", "gst-bitnet developers");
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
 }
 

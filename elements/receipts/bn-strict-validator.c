@@ -112,8 +112,14 @@ bn_strict_validator_set_property (GObject *object, guint id, const GValue *value
   case PROP_GATES: self->gates = g_value_get_flags (value); break;
   case PROP_MAX_TPS: self->max_tps = g_value_get_double (value); break;
   case PROP_MARGIN: self->margin = g_value_get_double (value); break;
-  case PROP_GATE_LOG: g_free (self->gate_log); self->gate_log = g_value_dup_string (value); break;
-  case PROP_TRUSTED_KEYS: g_strfreev (self->trusted_keys); self->trusted_keys = g_value_dup_boxed (value); break;
+  case PROP_GATE_LOG:
+    g_free (self->gate_log);
+    self->gate_log = g_value_dup_string (value);
+    break;
+  case PROP_TRUSTED_KEYS:
+    g_strfreev (self->trusted_keys);
+    self->trusted_keys = g_value_dup_boxed (value);
+    break;
   case PROP_ALLOW_UNSIGNED: self->allow_unsigned = g_value_get_boolean (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
@@ -127,7 +133,9 @@ bn_strict_validator_start (BnElement *element, GError **error)
   g_clear_pointer (&self->log, json_array_unref);
   self->runs = g_ptr_array_new_with_free_func (g_object_unref);
   self->log = json_array_new ();
-  self->bandwidth_gbs = self->gates & BN_STRICT_VALIDATE_PERFORMANCE ? bn_machine_read_bandwidth (256u << 20, g_get_num_processors ()) : 0;
+  self->bandwidth_gbs = self->gates & BN_STRICT_VALIDATE_PERFORMANCE
+                            ? bn_machine_read_bandwidth (256u << 20, g_get_num_processors ())
+                            : 0;
   g_clear_pointer (&self->ring, bn_keyring_free);
   self->ring = bn_keyring_load ((const char *const *) self->trusted_keys, error);
   return self->ring != NULL;
@@ -147,8 +155,8 @@ write_log (BnStrictValidator *self, GError **error)
 
 /* Records a gate outcome; on failure posts the error and returns FALSE. */
 static gboolean
-gate (BnStrictValidator *self, const char *name, guint run, gboolean passed, int code,
-      const char *message, const char *detail)
+gate (BnStrictValidator *self, const char *name, guint run, gboolean passed, int code, const char *message,
+      const char *detail)
 {
   JsonObject *e = json_object_new ();
   json_object_set_string_member (e, "gate", name);
@@ -161,8 +169,8 @@ gate (BnStrictValidator *self, const char *name, guint run, gboolean passed, int
   g_autoptr (GError) log_error = NULL;
   if (!write_log (self, &log_error))
     bn_element_post_warning (BN_ELEMENT (self), log_error, NULL);
-  g_autoptr (GError) err = g_error_new (BN_STRICT_ERROR, code, "%s%s%s", message, detail ? " (" : "",
-                                        detail ? detail : "");
+  g_autoptr (GError) err =
+      g_error_new (BN_STRICT_ERROR, code, "%s%s%s", message, detail ? " (" : "", detail ? detail : "");
   if (detail) {
     g_autofree char *m = g_strconcat (err->message, ")", NULL);
     g_free (err->message);
@@ -174,8 +182,8 @@ gate (BnStrictValidator *self, const char *name, guint run, gboolean passed, int
 
 /* like gate(), with @detail logged whether the gate passes or not (the signer) */
 static gboolean
-gate_detail (BnStrictValidator *self, const char *name, guint run, gboolean passed, int code,
-             const char *message, const char *detail)
+gate_detail (BnStrictValidator *self, const char *name, guint run, gboolean passed, int code, const char *message,
+             const char *detail)
 {
   if (!gate (self, name, run, passed, code, message, passed ? NULL : detail))
     return FALSE;
@@ -199,12 +207,13 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     g_autoptr (GError) e = NULL;
     g_autofree char *signer = NULL;
     signed_ok = bn_receipt_run_verify (o, self->ring, &signer, &e);
-    gboolean pass = signed_ok || (self->allow_unsigned && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED));
+    gboolean pass =
+        signed_ok || (self->allow_unsigned && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED));
     g_autofree char *d = signed_ok ? g_strdup_printf (_("run %u%s: signed by %s"), idx, where, signer)
-                         : g_strdup_printf (_("run %u%s: %s%s"), idx, where, e->message,
-                                            pass ? _(" (allowed: allow-unsigned)") : "");
-    if (!gate_detail (self, "signature", idx, pass, BN_STRICT_ERROR_SIGNATURE,
-                      "Strict mode: Receipt signature refused", d))
+                                   : g_strdup_printf (_("run %u%s: %s%s"), idx, where, e->message,
+                                                      pass ? _(" (allowed: allow-unsigned)") : "");
+    if (!gate_detail (self, "signature", idx, pass, BN_STRICT_ERROR_SIGNATURE, "Strict mode: Receipt signature refused",
+                      d))
       return FALSE;
   } else {
     /* measured in this pipeline, or signatures not asked for: believed as before */
@@ -227,8 +236,8 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     for (guint i = 0; k && i < json_array_get_length (k) && !found; i++)
       for (guint p = 0; prefixes[p]; p++)
         found |= g_str_has_prefix (json_array_get_string_element (k, i), prefixes[p]);
-    g_autofree char *d = g_strdup_printf (_("run %u%s: no i2s_/tl1_/tl2_/tq kernel among the %u that ran"),
-                                          idx, where, k ? json_array_get_length (k) : 0);
+    g_autofree char *d = g_strdup_printf (_("run %u%s: no i2s_/tl1_/tl2_/tq kernel among the %u that ran"), idx, where,
+                                          k ? json_array_get_length (k) : 0);
     if (!gate (self, "require-quantization", idx, found, BN_STRICT_ERROR_QUANTIZATION,
                "Strict mode: Required quantization kernel not available", found ? NULL : d))
       return FALSE;
@@ -236,17 +245,18 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
   if (self->gates & BN_STRICT_VALIDATE_PERFORMANCE) {
     gint64 req = json_object_get_int_member_with_default (o, "tokens_requested", -1);
     gint64 got = json_object_get_int_member_with_default (o, "tokens_generated", -1);
-    double tps = bn_record_get_double (rec, "decode_tokens_per_second", bn_record_get_double (rec, "tokens_per_second", 0));
+    double tps =
+        bn_record_get_double (rec, "decode_tokens_per_second", bn_record_get_double (rec, "tokens_per_second", 0));
     gboolean complete = got >= 0 && got == req && tps > 0;
-    g_autofree char *d = g_strdup_printf (_("run %u%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                                            " tokens generated at %.3f tok/s"), idx, where, got, req, tps);
-    if (!gate (self, "complete", idx, complete, BN_STRICT_ERROR_INCOMPLETE,
-               "Strict mode: Incomplete run", complete ? NULL : d))
+    g_autofree char *d =
+        g_strdup_printf (_("run %u%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " tokens generated at %.3f tok/s"),
+                         idx, where, got, req, tps);
+    if (!gate (self, "complete", idx, complete, BN_STRICT_ERROR_INCOMPLETE, "Strict mode: Incomplete run",
+               complete ? NULL : d))
       return FALSE;
     g_autofree char *why = bn_run_inconsistency (o);
     g_autofree char *dc = why ? g_strdup_printf (_("run %u%s: %s"), idx, where, why) : NULL;
-    if (!gate (self, "consistency", idx, !why, BN_STRICT_ERROR_INCONSISTENT,
-               "Strict mode: Inconsistent receipt", dc))
+    if (!gate (self, "consistency", idx, !why, BN_STRICT_ERROR_INCONSISTENT, "Strict mode: Inconsistent receipt", dc))
       return FALSE;
     double claimed = MAX (tps, bn_record_get_double (rec, "claimed_tokens_per_second", 0));
     /* a figure from an unsigned file is the forger's own: not believed */
@@ -256,14 +266,17 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     if (bytes > 0 && self->bandwidth_gbs > 0) {
       double bw = self->bandwidth_gbs * (bytes < 32.0 * 1048576 ? 8 : 1);
       ceiling = bw * 1e9 / bytes * self->margin;
-      basis = g_strdup_printf (_("ceiling %.1f tok/s = %.1f GB/s read bandwidth of all cores measured here%s / %.0f bytes per "
-                                 "token x margin %.2f"), ceiling, self->bandwidth_gbs,
-                               bytes < 32.0 * 1048576 ? _(" x 8 (cache-resident model)") : "", bytes, self->margin);
+      basis = g_strdup_printf (
+          _("ceiling %.1f tok/s = %.1f GB/s read bandwidth of all cores measured here%s / %.0f bytes per "
+             "token x margin %.2f"),
+          ceiling, self->bandwidth_gbs, bytes < 32.0 * 1048576 ? _(" x 8 (cache-resident model)") : "", bytes,
+          self->margin);
     } else {
       ceiling = self->max_tps;
       basis = g_strdup_printf (signed_ok ? _("no bytes-per-token figure: limit max-tokens-per-second=%.1f")
                                          : _("the bytes-per-token figure of an unsigned receipt is not believed: "
-                                             "limit max-tokens-per-second=%.1f"), ceiling);
+                                              "limit max-tokens-per-second=%.1f"),
+                               ceiling);
     }
     g_autofree char *msg = g_strdup_printf ("Strict mode: Suspicious performance detected: %.1f tok/s", claimed);
     g_autofree char *d2 = g_strdup_printf (_("run %u%s: %s"), idx, where, basis);
@@ -272,13 +285,16 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
       return FALSE;
   }
   if (self->gates & BN_STRICT_VALIDATE_ACCURACY) {
-    JsonObject *acc = json_object_has_member (o, "quantizer_accuracy") ? json_object_get_object_member (o, "quantizer_accuracy") : NULL;
+    JsonObject *acc = json_object_has_member (o, "quantizer_accuracy")
+                          ? json_object_get_object_member (o, "quantizer_accuracy")
+                          : NULL;
     gboolean pass = acc && json_object_get_boolean_member_with_default (acc, "pass", FALSE);
-    g_autofree char *d = acc ? g_strdup_printf (_("run %u%s: output relative MSE %.3g against tolerance %.3g (%s)"), idx, where,
-                                                json_object_get_double_member_with_default (acc, "output-rel-mse", -1),
-                                                json_object_get_double_member_with_default (acc, "tolerance", -1),
-                                                json_object_get_string_member_with_default (acc, "format", "?"))
-                             : g_strdup_printf (_("run %u%s: no accuracy results (put a quantizer before the executor)"), idx, where);
+    g_autofree char *d =
+        acc ? g_strdup_printf (_("run %u%s: output relative MSE %.3g against tolerance %.3g (%s)"), idx, where,
+                               json_object_get_double_member_with_default (acc, "output-rel-mse", -1),
+                               json_object_get_double_member_with_default (acc, "tolerance", -1),
+                               json_object_get_string_member_with_default (acc, "format", "?"))
+            : g_strdup_printf (_("run %u%s: no accuracy results (put a quantizer before the executor)"), idx, where);
     if (!gate (self, "accuracy", idx, pass, BN_STRICT_ERROR_ACCURACY, "Strict mode: Accuracy outside tolerance",
                pass ? NULL : d))
       return FALSE;
@@ -332,8 +348,8 @@ check_headlines (BnStrictValidator *self)
     double median = bn_percentile ((const double *) v->data, v->len, 50);
     double claimed = bn_record_get_double (self->runs->pdata[i], BN_RUN_CLAIMED_TPS, NAN);
     gboolean same = fabs (claimed - median) <= 1e-6 * MAX (1.0, fabs (median));
-    g_autofree char *d = g_strdup_printf (_("%s: headline tokens_per_second %.6g is not the median %.6g of its %u runs"),
-                                          src, claimed, median, v->len);
+    g_autofree char *d = g_strdup_printf (
+        _("%s: headline tokens_per_second %.6g is not the median %.6g of its %u runs"), src, claimed, median, v->len);
     if (!gate (self, "consistency", i, same, BN_STRICT_ERROR_INCONSISTENT, "Strict mode: Inconsistent receipt",
                same ? NULL : d))
       return FALSE;
@@ -394,25 +410,30 @@ bn_strict_validator_class_init (BnStrictValidatorClass *klass)
                                           BN_TYPE_STRICT_FLAGS, 0, rw);
   props[PROP_MAX_TPS] = g_param_spec_double ("max-tokens-per-second", "Max tokens per second",
                                              "Plausibility limit when a run gives no bytes-per-token figure "
-                                             "(150 as in the seed)", 0, 1e9, 150, rw);
+                                             "(150 as in the seed)",
+                                             0, 1e9, 150, rw);
   props[PROP_MARGIN] = g_param_spec_double ("ceiling-margin", "Ceiling margin",
                                             "Factor on the physical ceiling before a speed is called "
-                                            "implausible", 1, 100, 1.5, rw);
-  props[PROP_GATE_LOG] = g_param_spec_string ("gate-log", "Gate log",
-                                              "Where the ci-enhanced gate writes each gate's outcome as JSON",
-                                              "ci/strict-gates.json", rw);
+                                            "implausible",
+                                            1, 100, 1.5, rw);
+  props[PROP_GATE_LOG] =
+      g_param_spec_string ("gate-log", "Gate log", "Where the ci-enhanced gate writes each gate's outcome as JSON",
+                           "ci/strict-gates.json", rw);
   props[PROP_TRUSTED_KEYS] = g_param_spec_boxed ("trusted-keys", "Trusted keys",
                                                  "Public key files (NAME.pub from bn-key) whose signatures are "
                                                  "trusted, comma-separated; default BITNET_TRUSTED_KEYS "
-                                                 "(':'-separated)", G_TYPE_STRV, rw);
+                                                 "(':'-separated)",
+                                                 G_TYPE_STRV, rw);
   props[PROP_ALLOW_UNSIGNED] = g_param_spec_boolean ("allow-unsigned", "Allow unsigned",
                                                      "Let runs of unsigned receipt files through the signature "
                                                      "gate (their bytes-per-token figure is still not believed); "
-                                                     "default BITNET_ALLOW_UNSIGNED", FALSE, rw);
+                                                     "default BITNET_ALLOW_UNSIGNED",
+                                                     FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Strict validator", "Analyzer",
                                  "Refuses mock, incomplete, inaccurate, non-deterministic or physically "
-                                 "implausible runs (strict mode)", "gst-bitnet developers");
+                                 "implausible runs (strict mode)",
+                                 "gst-bitnet developers");
   bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "ANY");
 }

@@ -85,9 +85,18 @@ bn_baseline_sink_set_property (GObject *object, guint id, const GValue *value, G
 {
   BnBaselineSink *self = BN_BASELINE_SINK (object);
   switch (id) {
-  case PROP_LOCATION: g_free (self->location); self->location = g_value_dup_string (value); break;
-  case PROP_PLATFORM: g_free (self->platform); self->platform = g_value_dup_string (value); break;
-  case PROP_IMPLEMENTATION: g_free (self->implementation); self->implementation = g_value_dup_string (value); break;
+  case PROP_LOCATION:
+    g_free (self->location);
+    self->location = g_value_dup_string (value);
+    break;
+  case PROP_PLATFORM:
+    g_free (self->platform);
+    self->platform = g_value_dup_string (value);
+    break;
+  case PROP_IMPLEMENTATION:
+    g_free (self->implementation);
+    self->implementation = g_value_dup_string (value);
+    break;
   case PROP_MIN_RUNS: self->min_runs = g_value_get_uint (value); break;
   case PROP_LOCK_TIMEOUT: self->lock_timeout = g_value_get_uint (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -155,8 +164,8 @@ bn_baseline_sink_start (BnElement *element, GError **error)
   BnBaselineSink *self = BN_BASELINE_SINK (element);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   self->runs = g_ptr_array_new_with_free_func (g_object_unref);
-  if (!self->location || !*self->location || !self->platform || !*self->platform || !self->implementation ||
-      !*self->implementation) {
+  if (!self->location || !*self->location || !self->platform || !*self->platform || !self->implementation
+      || !*self->implementation) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("baseline-sink needs location=FILE, platform=NAME and implementation=NAME"));
     return FALSE;
@@ -175,8 +184,8 @@ bn_baseline_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
     return BN_FLOW_OK;
   }
   g_autoptr (GError) error = NULL;
-  if (!bn_run_check_types (BN_RECORD (item), &error) ||
-      !bn_run_check_strict (BN_RECORD (item), self->runs->len, &error)) {
+  if (!bn_run_check_types (BN_RECORD (item), &error)
+      || !bn_run_check_strict (BN_RECORD (item), self->runs->len, &error)) {
     g_object_unref (item);
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
@@ -193,7 +202,7 @@ bn_baseline_sink_finish (BnElement *element)
   if (self->runs->len < self->min_runs) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
                       _("baseline-sink received %u runs; a baseline needs at least %u (min-runs) so that the "
-                        "analyzer can give a 95%% interval: run more iterations. %s was left untouched"),
+                         "analyzer can give a 95%% interval: run more iterations. %s was left untouched"),
                       self->runs->len, self->min_runs, self->location);
     return BN_FLOW_ERROR;
   }
@@ -215,11 +224,11 @@ bn_baseline_sink_finish (BnElement *element)
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, "%s", error->message);
     return BN_FLOW_ERROR;
   }
-  g_autofree char *info = g_strdup_printf (had ? _("baseline of %s on %s written to %s (%u runs); the previous file "
-                                                   "is %s.bak")
-                                               : _("baseline of %s on %s written to %s (%u runs)"),
-                                           self->implementation, self->platform, self->location, self->runs->len,
-                                           self->location);
+  g_autofree char *info =
+      g_strdup_printf (had ? _("baseline of %s on %s written to %s (%u runs); the previous file "
+                                "is %s.bak")
+                           : _("baseline of %s on %s written to %s (%u runs)"),
+                       self->implementation, self->platform, self->location, self->runs->len, self->location);
   bn_element_post_info (element, info);
   return BN_FLOW_OK;
 }
@@ -241,24 +250,26 @@ bn_baseline_sink_class_init (BnBaselineSinkClass *klass)
 
   props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
                                               "Baselines file to merge into (written atomically; the previous one "
-                                              "is kept as LOCATION.bak)", "crossval/baselines.json", rw);
+                                              "is kept as LOCATION.bak)",
+                                              "crossval/baselines.json", rw);
   /* the default is this machine's platform (copied by the param spec) */
-  props[PROP_PLATFORM] = g_param_spec_string ("platform", "Platform",
-                                              "Platform key of the baseline, os-arch (default: this machine's)",
-                                              platform, rw);
-  props[PROP_IMPLEMENTATION] = g_param_spec_string ("implementation", "Implementation",
-                                                    "Implementation key of the baseline under its platform",
-                                                    "gst-bitnet", rw);
+  props[PROP_PLATFORM] = g_param_spec_string (
+      "platform", "Platform", "Platform key of the baseline, os-arch (default: this machine's)", platform, rw);
+  props[PROP_IMPLEMENTATION] = g_param_spec_string (
+      "implementation", "Implementation", "Implementation key of the baseline under its platform", "gst-bitnet", rw);
   props[PROP_MIN_RUNS] = g_param_spec_uint ("min-runs", "Minimum runs",
                                             "Fewest runs a baseline may be made of (the analyzer needs 6 per side "
-                                            "for a 95% interval)", 1, 100000, 6, rw);
+                                            "for a 95% interval)",
+                                            1, 100000, 6, rw);
   props[PROP_LOCK_TIMEOUT] = g_param_spec_uint ("lock-timeout", "Lock timeout",
                                                 "Seconds to wait for another writer's lock on the baselines file "
-                                                "(LOCATION.lock) before failing", 0, 3600, 60, rw);
+                                                "(LOCATION.lock) before failing",
+                                                0, 3600, 60, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Baseline sink", "Sink",
                                  "Aggregates measured runs into this platform's baseline and merges it into the "
-                                 "baselines file (crossval/baselines.json)", "gst-bitnet developers");
+                                 "baselines file (crossval/baselines.json)",
+                                 "gst-bitnet developers");
   bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
 }
 

@@ -96,10 +96,10 @@ struct _BnRegressionAnalyzer {
   Format format;
   gboolean fail, fail_inconclusive, silent, compare_mismatched, per_token;
   double confidence, min_cpu_share;
-  double critical[BN_N_LIMITS], warning[BN_N_LIMITS];   /* < 0: from the file or the defaults */
+  double critical[BN_N_LIMITS], warning[BN_N_LIMITS]; /* < 0: from the file or the defaults */
 
   GPtrArray *runs[N_ROLES];
-  JsonObject *file;        /* the baselines file, when read */
+  JsonObject *file; /* the baselines file, when read */
   BnThresholds thresholds;
   char *thresholds_source;
 };
@@ -107,10 +107,28 @@ struct _BnRegressionAnalyzer {
 G_DEFINE_FINAL_TYPE (BnRegressionAnalyzer, bn_regression_analyzer, BN_TYPE_ELEMENT)
 
 enum {
-  PROP_0, PROP_BASELINES, PROP_PLATFORM, PROP_IMPLEMENTATION, PROP_FORMAT, PROP_OUTPUT, PROP_SILENT, PROP_FAIL,
-  PROP_CONFIDENCE, PROP_COMPARE_MISMATCHED, PROP_LATENCY_SAMPLES, PROP_MIN_CPU_SHARE,
-  PROP_CRIT_THROUGHPUT, PROP_WARN_THROUGHPUT, PROP_CRIT_LATENCY, PROP_WARN_LATENCY,
-  PROP_CRIT_MEMORY, PROP_WARN_MEMORY, PROP_CRIT_ACCURACY, PROP_WARN_ACCURACY, PROP_FAIL_INCONCLUSIVE, N_PROPS
+  PROP_0,
+  PROP_BASELINES,
+  PROP_PLATFORM,
+  PROP_IMPLEMENTATION,
+  PROP_FORMAT,
+  PROP_OUTPUT,
+  PROP_SILENT,
+  PROP_FAIL,
+  PROP_CONFIDENCE,
+  PROP_COMPARE_MISMATCHED,
+  PROP_LATENCY_SAMPLES,
+  PROP_MIN_CPU_SHARE,
+  PROP_CRIT_THROUGHPUT,
+  PROP_WARN_THROUGHPUT,
+  PROP_CRIT_LATENCY,
+  PROP_WARN_LATENCY,
+  PROP_CRIT_MEMORY,
+  PROP_WARN_MEMORY,
+  PROP_CRIT_ACCURACY,
+  PROP_WARN_ACCURACY,
+  PROP_FAIL_INCONCLUSIVE,
+  N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
@@ -231,13 +249,13 @@ bn_regression_analyzer_start (BnElement *element, GError **error)
   if (sink && (base || cand)) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
                  _("regression-analyzer compares either runs on its sink pad with a baselines file, or its baseline "
-                   "pad with its candidate pad side by side; not both"));
+                    "pad with its candidate pad side by side; not both"));
     return FALSE;
   }
   if (base != cand) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH,
                  _("regression-analyzer side by side needs both its baseline and candidate pads linked "
-                   "(... ! ra.baseline  ... ! ra.candidate)"));
+                    "(... ! ra.baseline  ... ! ra.candidate)"));
     return FALSE;
   }
   if (!sink && !base) {
@@ -310,8 +328,9 @@ write_report (BnRegressionAnalyzer *self, BnAnalysis *a, JsonObject *json)
   g_autofree char *text = bn_analysis_to_text (a);
   g_autoptr (GError) error = NULL;
   gboolean to_file = self->output && *self->output;
-  if (to_file && !(self->format == FORMAT_JSON ? bn_json_write_atomic (self->output, json, &error)
-                                               : bn_write_text_atomically (self->output, text, &error))) {
+  if (to_file
+      && !(self->format == FORMAT_JSON ? bn_json_write_atomic (self->output, json, &error)
+                                       : bn_write_text_atomically (self->output, text, &error))) {
     BN_ELEMENT_ERROR (self, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the regression report %s: %s"),
                       self->output, error->message);
     return FALSE;
@@ -354,8 +373,8 @@ bn_regression_analyzer_finish (BnElement *element)
   }
 
   g_autofree char *here = bn_machine_platform ();
-  const char *platform = !self->platform || !*self->platform || !strcmp (self->platform, "auto") ? here
-                                                                                                : self->platform;
+  const char *platform =
+      !self->platform || !*self->platform || !strcmp (self->platform, "auto") ? here : self->platform;
   BnAnalysisOptions opt = {
     .mode = side ? "side-by-side" : "baselines",
     .platform = platform,
@@ -370,9 +389,9 @@ bn_regression_analyzer_finish (BnElement *element)
     .skip_memory = side,
     .min_cpu_share = self->min_cpu_share,
   };
-  JsonObject *stored = side ? base
-                     : self->file ? bn_baselines_lookup (self->file, platform, self->implementation)
-                     : NULL;
+  JsonObject *stored = side         ? base
+                       : self->file ? bn_baselines_lookup (self->file, platform, self->implementation)
+                                    : NULL;
   g_autoptr (BnAnalysis) a = bn_analysis_run (&opt, stored, cur);
   JsonObject *json = bn_analysis_to_json (a);
 
@@ -399,7 +418,7 @@ bn_regression_analyzer_finish (BnElement *element)
     for (guint i = 0; i < a->results->len; i++) {
       BnMetricResult *r = &g_array_index (a->results, BnMetricResult, i);
       if (r->level == BN_LEVEL_CRITICAL)
-        g_string_append_printf (what, "%s%s: %s", what->len ? "; " : "", _(bn_metric_info (r->metric)->label),
+        g_string_append_printf (what, "%s%s: %s", what->len ? "; " : "", _ (bn_metric_info (r->metric)->label),
                                 r->message);
     }
     g_autofree char *w = g_string_free (what, FALSE);
@@ -413,7 +432,7 @@ bn_regression_analyzer_finish (BnElement *element)
     for (guint i = 0; i < a->results->len; i++) {
       BnMetricResult *r = &g_array_index (a->results, BnMetricResult, i);
       if (r->level == BN_LEVEL_INCONCLUSIVE || r->level == BN_LEVEL_NO_BASELINE)
-        g_string_append_printf (why, "%s%s: %s", why->len ? "; " : "", _(bn_metric_info (r->metric)->label),
+        g_string_append_printf (why, "%s%s: %s", why->len ? "; " : "", _ (bn_metric_info (r->metric)->label),
                                 r->message);
     }
     g_autofree char *w = g_string_free (why, FALSE);
@@ -451,35 +470,41 @@ bn_regression_analyzer_class_init (BnRegressionAnalyzerClass *klass)
                                               "auto", rw);
   props[PROP_IMPLEMENTATION] = g_param_spec_string ("implementation", "Implementation",
                                                     "Implementation whose baseline to compare with (the key under "
-                                                    "the platform)", "gst-bitnet", rw);
+                                                    "the platform)",
+                                                    "gst-bitnet", rw);
   props[PROP_FORMAT] = g_param_spec_enum ("format", "Format", "Report format", format_get_type (), FORMAT_HUMAN, rw);
   props[PROP_OUTPUT] = g_param_spec_string ("output", "Output",
                                             "File to write the report to, atomically (standard output when unset; "
-                                            "the table is then also printed unless silent)", NULL, rw);
+                                            "the table is then also printed unless silent)",
+                                            NULL, rw);
   props[PROP_SILENT] = g_param_spec_boolean ("silent", "Silent", "Print nothing on standard output", FALSE, rw);
   props[PROP_FAIL] = g_param_spec_boolean ("fail-on-regression", "Fail on regression",
                                            "Stop with a regression error (bn-launch exit status 3) when any metric "
-                                           "is CRITICAL", FALSE, rw);
+                                           "is CRITICAL",
+                                           FALSE, rw);
   props[PROP_FAIL_INCONCLUSIVE] = g_param_spec_boolean ("fail-on-inconclusive", "Fail on inconclusive",
                                                         "Stop with a regression error (bn-launch exit status 3) when "
                                                         "the verdict is INCONCLUSIVE or NO_BASELINE: the gate "
-                                                        "cannot vouch for the runs", FALSE, rw);
-  props[PROP_CONFIDENCE] = g_param_spec_double ("confidence", "Confidence",
-                                                "Confidence level of the intervals (0.95: at least 6 runs per side)",
-                                                0.5, 0.999, 0.95, rw);
+                                                        "cannot vouch for the runs",
+                                                        FALSE, rw);
+  props[PROP_CONFIDENCE] =
+      g_param_spec_double ("confidence", "Confidence",
+                           "Confidence level of the intervals (0.95: at least 6 runs per side)", 0.5, 0.999, 0.95, rw);
   props[PROP_COMPARE_MISMATCHED] = g_param_spec_boolean ("compare-mismatched", "Compare mismatched",
                                                          "Compare even when the platform, model fingerprint or "
                                                          "compute path differ (the mismatch is still reported)",
                                                          FALSE, rw);
-  props[PROP_LATENCY_SAMPLES] = g_param_spec_enum ("latency-samples", "Latency samples",
-                                                   "What one sample of token latency is", latency_samples_get_type (),
-                                                   0, rw);
+  props[PROP_LATENCY_SAMPLES] = g_param_spec_enum (
+      "latency-samples", "Latency samples", "What one sample of token latency is", latency_samples_get_type (), 0, rw);
   props[PROP_MIN_CPU_SHARE] = g_param_spec_double ("min-cpu-share", "Minimum CPU share",
                                                    "Below this median share of the CPU time the runs asked for (CPU "
                                                    "time / threads / wall time) on either side, the machine was busy "
                                                    "and throughput and first-token latency are INCONCLUSIVE (0: never)",
                                                    0, 1, 0.9, rw);
-  static const struct { const char *name, *nick, *blurb; BnLimit limit; } th[] = {
+  static const struct {
+    const char *name, *nick, *blurb;
+    BnLimit limit;
+  } th[] = {
     { "critical-throughput-decrease", "Critical throughput decrease",
       "Decode throughput decrease in % that is CRITICAL (-1: from the baselines file, else 15)", BN_LIMIT_THROUGHPUT },
     { "warning-throughput-decrease", "Warning throughput decrease",
@@ -495,14 +520,15 @@ bn_regression_analyzer_class_init (BnRegressionAnalyzerClass *klass)
     { "warning-memory-increase", "Warning memory increase",
       "Peak memory increase in % that is a WARNING (-1: from the baselines file, else 10)", BN_LIMIT_MEMORY },
     { "critical-accuracy-drop", "Critical accuracy drop",
-      "Drop of the accuracy score (minimum cosine) that is CRITICAL (-1: from the file, else 0.01)", BN_LIMIT_ACCURACY },
+      "Drop of the accuracy score (minimum cosine) that is CRITICAL (-1: from the file, else 0.01)",
+      BN_LIMIT_ACCURACY },
     { "warning-accuracy-drop", "Warning accuracy drop",
       "Drop of the accuracy score (minimum cosine) that is a WARNING (-1: from the file, else 0.001)",
       BN_LIMIT_ACCURACY },
   };
   for (guint i = 0; i < G_N_ELEMENTS (th); i++)
     props[PROP_CRIT_THROUGHPUT + i] =
-      g_param_spec_double (th[i].name, th[i].nick, th[i].blurb, -1, bn_limit_max (th[i].limit), -1, rw);
+        g_param_spec_double (th[i].name, th[i].nick, th[i].blurb, -1, bn_limit_max (th[i].limit), -1, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   bn_element_class_set_metadata (element_class, "Regression analyzer", "Analyzer",

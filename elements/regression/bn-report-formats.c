@@ -41,7 +41,7 @@ str (JsonObject *o, const char *m)
 {
   JsonNode *n = o ? json_object_get_member (o, m) : NULL;
   return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
-                                                                                        : NULL;
+                                                                                         : NULL;
 }
 
 /* stat @field (median, ci95_low...) of figure @fig of benchmark @b */
@@ -111,9 +111,9 @@ bn_report_verdict_markdown (JsonObject *v)
     g_autofree char *ch = fmt (num (a, "change_percent"), "%+.1f%%");
     JsonObject *iv = obj (a, "interval");
     gboolean pct = iv && !g_strcmp0 (str (iv, "unit"), "percent");
-    g_autofree char *ivt = iv ? g_strdup_printf (pct ? "[%+.1f%%, %+.1f%%]" : "[%+.2g, %+.2g]", num (iv, "low"),
-                                                 num (iv, "high"))
-                              : g_strdup ("-");
+    g_autofree char *ivt =
+        iv ? g_strdup_printf (pct ? "[%+.1f%%, %+.1f%%]" : "[%+.2g, %+.2g]", num (iv, "low"), num (iv, "high"))
+           : g_strdup ("-");
     g_autofree char *p = fmt (num (a, "p_value"), "%.3f");
     g_autofree char *msg = md_escape (str (a, "message"));
     const char *lv = str (a, "level");
@@ -124,9 +124,10 @@ bn_report_verdict_markdown (JsonObject *v)
   JsonArray *mm = arr (v, "mismatches");
   for (guint i = 0; mm && i < json_array_get_length (mm); i++) {
     JsonObject *m = json_array_get_object_element (mm, i);
-    g_string_append_printf (s, json_object_get_boolean_member_with_default (m, "blocking", FALSE)
-                                 ? _("\n> **Mismatch, not compared:** %s differs: baseline `%s`, current `%s`\n")
-                                 : _("\n> Note: %s differs: baseline `%s`, current `%s`\n"),
+    g_string_append_printf (s,
+                            json_object_get_boolean_member_with_default (m, "blocking", FALSE)
+                                ? _("\n> **Mismatch, not compared:** %s differs: baseline `%s`, current `%s`\n")
+                                : _("\n> Note: %s differs: baseline `%s`, current `%s`\n"),
                             str (m, "field"), str (m, "baseline"), str (m, "current"));
   }
   JsonArray *notes = arr (v, "notes");
@@ -140,8 +141,9 @@ results_table (GString *s, JsonObject *report, gboolean full)
 {
   JsonArray *bs = arr (report, "benchmarks");
   if (full)
-    g_string_append_printf (s, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
-                               "|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
+    g_string_append_printf (s,
+                            "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
+                            "|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
                             _("benchmark"), _("runs"), _("decode tok/s, median [95% interval]"), _("prefill tok/s"),
                             _("first token ms"), _("token latency p50 / p95 / p99 ms"), _("peak memory MB"),
                             _("CPU %"), _("of bandwidth ceiling"));
@@ -152,7 +154,8 @@ results_table (GString *s, JsonObject *report, gboolean full)
   for (guint i = 0; bs && i < json_array_get_length (bs); i++) {
     JsonObject *b = json_array_get_object_element (bs, i);
     g_autofree char *dec = fmt (stat (b, "decode_tokens_per_second", "median"), "%.2f");
-    double lo = stat (b, "decode_tokens_per_second", "ci95_low"), hi = stat (b, "decode_tokens_per_second", "ci95_high");
+    double lo = stat (b, "decode_tokens_per_second", "ci95_low"),
+           hi = stat (b, "decode_tokens_per_second", "ci95_high");
     g_autofree char *ci = isfinite (lo) ? g_strdup_printf (" [%.2f, %.2f]", lo, hi) : g_strdup ("");
     g_autofree char *first = fmt (stat (b, "first_token_latency_ms", "median"), "%.2f");
     g_autofree char *p50 = fmt (stat (b, "token_latency_ms", "p50"), "%.3f");
@@ -190,11 +193,12 @@ bn_report_markdown (JsonObject *report)
     g_autofree char *kt = g_string_free (ks, FALSE);
     g_string_append_printf (s, _("\n%s: model `%s`, kernels %s.\n"), str (b, "name"),
                             str (obj (b, "config"), "model_fingerprint") ? str (obj (b, "config"), "model_fingerprint")
-                                                                         : "?", *kt ? kt : "-");
+                                                                         : "?",
+                            *kt ? kt : "-");
   }
   g_string_append (s, _("\nFigures are medians over runs. The interval in brackets is the distribution-free 95% "
-                        "interval of the median (shown from 6 runs). Token latency percentiles pool every decoded "
-                        "token.\n"));
+                         "interval of the median (shown from 6 runs). Token latency percentiles pool every decoded "
+                         "token.\n"));
 
   JsonArray *vs = arr (report, "regression");
   if (vs && json_array_get_length (vs)) {
@@ -207,20 +211,28 @@ bn_report_markdown (JsonObject *report)
 
   JsonObject *sys = obj (report, "system");
   g_string_append_printf (s, _("\n## Environment\n\n| | |\n|---|---|\n"));
-  static const struct { const char *key, *label; } env[] = {
-    { "cpu_model", N_("CPU") }, { "cores", N_("cores") }, { "simd_features", N_("SIMD features") },
-    { "os", N_("operating system") }, { "kernel", N_("kernel") }, { "platform", N_("platform") },
-    { "compiler", N_("compiler") }, { "build_type", N_("build type") }, { "build_commit", N_("build commit") },
+  static const struct {
+    const char *key, *label;
+  } env[] = {
+    { "cpu_model", N_("CPU") },
+    { "cores", N_("cores") },
+    { "simd_features", N_("SIMD features") },
+    { "os", N_("operating system") },
+    { "kernel", N_("kernel") },
+    { "platform", N_("platform") },
+    { "compiler", N_("compiler") },
+    { "build_type", N_("build type") },
+    { "build_commit", N_("build commit") },
     { "version", N_("gst-bitnet version") },
   };
   for (guint i = 0; i < G_N_ELEMENTS (env); i++) {
     JsonNode *n = sys ? json_object_get_member (sys, env[i].key) : NULL;
     if (!n || !JSON_NODE_HOLDS_VALUE (n))
       continue;
-    g_autofree char *t = json_node_get_value_type (n) == G_TYPE_STRING ? g_strdup (json_node_get_string (n))
-                                                                       : json_to_string (n, FALSE);
+    g_autofree char *t =
+        json_node_get_value_type (n) == G_TYPE_STRING ? g_strdup (json_node_get_string (n)) : json_to_string (n, FALSE);
     g_autofree char *e = md_escape (t);
-    g_string_append_printf (s, "| %s | %s |\n", _(env[i].label), e);
+    g_string_append_printf (s, "| %s | %s |\n", _ (env[i].label), e);
   }
   return g_string_free (s, FALSE);
 }
@@ -250,8 +262,9 @@ bn_report_ci_summary (JsonObject *report)
     g_string_append_printf (s, "\n%s", v);
   }
   JsonObject *sys = obj (report, "system");
-  g_string_append_printf (s, _("\n<sub>%s, %s, %s build %s, %s</sub>\n"), str (sys, "cpu_model"), str (sys, "platform"),
-                          str (sys, "build_type"), str (sys, "build_commit"), str (report, "generator"));
+  g_string_append_printf (s, _("\n<sub>%s, %s, %s build %s, %s</sub>\n"), str (sys, "cpu_model"),
+                          str (sys, "platform"), str (sys, "build_type"), str (sys, "build_commit"),
+                          str (report, "generator"));
   return g_string_free (s, FALSE);
 }
 
@@ -293,9 +306,9 @@ llama_row (JsonObject *report, JsonObject *b, gboolean tg)
   JsonObject *r = json_object_new ();
   const char *backend = str (cfg, "backend");
   g_autofree char *backends = g_ascii_strup (backend ? backend : "cpu", -1);
-  g_autofree char *type = g_strdup_printf ("%s %s", str (cfg, "model_architecture") ? str (cfg, "model_architecture")
-                                                                                    : "bitnet",
-                                           str (cfg, "weight_format") ? str (cfg, "weight_format") : "?");
+  g_autofree char *type =
+      g_strdup_printf ("%s %s", str (cfg, "model_architecture") ? str (cfg, "model_architecture") : "bitnet",
+                       str (cfg, "weight_format") ? str (cfg, "weight_format") : "?");
   double prompt = num (cfg, "prompt_tokens"), gen = num (cfg, "tokens_requested");
   JsonArray *ns = arr (obj (b, tg ? "decode_ms" : "prefill_ms"), "samples");
   JsonArray *ts = arr (obj (b, tg ? "decode_tokens_per_second" : "prefill_tokens_per_second"), "samples");
@@ -311,8 +324,9 @@ llama_row (JsonObject *report, JsonObject *b, gboolean tg)
   json_object_set_string_member (r, "backends", backends);
   json_object_set_string_member (r, "model_filename", str (b, "name"));
   json_object_set_string_member (r, "model_type", type);
-  json_object_set_int_member (r, "model_size", isfinite (num (obj (b, "config"), "bytes_per_token"))
-                                                  ? (gint64) num (obj (b, "config"), "bytes_per_token") : 0);
+  json_object_set_int_member (
+      r, "model_size",
+      isfinite (num (obj (b, "config"), "bytes_per_token")) ? (gint64) num (obj (b, "config"), "bytes_per_token") : 0);
   json_object_set_int_member (r, "model_n_params", 0);
   json_object_set_int_member (r, "n_batch", isfinite (prompt) ? (gint64) prompt : 0);
   json_object_set_int_member (r, "n_ubatch", isfinite (prompt) ? (gint64) prompt : 0);
@@ -320,7 +334,7 @@ llama_row (JsonObject *report, JsonObject *b, gboolean tg)
   json_object_set_string_member (r, "cpu_mask", "0x0");
   json_object_set_boolean_member (r, "cpu_strict", FALSE);
   json_object_set_int_member (r, "poll", 0);
-  json_object_set_string_member (r, "type_k", "");   /* runs do not record the KV type */
+  json_object_set_string_member (r, "type_k", ""); /* runs do not record the KV type */
   json_object_set_string_member (r, "type_v", "");
   json_object_set_int_member (r, "n_gpu_layers", 0);
   json_object_set_string_member (r, "split_mode", "none");
@@ -435,7 +449,10 @@ bn_report_bencher (JsonObject *report)
   for (guint i = 0; bs && i < json_array_get_length (bs); i++) {
     JsonObject *b = json_array_get_object_element (bs, i);
     const char *name = str (b, "name");
-    struct { const char *suffix, *measure, *fig, *field; double scale; } m[] = {
+    struct {
+      const char *suffix, *measure, *fig, *field;
+      double scale;
+    } m[] = {
       { "decode", "throughput", "decode_tokens_per_second", "median", 1 },
       { "decode", "latency", "run_latency_p50_ms", "median", 1e6 },
       { "prefill", "throughput", "prefill_tokens_per_second", "median", 1 },
@@ -479,7 +496,7 @@ gab_entry (JsonArray *a, JsonObject *b, const char *label, const char *unit, con
   g_autofree char *his = isfinite (hi) ? g_strdup_printf ("%.4g", hi) : g_strdup ("-");
   const char *model = str (obj (b, "config"), "model_fingerprint");
   g_autofree char *extra = g_strdup_printf (_("%s of %.0f runs; 95%% interval of the median [%s, %s]; model %s; "
-                                              "%s, commit %s"),
+                                               "%s, commit %s"),
                                             field, num (b, "runs"), los, his, model ? model : "?",
                                             str (sys, "cpu_model"), str (sys, "build_commit"));
   json_object_set_string_member (e, "extra", extra);

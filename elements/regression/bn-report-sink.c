@@ -82,8 +82,14 @@ bn_report_sink_set_property (GObject *object, guint id, const GValue *value, GPa
 {
   BnReportSink *self = BN_REPORT_SINK (object);
   switch (id) {
-  case PROP_DIR: g_free (self->dir); self->dir = g_value_dup_string (value); break;
-  case PROP_BENCHMARK_NAME: g_free (self->name); self->name = g_value_dup_string (value); break;
+  case PROP_DIR:
+    g_free (self->dir);
+    self->dir = g_value_dup_string (value);
+    break;
+  case PROP_BENCHMARK_NAME:
+    g_free (self->name);
+    self->name = g_value_dup_string (value);
+    break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -93,7 +99,8 @@ bn_report_sink_start (BnElement *element, GError **error)
 {
   BnReportSink *self = BN_REPORT_SINK (element);
   if (!self->dir || !*self->dir || !self->name || !*self->name) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("report-sink needs dir=DIRECTORY and benchmark-name=NAME"));
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("report-sink needs dir=DIRECTORY and benchmark-name=NAME"));
     return FALSE;
   }
   g_clear_pointer (&self->runs, g_ptr_array_unref);
@@ -121,8 +128,10 @@ bn_report_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
   }
-  g_ptr_array_add (!g_strcmp0 (type, "bench/run") ? self->runs
-                   : !g_strcmp0 (type, "bench/verdict") ? self->verdicts : self->others, item);
+  g_ptr_array_add (!g_strcmp0 (type, "bench/run")       ? self->runs
+                   : !g_strcmp0 (type, "bench/verdict") ? self->verdicts
+                                                        : self->others,
+                   item);
   return BN_FLOW_OK;
 }
 
@@ -131,8 +140,8 @@ bn_report_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
 static gboolean
 is_number (JsonNode *n)
 {
-  return n && JSON_NODE_HOLDS_VALUE (n) &&
-         (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64);
+  return n && JSON_NODE_HOLDS_VALUE (n)
+         && (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64);
 }
 
 static double
@@ -203,9 +212,17 @@ member_text (JsonObject *o, const char *m)
   return json_to_string (n, FALSE);
 }
 
-static const char *const config_members[] = { "model_fingerprint", "model_architecture", "weight_format", "threads",
-                                              "tokens_requested", "prompt_tokens", "backend", "executor",
-                                              "compute_path", "bytes_per_token", NULL };
+static const char *const config_members[] = { "model_fingerprint",
+                                              "model_architecture",
+                                              "weight_format",
+                                              "threads",
+                                              "tokens_requested",
+                                              "prompt_tokens",
+                                              "backend",
+                                              "executor",
+                                              "compute_path",
+                                              "bytes_per_token",
+                                              NULL };
 
 /* One configuration's runs summarized. */
 static JsonObject *
@@ -384,7 +401,11 @@ bn_report_sink_finish (BnElement *element)
   g_autoptr (JsonArray) bigger = bn_report_github_action_benchmark (report, TRUE);
   g_autoptr (JsonArray) smaller = bn_report_github_action_benchmark (report, FALSE);
   /* JSON objects through the library's writer, the rest as text; each atomic */
-  struct { const char *file; JsonObject *object; char *text; } files[] = {
+  struct {
+    const char *file;
+    JsonObject *object;
+    char *text;
+  } files[] = {
     { "performance-report.json", report, NULL },
     { "performance-report.md", NULL, bn_report_markdown (report) },
     { "system-info.json", system, NULL },
@@ -399,8 +420,9 @@ bn_report_sink_finish (BnElement *element)
   for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
     g_autofree char *path = g_build_filename (self->dir, files[i].file, NULL);
     g_autoptr (GError) error = NULL;
-    gboolean ok = ret != BN_FLOW_OK || (files[i].object ? bn_json_write_atomic (path, files[i].object, &error)
-                                                          : bn_write_text_atomically (path, files[i].text, &error));
+    gboolean ok = ret != BN_FLOW_OK
+                  || (files[i].object ? bn_json_write_atomic (path, files[i].object, &error)
+                                      : bn_write_text_atomically (path, files[i].text, &error));
     if (!ok) {
       BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the report %s: %s"), path,
                         error->message);
@@ -430,12 +452,12 @@ bn_report_sink_class_init (BnReportSinkClass *klass)
   element_class->chain = bn_report_sink_chain;
   element_class->finish = bn_report_sink_finish;
 
-  props[PROP_DIR] = g_param_spec_string ("dir", "Directory",
-                                         "Directory to write the report files to (each written atomically)",
-                                         "benchmark-results/", rw);
-  props[PROP_BENCHMARK_NAME] = g_param_spec_string ("benchmark-name", "Benchmark name",
-                                          "Prefix of benchmark names in the exports (NAME/FORMAT-MODEL/tTHREADS/tgTOKENS) and the title of the CI summary",
-                                          "gst-bitnet", rw);
+  props[PROP_DIR] = g_param_spec_string (
+      "dir", "Directory", "Directory to write the report files to (each written atomically)", "benchmark-results/", rw);
+  props[PROP_BENCHMARK_NAME] = g_param_spec_string (
+      "benchmark-name", "Benchmark name",
+      "Prefix of benchmark names in the exports (NAME/FORMAT-MODEL/tTHREADS/tgTOKENS) and the title of the CI summary",
+      "gst-bitnet", rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Report sink", "Sink",
                                  "Writes performance reports (JSON, Markdown, system info) and exports for "

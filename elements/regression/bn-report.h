@@ -19,7 +19,6 @@ char *bn_report_verdict_markdown (JsonObject *verdict);
 JsonArray *bn_report_llama_bench (JsonObject *report);
 char *bn_report_llama_bench_csv (JsonArray *rows);
 JsonObject *bn_report_bencher (JsonObject *report);
-JsonArray *bn_report_github_action_benchmark (JsonObject *report,
-                                              gboolean    bigger_is_better);
+JsonArray *bn_report_github_action_benchmark (JsonObject *report, gboolean bigger_is_better);
 
 G_END_DECLS

@@ -23,8 +23,7 @@ typedef struct {
   double out_rel_mse, e2e_rel_mse, cosine, max_abs, weight_rel_mse;
 } BnAccuracy;
 
-BN_BENCH_API void bn_measure_accuracy (const BnKernels *k, const BnTernary *q, const float *w_ref,
-                                       guint sample_rows, GRand *rand, const char **kernel_name,
-                                       BnAccuracy *acc);
+BN_BENCH_API void bn_measure_accuracy (const BnKernels *k, const BnTernary *q, const float *w_ref, guint sample_rows,
+                                       GRand *rand, const char **kernel_name, BnAccuracy *acc);
 
 G_END_DECLS

@@ -10,19 +10,18 @@
 #include <math.h>
 #include <string.h>
 
-
 /* Measures @q against reference weights @w_ref (rows x cols, FP32) on four
  * seeded Gaussian activation vectors, over @sample_rows rows evenly spread
  * (0: all). See docs/design/0004-accuracy.md. */
 void
-bn_measure_accuracy (const BnKernels *k, const BnTernary *q, const float *w_ref, guint sample_rows,
-                     GRand *rand, const char **kernel_name, BnAccuracy *acc)
+bn_measure_accuracy (const BnKernels *k, const BnTernary *q, const float *w_ref, guint sample_rows, GRand *rand,
+                     const char **kernel_name, BnAccuracy *acc)
 {
   const guint n_tok = 4;
   size_t cols = q->cols, rows = q->rows;
   guint n_rows = MIN (sample_rows ? sample_rows : rows, rows);
-  g_autofree float *x = g_new (float, n_tok * cols);
-  g_autofree float *xq = g_new (float, n_tok * cols);
+  g_autofree float *x = g_new (float, n_tok *cols);
+  g_autofree float *xq = g_new (float, n_tok *cols);
   g_autofree float *wq = g_new (float, cols);
   g_autofree int8_t *codes = g_new (int8_t, cols);
   BnActQ8 acts[4];
@@ -50,7 +49,7 @@ bn_measure_accuracy (const BnKernels *k, const BnTernary *q, const float *w_ref,
 
   double se_q = 0, ref_q2 = 0, se_e = 0, ref_e2 = 0, dot = 0, yy = 0, maxabs = 0, wse = 0, w2 = 0;
   /* outputs land at y[t * rows + r] whatever the row range */
-  g_autofree float *y = g_new0 (float, n_tok * rows);
+  g_autofree float *y = g_new0 (float, n_tok *rows);
   for (guint i = 0; i < n_rows; i++) {
     size_t r = (size_t) ((guint64) i * rows / n_rows);
     bn_ternary_gemm (k, q, acts, n_tok, r, r + 1, NULL, y, kernel_name);
@@ -105,4 +104,3 @@ bn_measure_accuracy (const BnKernels *k, const BnTernary *q, const float *w_ref,
   acc->max_abs = maxabs;
   acc->weight_rel_mse = w2 > 0 ? wse / w2 : 0;
 }
-

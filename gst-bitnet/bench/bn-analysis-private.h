@@ -22,15 +22,15 @@ typedef enum {
 typedef struct {
   BnMetric metric;
   BnLevel level;
-  double baseline, current;     /* medians; NAN when absent */
-  double change;                /* percent; for absolute metrics, the difference */
+  double baseline, current; /* medians; NAN when absent */
+  double change;            /* percent; for absolute metrics, the difference */
   gboolean has_interval;
-  double lo, hi;                /* interval of the change, same unit */
+  double lo, hi; /* interval of the change, same unit */
   gboolean has_p;
   double p;
   gboolean p_exact;
   guint n_baseline, n_current;
-  double warning, critical;     /* thresholds applied */
+  double warning, critical; /* thresholds applied */
   char *message;
 } BnMetricResult;
 
@@ -42,30 +42,30 @@ typedef struct {
 } BnMismatch;
 
 typedef struct {
-  const char *mode;              /* "baselines" or "side-by-side" */
-  const char *platform;          /* the baseline's platform key */
-  const char *current_platform;  /* where the current runs were measured */
+  const char *mode;             /* "baselines" or "side-by-side" */
+  const char *platform;         /* the baseline's platform key */
+  const char *current_platform; /* where the current runs were measured */
   const char *implementation;
-  const char *baselines_file;    /* nullable */
+  const char *baselines_file; /* nullable */
   const char *thresholds_source;
   BnThresholds thresholds;
   double confidence;
   gboolean compare_mismatched;
   gboolean per_token_latency;
   gboolean skip_memory;
-  double min_cpu_share;          /* 0: no interference guard */
+  double min_cpu_share; /* 0: no interference guard */
 } BnAnalysisOptions;
 
 typedef struct {
-  BnAnalysisOptions opt;         /* strings owned below */
+  BnAnalysisOptions opt; /* strings owned below */
   char *mode, *platform, *current_platform, *implementation, *baselines_file, *thresholds_source;
   BnLevel status;
-  JsonObject *baseline;          /* nullable */
+  JsonObject *baseline; /* nullable */
   JsonObject *current;
-  GArray *results;               /* BnMetricResult */
-  GPtrArray *mismatches;         /* BnMismatch* */
-  GPtrArray *notes;              /* char* */
-  double cpu_share_baseline, cpu_share_current;   /* medians; NAN when unknown */
+  GArray *results;                              /* BnMetricResult */
+  GPtrArray *mismatches;                        /* BnMismatch* */
+  GPtrArray *notes;                             /* char* */
+  double cpu_share_baseline, cpu_share_current; /* medians; NAN when unknown */
   gboolean disturbed;
 } BnAnalysis;
 
@@ -73,9 +73,7 @@ BN_BENCH_API const char *bn_level_name (BnLevel level);
 BN_BENCH_API const char *bn_level_marker (BnLevel level);
 BN_BENCH_API const char *bn_level_emoji (BnLevel level);
 
-BN_BENCH_API BnAnalysis *bn_analysis_run (const BnAnalysisOptions *options,
-                             JsonObject              *baseline,
-                             JsonObject              *current);
+BN_BENCH_API BnAnalysis *bn_analysis_run (const BnAnalysisOptions *options, JsonObject *baseline, JsonObject *current);
 BN_BENCH_API void bn_analysis_free (BnAnalysis *analysis);
 BN_BENCH_API JsonObject *bn_analysis_to_json (BnAnalysis *analysis);
 BN_BENCH_API char *bn_analysis_to_text (BnAnalysis *analysis);

@@ -14,14 +14,11 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const level_names[BN_N_LEVELS] = {
-  "CRITICAL", "WARNING", "INCONCLUSIVE", "IMPROVEMENT", "STABLE", "NO_BASELINE"
-};
+static const char *const level_names[BN_N_LEVELS] = { "CRITICAL",    "WARNING", "INCONCLUSIVE",
+                                                      "IMPROVEMENT", "STABLE",  "NO_BASELINE" };
 static const char *const level_markers[BN_N_LEVELS] = { "!!", "! ", "??", "++", "==", "--" };
-static const char *const level_emoji[BN_N_LEVELS] = {
-  "\xf0\x9f\x9a\xa8", "\xe2\x9a\xa0\xef\xb8\x8f", "\xe2\x9d\x94", "\xe2\x9c\x85", "\xe2\x84\xb9\xef\xb8\x8f",
-  "\xe2\x9e\x96"
-};
+static const char *const level_emoji[BN_N_LEVELS] = { "\xf0\x9f\x9a\xa8", "\xe2\x9a\xa0\xef\xb8\x8f", "\xe2\x9d\x94",
+                                                      "\xe2\x9c\x85",     "\xe2\x84\xb9\xef\xb8\x8f", "\xe2\x9e\x96" };
 
 const char *
 bn_level_name (BnLevel level)
@@ -126,10 +123,10 @@ find_mismatches (BnAnalysis *a)
       add_mismatch (a, blocking[i], b, c, TRUE);
     else if (!b && c && !strcmp (blocking[i], "model_fingerprint"))
       g_ptr_array_add (a->notes, g_strdup (_("The baseline records no model fingerprint: it cannot be checked "
-                                             "to be of the same model")));
+                                              "to be of the same model")));
   }
   /* these explain a difference without making the comparison meaningless */
-  static const char *const explaining[] = { "cpu_model", "simd_features", "build_type", "compiler", "threads",
+  static const char *const explaining[] = { "cpu_model",        "simd_features", "build_type",    "compiler", "threads",
                                             "tokens_requested", "prompt_tokens", "weight_format", NULL };
   for (guint i = 0; explaining[i]; i++) {
     g_autofree char *b = entry_text (a->baseline, explaining[i]);
@@ -219,7 +216,8 @@ explain (BnMetricResult *r, const BnMetricInfo *info, double conf, double wlo, d
     return g_strdup_printf (_("%s lies wholly beyond the critical threshold, a %g%s %s"), iv, r->critical, pct, bad);
   case BN_LEVEL_WARNING:
     return g_strdup_printf (_("%s lies wholly beyond the warning threshold, a %g%s %s (not wholly beyond the "
-                              "critical %g%s)"), iv, r->warning, pct, bad, r->critical, pct);
+                               "critical %g%s)"),
+                            iv, r->warning, pct, bad, r->critical, pct);
   case BN_LEVEL_IMPROVEMENT:
     return g_strdup_printf (_("%s lies wholly beyond a %g%s %s, the practical-significance bound"), iv, r->warning,
                             pct, good);
@@ -234,7 +232,8 @@ explain (BnMetricResult *r, const BnMetricInfo *info, double conf, double wlo, d
         g_string_append_printf (b, "%s%s", b->len ? ", " : "", names[i]);
     g_autofree char *crossed = g_string_free (b, FALSE);
     return g_strdup_printf (_("%s straddles %s: more runs (the interval narrows about as 1/sqrt(n)) or a "
-                              "side-by-side comparison would settle it"), iv, *crossed ? crossed : _("a bound"));
+                               "side-by-side comparison would settle it"),
+                            iv, *crossed ? crossed : _("a bound"));
   }
   }
 }
@@ -245,7 +244,7 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
   const BnMetricInfo *info = bn_metric_info (m);
   g_autoptr (GArray) cur = current_samples (a, m, a->current);
   if (!cur)
-    return;   /* not measured now: no row (the notes say so for the main metrics) */
+    return; /* not measured now: no row (the notes say so for the main metrics) */
   BnMetricResult r = { 0 };
   r.metric = m;
   r.current = bn_stats_median ((double *) cur->data, cur->len);
@@ -268,21 +267,21 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
   if (!a->baseline) {
     r.level = BN_LEVEL_NO_BASELINE;
     r.message = a->baselines_file
-                  ? g_strdup_printf (_("no baseline for implementation %s on platform %s in %s: make one "
-                                       "with scripts/generate-performance-baselines.sh or "
-                                       "bn-launch -f pipelines/baseline.bnp"), a->implementation,
-                                     a->platform, a->baselines_file)
-                  : g_strdup (_("no baseline runs"));
+                    ? g_strdup_printf (_("no baseline for implementation %s on platform %s in %s: make one "
+                                          "with scripts/generate-performance-baselines.sh or "
+                                          "bn-launch -f pipelines/baseline.bnp"),
+                                       a->implementation, a->platform, a->baselines_file)
+                    : g_strdup (_("no baseline runs"));
   } else if (!isfinite (r.baseline)) {
     r.level = BN_LEVEL_NO_BASELINE;
-    r.message = g_strdup_printf (_("the baseline has no %s"), _(info->label));
+    r.message = g_strdup_printf (_("the baseline has no %s"), _ (info->label));
   } else if (blocked) {
     r.level = BN_LEVEL_INCONCLUSIVE;
     r.message = g_strdup_printf (_("not compared: %s"), blocked);
   } else if (!base) {
     r.level = BN_LEVEL_INCONCLUSIVE;
     r.message = g_strdup (_("the baseline keeps a headline figure but no raw samples, so no interval can be "
-                            "computed: regenerate it with baseline-sink"));
+                             "computed: regenerate it with baseline-sink"));
   } else if (!info->relative) {
     /* deterministic figures (same model, same seed): the interval is the
      * range of every difference, usually a single point */
@@ -306,8 +305,8 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
     if (base->len < need || cur->len < need) {
       r.level = BN_LEVEL_INCONCLUSIVE;
       r.message = g_strdup_printf (_("too few samples for a %.0f%% interval: %u in the baseline and %u now; at least "
-                                     "%u are needed on each side (below that, not even [min, max] covers a median "
-                                     "with %.0f%% confidence)"),
+                                      "%u are needed on each side (below that, not even [min, max] covers a median "
+                                      "with %.0f%% confidence)"),
                                    conf * 100, base->len, cur->len, (guint) need, conf * 100);
     } else {
       double ratio, lo, hi;
@@ -328,9 +327,9 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
           g_autofree char *sb = share_text (a->cpu_share_baseline), *sc = share_text (a->cpu_share_current);
           r.level = BN_LEVEL_INCONCLUSIVE;
           r.message = g_strdup_printf (_("%s, but the machine was busy: the baseline runs got %s and the current "
-                                         "runs %s of the CPU time they asked for (below %.0f%%), so this figure "
-                                         "measures waiting as much as computing; the token latency p50 is robust "
-                                         "to it, or rerun on a quiet machine"),
+                                          "runs %s of the CPU time they asked for (below %.0f%%), so this figure "
+                                          "measures waiting as much as computing; the token latency p50 is robust "
+                                          "to it, or rerun on a quiet machine"),
                                        iv, sb, sc, a->opt.min_cpu_share * 100);
         } else {
           r.level = judge (wlo, whi, r.warning, r.critical);
@@ -339,8 +338,8 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
       }
     }
   }
-  if (!blocked && info->relative && base && base->len >= BN_STATS_MIN_MANN_WHITNEY &&
-      cur->len >= BN_STATS_MIN_MANN_WHITNEY) {
+  if (!blocked && info->relative && base && base->len >= BN_STATS_MIN_MANN_WHITNEY
+      && cur->len >= BN_STATS_MIN_MANN_WHITNEY) {
     BnMannWhitney mw;
     if (bn_stats_mann_whitney ((double *) cur->data, cur->len, (double *) base->data, base->len, TRUE, &mw)) {
       r.has_p = TRUE;
@@ -374,26 +373,27 @@ bn_analysis_run (const BnAnalysisOptions *opt, JsonObject *baseline, JsonObject 
     find_mismatches (a);
   a->cpu_share_baseline = median_samples (a->baseline, BN_SAMPLES_CPU_SHARE);
   a->cpu_share_current = median_samples (a->current, BN_SAMPLES_CPU_SHARE);
-  a->disturbed = opt->min_cpu_share > 0 && ((isfinite (a->cpu_share_baseline) && a->cpu_share_baseline < opt->min_cpu_share) ||
-                                            (isfinite (a->cpu_share_current) && a->cpu_share_current < opt->min_cpu_share));
+  a->disturbed = opt->min_cpu_share > 0
+                 && ((isfinite (a->cpu_share_baseline) && a->cpu_share_baseline < opt->min_cpu_share)
+                     || (isfinite (a->cpu_share_current) && a->cpu_share_current < opt->min_cpu_share));
   g_autofree char *blocked = blocking_summary (a);
   for (int m = 0; m < BN_N_METRICS; m++) {
     if (m == BN_METRIC_MEMORY && opt->skip_memory) {
       g_ptr_array_add (a->notes, g_strdup (_("Peak memory is not compared side by side: it is the peak of the "
-                                             "whole process, which both branches share")));
+                                              "whole process, which both branches share")));
       continue;
     }
     guint before = a->results->len;
     compare_metric (a, m, blocked);
     if (a->results->len == before && m != BN_METRIC_ACCURACY)
-      g_ptr_array_add (a->notes, g_strdup_printf (_("The current runs carry no %s: not compared"),
-                                                  _(bn_metric_info (m)->label)));
+      g_ptr_array_add (
+          a->notes, g_strdup_printf (_("The current runs carry no %s: not compared"), _ (bn_metric_info (m)->label)));
   }
   if (opt->per_token_latency)
     g_ptr_array_add (a->notes, g_strdup (_("Token latency is compared over every per-token sample, as if they "
-                                           "were independent: consecutive tokens share the machine's state, so "
-                                           "the interval is too narrow (latency-samples=per-run is the honest "
-                                           "choice)")));
+                                            "were independent: consecutive tokens share the machine's state, so "
+                                            "the interval is too narrow (latency-samples=per-run is the honest "
+                                            "choice)")));
 
   a->status = BN_LEVEL_NO_BASELINE;
   for (guint i = 0; i < a->results->len; i++) {
@@ -498,14 +498,15 @@ bn_analysis_to_json (BnAnalysis *a)
     JsonObject *e = json_object_new ();
     json_object_set_string_member (e, "level", bn_level_name (r->level));
     json_object_set_string_member (e, "metric", info->key);
-    json_object_set_string_member (e, "label", _(info->label));
+    json_object_set_string_member (e, "label", _ (info->label));
     json_object_set_string_member (e, "unit", info->unit);
     json_object_set_string_member (e, "message", r->message);
     set_number_or_null (e, "current", r->current);
     set_number_or_null (e, "baseline", r->baseline);
-    set_number_or_null (e, "change_percent", info->relative ? r->change
-                                             : (isfinite (r->baseline) && r->baseline != 0
-                                                  ? (r->current / r->baseline - 1) * 100 : NAN));
+    set_number_or_null (
+        e, "change_percent",
+        info->relative ? r->change
+                       : (isfinite (r->baseline) && r->baseline != 0 ? (r->current / r->baseline - 1) * 100 : NAN));
     if (!info->relative)
       set_number_or_null (e, "change_absolute", r->change);
     if (r->has_interval) {
@@ -514,8 +515,8 @@ bn_analysis_to_json (BnAnalysis *a)
       json_object_set_double_member (iv, "high", r->hi);
       json_object_set_string_member (iv, "unit", info->relative ? "percent" : "absolute");
       json_object_set_double_member (iv, "confidence", info->relative ? a->opt.confidence : 1.0);
-      json_object_set_string_member (iv, "method", info->relative ? "price-bonett-ratio-of-medians"
-                                                                  : "range-of-differences");
+      json_object_set_string_member (iv, "method",
+                                     info->relative ? "price-bonett-ratio-of-medians" : "range-of-differences");
       json_object_set_object_member (e, "interval", iv);
     } else {
       json_object_set_null_member (e, "interval");
@@ -577,44 +578,50 @@ bn_analysis_to_text (BnAnalysis *a)
                             a->platform);
   if (a->baseline) {
     const char *commit = bn_baseline_entry_string (a->baseline, "build_commit");
-    g_string_append_printf (s, _("Baseline: %" G_GINT64_FORMAT " runs, %s, build %s; current: %" G_GINT64_FORMAT
-                                 " runs; thresholds from %s\n"),
-                            json_object_get_int_member_with_default (a->baseline, "sample_count", 0),
-                            bn_baseline_entry_string (a->baseline, "date") ? bn_baseline_entry_string (a->baseline, "date") : "?",
-                            commit && *commit ? commit : "?",
-                            json_object_get_int_member_with_default (a->current, "sample_count", 0),
-                            a->thresholds_source);
+    g_string_append_printf (
+        s,
+        _("Baseline: %" G_GINT64_FORMAT " runs, %s, build %s; current: %" G_GINT64_FORMAT
+           " runs; thresholds from %s\n"),
+        json_object_get_int_member_with_default (a->baseline, "sample_count", 0),
+        bn_baseline_entry_string (a->baseline, "date") ? bn_baseline_entry_string (a->baseline, "date") : "?",
+        commit && *commit ? commit : "?", json_object_get_int_member_with_default (a->current, "sample_count", 0),
+        a->thresholds_source);
   }
   if (a->baseline && (isfinite (a->cpu_share_baseline) || isfinite (a->cpu_share_current))) {
     g_autofree char *sb = share_text (a->cpu_share_baseline), *sc = share_text (a->cpu_share_current);
-    g_string_append_printf (s, _("CPU share (CPU time / threads / wall time, median of runs): baseline %s, current "
-                                 "%s%s\n"), sb, sc, a->disturbed ? _(": the machine was busy") : "");
+    g_string_append_printf (s,
+                            _("CPU share (CPU time / threads / wall time, median of runs): baseline %s, current "
+                               "%s%s\n"),
+                            sb, sc, a->disturbed ? _(": the machine was busy") : "");
   }
   for (guint i = 0; i < a->mismatches->len; i++) {
     BnMismatch *m = a->mismatches->pdata[i];
-    g_string_append_printf (s, m->blocking ? _("MISMATCH: %s differs: baseline %s, current %s (not compared)\n")
-                                           : _("Note: %s differs: baseline %s, current %s\n"),
+    g_string_append_printf (s,
+                            m->blocking ? _("MISMATCH: %s differs: baseline %s, current %s (not compared)\n")
+                                        : _("Note: %s differs: baseline %s, current %s\n"),
                             m->field, m->baseline, m->current);
   }
   for (guint i = 0; i < a->notes->len; i++)
     g_string_append_printf (s, _("Note: %s\n"), (char *) a->notes->pdata[i]);
 
-  g_string_append_printf (s, "\n   %-20s %14s %14s %8s %20s %7s  %-12s %s\n", _("metric"), _("baseline"), _("current"),
-                          _("change"), _("interval"), "p", _("verdict"), _("reason"));
+  g_string_append_printf (s, "\n   %-20s %14s %14s %8s %20s %7s  %-12s %s\n", _("metric"), _("baseline"),
+                          _("current"), _("change"), _("interval"), "p", _("verdict"), _("reason"));
   for (guint i = 0; i < a->results->len; i++) {
     BnMetricResult *r = &g_array_index (a->results, BnMetricResult, i);
     const BnMetricInfo *info = bn_metric_info (r->metric);
     g_autofree char *b = value_text (r->baseline, info->unit);
     g_autofree char *c = value_text (r->current, info->unit);
     g_autofree char *ch = !isfinite (r->change) ? g_strdup ("-")
-                          : info->relative ? g_strdup_printf ("%+.1f%%", r->change)
-                                           : g_strdup_printf ("%+.2g", r->change);
+                          : info->relative      ? g_strdup_printf ("%+.1f%%", r->change)
+                                                : g_strdup_printf ("%+.2g", r->change);
     g_autofree char *iv = !r->has_interval ? g_strdup ("-")
                           : info->relative ? g_strdup_printf ("[%+.1f%%, %+.1f%%]", r->lo, r->hi)
                                            : g_strdup_printf ("[%+.2g, %+.2g]", r->lo, r->hi);
-    g_autofree char *p = !r->has_p ? g_strdup ("-") : r->p < 0.001 ? g_strdup ("<0.001") : g_strdup_printf ("%.3f", r->p);
+    g_autofree char *p = !r->has_p      ? g_strdup ("-")
+                         : r->p < 0.001 ? g_strdup ("<0.001")
+                                        : g_strdup_printf ("%.3f", r->p);
     g_string_append_printf (s, "%s %-20s %14s %14s %8s %20s %7s  %-12s %s\n", bn_level_marker (r->level),
-                            _(info->label), b, c, ch, iv, p, bn_level_name (r->level), r->message);
+                            _ (info->label), b, c, ch, iv, p, bn_level_name (r->level), r->message);
   }
   g_string_append_printf (s, _("\nOverall: %s\n"), bn_level_name (a->status));
   return g_string_free (s, FALSE);
@@ -644,5 +651,5 @@ bn_analysis_to_variant (BnAnalysis *a)
   g_variant_builder_add (&b, "{sv}", "inconclusive", g_variant_new_uint32 (counts[BN_LEVEL_INCONCLUSIVE]));
   g_variant_builder_add (&b, "{sv}", "no-baseline", g_variant_new_uint32 (counts[BN_LEVEL_NO_BASELINE]));
   g_variant_builder_add (&b, "{sv}", "metrics", g_variant_builder_end (&metrics));
-  return g_variant_builder_end (&b);   /* floating */
+  return g_variant_builder_end (&b); /* floating */
 }

@@ -19,20 +19,14 @@ typedef enum {
 } BnMetric;
 
 /* The threshold families of the file's thresholds block. */
-typedef enum {
-  BN_LIMIT_THROUGHPUT,
-  BN_LIMIT_LATENCY,
-  BN_LIMIT_MEMORY,
-  BN_LIMIT_ACCURACY,
-  BN_N_LIMITS
-} BnLimit;
+typedef enum { BN_LIMIT_THROUGHPUT, BN_LIMIT_LATENCY, BN_LIMIT_MEMORY, BN_LIMIT_ACCURACY, BN_N_LIMITS } BnLimit;
 
 typedef struct {
-  const char *key;           /* member of a baseline and of its samples */
-  const char *label;         /* translatable (N_) */
+  const char *key;   /* member of a baseline and of its samples */
+  const char *label; /* translatable (N_) */
   const char *unit;
   gboolean higher_is_better;
-  gboolean relative;         /* ratio of medians with an interval; else an absolute difference */
+  gboolean relative; /* ratio of medians with an interval; else an absolute difference */
   BnLimit limit;
 } BnMetricInfo;
 
@@ -53,40 +47,21 @@ BN_BENCH_API const char *bn_limit_key (BnLimit limit);
 BN_BENCH_API double bn_limit_max (BnLimit limit);
 
 BN_BENCH_API void bn_thresholds_init_defaults (BnThresholds *thresholds);
-BN_BENCH_API gboolean bn_thresholds_read (BnThresholds *thresholds,
-                             JsonObject   *root);
-BN_BENCH_API gboolean bn_thresholds_check (const BnThresholds *thresholds,
-                              GError            **error);
+BN_BENCH_API gboolean bn_thresholds_read (BnThresholds *thresholds, JsonObject *root);
+BN_BENCH_API gboolean bn_thresholds_check (const BnThresholds *thresholds, GError **error);
 BN_BENCH_API JsonObject *bn_thresholds_to_json (const BnThresholds *thresholds);
 
-BN_BENCH_API gboolean bn_run_check_real (BnRecord *run,
-                                        guint     index,
-                                        GError  **error);
-BN_BENCH_API gboolean bn_run_check_strict (BnRecord *run,
-                              guint     index,
-                              GError  **error);
-BN_BENCH_API JsonObject *bn_baseline_entry_from_runs (GPtrArray *runs,
-                                         GError   **error);
-BN_BENCH_API GArray *bn_baseline_entry_samples (JsonObject *entry,
-                                   const char *key);
-BN_BENCH_API double bn_baseline_entry_headline (JsonObject *entry,
-                                   const char *key);
-BN_BENCH_API const char *bn_baseline_entry_string (JsonObject *entry,
-                                      const char *key);
+BN_BENCH_API gboolean bn_run_check_real (BnRecord *run, guint index, GError **error);
+BN_BENCH_API gboolean bn_run_check_strict (BnRecord *run, guint index, GError **error);
+BN_BENCH_API JsonObject *bn_baseline_entry_from_runs (GPtrArray *runs, GError **error);
+BN_BENCH_API GArray *bn_baseline_entry_samples (JsonObject *entry, const char *key);
+BN_BENCH_API double bn_baseline_entry_headline (JsonObject *entry, const char *key);
+BN_BENCH_API const char *bn_baseline_entry_string (JsonObject *entry, const char *key);
 
-BN_BENCH_API JsonObject *bn_baselines_load (const char *path,
-                               GError    **error);
-BN_BENCH_API gboolean bn_baselines_validate (JsonObject *root,
-                                const char *path,
-                                GError    **error);
-BN_BENCH_API JsonObject *bn_baselines_lookup (JsonObject *root,
-                                 const char *platform,
-                                 const char *implementation);
-BN_BENCH_API gboolean bn_baselines_save (const char *path,
-                            JsonObject *root,
-                            GError    **error);
-BN_BENCH_API gboolean bn_write_text_atomically (const char *path,
-                                   const char *text,
-                                   GError    **error);
+BN_BENCH_API JsonObject *bn_baselines_load (const char *path, GError **error);
+BN_BENCH_API gboolean bn_baselines_validate (JsonObject *root, const char *path, GError **error);
+BN_BENCH_API JsonObject *bn_baselines_lookup (JsonObject *root, const char *platform, const char *implementation);
+BN_BENCH_API gboolean bn_baselines_save (const char *path, JsonObject *root, GError **error);
+BN_BENCH_API gboolean bn_write_text_atomically (const char *path, const char *text, GError **error);
 
 G_END_DECLS

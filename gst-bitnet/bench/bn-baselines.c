@@ -55,8 +55,8 @@ static const double limit_max[BN_N_LIMITS] = {
 
 /* headline members that must be numbers when present */
 static const char *const number_members[] = {
-  "throughput_tokens_per_second", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms",
-  "first_token_latency_ms", "memory_usage_mb", "accuracy_score", NULL
+  "throughput_tokens_per_second", "latency_p50_ms",  "latency_p95_ms", "latency_p99_ms",
+  "first_token_latency_ms",       "memory_usage_mb", "accuracy_score", NULL
 };
 
 const BnMetricInfo *
@@ -131,8 +131,8 @@ gboolean
 bn_thresholds_check (const BnThresholds *t, GError **error)
 {
   for (int k = 0; k < BN_N_LIMITS; k++) {
-    if (!(t->warning[k] >= 0 && t->warning[k] <= limit_max[k]) ||
-        !(t->critical[k] >= 0 && t->critical[k] <= limit_max[k])) {
+    if (!(t->warning[k] >= 0 && t->warning[k] <= limit_max[k])
+        || !(t->critical[k] >= 0 && t->critical[k] <= limit_max[k])) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                    _("Threshold %s must be a number from 0 to %g (warning %g, critical %g)"), limit_keys[k],
                    limit_max[k], t->warning[k], t->critical[k]);
@@ -179,7 +179,8 @@ bn_run_check_real (BnRecord *run, guint index, GError **error)
   if (g_strcmp0 (path, "real")) {
     g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK,
                  _("Strict mode: Mock computation detected (run %u%s: compute_path \"%s\"): "
-                   "a baseline is made of real measurements only"), index, where, path ? path : "(none)");
+                    "a baseline is made of real measurements only"),
+                 index, where, path ? path : "(none)");
     return FALSE;
   }
   for (guint i = 0; k && i < json_array_get_length (k); i++) {
@@ -210,8 +211,9 @@ bn_run_check_strict (BnRecord *run, guint index, GError **error)
   if (source && (bn_strict_flags_from_env () & BN_STRICT_REQUIRE_SIGNATURE)) {
     g_autoptr (GError) e = NULL;
     g_autoptr (BnKeyring) ring = bn_keyring_from_env (&e);
-    if (!(ring && bn_receipt_run_verify (o, ring, NULL, &e)) &&
-        !(bn_env_is_true ("BITNET_ALLOW_UNSIGNED") && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED))) {
+    if (!(ring && bn_receipt_run_verify (o, ring, NULL, &e))
+        && !(bn_env_is_true ("BITNET_ALLOW_UNSIGNED")
+             && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED))) {
       g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_SIGNATURE,
                    _("Strict mode: Receipt signature refused (run %u%s: %s)"), index, where, e->message);
       return FALSE;
@@ -219,16 +221,18 @@ bn_run_check_strict (BnRecord *run, guint index, GError **error)
   }
   gint64 req = json_object_get_int_member_with_default (o, "tokens_requested", -1);
   gint64 got = json_object_get_int_member_with_default (o, "tokens_generated", -1);
-  double tps = bn_record_get_double (run, "decode_tokens_per_second", bn_record_get_double (run, "tokens_per_second", 0));
+  double tps =
+      bn_record_get_double (run, "decode_tokens_per_second", bn_record_get_double (run, "tokens_per_second", 0));
   if (got < 0 || got != req || !(tps > 0) || !isfinite (tps)) {
     g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_INCOMPLETE,
                  _("Strict mode: Incomplete run (run %u%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                   " tokens generated at %.3f tok/s)"), index, where, got, req, tps);
+                    " tokens generated at %.3f tok/s)"),
+                 index, where, got, req, tps);
     return FALSE;
   }
   JsonNode *an = json_object_get_member (o, "quantizer_accuracy");
-  if (an && JSON_NODE_HOLDS_OBJECT (an) &&
-      !json_object_get_boolean_member_with_default (json_node_get_object (an), "pass", TRUE)) {
+  if (an && JSON_NODE_HOLDS_OBJECT (an)
+      && !json_object_get_boolean_member_with_default (json_node_get_object (an), "pass", TRUE)) {
     g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_ACCURACY,
                  _("Strict mode: Accuracy outside tolerance (run %u%s)"), index, where);
     return FALSE;
@@ -309,8 +313,8 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
         append (lat, json_node_get_double (e));
     }
     g_array_append_vals (tokens, lat->data, lat->len);
-    append (s[BN_METRIC_LATENCY_P50], lat->len ? bn_stats_median ((double *) lat->data, lat->len)
-                                               : run_number (o, "latency_p50_ms", NULL));
+    append (s[BN_METRIC_LATENCY_P50],
+            lat->len ? bn_stats_median ((double *) lat->data, lat->len) : run_number (o, "latency_p50_ms", NULL));
     append (p95, run_number (o, "latency_p95_ms", NULL));
     append (p99, run_number (o, "latency_p99_ms", NULL));
     append (s[BN_METRIC_FIRST_TOKEN], run_number (o, "first_token_latency_ms", NULL));
@@ -362,8 +366,10 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
   JsonObject *first = bn_record_get_object (runs->pdata[0]);
   copy_member (entry, first, "compute_path");
   JsonObject *config = json_object_new ();
-  static const char *const config_members[] = { "backend", "executor", "threads", "tokens_requested", "prompt_tokens",
-                                                "weight_format", "model_architecture", "seed", NULL };
+  static const char *const config_members[] = {
+    "backend", "executor", "threads", "tokens_requested", "prompt_tokens", "weight_format", "model_architecture",
+    "seed",    NULL
+  };
   for (guint i = 0; config_members[i]; i++)
     copy_member (config, first, config_members[i]);
   json_object_set_object_member (entry, "config", config);
@@ -433,8 +439,8 @@ static gboolean
 fail (GError **error, const char *path, const char *where, const char *what)
 {
   g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-               _("The baselines file %s is malformed: %s %s (fix or restore it, e.g. from %s.bak)"), path,
-               where, what, path);
+               _("The baselines file %s is malformed: %s %s (fix or restore it, e.g. from %s.bak)"), path, where, what,
+               path);
   return FALSE;
 }
 
@@ -537,7 +543,7 @@ bn_baselines_validate (JsonObject *root, const char *path, GError **error)
       if (!known)
         return fail (error, path, wk,
                      _("is not a known threshold (throughput_decrease_percent, latency_increase_percent, "
-                       "memory_increase_percent, accuracy_drop)"));
+                        "memory_increase_percent, accuracy_drop)"));
       JsonNode *v = json_object_get_member (lo, k->data);
       if (!is_number (v) || json_node_get_double (v) < 0)
         return fail (error, path, wk, _("is not a non-negative number"));
@@ -574,8 +580,7 @@ bn_baselines_load (const char *path, GError **error)
     return NULL;
   }
   if (!JSON_NODE_HOLDS_OBJECT (root)) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                 _("The baselines file %s is not a JSON object"), path);
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("The baselines file %s is not a JSON object"), path);
     return NULL;
   }
   JsonObject *o = json_node_dup_object (root);
@@ -617,8 +622,8 @@ bn_baselines_save (const char *path, JsonObject *root, GError **error)
   gsize len = 0;
   if (g_file_test (path, G_FILE_TEST_EXISTS)) {
     g_autofree char *bak = g_strconcat (path, ".bak", NULL);
-    if (!bn_file_read_bounded (path, _("baselines file"), BN_JSON_MAX_SIZE, &old, &len, error) ||
-        !bn_file_replace_contents (bak, old, (gssize) len, error))
+    if (!bn_file_read_bounded (path, _("baselines file"), BN_JSON_MAX_SIZE, &old, &len, error)
+        || !bn_file_replace_contents (bak, old, (gssize) len, error))
       return FALSE;
   }
   return bn_json_write_atomic (path, root, error);

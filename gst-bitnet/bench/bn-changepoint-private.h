@@ -48,11 +48,7 @@ typedef struct {
 } BnChangePoint;
 
 BN_BENCH_API void bn_changepoint_options_init (BnChangePointOptions *options);
-BN_BENCH_API GArray *bn_changepoints_find (const double               *values,
-                                           gsize                       n,
-                                           const BnChangePointOptions *options);
-BN_BENCH_API double bn_edivisive_statistic (const double *values,
-                                            gsize         n,
-                                            gsize         split);
+BN_BENCH_API GArray *bn_changepoints_find (const double *values, gsize n, const BnChangePointOptions *options);
+BN_BENCH_API double bn_edivisive_statistic (const double *values, gsize n, gsize split);
 
 G_END_DECLS

@@ -24,7 +24,7 @@
 void
 bn_changepoint_options_init (BnChangePointOptions *options)
 {
-  *options = (BnChangePointOptions) { .max_p = 0.001, .min_size = 3, .min_change = 0 };
+  *options = (BnChangePointOptions){ .max_p = 0.001, .min_size = 3, .min_change = 0 };
 }
 
 static void
@@ -122,10 +122,17 @@ compare (const double *v, gsize from, gsize at, gsize to, BnChangePoint *cp)
   double se = sqrt (vb / (at - from) + va / (to - at));
   double q = isfinite (df) && df > 0 ? bn_stats_student_t_quantile (0.975, df) : 1.959963984540054;
   double scale = mb != 0 ? 100 / fabs (mb) : NAN;
-  *cp = (BnChangePoint) {
-    .index = at, .mean_before = mb, .mean_after = ma,
-    .change = (ma - mb) * scale, .lo = (ma - mb - q * se) * scale, .hi = (ma - mb + q * se) * scale,
-    .p = p, .t = t, .n_before = at - from, .n_after = to - at,
+  *cp = (BnChangePoint){
+    .index = at,
+    .mean_before = mb,
+    .mean_after = ma,
+    .change = (ma - mb) * scale,
+    .lo = (ma - mb - q * se) * scale,
+    .hi = (ma - mb + q * se) * scale,
+    .p = p,
+    .t = t,
+    .n_before = at - from,
+    .n_after = to - at,
   };
   return TRUE;
 }
@@ -165,7 +172,7 @@ bn_changepoints_find (const double *values, gsize n, const BnChangePointOptions 
     options = &defaults;
   }
   gsize min = MAX (options->min_size, 2);
-  g_autoptr (GArray) cuts = g_array_new (FALSE, FALSE, sizeof (gsize));   /* sorted split indices */
+  g_autoptr (GArray) cuts = g_array_new (FALSE, FALSE, sizeof (gsize)); /* sorted split indices */
   for (;;) {
     /* the segments between the cuts; the most significant split among them */
     gboolean found = FALSE;

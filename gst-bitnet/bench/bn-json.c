@@ -35,7 +35,7 @@ bn_json_check_depth (const char *text, gsize length, guint max_depth, const char
       if (++depth > max_depth) {
         g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                      _("%s: arrays and objects nest deeper than %u levels at byte %" G_GSIZE_FORMAT
-                       " (no file the toolkit writes comes near; refusing to parse it)"),
+                        " (no file the toolkit writes comes near; refusing to parse it)"),
                      what, max_depth, i);
         return FALSE;
       }
@@ -122,8 +122,7 @@ find_non_finite (JsonNode *node, GString *where)
     }
     return FALSE;
   }
-  default:
-    return FALSE;
+  default: return FALSE;
   }
 }
 
@@ -135,7 +134,7 @@ bn_json_check_finite (JsonNode *node, GError **error)
     return TRUE;
   g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
                _("The member %s is not a finite number, which JSON cannot hold: a measurement went wrong "
-                 "upstream; nothing was written"),
+                  "upstream; nothing was written"),
                where->len ? where->str : "(root)");
   return FALSE;
 }
@@ -159,9 +158,9 @@ typedef enum {
   T_STRING,
   T_BOOL,
   T_OBJECT,
-  T_NUMBERS,  /* array of numbers */
-  T_INTS,     /* array of integers */
-  T_STRINGS,  /* array of strings */
+  T_NUMBERS, /* array of numbers */
+  T_INTS,    /* array of integers */
+  T_STRINGS, /* array of strings */
 } FieldType;
 
 static const struct {
@@ -169,32 +168,68 @@ static const struct {
   FieldType type;
 } run_fields[] = {
   /* docs/schemas/bench-run.md, in its order */
-  { "compute_path", T_STRING }, { "backend", T_STRING }, { "executor", T_STRING },
-  { "iteration", T_INT }, { "threads", T_INT }, { "deterministic", T_BOOL }, { "greedy", T_BOOL },
-  { "seed", T_INT }, { "tokens_requested", T_INT }, { "tokens_generated", T_INT }, { "prompt_tokens", T_INT },
-  { "prefill_ms", T_NUMBER }, { "prefill_tokens_per_second", T_NUMBER }, { "first_token_latency_ms", T_NUMBER },
-  { "decode_ms", T_NUMBER }, { "decode_tokens_per_second", T_NUMBER }, { "tokens_per_second", T_NUMBER },
-  { "total_time_ms", T_NUMBER }, { "average_token_latency_ms", T_NUMBER }, { "latency_p50_ms", T_NUMBER },
-  { "latency_p95_ms", T_NUMBER }, { "latency_p99_ms", T_NUMBER }, { "decode_latency_ms", T_NUMBERS },
-  { "prefill_latency_ms", T_NUMBERS }, { "cpu_utilization_percent", T_NUMBER }, { "memory_usage_mb", T_NUMBER },
-  { "peak_memory_mb", T_NUMBER }, { "kv_cache_mb", T_NUMBER }, { "model_bytes_mb", T_NUMBER },
-  { "peak_memory_bound_mb", T_NUMBER }, { "model_load_time_ms", T_NUMBER }, { "model_mapped_mb", T_NUMBER },
-  { "bytes_per_token", T_NUMBER }, { "read_bandwidth_gb_per_s", T_NUMBER },
-  { "ceiling_tokens_per_second", T_NUMBER }, { "fraction_of_ceiling", T_NUMBER },
-  { "model_fingerprint", T_STRING }, { "model_architecture", T_STRING }, { "weight_format", T_STRING },
-  { "kernels", T_STRINGS }, { "token_ids", T_INTS }, { "text", T_STRING }, { "logits_digests", T_STRINGS },
+  { "compute_path", T_STRING },
+  { "backend", T_STRING },
+  { "executor", T_STRING },
+  { "iteration", T_INT },
+  { "threads", T_INT },
+  { "deterministic", T_BOOL },
+  { "greedy", T_BOOL },
+  { "seed", T_INT },
+  { "tokens_requested", T_INT },
+  { "tokens_generated", T_INT },
+  { "prompt_tokens", T_INT },
+  { "prefill_ms", T_NUMBER },
+  { "prefill_tokens_per_second", T_NUMBER },
+  { "first_token_latency_ms", T_NUMBER },
+  { "decode_ms", T_NUMBER },
+  { "decode_tokens_per_second", T_NUMBER },
+  { "tokens_per_second", T_NUMBER },
+  { "total_time_ms", T_NUMBER },
+  { "average_token_latency_ms", T_NUMBER },
+  { "latency_p50_ms", T_NUMBER },
+  { "latency_p95_ms", T_NUMBER },
+  { "latency_p99_ms", T_NUMBER },
+  { "decode_latency_ms", T_NUMBERS },
+  { "prefill_latency_ms", T_NUMBERS },
+  { "cpu_utilization_percent", T_NUMBER },
+  { "memory_usage_mb", T_NUMBER },
+  { "peak_memory_mb", T_NUMBER },
+  { "kv_cache_mb", T_NUMBER },
+  { "model_bytes_mb", T_NUMBER },
+  { "peak_memory_bound_mb", T_NUMBER },
+  { "model_load_time_ms", T_NUMBER },
+  { "model_mapped_mb", T_NUMBER },
+  { "bytes_per_token", T_NUMBER },
+  { "read_bandwidth_gb_per_s", T_NUMBER },
+  { "ceiling_tokens_per_second", T_NUMBER },
+  { "fraction_of_ceiling", T_NUMBER },
+  { "model_fingerprint", T_STRING },
+  { "model_architecture", T_STRING },
+  { "weight_format", T_STRING },
+  { "kernels", T_STRINGS },
+  { "token_ids", T_INTS },
+  { "text", T_STRING },
+  { "logits_digests", T_STRINGS },
   { "quantizer_accuracy", T_OBJECT },
   /* reference-executor and crossval */
-  { "backend_version", T_STRING }, { "llama_cpp", T_OBJECT }, { "model_path", T_STRING },
-  { "ffn_activation", T_STRING }, { "logits_steps", T_INT }, { "logits_n_vocab", T_INT },
-  { "prompt_token_ids", T_INTS }, { "prompt_kind", T_STRING },
+  { "backend_version", T_STRING },
+  { "llama_cpp", T_OBJECT },
+  { "model_path", T_STRING },
+  { "ffn_activation", T_STRING },
+  { "logits_steps", T_INT },
+  { "logits_n_vocab", T_INT },
+  { "prompt_token_ids", T_INTS },
+  { "prompt_kind", T_STRING },
   /* added by receipt-src */
-  { "claimed_tokens_per_second", T_NUMBER }, { "source", T_STRING },
+  { "claimed_tokens_per_second", T_NUMBER },
+  { "source", T_STRING },
 };
 
 static const char *const type_names[] = {
-  [T_NUMBER] = N_("a number"), [T_INT] = N_("an integer"), [T_STRING] = N_("a string"),
-  [T_BOOL] = N_("true or false"), [T_OBJECT] = N_("an object"), [T_NUMBERS] = N_("an array of numbers"),
+  [T_NUMBER] = N_("a number"),           [T_INT] = N_("an integer"),
+  [T_STRING] = N_("a string"),           [T_BOOL] = N_("true or false"),
+  [T_OBJECT] = N_("an object"),          [T_NUMBERS] = N_("an array of numbers"),
   [T_INTS] = N_("an array of integers"), [T_STRINGS] = N_("an array of strings"),
 };
 
@@ -204,8 +239,7 @@ value_is (JsonNode *n, FieldType t)
   if (!n)
     return FALSE;
   switch (t) {
-  case T_OBJECT:
-    return JSON_NODE_HOLDS_OBJECT (n);
+  case T_OBJECT: return JSON_NODE_HOLDS_OBJECT (n);
   case T_NUMBERS:
   case T_INTS:
   case T_STRINGS: {
@@ -218,23 +252,17 @@ value_is (JsonNode *n, FieldType t)
         return FALSE;
     return TRUE;
   }
-  default:
-    break;
+  default: break;
   }
   if (!JSON_NODE_HOLDS_VALUE (n))
     return FALSE;
   GType v = json_node_get_value_type (n);
   switch (t) {
-  case T_NUMBER:
-    return (v == G_TYPE_DOUBLE && isfinite (json_node_get_double (n))) || v == G_TYPE_INT64;
-  case T_INT:
-    return v == G_TYPE_INT64;
-  case T_STRING:
-    return v == G_TYPE_STRING;
-  case T_BOOL:
-    return v == G_TYPE_BOOLEAN;
-  default:
-    return FALSE;
+  case T_NUMBER: return (v == G_TYPE_DOUBLE && isfinite (json_node_get_double (n))) || v == G_TYPE_INT64;
+  case T_INT: return v == G_TYPE_INT64;
+  case T_STRING: return v == G_TYPE_STRING;
+  case T_BOOL: return v == G_TYPE_BOOLEAN;
+  default: return FALSE;
   }
 }
 
@@ -243,7 +271,7 @@ static const struct {
   const char *name;
   FieldType type;
 } accuracy_fields[] = {
-  { "pass", T_BOOL }, { "format", T_STRING }, { "tolerance", T_NUMBER }, { "output-rel-mse", T_NUMBER },
+  { "pass", T_BOOL },         { "format", T_STRING }, { "tolerance", T_NUMBER }, { "output-rel-mse", T_NUMBER },
   { "cosine-min", T_NUMBER },
 };
 
@@ -255,7 +283,7 @@ bn_run_record_check (JsonObject *record, const char *where, GError **error)
     if (n && !value_is (n, run_fields[i].type)) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                    _("%s: the member \"%s\" must be %s (docs/schemas/bench-run.md)"), where, run_fields[i].name,
-                   _(type_names[run_fields[i].type]));
+                   _ (type_names[run_fields[i].type]));
       return FALSE;
     }
   }
@@ -265,7 +293,7 @@ bn_run_record_check (JsonObject *record, const char *where, GError **error)
     if (n && !value_is (n, accuracy_fields[i].type)) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                    _("%s: the member \"quantizer_accuracy.%s\" must be %s (docs/schemas/bench-run.md)"), where,
-                   accuracy_fields[i].name, _(type_names[accuracy_fields[i].type]));
+                   accuracy_fields[i].name, _ (type_names[accuracy_fields[i].type]));
       return FALSE;
     }
   }

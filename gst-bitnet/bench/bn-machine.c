@@ -190,7 +190,7 @@ bn_machine_read_bandwidth_of (gconstpointer data, gsize bytes, guint n_threads)
   for (int rep = 0; rep < 3; rep++) {
     gint64 t0 = g_get_monotonic_time ();
     for (guint t = 0; t < n_threads; t++) {
-      jobs[t] = (ReadJob) { buf + t * part, part, 0 };
+      jobs[t] = (ReadJob){ buf + t * part, part, 0 };
       threads[t] = t ? g_thread_new ("bn-membw", read_part, &jobs[t]) : NULL;
     }
     read_part (&jobs[0]);

@@ -136,8 +136,8 @@ bn_record_get_string (BnRecord *record, const char *member)
 {
   g_return_val_if_fail (BN_IS_RECORD (record), NULL);
   JsonNode *n = json_object_get_member (record->object, member);
-  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
-           ? json_node_get_string (n) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
+                                                                                         : NULL;
 }
 
 /**

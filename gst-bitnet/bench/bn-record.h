@@ -14,21 +14,15 @@
 G_BEGIN_DECLS
 
 #define BN_TYPE_RECORD (bn_record_get_type ())
-BN_BENCH_API G_DECLARE_FINAL_TYPE (BnRecord, bn_record, BN, RECORD, BnItem)
+BN_BENCH_API
+G_DECLARE_FINAL_TYPE (BnRecord, bn_record, BN, RECORD, BnItem)
 
-BN_BENCH_API BnRecord *bn_record_new (const char *media_type,
-                                JsonObject *object);
+BN_BENCH_API BnRecord *bn_record_new (const char *media_type, JsonObject *object);
 BN_BENCH_API JsonObject *bn_record_get_object (BnRecord *record);
-BN_BENCH_API double bn_record_get_double (BnRecord   *record,
-                                    const char *member,
-                                    double      fallback);
-BN_BENCH_API const char *bn_record_get_string (BnRecord   *record,
-                                         const char *member);
-BN_BENCH_API char *bn_record_to_json (BnRecord *record,
-                                gboolean  pretty);
+BN_BENCH_API double bn_record_get_double (BnRecord *record, const char *member, double fallback);
+BN_BENCH_API const char *bn_record_get_string (BnRecord *record, const char *member);
+BN_BENCH_API char *bn_record_to_json (BnRecord *record, gboolean pretty);
 
-BN_BENCH_API gboolean bn_json_write_atomic (const char  *path,
-                                      JsonObject  *object,
-                                      GError     **error);
+BN_BENCH_API gboolean bn_json_write_atomic (const char *path, JsonObject *object, GError **error);
 
 G_END_DECLS

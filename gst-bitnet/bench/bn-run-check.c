@@ -38,8 +38,8 @@ non_finite (JsonNode *node, const char *path)
 static gboolean
 is_number (JsonNode *n)
 {
-  return n && JSON_NODE_HOLDS_VALUE (n) &&
-         (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64);
+  return n && JSON_NODE_HOLDS_VALUE (n)
+         && (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64);
 }
 
 static gboolean
@@ -48,10 +48,18 @@ near (double a, double b)
   return fabs (a - b) <= 1e-6 * MAX (fabs (a), fabs (b)) + 1e-9;
 }
 
-static const char *const numbers[] = { "decode_tokens_per_second", "tokens_per_second", "total_time_ms", "decode_ms",
-                                       "first_token_latency_ms", "average_token_latency_ms", "prefill_ms",
-                                       "bytes_per_token", "memory_usage_mb", "peak_memory_mb",
-                                       "claimed_tokens_per_second", NULL };
+static const char *const numbers[] = { "decode_tokens_per_second",
+                                       "tokens_per_second",
+                                       "total_time_ms",
+                                       "decode_ms",
+                                       "first_token_latency_ms",
+                                       "average_token_latency_ms",
+                                       "prefill_ms",
+                                       "bytes_per_token",
+                                       "memory_usage_mb",
+                                       "peak_memory_mb",
+                                       "claimed_tokens_per_second",
+                                       NULL };
 static const char *const counts[] = { "tokens_generated", "tokens_requested", "prompt_tokens", "threads", NULL };
 
 /*
@@ -86,8 +94,9 @@ bn_run_inconsistency (JsonObject *run)
   }
   for (guint i = 0; counts[i]; i++) {
     JsonNode *n = json_object_get_member (run, counts[i]);
-    if (n && (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 ||
-              json_node_get_int (n) < 0 || json_node_get_int (n) > 100000000))
+    if (n
+        && (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 || json_node_get_int (n) < 0
+            || json_node_get_int (n) > 100000000))
       return g_strdup_printf (_("field %s is not a whole number between 0 and 1e8"), counts[i]);
   }
   for (guint i = 0; numbers[i]; i++) {
@@ -113,9 +122,11 @@ bn_run_inconsistency (JsonObject *run)
     }
     double decode_ms = json_object_get_double_member (run, "decode_ms");
     if (toks > 0 && n != (guint64) toks - 1)
-      return g_strdup_printf (_("%u decode latency samples for %" G_GINT64_FORMAT " tokens (expected one fewer)"), n, toks);
+      return g_strdup_printf (_("%u decode latency samples for %" G_GINT64_FORMAT " tokens (expected one fewer)"), n,
+                              toks);
     if (fabs (sum - decode_ms) > 1e-6 * MAX (sum, decode_ms) + 1e-3)
-      return g_strdup_printf (_("the decode latency samples add up to %.6g ms, not the decode_ms %.6g"), sum, decode_ms);
+      return g_strdup_printf (_("the decode latency samples add up to %.6g ms, not the decode_ms %.6g"), sum,
+                              decode_ms);
     double tps = json_object_get_double_member_with_default (run, "decode_tokens_per_second", 0);
     double expect = decode_ms > 0 ? n / (decode_ms / 1000.0) : 0;
     if (!near (tps, expect))
@@ -131,8 +142,9 @@ bn_run_inconsistency (JsonObject *run)
     double tps = json_object_get_double_member_with_default (run, "tokens_per_second", 0);
     double expect = total > 0 && toks > 0 ? toks / (total / 1000.0) : 0;
     if (!near (tps, expect))
-      return g_strdup_printf (_("tokens_per_second %.6g is not the %" G_GINT64_FORMAT " tokens over total_time_ms %.6g"),
-                              tps, toks, total);
+      return g_strdup_printf (
+          _("tokens_per_second %.6g is not the %" G_GINT64_FORMAT " tokens over total_time_ms %.6g"), tps, toks,
+          total);
     if (json_object_get_double_member (run, "decode_ms") > total * (1 + 1e-9))
       return g_strdup (_("decode_ms is longer than total_time_ms"));
   }
@@ -145,7 +157,8 @@ bn_run_inconsistency (JsonObject *run)
   }
   JsonNode *tn = json_object_get_member (run, BN_RUN_RECEIPT_TIMESTAMP);
   if (tn) {
-    const char *ts = JSON_NODE_HOLDS_VALUE (tn) && json_node_get_value_type (tn) == G_TYPE_STRING ? json_node_get_string (tn) : NULL;
+    const char *ts =
+        JSON_NODE_HOLDS_VALUE (tn) && json_node_get_value_type (tn) == G_TYPE_STRING ? json_node_get_string (tn) : NULL;
     g_autoptr (GDateTime) t = ts ? g_date_time_new_from_iso8601 (ts, NULL) : NULL;
     g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
     if (!t)

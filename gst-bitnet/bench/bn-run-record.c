@@ -38,9 +38,11 @@ typedef struct {
 } FieldInfo;
 
 static const FieldInfo fields[BN_RUN_N_FIELDS] = {
-  [BN_RUN_FIELD_COMPUTE_PATH] = { "compute_path", K_STRING, NULL, N_("`real` from a real executor, `mock` from mock-executor") },
+  [BN_RUN_FIELD_COMPUTE_PATH] = { "compute_path", K_STRING, NULL,
+                                  N_("`real` from a real executor, `mock` from mock-executor") },
   [BN_RUN_FIELD_BACKEND] = { "backend", K_STRING, NULL, N_("`cpu`, `cuda` or `llama.cpp`") },
-  [BN_RUN_FIELD_BACKEND_VERSION] = { "backend_version", K_STRING, NULL, N_("version of the backend library (reference-executor)") },
+  [BN_RUN_FIELD_BACKEND_VERSION] = { "backend_version", K_STRING, NULL,
+                                     N_("version of the backend library (reference-executor)") },
   [BN_RUN_FIELD_EXECUTOR] = { "executor", K_STRING, NULL, N_("element that produced the record") },
   [BN_RUN_FIELD_ITERATION] = { "iteration", K_INT, NULL, N_("0-based index among timed iterations") },
   [BN_RUN_FIELD_THREADS] = { "threads", K_INT, NULL, N_("worker threads of the engine") },
@@ -51,11 +53,15 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
   [BN_RUN_FIELD_TOKENS_GENERATED] = { "tokens_generated", K_INT, "tokens", N_("tokens produced") },
   [BN_RUN_FIELD_PROMPT_TOKENS] = { "prompt_tokens", K_INT, "tokens", N_("length of the prompt") },
   [BN_RUN_FIELD_PREFILL_MS] = { "prefill_ms", K_DOUBLE, "ms", N_("prompt processing time (one batched pass)") },
-  [BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND] = { "prefill_tokens_per_second", K_DOUBLE, "tokens/s", N_("prompt tokens per second of prefill") },
-  [BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS] = { "first_token_latency_ms", K_DOUBLE, "ms", N_("start of prefill to the first sampled token") },
+  [BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND] = { "prefill_tokens_per_second", K_DOUBLE, "tokens/s",
+                                               N_("prompt tokens per second of prefill") },
+  [BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS] = { "first_token_latency_ms", K_DOUBLE, "ms",
+                                            N_("start of prefill to the first sampled token") },
   [BN_RUN_FIELD_DECODE_MS] = { "decode_ms", K_DOUBLE, "ms", N_("sum of the decode steps") },
-  [BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND] = { "decode_tokens_per_second", K_DOUBLE, "tokens/s", N_("decode steps per second") },
-  [BN_RUN_FIELD_TOKENS_PER_SECOND] = { "tokens_per_second", K_DOUBLE, "tokens/s", N_("generated tokens over the whole iteration") },
+  [BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND] = { "decode_tokens_per_second", K_DOUBLE, "tokens/s",
+                                              N_("decode steps per second") },
+  [BN_RUN_FIELD_TOKENS_PER_SECOND] = { "tokens_per_second", K_DOUBLE, "tokens/s",
+                                       N_("generated tokens over the whole iteration") },
   [BN_RUN_FIELD_TOTAL_TIME_MS] = { "total_time_ms", K_DOUBLE, "ms", N_("wall time of the iteration") },
   [BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS] = { "average_token_latency_ms", K_DOUBLE, "ms", N_("mean decode step") },
   [BN_RUN_FIELD_LATENCY_P50_MS] = { "latency_p50_ms", K_DOUBLE, "ms", N_("median decode step") },
@@ -63,25 +69,33 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
   [BN_RUN_FIELD_LATENCY_P99_MS] = { "latency_p99_ms", K_DOUBLE, "ms", N_("99th percentile of the decode steps") },
   [BN_RUN_FIELD_DECODE_LATENCY_MS] = { "decode_latency_ms", K_ARRAY, "ms", N_("every decode step") },
   [BN_RUN_FIELD_PREFILL_LATENCY_MS] = { "prefill_latency_ms", K_ARRAY, "ms", N_("every prefill pass") },
-  [BN_RUN_FIELD_CPU_UTILIZATION_PERCENT] = { "cpu_utilization_percent", K_DOUBLE, "%", N_("user + system CPU time over wall time") },
-  [BN_RUN_FIELD_MEMORY_USAGE_MB] = { "memory_usage_mb", K_DOUBLE, "MiB", N_("resident memory at the end of the iteration") },
+  [BN_RUN_FIELD_CPU_UTILIZATION_PERCENT] = { "cpu_utilization_percent", K_DOUBLE, "%",
+                                             N_("user + system CPU time over wall time") },
+  [BN_RUN_FIELD_MEMORY_USAGE_MB] = { "memory_usage_mb", K_DOUBLE, "MiB",
+                                     N_("resident memory at the end of the iteration") },
   [BN_RUN_FIELD_PEAK_MEMORY_MB] = { "peak_memory_mb", K_DOUBLE, "MiB", N_("peak resident memory of the process") },
   [BN_RUN_FIELD_KV_CACHE_MB] = { "kv_cache_mb", K_DOUBLE, "MiB", N_("bytes of the KV cache") },
   [BN_RUN_FIELD_MODEL_BYTES_MB] = { "model_bytes_mb", K_DOUBLE, "MiB", N_("bytes of all the model's tensors") },
-  [BN_RUN_FIELD_PEAK_MEMORY_BOUND_MB] = { "peak_memory_bound_mb", K_DOUBLE, "MiB", N_("the peak the engine is designed to stay under") },
-  [BN_RUN_FIELD_MODEL_LOAD_TIME_MS] = { "model_load_time_ms", K_DOUBLE, "ms", N_("load (or synthesis) time of the model") },
+  [BN_RUN_FIELD_PEAK_MEMORY_BOUND_MB] = { "peak_memory_bound_mb", K_DOUBLE, "MiB",
+                                          N_("the peak the engine is designed to stay under") },
+  [BN_RUN_FIELD_MODEL_LOAD_TIME_MS] = { "model_load_time_ms", K_DOUBLE, "ms",
+                                        N_("load (or synthesis) time of the model") },
   [BN_RUN_FIELD_MODEL_MAPPED_MB] = { "model_mapped_mb", K_DOUBLE, "MiB", N_("bytes of the model file mapped") },
   [BN_RUN_FIELD_BYTES_PER_TOKEN] = { "bytes_per_token", K_DOUBLE, "bytes", N_("weight bytes read per decoded token") },
-  [BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S] = { "read_bandwidth_gb_per_s", K_DOUBLE, "GB/s", N_("read bandwidth of the executor's threads") },
-  [BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND] = { "ceiling_tokens_per_second", K_DOUBLE, "tokens/s", N_("bandwidth over bytes per token") },
-  [BN_RUN_FIELD_FRACTION_OF_CEILING] = { "fraction_of_ceiling", K_DOUBLE, NULL, N_("decode tokens/s over the ceiling") },
+  [BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S] = { "read_bandwidth_gb_per_s", K_DOUBLE, "GB/s",
+                                             N_("read bandwidth of the executor's threads") },
+  [BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND] = { "ceiling_tokens_per_second", K_DOUBLE, "tokens/s",
+                                               N_("bandwidth over bytes per token") },
+  [BN_RUN_FIELD_FRACTION_OF_CEILING] = { "fraction_of_ceiling", K_DOUBLE, NULL,
+                                         N_("decode tokens/s over the ceiling") },
   [BN_RUN_FIELD_MODEL_FINGERPRINT] = { "model_fingerprint", K_STRING, NULL, N_("identifies the model's content") },
   [BN_RUN_FIELD_MODEL_ARCHITECTURE] = { "model_architecture", K_STRING, NULL, N_("the model's architecture") },
   [BN_RUN_FIELD_WEIGHT_FORMAT] = { "weight_format", K_STRING, NULL, N_("the kernel format of the weights") },
   [BN_RUN_FIELD_KERNELS] = { "kernels", K_ARRAY, NULL, N_("names of the kernels that really ran") },
   [BN_RUN_FIELD_TOKEN_IDS] = { "token_ids", K_ARRAY, NULL, N_("the generated tokens") },
   [BN_RUN_FIELD_TEXT] = { "text", K_STRING, NULL, N_("their text, when the model has a vocabulary") },
-  [BN_RUN_FIELD_LOGITS_DIGESTS] = { "logits_digests", K_ARRAY, NULL, N_("SHA-256 of the logits after prefill and every decode step") },
+  [BN_RUN_FIELD_LOGITS_DIGESTS] = { "logits_digests", K_ARRAY, NULL,
+                                    N_("SHA-256 of the logits after prefill and every decode step") },
   [BN_RUN_FIELD_QUANTIZER_ACCURACY] = { "quantizer_accuracy", K_OBJECT, NULL, N_("the quantizer's accuracy results") },
   [BN_RUN_FIELD_LLAMA_CPP] = { "llama_cpp", K_OBJECT, NULL, N_("library, version and system info of llama.cpp") },
   [BN_RUN_FIELD_MODEL_PATH] = { "model_path", K_STRING, NULL, N_("the GGUF file the executor ran") },
@@ -89,7 +103,8 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
   [BN_RUN_FIELD_LOGITS_STEPS] = { "logits_steps", K_INT, NULL, N_("steps of the kept logits") },
   [BN_RUN_FIELD_LOGITS_N_VOCAB] = { "logits_n_vocab", K_INT, NULL, N_("logits per kept step") },
   [BN_RUN_FIELD_PROMPT_TOKEN_IDS] = { "prompt_token_ids", K_ARRAY, NULL, N_("the prompt's token ids") },
-  [BN_RUN_FIELD_PROMPT_KIND] = { "prompt_kind", K_STRING, NULL, N_("how the prompt was given: `ids`, `text` or `synthetic`") },
+  [BN_RUN_FIELD_PROMPT_KIND] = { "prompt_kind", K_STRING, NULL,
+                                 N_("how the prompt was given: `ids`, `text` or `synthetic`") },
 };
 
 static gboolean
@@ -173,7 +188,7 @@ const char *
 bn_run_field_doc (BnRunField field)
 {
   g_return_val_if_fail (valid (field), NULL);
-  return _(fields[field].doc);
+  return _ (fields[field].doc);
 }
 
 /**

@@ -10,13 +10,13 @@ G_BEGIN_DECLS
 /* Errors of keys and envelopes; codes only ever appended. */
 #define BN_SIGNING_ERROR (bn_signing_error_quark ())
 typedef enum {
-  BN_SIGNING_ERROR_KEY,          /* unreadable or malformed key file */
-  BN_SIGNING_ERROR_PERMISSIONS,  /* secret key readable by others, not ours, not a plain file */
-  BN_SIGNING_ERROR_UNSIGNED,     /* no envelope */
-  BN_SIGNING_ERROR_UNTRUSTED,    /* signed by no key of the trusted list */
-  BN_SIGNING_ERROR_BAD_SIGNATURE,/* a trusted key's signature does not verify */
-  BN_SIGNING_ERROR_MISMATCH,     /* the run or file differs from what was signed */
-  BN_SIGNING_ERROR_MALFORMED,    /* an envelope or statement of the wrong shape */
+  BN_SIGNING_ERROR_KEY,           /* unreadable or malformed key file */
+  BN_SIGNING_ERROR_PERMISSIONS,   /* secret key readable by others, not ours, not a plain file */
+  BN_SIGNING_ERROR_UNSIGNED,      /* no envelope */
+  BN_SIGNING_ERROR_UNTRUSTED,     /* signed by no key of the trusted list */
+  BN_SIGNING_ERROR_BAD_SIGNATURE, /* a trusted key's signature does not verify */
+  BN_SIGNING_ERROR_MISMATCH,      /* the run or file differs from what was signed */
+  BN_SIGNING_ERROR_MALFORMED,     /* an envelope or statement of the wrong shape */
 } BnSigningError;
 
 BN_BENCH_API GQuark bn_signing_error_quark (void);
@@ -47,10 +47,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnKeyring, bn_keyring_free)
 BN_BENCH_API char *bn_receipt_envelope_path (const char *receipt_path);
 BN_BENCH_API JsonObject *bn_receipt_sign (BnSigningKey *key, JsonObject *receipt, const char *receipt_name,
                                           const char *receipt_sha256);
-BN_BENCH_API JsonObject *bn_envelope_open (JsonObject *envelope, BnKeyring *ring, char **signer,
-                                           GError **error);
-BN_BENCH_API gboolean bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer,
-                                             GError **error);
+BN_BENCH_API JsonObject *bn_envelope_open (JsonObject *envelope, BnKeyring *ring, char **signer, GError **error);
+BN_BENCH_API gboolean bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer, GError **error);
 
 /* a run checked by the validator itself (bn-run-check.c): what is wrong, or NULL */
 BN_BENCH_API char *bn_run_inconsistency (JsonObject *run);

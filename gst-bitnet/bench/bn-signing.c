@@ -25,7 +25,10 @@
 #define STATEMENT_TYPE "https://in-toto.io/Statement/v1"
 #define PREDICATE_TYPE "https://gst-bitnet.org/receipt/v1"
 
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-signing-error-quark, bn_signing_error)
+/* clang-format on */
 
 struct _BnSigningKey {
   char *keyid;
@@ -40,7 +43,7 @@ typedef struct {
 } TrustedKey;
 
 struct _BnKeyring {
-  GPtrArray *keys;   /* TrustedKey* */
+  GPtrArray *keys; /* TrustedKey* */
 };
 
 static gboolean
@@ -102,15 +105,15 @@ write_key_file (const char *path, JsonObject *o, int mode, GError **error)
  * 0600, never overwritten) and `NAME.pub` (public, for trusted-key lists).
  */
 gboolean
-bn_signing_key_generate (const char *dir, const char *name, char **secret_path, char **public_path,
-                         GError **error)
+bn_signing_key_generate (const char *dir, const char *name, char **secret_path, char **public_path, GError **error)
 {
   if (!init_sodium (error))
     return FALSE;
   if (!valid_name (name)) {
-    g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_KEY,
-                 _("Key name \"%s\" is not valid: use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'"),
-                 name ? name : "");
+    g_set_error (
+        error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_KEY,
+        _("Key name \"%s\" is not valid: use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'"),
+        name ? name : "");
     return FALSE;
   }
   if (g_mkdir_with_parents (dir, 0700) != 0) {
@@ -191,7 +194,8 @@ bn_signing_key_load (const char *path, GError **error)
   if (!S_ISREG (sb.st_mode) || sb.st_uid != getuid () || (sb.st_mode & 077)) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_PERMISSIONS,
                  _("Secret key %s is refused: it must be a plain file (not a link) owned by you and readable by "
-                   "you only (mode %04o; run chmod 600 %s)"), path, (guint) (sb.st_mode & 07777), path);
+                    "you only (mode %04o; run chmod 600 %s)"),
+                 path, (guint) (sb.st_mode & 07777), path);
     return NULL;
   }
   BnSigningKey *key = sodium_malloc (sizeof *key);
@@ -335,7 +339,8 @@ member_copy (JsonObject *o, const char *m)
 JsonObject *
 bn_receipt_sign (BnSigningKey *key, JsonObject *receipt, const char *receipt_name, const char *receipt_sha256)
 {
-  JsonObject *x = json_object_has_member (receipt, "gst_bitnet") ? json_object_get_object_member (receipt, "gst_bitnet") : NULL;
+  JsonObject *x =
+      json_object_has_member (receipt, "gst_bitnet") ? json_object_get_object_member (receipt, "gst_bitnet") : NULL;
   JsonObject *model = x && json_object_has_member (x, "model") ? json_object_get_object_member (x, "model") : NULL;
   g_autoptr (JsonObject) machine = bn_machine_info ();
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -390,7 +395,8 @@ bn_receipt_sign (BnSigningKey *key, JsonObject *receipt, const char *receipt_nam
 static gboolean
 malformed (GError **error, const char *what)
 {
-  g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_MALFORMED, _("The receipt's envelope is malformed: %s"), what);
+  g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_MALFORMED, _("The receipt's envelope is malformed: %s"),
+               what);
   return FALSE;
 }
 
@@ -442,27 +448,30 @@ bn_envelope_open (JsonObject *envelope, BnKeyring *ring, char **signer, GError *
       unknown = keyid ? keyid : "(no keyid)";
   }
   if (!good && bad) {
-    g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_BAD_SIGNATURE,
-                 _("the signature of trusted key %s does not verify: the envelope was changed after signing, or another key of that name signed it"), bad);
+    g_set_error (
+        error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_BAD_SIGNATURE,
+        _("the signature of trusted key %s does not verify: the envelope was changed after signing, or another key of that name signed it"),
+        bad);
     return NULL;
   }
   if (!good) {
-    g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNTRUSTED,
-                 _("signed by key \"%s\", which is not among the %u trusted keys (BITNET_TRUSTED_KEYS or trusted-keys=)"),
-                 unknown ? unknown : "(none)", bn_keyring_get_n_keys (ring));
+    g_set_error (
+        error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNTRUSTED,
+        _("signed by key \"%s\", which is not among the %u trusted keys (BITNET_TRUSTED_KEYS or trusted-keys=)"),
+        unknown ? unknown : "(none)", bn_keyring_get_n_keys (ring));
     return NULL;
   }
   g_autoptr (JsonParser) p = json_parser_new ();
-  if (!json_parser_load_from_data (p, (const char *) payload, (gssize) plen, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p))) {
+  if (!json_parser_load_from_data (p, (const char *) payload, (gssize) plen, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p))) {
     malformed (error, _("the signed payload is not a JSON object"));
     return NULL;
   }
   JsonObject *st = json_node_get_object (json_parser_get_root (p));
   JsonNode *pn = json_object_get_member (st, "predicate");
-  if (g_strcmp0 (json_object_get_string_member_with_default (st, "_type", NULL), STATEMENT_TYPE) ||
-      g_strcmp0 (json_object_get_string_member_with_default (st, "predicateType", NULL), PREDICATE_TYPE) ||
-      !pn || !JSON_NODE_HOLDS_OBJECT (pn)) {
+  if (g_strcmp0 (json_object_get_string_member_with_default (st, "_type", NULL), STATEMENT_TYPE)
+      || g_strcmp0 (json_object_get_string_member_with_default (st, "predicateType", NULL), PREDICATE_TYPE) || !pn
+      || !JSON_NODE_HOLDS_OBJECT (pn)) {
     malformed (error, _("the signed statement is not a gst-bitnet receipt statement"));
     return NULL;
   }
@@ -471,8 +480,13 @@ bn_envelope_open (JsonObject *envelope, BnKeyring *ring, char **signer, GError *
   return json_object_ref (st);
 }
 
-static const char *const added_members[] = { BN_RUN_SOURCE, BN_RUN_ENVELOPE, BN_RUN_RECEIPT_SHA256,
-                                             BN_RUN_RECEIPT_INDEX, BN_RUN_CLAIMED_TPS, BN_RUN_RECEIPT_TIMESTAMP, NULL };
+static const char *const added_members[] = { BN_RUN_SOURCE,
+                                             BN_RUN_ENVELOPE,
+                                             BN_RUN_RECEIPT_SHA256,
+                                             BN_RUN_RECEIPT_INDEX,
+                                             BN_RUN_CLAIMED_TPS,
+                                             BN_RUN_RECEIPT_TIMESTAMP,
+                                             NULL };
 
 /* the first member of @a and @b (objects) whose values differ, or NULL */
 static const char *
@@ -519,7 +533,8 @@ bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer, GError *
   JsonObject *so = s0 && JSON_NODE_HOLDS_OBJECT (s0) ? json_node_get_object (s0) : NULL;
   JsonNode *dn = so ? json_object_get_member (so, "digest") : NULL;
   const char *digest = dn && JSON_NODE_HOLDS_OBJECT (dn)
-                         ? json_object_get_string_member_with_default (json_node_get_object (dn), "sha256", NULL) : NULL;
+                           ? json_object_get_string_member_with_default (json_node_get_object (dn), "sha256", NULL)
+                           : NULL;
   const char *read = json_object_get_string_member_with_default (run, BN_RUN_RECEIPT_SHA256, NULL);
   if (!digest || g_strcmp0 (digest, read)) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_MISMATCH,
@@ -536,8 +551,8 @@ bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer, GError *
   JsonNode *runs_n = x ? json_object_get_member (x, "runs") : NULL;
   JsonArray *runs = runs_n && JSON_NODE_HOLDS_ARRAY (runs_n) ? json_node_get_array (runs_n) : NULL;
   gint64 idx = json_object_get_int_member_with_default (run, BN_RUN_RECEIPT_INDEX, -1);
-  if (!runs || idx < 0 || idx >= json_array_get_length (runs) ||
-      !JSON_NODE_HOLDS_OBJECT (json_array_get_element (runs, idx))) {
+  if (!runs || idx < 0 || idx >= json_array_get_length (runs)
+      || !JSON_NODE_HOLDS_OBJECT (json_array_get_element (runs, idx))) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_MISMATCH,
                  _("run %" G_GINT64_FORMAT " is not among the runs signed by %s"), idx, who);
     return FALSE;

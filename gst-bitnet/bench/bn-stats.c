@@ -232,7 +232,7 @@ bn_stats_binom_half_cdf (gssize k, gsize n)
 static gsize
 median_ci_rank (gsize n, double level, double *coverage)
 {
-  double cdf = 0;   /* P(X <= k - 1) */
+  double cdf = 0; /* P(X <= k - 1) */
   gsize k = 0;
   while (k + 1 <= (n + 1) / 2) {
     double next = MIN (cdf + binom_half_pmf (k, n), 1.0);
@@ -516,9 +516,9 @@ bn_stats_mann_whitney (const double *x, gsize nx, const double *y, gsize ny, gbo
   gsize n = nx + ny;
   g_autofree Tagged *t = g_new (Tagged, n);
   for (gsize i = 0; i < nx; i++)
-    t[i] = (Tagged) { x[i], 1 };
+    t[i] = (Tagged){ x[i], 1 };
   for (gsize i = 0; i < ny; i++)
-    t[nx + i] = (Tagged) { y[i], 0 };
+    t[nx + i] = (Tagged){ y[i], 0 };
   qsort (t, n, sizeof *t, cmp_tagged);
 
   double rank_x = 0, ties = 0;
@@ -526,7 +526,7 @@ bn_stats_mann_whitney (const double *x, gsize nx, const double *y, gsize ny, gbo
     gsize j = i;
     while (j + 1 < n && t[j + 1].v == t[i].v)
       j++;
-    double avg = (i + j) / 2.0 + 1;   /* ranks are 1-based */
+    double avg = (i + j) / 2.0 + 1; /* ranks are 1-based */
     double g = j - i + 1;
     ties += g * g * g - g;
     for (gsize k = i; k <= j; k++)
@@ -642,7 +642,7 @@ bn_stats_student_t_quantile (double p, double df)
 {
   if (!(p > 0 && p < 1) || df <= 0)
     return NAN;
-  double tail = p < 0.5 ? 2 * p : 2 * (1 - p);   /* two-sided p of |t| */
+  double tail = p < 0.5 ? 2 * p : 2 * (1 - p); /* two-sided p of |t| */
   double lo = 0, hi = 1e6;
   for (int i = 0; i < 200; i++) {
     double mid = (lo + hi) / 2;

@@ -33,50 +33,25 @@ G_BEGIN_DECLS
  */
 #define BN_STATS_MIN_BOOTSTRAP 3
 
-BN_BENCH_API void bn_doubles_sort (double *values,
-                                   gsize   n);
-BN_BENCH_API double bn_percentile (const double *sorted,
-                                   gsize         n,
-                                   double        p);
+BN_BENCH_API void bn_doubles_sort (double *values, gsize n);
+BN_BENCH_API double bn_percentile (const double *sorted, gsize n, double p);
 
-BN_BENCH_API double bn_stats_median (const double *v,
-                                     gsize         n);
-BN_BENCH_API double bn_stats_quantile (const double *v,
-                                       gsize         n,
-                                       double        p);
+BN_BENCH_API double bn_stats_median (const double *v, gsize n);
+BN_BENCH_API double bn_stats_quantile (const double *v, gsize n, double p);
 BN_BENCH_API double bn_stats_norm_cdf (double x);
 BN_BENCH_API double bn_stats_norm_quantile (double p);
-BN_BENCH_API double bn_stats_binom_half_cdf (gssize k,
-                                             gsize  n);
+BN_BENCH_API double bn_stats_binom_half_cdf (gssize k, gsize n);
 
-BN_BENCH_API gboolean bn_stats_median_ci (const double *v,
-                                          gsize         n,
-                                          double        level,
-                                          double       *lo,
-                                          double       *hi,
-                                          double       *coverage);
+BN_BENCH_API gboolean bn_stats_median_ci (const double *v, gsize n, double level, double *lo, double *hi,
+                                          double *coverage);
 BN_BENCH_API gsize bn_stats_median_ci_min_n (double level);
 
-BN_BENCH_API gboolean bn_stats_log_median_se (const double *v,
-                                              gsize         n,
-                                              double       *se);
-BN_BENCH_API gboolean bn_stats_ratio_of_medians (const double *baseline,
-                                                 gsize         n_baseline,
-                                                 const double *current,
-                                                 gsize         n_current,
-                                                 double        level,
-                                                 double       *ratio,
-                                                 double       *lo,
-                                                 double       *hi);
-BN_BENCH_API gboolean bn_stats_bootstrap_ratio_of_medians (const double *a,
-                                                           gsize         n_a,
-                                                           const double *b,
-                                                           gsize         n_b,
-                                                           double        level,
-                                                           guint         resamples,
-                                                           guint64       seed,
-                                                           double       *lo,
-                                                           double       *hi);
+BN_BENCH_API gboolean bn_stats_log_median_se (const double *v, gsize n, double *se);
+BN_BENCH_API gboolean bn_stats_ratio_of_medians (const double *baseline, gsize n_baseline, const double *current,
+                                                 gsize n_current, double level, double *ratio, double *lo, double *hi);
+BN_BENCH_API gboolean bn_stats_bootstrap_ratio_of_medians (const double *a, gsize n_a, const double *b, gsize n_b,
+                                                           double level, guint resamples, guint64 seed, double *lo,
+                                                           double *hi);
 
 /**
  * BnMannWhitney:
@@ -98,26 +73,13 @@ typedef struct {
   gboolean exact;
 } BnMannWhitney;
 
-BN_BENCH_API gboolean bn_stats_mann_whitney (const double  *x,
-                                             gsize          nx,
-                                             const double  *y,
-                                             gsize          ny,
-                                             gboolean       allow_exact,
+BN_BENCH_API gboolean bn_stats_mann_whitney (const double *x, gsize nx, const double *y, gsize ny, gboolean allow_exact,
                                              BnMannWhitney *result);
-BN_BENCH_API double bn_stats_mann_whitney_exact_p (gsize  nx,
-                                                   gsize  ny,
-                                                   double u);
+BN_BENCH_API double bn_stats_mann_whitney_exact_p (gsize nx, gsize ny, double u);
 
-BN_BENCH_API double bn_stats_student_t_two_sided_p (double t,
-                                                    double df);
-BN_BENCH_API double bn_stats_student_t_quantile (double p,
-                                                 double df);
-BN_BENCH_API gboolean bn_stats_welch (const double *x,
-                                      gsize         nx,
-                                      const double *y,
-                                      gsize         ny,
-                                      double       *t,
-                                      double       *df,
-                                      double       *p);
+BN_BENCH_API double bn_stats_student_t_two_sided_p (double t, double df);
+BN_BENCH_API double bn_stats_student_t_quantile (double p, double df);
+BN_BENCH_API gboolean bn_stats_welch (const double *x, gsize nx, const double *y, gsize ny, double *t, double *df,
+                                      double *p);
 
 G_END_DECLS

@@ -36,8 +36,9 @@ gboolean
 bn_env_is_true (const char *name)
 {
   const char *v = g_getenv (name);
-  return v && (!strcmp (v, "1") || !g_ascii_strcasecmp (v, "true") || !g_ascii_strcasecmp (v, "yes") ||
-               !g_ascii_strcasecmp (v, "on"));
+  return v
+         && (!strcmp (v, "1") || !g_ascii_strcasecmp (v, "true") || !g_ascii_strcasecmp (v, "yes")
+             || !g_ascii_strcasecmp (v, "on"));
 }
 
 /**
@@ -54,8 +55,8 @@ bn_strict_flags_from_env (void)
 {
   BnStrictFlags f = BN_STRICT_NONE;
   if (bn_env_is_true ("BITNET_STRICT_MODE"))
-    f |= BN_STRICT_FAIL_ON_MOCK | BN_STRICT_REQUIRE_QUANTIZATION | BN_STRICT_VALIDATE_PERFORMANCE |
-         BN_STRICT_VALIDATE_ACCURACY | BN_STRICT_REQUIRE_SIGNATURE;
+    f |= BN_STRICT_FAIL_ON_MOCK | BN_STRICT_REQUIRE_QUANTIZATION | BN_STRICT_VALIDATE_PERFORMANCE
+         | BN_STRICT_VALIDATE_ACCURACY | BN_STRICT_REQUIRE_SIGNATURE;
   if (bn_env_is_true ("BITNET_STRICT_FAIL_ON_MOCK"))
     f |= BN_STRICT_FAIL_ON_MOCK;
   if (bn_env_is_true ("BITNET_STRICT_REQUIRE_QUANTIZATION"))

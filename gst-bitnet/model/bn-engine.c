@@ -51,8 +51,8 @@ struct _BnEngine {
   BnFwd *fwd;
   const BnKernels *kernels;
   guint n_vocab;
-  GPtrArray *owned;             /* bn_kalloc'd repacked weights */
-  float *norms;                 /* aligned copies handed to the forward pass */
+  GPtrArray *owned; /* bn_kalloc'd repacked weights */
+  float *norms;     /* aligned copies handed to the forward pass */
 };
 
 G_DEFINE_FINAL_TYPE (BnEngine, bn_engine, G_TYPE_OBJECT)
@@ -66,7 +66,10 @@ G_DEFINE_FINAL_TYPE (BnEngine, bn_engine, G_TYPE_OBJECT)
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-engine-error-quark, bn_engine_error)
+/* clang-format on */
 
 static void
 bn_engine_finalize (GObject *object)
@@ -113,8 +116,8 @@ repack_share (void *data, unsigned ith, unsigned nth)
   RepackSet *set = data;
   for (guint i = ith; i < set->n; i += nth) {
     Repack *r = &set->jobs[i];
-    r->rc = bn_i2s_from_file (r->dst, r->size, r->t->data, r->t->size, r->t->dims[1],
-                              r->t->dims[0], BN_I2S_FILE_X86, r->out);
+    r->rc = bn_i2s_from_file (r->dst, r->size, r->t->data, r->t->size, r->t->dims[1], r->t->dims[0], BN_I2S_FILE_X86,
+                              r->out);
   }
 }
 
@@ -126,8 +129,7 @@ repack_all (GArray *jobs, guint n_threads, GError **error)
     return TRUE;
   BnTeam *team = bn_team_new (MIN (n_threads, jobs->len));
   if (!team) {
-    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_RESOURCE,
-                 _("Cannot start %u threads"), n_threads);
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_RESOURCE, _("Cannot start %u threads"), n_threads);
     return FALSE;
   }
   bn_team_run (team, repack_share, &set);
@@ -136,9 +138,8 @@ repack_all (GArray *jobs, guint n_threads, GError **error)
     if (set.jobs[i].rc != BN_K_OK) {
       const BnTensor *t = set.jobs[i].t;
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                   _("Cannot read I2_S tensor %s (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT
-                     ", %zu bytes): %s"), t->name, t->dims[1], t->dims[0], (size_t) t->size,
-                   bn_kstatus_to_string (set.jobs[i].rc));
+                   _("Cannot read I2_S tensor %s (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ", %zu bytes): %s"),
+                   t->name, t->dims[1], t->dims[0], (size_t) t->size, bn_kstatus_to_string (set.jobs[i].rc));
       return FALSE;
     }
   return TRUE;
@@ -146,8 +147,7 @@ repack_all (GArray *jobs, guint n_threads, GError **error)
 
 /* fills @out now, or (I2_S) queues a repack into @repacks */
 static gboolean
-load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GArray *repacks,
-              GError **error)
+load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GArray *repacks, GError **error)
 {
   const BnTernary *kw = bn_model_get_kernel_weight (self->model, layer, name);
   if (kw) {
@@ -156,21 +156,23 @@ load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GAr
   }
   const BnTensor *t = bn_model_get_layer_tensor (self->model, layer, name);
   if (!t) {
-    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                 _("The model has no tensor blk.%u.%s.weight"), layer, name);
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED, _("The model has no tensor blk.%u.%s.weight"),
+                 layer, name);
     return FALSE;
   }
   size_t rows = t->n_dims == 2 ? t->dims[1] : 0, cols = t->dims[0];
   switch (t->type) {
   case BN_GGUF_TYPE_TQ2_0:
   case BN_GGUF_TYPE_TQ1_0:
-    *out = (BnTernary) { t->type == BN_GGUF_TYPE_TQ2_0 ? BN_TERNARY_TQ2_0 : BN_TERNARY_TQ1_0,
-                         rows, cols, t->data, t->size, 1.0f };
-    if (bn_ternary_check_shape (out->format, rows, cols) != BN_K_OK ||
-        t->size < bn_ternary_packed_size (out->format, rows, cols)) {
+    *out = (BnTernary){
+      t->type == BN_GGUF_TYPE_TQ2_0 ? BN_TERNARY_TQ2_0 : BN_TERNARY_TQ1_0, rows, cols, t->data, t->size, 1.0f
+    };
+    if (bn_ternary_check_shape (out->format, rows, cols) != BN_K_OK
+        || t->size < bn_ternary_packed_size (out->format, rows, cols)) {
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
                    _("Tensor %s (%s, %zu x %zu) cannot be run: its rows must be multiples of 256 "
-                     "and its data complete"), t->name, bn_gguf_type_name (t->type), rows, cols);
+                      "and its data complete"),
+                   t->name, bn_gguf_type_name (t->type), rows, cols);
       return FALSE;
     }
     return TRUE;
@@ -181,15 +183,14 @@ load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GAr
       return TRUE;
     if (rc != BN_K_ERR_SHAPE) {
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                   _("Cannot read I2_S tensor %s (%zu x %zu, %zu bytes): %s"), t->name, rows, cols,
-                   (size_t) t->size, bn_kstatus_to_string (rc));
+                   _("Cannot read I2_S tensor %s (%zu x %zu, %zu bytes): %s"), t->name, rows, cols, (size_t) t->size,
+                   bn_kstatus_to_string (rc));
       return FALSE;
     }
     gsize size = bn_ternary_packed_size (BN_TERNARY_I2S, rows, cols);
     if (!size || bn_i2s_file_size (rows, cols, BN_I2S_FILE_X86) == 0) {
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                   _("I2_S tensor %s (%zu x %zu) has a shape the I2S kernels cannot run"),
-                   t->name, rows, cols);
+                   _("I2_S tensor %s (%zu x %zu) has a shape the I2S kernels cannot run"), t->name, rows, cols);
       return FALSE;
     }
     void *buf = bn_kalloc (size);
@@ -208,14 +209,15 @@ load_ternary (BnEngine *self, guint layer, const char *name, BnTernary *out, GAr
   case BN_GGUF_TYPE_BF16:
     g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
                  _("Tensor %s holds float latent weights (%s): the engine runs ternary weights "
-                   "only, never float copies of them; add a quantizer element before the "
-                   "executor (e.g. \"quantizer format=i2s\")"),
+                    "only, never float copies of them; add a quantizer element before the "
+                    "executor (e.g. \"quantizer format=i2s\")"),
                  t->name, bn_gguf_type_name (t->type));
     return FALSE;
   default:
     g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
                  _("Tensor %s has type %s, which the engine cannot run (it runs I2_S, TQ2_0, TQ1_0 "
-                   "and the quantizer's kernel formats)"), t->name, bn_gguf_type_name (t->type));
+                    "and the quantizer's kernel formats)"),
+                 t->name, bn_gguf_type_name (t->type));
     return FALSE;
   }
 }
@@ -225,14 +227,13 @@ load_norm (BnEngine *self, const char *name, guint64 n, float *dst, GError **err
 {
   const BnTensor *t = bn_model_find_tensor (self->model, name);
   if (!t) {
-    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                 _("The model has no tensor %s"), name);
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED, _("The model has no tensor %s"), name);
     return FALSE;
   }
   if (t->type != BN_GGUF_TYPE_F32 || t->n_elements != n || t->size < n * sizeof (float)) {
     g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
                  _("Norm tensor %s is %s with %" G_GUINT64_FORMAT " values; the engine reads F32 "
-                   "norms of %" G_GUINT64_FORMAT " values"),
+                    "norms of %" G_GUINT64_FORMAT " values"),
                  name, bn_gguf_type_name (t->type), t->n_elements, n);
     return FALSE;
   }
@@ -241,34 +242,40 @@ load_norm (BnEngine *self, const char *name, guint64 n, float *dst, GError **err
 }
 
 static gboolean
-load_table (const BnTensor *t, guint64 n_embd, guint64 n_vocab, BnFwdFloatType *type,
-            GError **error)
+load_table (const BnTensor *t, guint64 n_embd, guint64 n_vocab, BnFwdFloatType *type, GError **error)
 {
   guint64 row;
   switch (t->type) {
-  case BN_GGUF_TYPE_F32: *type = BN_FWD_F32; row = 4 * n_embd; break;
-  case BN_GGUF_TYPE_F16: *type = BN_FWD_F16; row = 2 * n_embd; break;
+  case BN_GGUF_TYPE_F32:
+    *type = BN_FWD_F32;
+    row = 4 * n_embd;
+    break;
+  case BN_GGUF_TYPE_F16:
+    *type = BN_FWD_F16;
+    row = 2 * n_embd;
+    break;
   case BN_GGUF_TYPE_Q8_0:
     *type = BN_FWD_Q8_0;
     row = n_embd / BN_Q8_0_BLOCK * BN_Q8_0_BLOCK_BYTES;
     if (n_embd % BN_Q8_0_BLOCK) {
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
                    _("Tensor %s is Q8_0 but its rows (%" G_GUINT64_FORMAT ") are not multiples "
-                     "of 32"), t->name, n_embd);
+                      "of 32"),
+                   t->name, n_embd);
       return FALSE;
     }
     break;
   default:
     g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
                  _("Tensor %s has type %s; the engine reads embeddings and heads in F32, F16 or "
-                   "Q8_0 (the quantizer's head=q8_0 or head=f16 converts it)"),
+                    "Q8_0 (the quantizer's head=q8_0 or head=f16 converts it)"),
                  t->name, bn_gguf_type_name (t->type));
     return FALSE;
   }
   if (t->n_dims != 2 || t->dims[0] != n_embd || t->dims[1] != n_vocab || t->size < row * n_vocab) {
     g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                 _("Tensor %s does not hold %" G_GUINT64_FORMAT " rows of %" G_GUINT64_FORMAT
-                   " values"), t->name, n_vocab, n_embd);
+                 _("Tensor %s does not hold %" G_GUINT64_FORMAT " rows of %" G_GUINT64_FORMAT " values"), t->name,
+                 n_vocab, n_embd);
     return FALSE;
   }
   return TRUE;
@@ -313,15 +320,14 @@ bn_engine_new (BnModel *model, const BnEngineOptions *opts, GError **error)
 
   char kerr[256];
   if (bn_kernels_select (opts->kernel_variant, &self->kernels, kerr, sizeof kerr) != BN_K_OK) {
-    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_KERNEL,
-                 _("Cannot select the kernels: %s"), kerr);
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_KERNEL, _("Cannot select the kernels: %s"), kerr);
     return NULL;
   }
   guint n_threads = opts->n_threads ? opts->n_threads : g_get_num_processors ();
   guint n_ctx = opts->n_ctx ? opts->n_ctx : c->n_ctx;
   if (n_threads > 256) {
-    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_INVALID,
-                 _("%u threads asked; the engine runs at most 256"), n_threads);
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_INVALID, _("%u threads asked; the engine runs at most 256"),
+                 n_threads);
     return NULL;
   }
 
@@ -334,11 +340,11 @@ bn_engine_new (BnModel *model, const BnEngineOptions *opts, GError **error)
     BnFwdLayer *L = &layers[l];
     float *n = self->norms + l * per_layer;
     char name[96];
-#define NORM(field, suffix, len, off)                                              \
-    g_snprintf (name, sizeof name, "blk.%u." suffix ".weight", l);                \
-    if (!load_norm (self, name, len, n + (off), error))                            \
-      return NULL;                                                                 \
-    L->field = n + (off);
+#define NORM(field, suffix, len, off)                                                                                  \
+  g_snprintf (name, sizeof name, "blk.%u." suffix ".weight", l);                                                       \
+  if (!load_norm (self, name, len, n + (off), error))                                                                  \
+    return NULL;                                                                                                       \
+  L->field = n + (off);
     NORM (attn_norm, "attn_norm", c->n_embd, 0)
     NORM (attn_sub_norm, "attn_sub_norm", c->n_embd, c->n_embd)
     NORM (ffn_norm, "ffn_norm", c->n_embd, 2 * (gsize) c->n_embd)
@@ -362,14 +368,22 @@ bn_engine_new (BnModel *model, const BnEngineOptions *opts, GError **error)
   if (!head)
     head = embd;
   BnFwdModel fm = {
-    .n_vocab = c->n_vocab, .n_embd = c->n_embd, .n_ff = c->n_ff, .n_layer = c->n_layer,
-    .n_head = c->n_head, .n_head_kv = c->n_head_kv, .head_dim = c->head_dim,
-    .rope_dim = c->rope_dim, .rope_theta = c->rope_theta, .rms_eps = c->rms_eps,
+    .n_vocab = c->n_vocab,
+    .n_embd = c->n_embd,
+    .n_ff = c->n_ff,
+    .n_layer = c->n_layer,
+    .n_head = c->n_head,
+    .n_head_kv = c->n_head_kv,
+    .head_dim = c->head_dim,
+    .rope_dim = c->rope_dim,
+    .rope_theta = c->rope_theta,
+    .rms_eps = c->rms_eps,
     .ffn_act = c->ffn_act == BN_FFN_ACT_SILU ? BN_FWD_FFN_SILU : BN_FWD_FFN_RELU2,
-    .output_norm = out_norm, .layers = layers,
+    .output_norm = out_norm,
+    .layers = layers,
   };
-  if (!embd || !load_table (embd, c->n_embd, c->n_vocab, &fm.embd_type, error) ||
-      !load_table (head, c->n_embd, c->n_vocab, &fm.head_type, error)) {
+  if (!embd || !load_table (embd, c->n_embd, c->n_vocab, &fm.embd_type, error)
+      || !load_table (head, c->n_embd, c->n_vocab, &fm.head_type, error)) {
     if (!embd)
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
                    _("The model has no tensor token_embd.weight"));
@@ -379,21 +393,23 @@ bn_engine_new (BnModel *model, const BnEngineOptions *opts, GError **error)
   fm.head = head->data;
 
   BnFwdOptions fo = {
-    .n_threads = n_threads, .n_ctx = n_ctx, .kv_f16 = opts->kv_f16 != FALSE,
-    .act_q8k = opts->act_q8k_matching != FALSE, .kernels = self->kernels,
+    .n_threads = n_threads,
+    .n_ctx = n_ctx,
+    .kv_f16 = opts->kv_f16 != FALSE,
+    .act_q8k = opts->act_q8k_matching != FALSE,
+    .kernels = self->kernels,
   };
   char ferr[256] = "";
   int rc = bn_fwd_new (&fm, &fo, &self->fwd, ferr, sizeof ferr);
   if (rc != BN_K_OK) {
-    g_set_error (error, BN_ENGINE_ERROR,
-                 rc == BN_K_ERR_NOMEM ? BN_ENGINE_ERROR_RESOURCE : BN_ENGINE_ERROR_UNSUPPORTED,
+    g_set_error (error, BN_ENGINE_ERROR, rc == BN_K_ERR_NOMEM ? BN_ENGINE_ERROR_RESOURCE : BN_ENGINE_ERROR_UNSUPPORTED,
                  _("Cannot run the model: %s"), ferr);
     return NULL;
   }
   g_debug ("engine: %u threads, %u positions (%s KV, %" G_GUINT64_FORMAT " bytes), kernels %s, "
            "%" G_GUINT64_FORMAT " bytes of weights per token",
-           n_threads, n_ctx, opts->kv_f16 ? "f16" : "f32", bn_fwd_kv_bytes (self->fwd),
-           self->kernels->name, bn_fwd_bytes_per_token (self->fwd));
+           n_threads, n_ctx, opts->kv_f16 ? "f16" : "f32", bn_fwd_kv_bytes (self->fwd), self->kernels->name,
+           bn_fwd_bytes_per_token (self->fwd));
   return g_steal_pointer (&self);
 }
 
@@ -433,8 +449,7 @@ bn_engine_reset (BnEngine *e)
  * Since: 0.1
  */
 gboolean
-bn_engine_eval (BnEngine *e, const gint32 *tokens, guint n_tokens, float *logits_last,
-                GError **error)
+bn_engine_eval (BnEngine *e, const gint32 *tokens, guint n_tokens, float *logits_last, GError **error)
 {
   g_return_val_if_fail (BN_IS_ENGINE (e), FALSE);
   g_return_val_if_fail (tokens != NULL || n_tokens == 0, FALSE);
@@ -442,28 +457,26 @@ bn_engine_eval (BnEngine *e, const gint32 *tokens, guint n_tokens, float *logits
   size_t pos = bn_fwd_pos (e->fwd), n_ctx = bn_fwd_n_ctx (e->fwd);
 
   if (n_tokens == 0) {
-    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_INVALID,
-                 _("No tokens to evaluate"));
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_INVALID, _("No tokens to evaluate"));
     return FALSE;
   }
   if (n_tokens > n_ctx - pos) {
     g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_CONTEXT_FULL,
                  _("The context is full: %u more tokens at position %zu exceed the %zu positions "
-                   "of the KV cache (reset the engine or give it a larger context)"),
+                    "of the KV cache (reset the engine or give it a larger context)"),
                  n_tokens, pos, n_ctx);
     return FALSE;
   }
   for (guint i = 0; i < n_tokens; i++)
     if (tokens[i] < 0 || (guint) tokens[i] >= e->n_vocab) {
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_BAD_TOKEN,
-                   _("Token %d (at index %u) is outside the vocabulary of %u tokens"),
-                   tokens[i], i, e->n_vocab);
+                   _("Token %d (at index %u) is outside the vocabulary of %u tokens"), tokens[i], i, e->n_vocab);
       return FALSE;
     }
   int rc = bn_fwd_eval (e->fwd, tokens, n_tokens, logits_last);
   if (rc != BN_K_OK) {
-    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_FAILED,
-                 _("The forward pass failed at position %zu: %s"), pos, bn_kstatus_to_string (rc));
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_FAILED, _("The forward pass failed at position %zu: %s"), pos,
+                 bn_kstatus_to_string (rc));
     return FALSE;
   }
   /* a model file truncated while mapped was read as zeros: say so */
@@ -687,8 +700,8 @@ bn_token_ids_parse (const char *const *strv, guint n_vocab, GArray *ids, GError 
   for (guint i = 0; strv && strv[i]; i++) {
     guint64 v;
     if (!n_vocab || !g_ascii_string_to_unsigned (strv[i], 10, 0, n_vocab - 1, &v, NULL)) {
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                   _("prompt-tokens: \"%s\" is not a token id below %u"), strv[i], n_vocab);
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("prompt-tokens: \"%s\" is not a token id below %u"),
+                   strv[i], n_vocab);
       return FALSE;
     }
     gint32 id = (gint32) v;

@@ -74,17 +74,13 @@ typedef struct {
 } BnEngineOptions;
 
 #define BN_TYPE_ENGINE (bn_engine_get_type ())
-BN_MODEL_API G_DECLARE_FINAL_TYPE (BnEngine, bn_engine, BN, ENGINE, GObject)
+BN_MODEL_API
+G_DECLARE_FINAL_TYPE (BnEngine, bn_engine, BN, ENGINE, GObject)
 
-BN_MODEL_API BnEngine *bn_engine_new (BnModel                *model,
-                                const BnEngineOptions  *opts,
-                                GError                **error);
+BN_MODEL_API BnEngine *bn_engine_new (BnModel *model, const BnEngineOptions *opts, GError **error);
 BN_MODEL_API void bn_engine_reset (BnEngine *e);
-BN_MODEL_API gboolean bn_engine_eval (BnEngine     *e,
-                                const gint32 *tokens,
-                                guint         n_tokens,
-                                float        *logits_last,
-                                GError      **error);
+BN_MODEL_API gboolean bn_engine_eval (BnEngine *e, const gint32 *tokens, guint n_tokens, float *logits_last,
+                                      GError **error);
 BN_MODEL_API BnModel *bn_engine_get_model (BnEngine *e);
 BN_MODEL_API guint bn_engine_get_n_vocab (BnEngine *e);
 BN_MODEL_API guint bn_engine_get_pos (BnEngine *e);
@@ -95,15 +91,8 @@ BN_MODEL_API GPtrArray *bn_engine_get_kernels_used (BnEngine *e);
 BN_MODEL_API guint64 bn_engine_get_bytes_per_token (BnEngine *e);
 BN_MODEL_API guint64 bn_engine_get_kv_bytes (BnEngine *e);
 
-BN_MODEL_API void bn_synthetic_prompt (guint64  seed,
-                                 guint    n,
-                                 guint    n_vocab,
-                                 GArray  *ids);
-BN_MODEL_API gboolean bn_token_ids_parse (const char *const *strv,
-                                    guint              n_vocab,
-                                    GArray            *ids,
-                                    GError           **error);
-BN_MODEL_API char *bn_logits_digest (const float *logits,
-                               guint        n);
+BN_MODEL_API void bn_synthetic_prompt (guint64 seed, guint n, guint n_vocab, GArray *ids);
+BN_MODEL_API gboolean bn_token_ids_parse (const char *const *strv, guint n_vocab, GArray *ids, GError **error);
+BN_MODEL_API char *bn_logits_digest (const float *logits, guint n);
 
 G_END_DECLS

@@ -165,13 +165,21 @@ bn_fixture_params_init (BnFixtureParams *params, const char *size, BnArch arch, 
   g_return_val_if_fail (params && size, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     if (!g_ascii_strcasecmp (size, sizes[i].name)) {
-      *params = (BnFixtureParams) {
-        .arch = arch, .n_vocab = sizes[i].vocab, .n_ctx = sizes[i].ctx,
-        .n_embd = sizes[i].embd, .n_ff = sizes[i].ff, .n_layer = sizes[i].layers,
-        .n_head = sizes[i].heads, .n_head_kv = sizes[i].kv, .rope_theta = sizes[i].theta,
+      *params = (BnFixtureParams){
+        .arch = arch,
+        .n_vocab = sizes[i].vocab,
+        .n_ctx = sizes[i].ctx,
+        .n_embd = sizes[i].embd,
+        .n_ff = sizes[i].ff,
+        .n_layer = sizes[i].layers,
+        .n_head = sizes[i].heads,
+        .n_head_kv = sizes[i].kv,
+        .rope_theta = sizes[i].theta,
         .rms_eps = 1e-5f,
         .weight_type = arch == BN_ARCH_BITNET ? BN_GGUF_TYPE_TQ2_0 : BN_GGUF_TYPE_I2_S,
-        .embd_type = BN_GGUF_TYPE_F16, .tensor_scales = FALSE, .seed = 42,
+        .embd_type = BN_GGUF_TYPE_F16,
+        .tensor_scales = FALSE,
+        .seed = 42,
       };
       return TRUE;
     }
@@ -186,8 +194,10 @@ check_params (const BnFixtureParams *p, GError **error)
   guint align = 0;
   switch (p->weight_type) {
   case BN_GGUF_TYPE_I2_S: align = 128; break;
-  case BN_GGUF_TYPE_TQ2_0: case BN_GGUF_TYPE_TQ1_0: align = 256; break;
-  case BN_GGUF_TYPE_F32: case BN_GGUF_TYPE_F16: align = 1; break;
+  case BN_GGUF_TYPE_TQ2_0:
+  case BN_GGUF_TYPE_TQ1_0: align = 256; break;
+  case BN_GGUF_TYPE_F32:
+  case BN_GGUF_TYPE_F16: align = 1; break;
   default:
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_UNSUPPORTED_TYPE,
                  _("Fixtures hold f32, f16, tq2_0, tq1_0 or i2_s weights, not %s"),
@@ -199,18 +209,19 @@ check_params (const BnFixtureParams *p, GError **error)
                  _("Fixture embeddings are f16 or f32, not %s"), bn_gguf_type_name (p->embd_type));
     return FALSE;
   }
-  if (!p->n_embd || !p->n_ff || !p->n_layer || !p->n_head || !p->n_head_kv || !p->n_ctx ||
-      p->n_embd % p->n_head || p->n_head % p->n_head_kv || (p->n_embd / p->n_head) % 2) {
+  if (!p->n_embd || !p->n_ff || !p->n_layer || !p->n_head || !p->n_head_kv || !p->n_ctx || p->n_embd % p->n_head
+      || p->n_head % p->n_head_kv || (p->n_embd / p->n_head) % 2) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
                  _("Fixture shape is inconsistent: hidden %u, heads %u, kv heads %u (heads must "
-                   "divide the hidden size into an even head size, kv heads divide heads)"),
+                    "divide the hidden size into an even head size, kv heads divide heads)"),
                  p->n_embd, p->n_head, p->n_head_kv);
     return FALSE;
   }
   if (p->n_embd % align || p->n_ff % align) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
                  _("%s weights need the hidden size (%u) and feed-forward size (%u) to be "
-                   "multiples of %u"), bn_gguf_type_name (p->weight_type), p->n_embd, p->n_ff, align);
+                    "multiples of %u"),
+                 bn_gguf_type_name (p->weight_type), p->n_embd, p->n_ff, align);
     return FALSE;
   }
   if (p->n_vocab < 258 || p->n_vocab > 1u << 24) {
@@ -229,15 +240,15 @@ check_params (const BnFixtureParams *p, GError **error)
   double head_dim = (double) p->n_embd / p->n_head, kv = p->n_head_kv * head_dim;
   double per_layer = 2.0 * p->n_embd * p->n_embd + 2.0 * p->n_embd * kv + 3.0 * p->n_embd * p->n_ff;
   double bpw = p->weight_type == BN_GGUF_TYPE_F32 ? 4 : p->weight_type == BN_GGUF_TYPE_F16 ? 2 : 0.25;
-  double bytes = (double) p->n_embd * p->n_vocab * (p->embd_type == BN_GGUF_TYPE_F32 ? 4 : 2) +
-                 per_layer * p->n_layer * bpw + 4.0 * p->n_layer * (3.0 * p->n_embd + p->n_ff);
+  double bytes = (double) p->n_embd * p->n_vocab * (p->embd_type == BN_GGUF_TYPE_F32 ? 4 : 2)
+                 + per_layer * p->n_layer * bpw + 4.0 * p->n_layer * (3.0 * p->n_embd + p->n_ff);
   double limit = (double) sysconf (_SC_PHYS_PAGES) * (double) sysconf (_SC_PAGESIZE);
   if (limit > 0 && bytes > limit) {
     g_autofree char *need = g_format_size_full ((guint64) MIN (bytes, 1e19), G_FORMAT_SIZE_IEC_UNITS);
     g_autofree char *have = g_format_size_full ((guint64) limit, G_FORMAT_SIZE_IEC_UNITS);
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
                  _("A fixture of hidden %u, feed-forward %u, %u layers and %u tokens needs %s of tensors, more "
-                   "than this machine's %s of memory: choose a smaller shape"),
+                    "than this machine's %s of memory: choose a smaller shape"),
                  p->n_embd, p->n_ff, p->n_layer, p->n_vocab, need, have);
     return FALSE;
   }
@@ -253,8 +264,8 @@ typedef struct {
 } Gen;
 
 static gboolean
-add (Gen *g, const char *name, BnGgufType type, guint n_dims, guint64 d0, guint64 d1,
-     gpointer data, gsize size, GError **error)
+add (Gen *g, const char *name, BnGgufType type, guint n_dims, guint64 d0, guint64 d1, gpointer data, gsize size,
+     GError **error)
 {
   guint64 dims[2] = { d0, d1 };
   g_autoptr (GBytes) bytes = g_bytes_new_take (data, size);
@@ -288,12 +299,8 @@ add_linear (Gen *g, guint layer, const char *lname, guint64 in, guint64 out, GEr
   guint8 *data = g_malloc (size);
 
   switch (p->weight_type) {
-  case BN_GGUF_TYPE_F32:
-    fill_gauss_f32 (&r, (float *) data, n, 0.0f, scale);
-    break;
-  case BN_GGUF_TYPE_F16:
-    fill_gauss_f16 (&r, (guint16 *) data, n, scale);
-    break;
+  case BN_GGUF_TYPE_F32: fill_gauss_f32 (&r, (float *) data, n, 0.0f, scale); break;
+  case BN_GGUF_TYPE_F16: fill_gauss_f16 (&r, (guint16 *) data, n, scale); break;
   case BN_GGUF_TYPE_I2_S:
     /* bitnet.cpp x86 layout: n/4 bytes of 2-bit codes, then the float scale */
     fill_ternary_bytes (&r, data, n / 4);
@@ -320,15 +327,13 @@ add_linear (Gen *g, guint layer, const char *lname, guint64 in, guint64 out, GEr
       fill_ternary_bytes (&r, tmp, rows * in / 4);
       for (guint64 i = 0; i < rows * in; i++)
         codes[i] = (int8_t) (((tmp[i / 4] >> (2 * (i % 4))) & 3) - 1);
-      bn_tq1_0_pack_codes (data + row * row_bytes, codes, rows, in, NULL,
-                           p->tensor_scales ? 1.0f : scale);
+      bn_tq1_0_pack_codes (data + row * row_bytes, codes, rows, in, NULL, p->tensor_scales ? 1.0f : scale);
     }
     g_free (codes);
     g_free (tmp);
     break;
   }
-  default:
-    g_assert_not_reached ();
+  default: g_assert_not_reached ();
   }
   if (!add (g, name, p->weight_type, 2, in, out, data, size, error))
     return FALSE;
@@ -369,13 +374,11 @@ add_vocabulary (BnModel *m, guint32 n_vocab, GError **error)
   bn_model_set_metadata (m, "tokenizer.ggml.model", bn_gguf_value_new_string ("gpt2"));
   bn_model_set_metadata (m, "tokenizer.ggml.pre", bn_gguf_value_new_string ("llama-bpe"));
   bn_model_set_metadata (m, "tokenizer.ggml.tokens",
-                         bn_gguf_value_new_string_array ((const char *const *) tokens->pdata,
-                                                         tokens->len - 1));
+                         bn_gguf_value_new_string_array ((const char *const *) tokens->pdata, tokens->len - 1));
   bn_model_set_metadata (m, "tokenizer.ggml.token_type",
                          bn_gguf_value_new_array (BN_GGUF_VALUE_INT32, types->data, types->len));
   bn_model_set_metadata (m, "tokenizer.ggml.merges",
-                         bn_gguf_value_new_string_array ((const char *const *) merges->pdata,
-                                                         merges->len - 1));
+                         bn_gguf_value_new_string_array ((const char *const *) merges->pdata, merges->len - 1));
   bn_model_set_metadata (m, "tokenizer.ggml.bos_token_id", bn_gguf_value_new_uint32 ((guint32) bos));
   bn_model_set_metadata (m, "tokenizer.ggml.eos_token_id", bn_gguf_value_new_uint32 ((guint32) eos));
   bn_model_set_metadata (m, "tokenizer.ggml.add_bos_token", bn_gguf_value_new_bool (TRUE));
@@ -408,8 +411,8 @@ bn_fixture_generate (const BnFixtureParams *p, GError **error)
   g_autoptr (BnModel) m = bn_model_new ();
   const char *arch = p->arch == BN_ARCH_BITNET ? "bitnet" : "bitnet-b1.58";
   guint32 head_dim = p->n_embd / p->n_head;
-  g_autofree char *name = g_strdup_printf ("gst-bitnet fixture %ux%u, %u layers, seed %" G_GUINT64_FORMAT,
-                                           p->n_embd, p->n_ff, p->n_layer, p->seed);
+  g_autofree char *name = g_strdup_printf ("gst-bitnet fixture %ux%u, %u layers, seed %" G_GUINT64_FORMAT, p->n_embd,
+                                           p->n_ff, p->n_layer, p->seed);
 
   bn_model_set_metadata (m, "general.architecture", bn_gguf_value_new_string (arch));
   bn_model_set_metadata (m, "general.name", bn_gguf_value_new_string (name));
@@ -451,17 +454,12 @@ bn_fixture_generate (const BnFixtureParams *p, GError **error)
   for (guint32 l = 0; l < p->n_layer; l++) {
     char nm[96];
 #define NORM(x, len) (g_snprintf (nm, sizeof nm, "blk.%u." x ".weight", l), add_norm (&g, nm, len, error))
-    if (!NORM ("attn_norm", p->n_embd) ||
-        !add_linear (&g, l, "attn_q", p->n_embd, p->n_embd, error) ||
-        !add_linear (&g, l, "attn_k", p->n_embd, kv, error) ||
-        !add_linear (&g, l, "attn_v", p->n_embd, kv, error) ||
-        !NORM ("attn_sub_norm", p->n_embd) ||
-        !add_linear (&g, l, "attn_output", p->n_embd, p->n_embd, error) ||
-        !NORM ("ffn_norm", p->n_embd) ||
-        !add_linear (&g, l, "ffn_gate", p->n_embd, p->n_ff, error) ||
-        !add_linear (&g, l, "ffn_up", p->n_embd, p->n_ff, error) ||
-        !NORM ("ffn_sub_norm", p->n_ff) ||
-        !add_linear (&g, l, "ffn_down", p->n_ff, p->n_embd, error))
+    if (!NORM ("attn_norm", p->n_embd) || !add_linear (&g, l, "attn_q", p->n_embd, p->n_embd, error)
+        || !add_linear (&g, l, "attn_k", p->n_embd, kv, error) || !add_linear (&g, l, "attn_v", p->n_embd, kv, error)
+        || !NORM ("attn_sub_norm", p->n_embd) || !add_linear (&g, l, "attn_output", p->n_embd, p->n_embd, error)
+        || !NORM ("ffn_norm", p->n_embd) || !add_linear (&g, l, "ffn_gate", p->n_embd, p->n_ff, error)
+        || !add_linear (&g, l, "ffn_up", p->n_embd, p->n_ff, error) || !NORM ("ffn_sub_norm", p->n_ff)
+        || !add_linear (&g, l, "ffn_down", p->n_ff, p->n_embd, error))
       return NULL;
 #undef NORM
   }

@@ -45,11 +45,7 @@ typedef struct {
   guint64 seed;
 } BnFixtureParams;
 
-BN_MODEL_API gboolean bn_fixture_params_init (BnFixtureParams *params,
-                                        const char      *size,
-                                        BnArch           arch,
-                                        GError         **error);
-BN_MODEL_API BnModel *bn_fixture_generate (const BnFixtureParams *params,
-                                     GError               **error);
+BN_MODEL_API gboolean bn_fixture_params_init (BnFixtureParams *params, const char *size, BnArch arch, GError **error);
+BN_MODEL_API BnModel *bn_fixture_generate (const BnFixtureParams *params, GError **error);
 
 G_END_DECLS

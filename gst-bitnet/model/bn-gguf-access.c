@@ -306,7 +306,7 @@ find_or_fail (BnGguf *self, const char *key, GError **error)
   if (kv == NULL)
     g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_NOT_FOUND,
                  _("%s: the metadata key '%s' is missing. The model was converted without "
-                   "it: convert it again with a llama.cpp that knows its architecture."),
+                    "it: convert it again with a llama.cpp that knows its architecture."),
                  self->name, key);
   return kv;
 }
@@ -318,9 +318,9 @@ mismatch (BnGguf *self, BnGgufKeyValue *kv, const char *expected, GError **error
 
   g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_TYPE_MISMATCH,
                _("%s: at byte %llu: the metadata key '%s' holds the %s %s, but %s is "
-                 "expected."),
-               self->name, (unsigned long long) kv->offset, kv->key,
-               bn_gguf_value_type_name (kv->value.type), shown, expected);
+                  "expected."),
+               self->name, (unsigned long long) kv->offset, kv->key, bn_gguf_value_type_name (kv->value.type), shown,
+               expected);
   return FALSE;
 }
 
@@ -330,26 +330,24 @@ integer_of (const BnGgufValue *v, gboolean *negative, guint64 *magnitude)
 {
   gint64 i;
 
-  switch (v->type)
-    {
-    case BN_GGUF_VALUE_UINT8:
-    case BN_GGUF_VALUE_UINT16:
-    case BN_GGUF_VALUE_UINT32:
-    case BN_GGUF_VALUE_UINT64:
-      *negative = FALSE;
-      *magnitude = bn_gguf_value_get_uint (v);
-      return TRUE;
-    case BN_GGUF_VALUE_INT8:
-    case BN_GGUF_VALUE_INT16:
-    case BN_GGUF_VALUE_INT32:
-    case BN_GGUF_VALUE_INT64:
-      i = bn_gguf_value_get_int (v);
-      *negative = i < 0;
-      *magnitude = i < 0 ? (guint64) (-(i + 1)) + 1 : (guint64) i;
-      return TRUE;
-    default:
-      return FALSE;
-    }
+  switch (v->type) {
+  case BN_GGUF_VALUE_UINT8:
+  case BN_GGUF_VALUE_UINT16:
+  case BN_GGUF_VALUE_UINT32:
+  case BN_GGUF_VALUE_UINT64:
+    *negative = FALSE;
+    *magnitude = bn_gguf_value_get_uint (v);
+    return TRUE;
+  case BN_GGUF_VALUE_INT8:
+  case BN_GGUF_VALUE_INT16:
+  case BN_GGUF_VALUE_INT32:
+  case BN_GGUF_VALUE_INT64:
+    i = bn_gguf_value_get_int (v);
+    *negative = i < 0;
+    *magnitude = i < 0 ? (guint64) (-(i + 1)) + 1 : (guint64) i;
+    return TRUE;
+  default: return FALSE;
+  }
 }
 
 /**
@@ -529,11 +527,10 @@ bn_gguf_get_string (BnGguf *self, const char *key, GError **error)
   g_return_val_if_fail (self != NULL && key != NULL, NULL);
   if (!(kv = find_or_fail (self, key, error)))
     return NULL;
-  if (kv->value.type != BN_GGUF_VALUE_STRING)
-    {
-      mismatch (self, kv, _("a string"), error);
-      return NULL;
-    }
+  if (kv->value.type != BN_GGUF_VALUE_STRING) {
+    mismatch (self, kv, _("a string"), error);
+    return NULL;
+  }
   return kv->value.str;
 }
 
@@ -552,21 +549,18 @@ bn_gguf_get_string (BnGguf *self, const char *key, GError **error)
  * Since: 0.1
  */
 const BnGgufValue *
-bn_gguf_get_array (BnGguf *self, const char *key, BnGgufValueType element_type,
-                   GError **error)
+bn_gguf_get_array (BnGguf *self, const char *key, BnGgufValueType element_type, GError **error)
 {
   BnGgufKeyValue *kv;
 
   g_return_val_if_fail (self != NULL && key != NULL, NULL);
   if (!(kv = find_or_fail (self, key, error)))
     return NULL;
-  if (kv->value.type != BN_GGUF_VALUE_ARRAY || kv->value.element_type != element_type)
-    {
-      g_autofree char *expected = g_strdup_printf (_("an array of %s"),
-                                                   bn_gguf_value_type_name (element_type));
-      mismatch (self, kv, expected, error);
-      return NULL;
-    }
+  if (kv->value.type != BN_GGUF_VALUE_ARRAY || kv->value.element_type != element_type) {
+    g_autofree char *expected = g_strdup_printf (_("an array of %s"), bn_gguf_value_type_name (element_type));
+    mismatch (self, kv, expected, error);
+    return NULL;
+  }
   return &kv->value;
 }
 
@@ -662,11 +656,10 @@ bn_gguf_checksum_update_sampled (GChecksum *checksum, const guint8 *data, gsize 
   g_return_if_fail (data != NULL || size == 0);
 
   checksum_u64 (checksum, size);
-  if (size <= 2 * SAMPLE_SIZE)
-    {
-      g_checksum_update (checksum, data, (gssize) size);
-      return;
-    }
+  if (size <= 2 * SAMPLE_SIZE) {
+    g_checksum_update (checksum, data, (gssize) size);
+    return;
+  }
   g_checksum_update (checksum, data, SAMPLE_SIZE);
   for (gsize at = SAMPLE_STRIDE; at <= size - 2 * SAMPLE_SIZE; at += SAMPLE_STRIDE)
     g_checksum_update (checksum, data + at, SAMPLE_SIZE);
@@ -690,7 +683,7 @@ bn_gguf_checksum_update_sampled (GChecksum *checksum, const guint8 *data, gsize 
 char *
 bn_gguf_sample_digest (BnGguf *self)
 {
-  g_autoptr(GChecksum) checksum = NULL;
+  g_autoptr (GChecksum) checksum = NULL;
   const char *arch;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -699,17 +692,16 @@ bn_gguf_sample_digest (BnGguf *self)
   arch = self->architecture ? self->architecture : "";
   g_checksum_update (checksum, (const guchar *) arch, (gssize) strlen (arch) + 1);
   checksum_u64 (checksum, self->n_tensors);
-  for (gsize i = 0; i < self->n_tensors; i++)
-    {
-      const BnGgufTensorInfo *t = &self->tensors[i];
-      const char *type = bn_gguf_type_name (t->type);
+  for (gsize i = 0; i < self->n_tensors; i++) {
+    const BnGgufTensorInfo *t = &self->tensors[i];
+    const char *type = bn_gguf_type_name (t->type);
 
-      g_checksum_update (checksum, (const guchar *) t->name, (gssize) strlen (t->name) + 1);
-      g_checksum_update (checksum, (const guchar *) type, (gssize) strlen (type) + 1);
-      checksum_u64 (checksum, t->n_dims);
-      for (guint d = 0; d < BN_GGUF_MAX_DIMS; d++)
-        checksum_u64 (checksum, t->dims[d]);
-      bn_gguf_checksum_update_sampled (checksum, t->data, t->size);
-    }
+    g_checksum_update (checksum, (const guchar *) t->name, (gssize) strlen (t->name) + 1);
+    g_checksum_update (checksum, (const guchar *) type, (gssize) strlen (type) + 1);
+    checksum_u64 (checksum, t->n_dims);
+    for (guint d = 0; d < BN_GGUF_MAX_DIMS; d++)
+      checksum_u64 (checksum, t->dims[d]);
+    bn_gguf_checksum_update_sampled (checksum, t->data, t->size);
+  }
   return g_strdup (g_checksum_get_string (checksum));
 }

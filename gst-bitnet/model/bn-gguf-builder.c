@@ -117,30 +117,28 @@ bn_gguf_builder_new_from_gguf (BnGguf *gguf)
 
   self = builder_alloc (gguf->version, gguf->alignment);
   self->source = bn_gguf_ref (gguf);
-  for (gsize i = 0; i < gguf->n_kv; i++)
-    {
-      BnGgufValue *copy = bn_gguf_value_copy (&gguf->kv[i].value);
-      char *key = g_strdup (gguf->kv[i].key);
-      g_ptr_array_add (self->keys, key);
-      g_ptr_array_add (self->values, copy);
-      g_hash_table_add (self->key_set, key);
-    }
-  for (gsize i = 0; i < gguf->n_tensors; i++)
-    {
-      const BnGgufTensorInfo *info = &gguf->tensors[i];
-      BnGgufBuilderTensor t = { 0 };
+  for (gsize i = 0; i < gguf->n_kv; i++) {
+    BnGgufValue *copy = bn_gguf_value_copy (&gguf->kv[i].value);
+    char *key = g_strdup (gguf->kv[i].key);
+    g_ptr_array_add (self->keys, key);
+    g_ptr_array_add (self->values, copy);
+    g_hash_table_add (self->key_set, key);
+  }
+  for (gsize i = 0; i < gguf->n_tensors; i++) {
+    const BnGgufTensorInfo *info = &gguf->tensors[i];
+    BnGgufBuilderTensor t = { 0 };
 
-      t.name = g_strdup (info->name);
-      t.type = info->type;
-      t.n_dims = info->n_dims;
-      memcpy (t.dims, info->dims, sizeof t.dims);
-      t.data = info->data;
-      t.size = info->size;
-      g_array_append_val (self->tensors, t);
-      g_hash_table_add (self->tensor_names, t.name);
-      if (bn_gguf_type_get_family (t.type) != BN_GGUF_FAMILY_NONE)
-        self->family = bn_gguf_type_get_family (t.type);
-    }
+    t.name = g_strdup (info->name);
+    t.type = info->type;
+    t.n_dims = info->n_dims;
+    memcpy (t.dims, info->dims, sizeof t.dims);
+    t.data = info->data;
+    t.size = info->size;
+    g_array_append_val (self->tensors, t);
+    g_hash_table_add (self->tensor_names, t.name);
+    if (bn_gguf_type_get_family (t.type) != BN_GGUF_FAMILY_NONE)
+      self->family = bn_gguf_type_get_family (t.type);
+  }
   return self;
 }
 
@@ -202,8 +200,7 @@ bn_gguf_builder_get_alignment (BnGgufBuilder *self)
   return self->alignment;
 }
 
-static gboolean
-invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static gboolean invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean
 invalid (GError **error, const char *format, ...)
@@ -235,10 +232,9 @@ invalid (GError **error, const char *format, ...)
  * Since: 0.1
  */
 gboolean
-bn_gguf_builder_add_value (BnGgufBuilder *self, const char *key, BnGgufValue *value,
-                           GError **error)
+bn_gguf_builder_add_value (BnGgufBuilder *self, const char *key, BnGgufValue *value, GError **error)
 {
-  g_autoptr(BnGgufValue) owned = value;
+  g_autoptr (BnGgufValue) owned = value;
   gsize len;
   char *copy;
 
@@ -248,22 +244,20 @@ bn_gguf_builder_add_value (BnGgufBuilder *self, const char *key, BnGgufValue *va
 
   len = strlen (key);
   if (len == 0 || len > G_MAXUINT16 || !g_utf8_validate_len (key, len, NULL))
-    return invalid (error, _("The metadata key '%s' is not valid: keys are non-empty UTF-8 "
-                             "text of at most 65535 bytes."),
+    return invalid (error,
+                    _("The metadata key '%s' is not valid: keys are non-empty UTF-8 "
+                       "text of at most 65535 bytes."),
                     g_utf8_validate_len (key, len, NULL) ? key : "(not UTF-8)");
-  if (g_hash_table_contains (self->key_set, key))
-    {
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_DUPLICATE,
-                   _("The metadata key '%s' was already added; each key may appear once."),
-                   key);
-      return FALSE;
-    }
-  if (g_str_equal (key, "general.alignment"))
-    {
-      if (value->type != BN_GGUF_VALUE_UINT32 || !bn_gguf_is_power_of_two (value->v.u32))
-        return invalid (error, _("general.alignment must be a u32 power of two."));
-      self->alignment = value->v.u32;
-    }
+  if (g_hash_table_contains (self->key_set, key)) {
+    g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_DUPLICATE,
+                 _("The metadata key '%s' was already added; each key may appear once."), key);
+    return FALSE;
+  }
+  if (g_str_equal (key, "general.alignment")) {
+    if (value->type != BN_GGUF_VALUE_UINT32 || !bn_gguf_is_power_of_two (value->v.u32))
+      return invalid (error, _("general.alignment must be a u32 power of two."));
+    self->alignment = value->v.u32;
+  }
   copy = g_strdup (key);
   g_ptr_array_add (self->keys, copy);
   g_ptr_array_add (self->values, g_steal_pointer (&owned));
@@ -380,8 +374,7 @@ bn_gguf_builder_add_bool (BnGgufBuilder *self, const char *key, gboolean value, 
  * Since: 0.1
  */
 gboolean
-bn_gguf_builder_add_string (BnGgufBuilder *self, const char *key, const char *value,
-                            GError **error)
+bn_gguf_builder_add_string (BnGgufBuilder *self, const char *key, const char *value, GError **error)
 {
   g_return_val_if_fail (value != NULL, FALSE);
   return bn_gguf_builder_add_value (self, key, bn_gguf_value_new_string (value), error);
@@ -402,8 +395,8 @@ bn_gguf_builder_add_string (BnGgufBuilder *self, const char *key, const char *va
  * Since: 0.1
  */
 gboolean
-bn_gguf_builder_add_string_array (BnGgufBuilder *self, const char *key,
-                                  const char *const *strv, gssize n_elements, GError **error)
+bn_gguf_builder_add_string_array (BnGgufBuilder *self, const char *key, const char *const *strv, gssize n_elements,
+                                  GError **error)
 {
   BnGgufValue *value = bn_gguf_value_new_string_array (strv, n_elements);
   g_return_val_if_fail (value != NULL, FALSE);
@@ -411,9 +404,8 @@ bn_gguf_builder_add_string_array (BnGgufBuilder *self, const char *key,
 }
 
 static gboolean
-add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims,
-            const guint64 *dims, gconstpointer data, gsize size, GBytes *bytes,
-            GError **error)
+add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims, const guint64 *dims,
+            gconstpointer data, gsize size, GBytes *bytes, GError **error)
 {
   BnGgufBuilderTensor t = { 0 };
   BnGgufFamily family;
@@ -427,36 +419,36 @@ add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims
 
   len = strlen (name);
   if (len == 0 || len > BN_GGUF_MAX_NAME || !g_utf8_validate_len (name, len, NULL))
-    return invalid (error, _("The tensor name '%s' is not valid: names are non-empty UTF-8 "
-                             "text of at most %d bytes (llama.cpp's limit)."),
-                    g_utf8_validate_len (name, len, NULL) ? name : "(not UTF-8)",
-                    BN_GGUF_MAX_NAME);
-  if (g_hash_table_contains (self->tensor_names, name))
-    {
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_DUPLICATE,
-                   _("The tensor '%s' was already added; each name may appear once."), name);
-      return FALSE;
-    }
+    return invalid (error,
+                    _("The tensor name '%s' is not valid: names are non-empty UTF-8 "
+                       "text of at most %d bytes (llama.cpp's limit)."),
+                    g_utf8_validate_len (name, len, NULL) ? name : "(not UTF-8)", BN_GGUF_MAX_NAME);
+  if (g_hash_table_contains (self->tensor_names, name)) {
+    g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_DUPLICATE,
+                 _("The tensor '%s' was already added; each name may appear once."), name);
+    return FALSE;
+  }
   if (n_dims > BN_GGUF_MAX_DIMS)
-    return invalid (error, _("The tensor '%s' has %u dimensions; at most %d are allowed."),
-                    name, n_dims, BN_GGUF_MAX_DIMS);
+    return invalid (error, _("The tensor '%s' has %u dimensions; at most %d are allowed."), name, n_dims,
+                    BN_GGUF_MAX_DIMS);
   if (!bn_gguf_type_is_known (type))
     return invalid (error, _("The tensor '%s' has an unknown type (%d)."), name, (int) type);
   if (!bn_gguf_type_compute_size (type, n_dims, dims, &expected))
-    return invalid (error, _("The shape of tensor '%s' does not fit type %s: every dimension "
-                             "must be at least 1 and the innermost a multiple of %u."),
+    return invalid (error,
+                    _("The shape of tensor '%s' does not fit type %s: every dimension "
+                       "must be at least 1 and the innermost a multiple of %u."),
                     name, bn_gguf_type_name (type), bn_gguf_type_get_block_size (type));
   if (expected != size)
-    return invalid (error, _("The tensor '%s' of type %s needs %llu bytes for its shape, but "
-                             "%llu were given."),
-                    name, bn_gguf_type_name (type), (unsigned long long) expected,
-                    (unsigned long long) size);
+    return invalid (error,
+                    _("The tensor '%s' of type %s needs %llu bytes for its shape, but "
+                       "%llu were given."),
+                    name, bn_gguf_type_name (type), (unsigned long long) expected, (unsigned long long) size);
   family = bn_gguf_type_get_family (type);
-  if (family != BN_GGUF_FAMILY_NONE && self->family != BN_GGUF_FAMILY_NONE
-      && family != self->family)
-    return invalid (error, _("The tensor '%s' of type %s cannot share a file with tensors of "
-                             "the other meaning of ggml type ids 36 to 39 (bitnet.cpp "
-                             "versus upstream ggml): readers could not tell them apart."),
+  if (family != BN_GGUF_FAMILY_NONE && self->family != BN_GGUF_FAMILY_NONE && family != self->family)
+    return invalid (error,
+                    _("The tensor '%s' of type %s cannot share a file with tensors of "
+                       "the other meaning of ggml type ids 36 to 39 (bitnet.cpp "
+                       "versus upstream ggml): readers could not tell them apart."),
                     name, bn_gguf_type_name (type));
   if (family != BN_GGUF_FAMILY_NONE)
     self->family = family;
@@ -497,9 +489,8 @@ add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims
  * Since: 0.1
  */
 gboolean
-bn_gguf_builder_add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type,
-                            guint n_dims, const guint64 *dims, gconstpointer data, gsize size,
-                            GError **error)
+bn_gguf_builder_add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims, const guint64 *dims,
+                            gconstpointer data, gsize size, GError **error)
 {
   return add_tensor (self, name, type, n_dims, dims, data, size, NULL, error);
 }
@@ -522,9 +513,8 @@ bn_gguf_builder_add_tensor (BnGgufBuilder *self, const char *name, BnGgufType ty
  * Since: 0.1
  */
 gboolean
-bn_gguf_builder_add_tensor_bytes (BnGgufBuilder *self, const char *name, BnGgufType type,
-                                  guint n_dims, const guint64 *dims, GBytes *bytes,
-                                  GError **error)
+bn_gguf_builder_add_tensor_bytes (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims,
+                                  const guint64 *dims, GBytes *bytes, GError **error)
 {
   gconstpointer data;
   gsize size;

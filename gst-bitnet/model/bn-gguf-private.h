@@ -13,9 +13,9 @@ G_BEGIN_DECLS
 
 struct _BnGgufValue {
   BnGgufValueType type;
-  BnGgufValueType element_type;   /* ARRAY only */
-  gboolean owns_data;             /* ARRAY of fixed-size elements: @data is ours */
-  guint64 n_elements;             /* ARRAY only */
+  BnGgufValueType element_type; /* ARRAY only */
+  gboolean owns_data;           /* ARRAY of fixed-size elements: @data is ours */
+  guint64 n_elements;           /* ARRAY only */
   union {
     guint8 u8;
     gint8 i8;
@@ -45,7 +45,7 @@ struct _BnGgufValue {
 
 /* One metadata entry of a file. */
 typedef struct {
-  char *key;                      /* in BnGguf.names */
+  char *key; /* in BnGguf.names */
   guint64 offset;
   BnGgufValue value;
 } BnGgufKeyValue;
@@ -82,8 +82,7 @@ G_GNUC_INTERNAL gboolean bn_mapping_guard_check (const void *base, const char *d
 G_GNUC_INTERNAL gsize bn_gguf_value_type_size (guint32 type);
 G_GNUC_INTERNAL gboolean bn_gguf_value_type_is_valid (guint32 type);
 G_GNUC_INTERNAL void bn_gguf_value_clear (BnGgufValue *value);
-G_GNUC_INTERNAL void bn_gguf_value_copy_into (BnGgufValue *dest,
-                                              const BnGgufValue *src);
+G_GNUC_INTERNAL void bn_gguf_value_copy_into (BnGgufValue *dest, const BnGgufValue *src);
 
 /* Type table lookups. */
 typedef enum {
@@ -93,8 +92,7 @@ typedef enum {
 } BnGgufFamily;
 
 G_GNUC_INTERNAL gboolean bn_gguf_type_is_known (BnGgufType type);
-G_GNUC_INTERNAL BnGgufType bn_gguf_type_from_file_id (guint32 id,
-                                                      BnGgufFamily family);
+G_GNUC_INTERNAL BnGgufType bn_gguf_type_from_file_id (guint32 id, BnGgufFamily family);
 G_GNUC_INTERNAL gboolean bn_gguf_type_id_is_contested (guint32 id);
 G_GNUC_INTERNAL BnGgufFamily bn_gguf_type_get_family (BnGgufType type);
 G_GNUC_INTERNAL gboolean bn_gguf_arch_is_bitnet_fork (const char *arch);

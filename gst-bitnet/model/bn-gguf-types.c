@@ -36,12 +36,15 @@
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-gguf-error-quark, bn_gguf_error)
+/* clang-format on */
 
 typedef enum {
-  SIZE_BLOCKS,   /* n / block_size * type_size */
-  SIZE_I2S,      /* n / 4 + 32 */
-  SIZE_TL2,      /* see the section comment */
+  SIZE_BLOCKS, /* n / block_size * type_size */
+  SIZE_I2S,    /* n / 4 + 32 */
+  SIZE_TL2,    /* see the section comment */
 } SizeRule;
 
 typedef struct {
@@ -126,14 +129,11 @@ bn_gguf_type_from_file_id (guint32 id, BnGgufFamily family)
 
   if (id > 0xff)
     return BN_GGUF_TYPE_INVALID;
-  if (bn_gguf_type_id_is_contested (id))
-    {
-      if (family == BN_GGUF_FAMILY_NONE)
-        return BN_GGUF_TYPE_INVALID;
-      type = family == BN_GGUF_FAMILY_UPSTREAM
-             ? (BnGgufType) (BN_GGUF_TYPE_UPSTREAM_ALT | id) : (BnGgufType) id;
-    }
-  else
+  if (bn_gguf_type_id_is_contested (id)) {
+    if (family == BN_GGUF_FAMILY_NONE)
+      return BN_GGUF_TYPE_INVALID;
+    type = family == BN_GGUF_FAMILY_UPSTREAM ? (BnGgufType) (BN_GGUF_TYPE_UPSTREAM_ALT | id) : (BnGgufType) id;
+  } else
     type = (BnGgufType) id;
   return lookup_type (type) ? type : BN_GGUF_TYPE_INVALID;
 }
@@ -145,15 +145,13 @@ bn_gguf_type_get_family (BnGgufType type)
     return BN_GGUF_FAMILY_NONE;
   if (type & BN_GGUF_TYPE_UPSTREAM_ALT)
     return BN_GGUF_FAMILY_UPSTREAM;
-  return bn_gguf_type_id_is_contested ((guint32) type)
-         ? BN_GGUF_FAMILY_FORK : BN_GGUF_FAMILY_NONE;
+  return bn_gguf_type_id_is_contested ((guint32) type) ? BN_GGUF_FAMILY_FORK : BN_GGUF_FAMILY_NONE;
 }
 
 gboolean
 bn_gguf_arch_is_bitnet_fork (const char *arch)
 {
-  return arch != NULL
-         && (g_str_equal (arch, "bitnet-b1.58") || g_str_equal (arch, "bitnet-25"));
+  return arch != NULL && (g_str_equal (arch, "bitnet-b1.58") || g_str_equal (arch, "bitnet-25"));
 }
 
 /**
@@ -191,12 +189,11 @@ bn_gguf_type_from_name (const char *name, BnGgufType *type)
   g_return_val_if_fail (name != NULL, FALSE);
 
   for (gsize i = 0; i < G_N_ELEMENTS (type_table); i++)
-    if (g_ascii_strcasecmp (type_table[i].name, name) == 0)
-      {
-        if (type)
-          *type = type_table[i].type;
-        return TRUE;
-      }
+    if (g_ascii_strcasecmp (type_table[i].name, name) == 0) {
+      if (type)
+        *type = type_table[i].type;
+      return TRUE;
+    }
   return FALSE;
 }
 
@@ -292,8 +289,7 @@ bn_gguf_type_get_type_size (BnGgufType type)
  * Since: 0.1
  */
 gboolean
-bn_gguf_type_compute_size (BnGgufType type, guint n_dims, const guint64 *dims,
-                           guint64 *size)
+bn_gguf_type_compute_size (BnGgufType type, guint n_dims, const guint64 *dims, guint64 *size)
 {
   const TypeInfo *info = lookup_type (type);
   guint64 n = 1, ne0, rows, s, t;
@@ -308,46 +304,42 @@ bn_gguf_type_compute_size (BnGgufType type, guint n_dims, const guint64 *dims,
   ne0 = n_dims > 0 ? dims[0] : 1;
   rows = n / ne0;
 
-  switch (info->rule)
-    {
-    case SIZE_BLOCKS:
-      if (ne0 % info->block_size != 0)
-        return FALSE;
-      if (!g_uint64_checked_mul (&s, n / info->block_size, info->type_size))
-        return FALSE;
-      break;
-    case SIZE_I2S:
-      if (n % 4 != 0)
-        return FALSE;
-      s = n / 4 + 32;
-      break;
-    case SIZE_TL2:
-      /* bitnet.cpp: a TL2 region of (ne0 - 256) columns at 5 bits per 3
-       * weights and a 256-column tail at 2 bits per weight, padded to 32,
-       * then 32 bytes for the scale. */
-      if (ne0 < 256)
-        return FALSE;
-      if (!g_uint64_checked_mul (&s, ne0 - 256, rows))
-        return FALSE;
-      s = s / 3 * 5 / 8;
-      if (!g_uint64_checked_mul (&t, 256, rows))
-        return FALSE;
-      t = t / 2 * 4 / 8;
-      if (!g_uint64_checked_add (&s, s, t) || !bn_gguf_pad (s, 32, &s)
-          || !g_uint64_checked_add (&s, s, 32))
-        return FALSE;
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  switch (info->rule) {
+  case SIZE_BLOCKS:
+    if (ne0 % info->block_size != 0)
+      return FALSE;
+    if (!g_uint64_checked_mul (&s, n / info->block_size, info->type_size))
+      return FALSE;
+    break;
+  case SIZE_I2S:
+    if (n % 4 != 0)
+      return FALSE;
+    s = n / 4 + 32;
+    break;
+  case SIZE_TL2:
+    /* bitnet.cpp: a TL2 region of (ne0 - 256) columns at 5 bits per 3
+     * weights and a 256-column tail at 2 bits per weight, padded to 32,
+     * then 32 bytes for the scale. */
+    if (ne0 < 256)
+      return FALSE;
+    if (!g_uint64_checked_mul (&s, ne0 - 256, rows))
+      return FALSE;
+    s = s / 3 * 5 / 8;
+    if (!g_uint64_checked_mul (&t, 256, rows))
+      return FALSE;
+    t = t / 2 * 4 / 8;
+    if (!g_uint64_checked_add (&s, s, t) || !bn_gguf_pad (s, 32, &s) || !g_uint64_checked_add (&s, s, 32))
+      return FALSE;
+    break;
+  default: g_assert_not_reached ();
+  }
   if (size)
     *size = s;
   return TRUE;
 }
 
 static const char *const value_type_names[] = {
-  "u8", "i8", "u16", "i16", "u32", "i32", "f32", "bool",
-  "string", "array", "u64", "i64", "f64",
+  "u8", "i8", "u16", "i16", "u32", "i32", "f32", "bool", "string", "array", "u64", "i64", "f64",
 };
 
 /**
@@ -377,24 +369,18 @@ bn_gguf_value_type_is_valid (guint32 type)
 gsize
 bn_gguf_value_type_size (guint32 type)
 {
-  switch (type)
-    {
-    case BN_GGUF_VALUE_UINT8:
-    case BN_GGUF_VALUE_INT8:
-    case BN_GGUF_VALUE_BOOL:
-      return 1;
-    case BN_GGUF_VALUE_UINT16:
-    case BN_GGUF_VALUE_INT16:
-      return 2;
-    case BN_GGUF_VALUE_UINT32:
-    case BN_GGUF_VALUE_INT32:
-    case BN_GGUF_VALUE_FLOAT32:
-      return 4;
-    case BN_GGUF_VALUE_UINT64:
-    case BN_GGUF_VALUE_INT64:
-    case BN_GGUF_VALUE_FLOAT64:
-      return 8;
-    default:
-      return 0;
-    }
+  switch (type) {
+  case BN_GGUF_VALUE_UINT8:
+  case BN_GGUF_VALUE_INT8:
+  case BN_GGUF_VALUE_BOOL: return 1;
+  case BN_GGUF_VALUE_UINT16:
+  case BN_GGUF_VALUE_INT16: return 2;
+  case BN_GGUF_VALUE_UINT32:
+  case BN_GGUF_VALUE_INT32:
+  case BN_GGUF_VALUE_FLOAT32: return 4;
+  case BN_GGUF_VALUE_UINT64:
+  case BN_GGUF_VALUE_INT64:
+  case BN_GGUF_VALUE_FLOAT64: return 8;
+  default: return 0;
+  }
 }

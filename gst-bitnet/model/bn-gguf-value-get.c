@@ -27,77 +27,62 @@ bn_gguf_value_get_value_type (const BnGgufValue *value)
 static guint64
 scalar_uint (BnGgufValueType type, const guint8 *p)
 {
-  switch (type)
-    {
-    case BN_GGUF_VALUE_UINT8:
-    case BN_GGUF_VALUE_BOOL:
-      return p[0];
-    case BN_GGUF_VALUE_UINT16:
-      return (guint64) p[0] | (guint64) p[1] << 8;
-    case BN_GGUF_VALUE_UINT32:
-      return (guint64) p[0] | (guint64) p[1] << 8 | (guint64) p[2] << 16 | (guint64) p[3] << 24;
-    case BN_GGUF_VALUE_UINT64:
-      {
-        guint64 v = 0;
-        for (int i = 7; i >= 0; i--)
-          v = v << 8 | p[i];
-        return v;
-      }
-    default:
-      return 0;
-    }
+  switch (type) {
+  case BN_GGUF_VALUE_UINT8:
+  case BN_GGUF_VALUE_BOOL: return p[0];
+  case BN_GGUF_VALUE_UINT16: return (guint64) p[0] | (guint64) p[1] << 8;
+  case BN_GGUF_VALUE_UINT32: return (guint64) p[0] | (guint64) p[1] << 8 | (guint64) p[2] << 16 | (guint64) p[3] << 24;
+  case BN_GGUF_VALUE_UINT64: {
+    guint64 v = 0;
+    for (int i = 7; i >= 0; i--)
+      v = v << 8 | p[i];
+    return v;
+  }
+  default: return 0;
+  }
 }
 
 static gint64
 scalar_int (BnGgufValueType type, const guint8 *p)
 {
-  switch (type)
-    {
-    case BN_GGUF_VALUE_INT8:
-      return (gint8) p[0];
-    case BN_GGUF_VALUE_INT16:
-      return (gint16) scalar_uint (BN_GGUF_VALUE_UINT16, p);
-    case BN_GGUF_VALUE_INT32:
-      return (gint32) scalar_uint (BN_GGUF_VALUE_UINT32, p);
-    case BN_GGUF_VALUE_INT64:
-      return (gint64) scalar_uint (BN_GGUF_VALUE_UINT64, p);
-    default:
-      return 0;
-    }
+  switch (type) {
+  case BN_GGUF_VALUE_INT8: return (gint8) p[0];
+  case BN_GGUF_VALUE_INT16: return (gint16) scalar_uint (BN_GGUF_VALUE_UINT16, p);
+  case BN_GGUF_VALUE_INT32: return (gint32) scalar_uint (BN_GGUF_VALUE_UINT32, p);
+  case BN_GGUF_VALUE_INT64: return (gint64) scalar_uint (BN_GGUF_VALUE_UINT64, p);
+  default: return 0;
+  }
 }
 
 static gdouble
 scalar_double (BnGgufValueType type, const guint8 *p)
 {
-  if (type == BN_GGUF_VALUE_FLOAT32)
-    {
-      guint32 bits = (guint32) scalar_uint (BN_GGUF_VALUE_UINT32, p);
-      gfloat f;
-      memcpy (&f, &bits, sizeof f);
-      return f;
-    }
-  if (type == BN_GGUF_VALUE_FLOAT64)
-    {
-      guint64 bits = scalar_uint (BN_GGUF_VALUE_UINT64, p);
-      gdouble d;
-      memcpy (&d, &bits, sizeof d);
-      return d;
-    }
+  if (type == BN_GGUF_VALUE_FLOAT32) {
+    guint32 bits = (guint32) scalar_uint (BN_GGUF_VALUE_UINT32, p);
+    gfloat f;
+    memcpy (&f, &bits, sizeof f);
+    return f;
+  }
+  if (type == BN_GGUF_VALUE_FLOAT64) {
+    guint64 bits = scalar_uint (BN_GGUF_VALUE_UINT64, p);
+    gdouble d;
+    memcpy (&d, &bits, sizeof d);
+    return d;
+  }
   return 0;
 }
 
 static gboolean
 is_unsigned (BnGgufValueType t)
 {
-  return t == BN_GGUF_VALUE_UINT8 || t == BN_GGUF_VALUE_UINT16 || t == BN_GGUF_VALUE_UINT32
-         || t == BN_GGUF_VALUE_UINT64 || t == BN_GGUF_VALUE_BOOL;
+  return t == BN_GGUF_VALUE_UINT8 || t == BN_GGUF_VALUE_UINT16 || t == BN_GGUF_VALUE_UINT32 || t == BN_GGUF_VALUE_UINT64
+         || t == BN_GGUF_VALUE_BOOL;
 }
 
 static gboolean
 is_signed (BnGgufValueType t)
 {
-  return t == BN_GGUF_VALUE_INT8 || t == BN_GGUF_VALUE_INT16 || t == BN_GGUF_VALUE_INT32
-         || t == BN_GGUF_VALUE_INT64;
+  return t == BN_GGUF_VALUE_INT8 || t == BN_GGUF_VALUE_INT16 || t == BN_GGUF_VALUE_INT32 || t == BN_GGUF_VALUE_INT64;
 }
 
 static gboolean
@@ -120,14 +105,13 @@ guint64
 bn_gguf_value_get_uint (const BnGgufValue *value)
 {
   g_return_val_if_fail (value != NULL && is_unsigned (value->type), 0);
-  switch (value->type)
-    {
-    case BN_GGUF_VALUE_UINT8: return value->v.u8;
-    case BN_GGUF_VALUE_BOOL: return value->v.b;
-    case BN_GGUF_VALUE_UINT16: return value->v.u16;
-    case BN_GGUF_VALUE_UINT32: return value->v.u32;
-    default: return value->v.u64;
-    }
+  switch (value->type) {
+  case BN_GGUF_VALUE_UINT8: return value->v.u8;
+  case BN_GGUF_VALUE_BOOL: return value->v.b;
+  case BN_GGUF_VALUE_UINT16: return value->v.u16;
+  case BN_GGUF_VALUE_UINT32: return value->v.u32;
+  default: return value->v.u64;
+  }
 }
 
 /**
@@ -144,13 +128,12 @@ gint64
 bn_gguf_value_get_int (const BnGgufValue *value)
 {
   g_return_val_if_fail (value != NULL && is_signed (value->type), 0);
-  switch (value->type)
-    {
-    case BN_GGUF_VALUE_INT8: return value->v.i8;
-    case BN_GGUF_VALUE_INT16: return value->v.i16;
-    case BN_GGUF_VALUE_INT32: return value->v.i32;
-    default: return value->v.i64;
-    }
+  switch (value->type) {
+  case BN_GGUF_VALUE_INT8: return value->v.i8;
+  case BN_GGUF_VALUE_INT16: return value->v.i16;
+  case BN_GGUF_VALUE_INT32: return value->v.i32;
+  default: return value->v.i64;
+  }
 }
 
 /**
@@ -396,28 +379,24 @@ bn_gguf_value_equal (const BnGgufValue *a, const BnGgufValue *b)
   g_return_val_if_fail (a != NULL && b != NULL, FALSE);
   if (a->type != b->type)
     return FALSE;
-  switch (a->type)
-    {
-    case BN_GGUF_VALUE_STRING:
-      return a->str_len == b->str_len && memcmp (a->str, b->str, a->str_len) == 0;
-    case BN_GGUF_VALUE_ARRAY:
-      if (a->element_type != b->element_type || a->n_elements != b->n_elements)
-        return FALSE;
-      if (a->element_type == BN_GGUF_VALUE_STRING)
-        return a->str_len == b->str_len && memcmp (a->str, b->str, a->str_len) == 0
-               && memcmp (a->offsets, b->offsets, (a->n_elements + 1) * sizeof (guint64)) == 0;
-      if (a->element_type == BN_GGUF_VALUE_ARRAY)
-        {
-          for (guint64 i = 0; i < a->n_elements; i++)
-            if (!bn_gguf_value_equal (&a->children[i], &b->children[i]))
-              return FALSE;
-          return TRUE;
-        }
-      size = a->n_elements * bn_gguf_value_type_size (a->element_type);
-      return size == 0 || memcmp (a->data, b->data, size) == 0;
-    default:
-      return memcmp (&a->v, &b->v, bn_gguf_value_type_size (a->type)) == 0;
+  switch (a->type) {
+  case BN_GGUF_VALUE_STRING: return a->str_len == b->str_len && memcmp (a->str, b->str, a->str_len) == 0;
+  case BN_GGUF_VALUE_ARRAY:
+    if (a->element_type != b->element_type || a->n_elements != b->n_elements)
+      return FALSE;
+    if (a->element_type == BN_GGUF_VALUE_STRING)
+      return a->str_len == b->str_len && memcmp (a->str, b->str, a->str_len) == 0
+             && memcmp (a->offsets, b->offsets, (a->n_elements + 1) * sizeof (guint64)) == 0;
+    if (a->element_type == BN_GGUF_VALUE_ARRAY) {
+      for (guint64 i = 0; i < a->n_elements; i++)
+        if (!bn_gguf_value_equal (&a->children[i], &b->children[i]))
+          return FALSE;
+      return TRUE;
     }
+    size = a->n_elements * bn_gguf_value_type_size (a->element_type);
+    return size == 0 || memcmp (a->data, b->data, size) == 0;
+  default: return memcmp (&a->v, &b->v, bn_gguf_value_type_size (a->type)) == 0;
+  }
 }
 
 static void
@@ -442,8 +421,7 @@ append_scalar (GString *out, BnGgufValueType type, const guint8 *le)
   else if (is_signed (type))
     g_string_append_printf (out, "%" G_GINT64_FORMAT, scalar_int (type, le));
   else
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf,
-                                           type == BN_GGUF_VALUE_FLOAT32 ? "%.9g" : "%.17g",
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, type == BN_GGUF_VALUE_FLOAT32 ? "%.9g" : "%.17g",
                                            scalar_double (type, le)));
 }
 
@@ -453,53 +431,45 @@ append_value (GString *out, const BnGgufValue *value, gsize max_elements)
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   guint64 n;
 
-  if (value->type == BN_GGUF_VALUE_STRING)
-    {
-      append_quoted (out, value->str, value->str_len);
-      return;
-    }
-  if (value->type == BN_GGUF_VALUE_BOOL)
-    {
-      g_string_append (out, value->v.b ? "true" : "false");
-      return;
-    }
-  if (is_unsigned (value->type))
-    {
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, bn_gguf_value_get_uint (value));
-      return;
-    }
-  if (is_signed (value->type))
-    {
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, bn_gguf_value_get_int (value));
-      return;
-    }
-  if (is_float (value->type))
-    {
-      g_string_append (out, g_ascii_formatd (buf, sizeof buf,
-                                             value->type == BN_GGUF_VALUE_FLOAT32 ? "%.9g" : "%.17g",
-                                             bn_gguf_value_get_double (value)));
-      return;
-    }
+  if (value->type == BN_GGUF_VALUE_STRING) {
+    append_quoted (out, value->str, value->str_len);
+    return;
+  }
+  if (value->type == BN_GGUF_VALUE_BOOL) {
+    g_string_append (out, value->v.b ? "true" : "false");
+    return;
+  }
+  if (is_unsigned (value->type)) {
+    g_string_append_printf (out, "%" G_GUINT64_FORMAT, bn_gguf_value_get_uint (value));
+    return;
+  }
+  if (is_signed (value->type)) {
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, bn_gguf_value_get_int (value));
+    return;
+  }
+  if (is_float (value->type)) {
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, value->type == BN_GGUF_VALUE_FLOAT32 ? "%.9g" : "%.17g",
+                                           bn_gguf_value_get_double (value)));
+    return;
+  }
 
   n = value->n_elements;
   if (max_elements != 0 && n > max_elements)
     n = max_elements;
   g_string_append_c (out, '[');
-  for (guint64 i = 0; i < n; i++)
-    {
-      if (i)
-        g_string_append (out, ", ");
-      if (value->element_type == BN_GGUF_VALUE_STRING)
-        append_quoted (out, value->str + value->offsets[i],
-                       value->offsets[i + 1] - value->offsets[i] - 1);
-      else if (value->element_type == BN_GGUF_VALUE_ARRAY)
-        append_value (out, &value->children[i], max_elements);
-      else
-        append_scalar (out, value->element_type, element_ptr (value, i));
-    }
+  for (guint64 i = 0; i < n; i++) {
+    if (i)
+      g_string_append (out, ", ");
+    if (value->element_type == BN_GGUF_VALUE_STRING)
+      append_quoted (out, value->str + value->offsets[i], value->offsets[i + 1] - value->offsets[i] - 1);
+    else if (value->element_type == BN_GGUF_VALUE_ARRAY)
+      append_value (out, &value->children[i], max_elements);
+    else
+      append_scalar (out, value->element_type, element_ptr (value, i));
+  }
   if (n < value->n_elements)
-    g_string_append_printf (out, ", ... (%" G_GUINT64_FORMAT " %s in all)",
-                            value->n_elements, bn_gguf_value_type_name (value->element_type));
+    g_string_append_printf (out, ", ... (%" G_GUINT64_FORMAT " %s in all)", value->n_elements,
+                            bn_gguf_value_type_name (value->element_type));
   g_string_append_c (out, ']');
 }
 

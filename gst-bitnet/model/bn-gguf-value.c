@@ -284,12 +284,11 @@ swap_to_le (guint8 *data, gsize size, guint64 n)
 {
 #if G_BYTE_ORDER == G_BIG_ENDIAN
   for (guint64 i = 0; i < n; i++)
-    for (gsize a = 0, b = size - 1; a < b; a++, b--)
-      {
-        guint8 t = data[i * size + a];
-        data[i * size + a] = data[i * size + b];
-        data[i * size + b] = t;
-      }
+    for (gsize a = 0, b = size - 1; a < b; a++, b--) {
+      guint8 t = data[i * size + a];
+      data[i * size + a] = data[i * size + b];
+      data[i * size + b] = t;
+    }
 #else
   (void) data;
   (void) size;
@@ -314,8 +313,7 @@ swap_to_le (guint8 *data, gsize size, guint64 n)
  * Since: 0.1
  */
 BnGgufValue *
-bn_gguf_value_new_array (BnGgufValueType element_type, gconstpointer elements,
-                         gsize n_elements)
+bn_gguf_value_new_array (BnGgufValueType element_type, gconstpointer elements, gsize n_elements)
 {
   gsize size = bn_gguf_value_type_size (element_type);
   BnGgufValue *value;
@@ -329,22 +327,20 @@ bn_gguf_value_new_array (BnGgufValueType element_type, gconstpointer elements,
   value = value_new (BN_GGUF_VALUE_ARRAY);
   value->element_type = element_type;
   value->n_elements = n_elements;
-  if (n_bytes)
-    {
-      data = g_memdup2 (elements, n_bytes);
-      if (element_type == BN_GGUF_VALUE_BOOL)
-        for (gsize i = 0; i < n_elements; i++)
-          data[i] = data[i] ? 1 : 0;
-      swap_to_le (data, size, n_elements);
-    }
+  if (n_bytes) {
+    data = g_memdup2 (elements, n_bytes);
+    if (element_type == BN_GGUF_VALUE_BOOL)
+      for (gsize i = 0; i < n_elements; i++)
+        data[i] = data[i] ? 1 : 0;
+    swap_to_le (data, size, n_elements);
+  }
   value->data = data;
   value->owns_data = TRUE;
   return value;
 }
 
 static void
-fill_string_array (BnGgufValue *value, const char *const *strv,
-                   const gsize *lengths, gsize n)
+fill_string_array (BnGgufValue *value, const char *const *strv, const gsize *lengths, gsize n)
 {
   gsize total = 0, pos = 0;
 
@@ -356,14 +352,13 @@ fill_string_array (BnGgufValue *value, const char *const *strv,
   value->offsets = g_new (guint64, n + 1);
   value->str = g_malloc (total + 1);
   value->str_len = total;
-  for (gsize i = 0; i < n; i++)
-    {
-      value->offsets[i] = pos;
-      if (lengths[i])
-        memcpy (value->str + pos, strv[i], lengths[i]);
-      value->str[pos + lengths[i]] = '\0';
-      pos += lengths[i] + 1;
-    }
+  for (gsize i = 0; i < n; i++) {
+    value->offsets[i] = pos;
+    if (lengths[i])
+      memcpy (value->str + pos, strv[i], lengths[i]);
+    value->str[pos + lengths[i]] = '\0';
+    pos += lengths[i] + 1;
+  }
   value->offsets[n] = pos;
   value->str[total] = '\0';
 }
@@ -394,11 +389,10 @@ bn_gguf_value_new_string_array (const char *const *strv, gssize n_elements)
   else
     n = (gsize) n_elements;
   lengths = g_new (gsize, n + 1);
-  for (gsize i = 0; i < n; i++)
-    {
-      g_return_val_if_fail (strv[i] != NULL, NULL);
-      lengths[i] = strlen (strv[i]);
-    }
+  for (gsize i = 0; i < n; i++) {
+    g_return_val_if_fail (strv[i] != NULL, NULL);
+    lengths[i] = strlen (strv[i]);
+  }
   value = value_new (BN_GGUF_VALUE_ARRAY);
   fill_string_array (value, strv, lengths, n);
   return value;
@@ -433,24 +427,22 @@ bn_gguf_value_new_array_of_arrays (BnGgufValue **arrays, gsize n_arrays)
   value->element_type = BN_GGUF_VALUE_ARRAY;
   value->n_elements = n_arrays;
   value->children = g_new0 (BnGgufValue, n_arrays ? n_arrays : 1);
-  for (gsize i = 0; i < n_arrays; i++)
-    {
-      value->children[i] = *arrays[i];
-      g_free (arrays[i]);
-      arrays[i] = NULL;
-    }
+  for (gsize i = 0; i < n_arrays; i++) {
+    value->children[i] = *arrays[i];
+    g_free (arrays[i]);
+    arrays[i] = NULL;
+  }
   return value;
 }
 
 void
 bn_gguf_value_clear (BnGgufValue *value)
 {
-  if (value->children)
-    {
-      for (guint64 i = 0; i < value->n_elements; i++)
-        bn_gguf_value_clear (&value->children[i]);
-      g_free (value->children);
-    }
+  if (value->children) {
+    for (guint64 i = 0; i < value->n_elements; i++)
+      bn_gguf_value_clear (&value->children[i]);
+    g_free (value->children);
+  }
   if (value->owns_data)
     g_free ((gpointer) value->data);
   g_free (value->str);
@@ -468,30 +460,24 @@ bn_gguf_value_copy_into (BnGgufValue *dest, const BnGgufValue *src)
   dest->offsets = NULL;
   dest->children = NULL;
 
-  if (src->type == BN_GGUF_VALUE_STRING)
-    {
-      dest->str = g_memdup2 (src->str, src->str_len + 1);
-      return;
-    }
+  if (src->type == BN_GGUF_VALUE_STRING) {
+    dest->str = g_memdup2 (src->str, src->str_len + 1);
+    return;
+  }
   if (src->type != BN_GGUF_VALUE_ARRAY)
     return;
-  if (src->element_type == BN_GGUF_VALUE_STRING)
-    {
-      dest->str = g_memdup2 (src->str, src->str_len + 1);
-      dest->offsets = g_memdup2 (src->offsets, (src->n_elements + 1) * sizeof (guint64));
-    }
-  else if (src->element_type == BN_GGUF_VALUE_ARRAY)
-    {
-      dest->children = g_new0 (BnGgufValue, src->n_elements ? src->n_elements : 1);
-      for (guint64 i = 0; i < src->n_elements; i++)
-        bn_gguf_value_copy_into (&dest->children[i], &src->children[i]);
-    }
-  else
-    {
-      gsize n_bytes = src->n_elements * bn_gguf_value_type_size (src->element_type);
-      dest->data = n_bytes ? g_memdup2 (src->data, n_bytes) : NULL;
-      dest->owns_data = TRUE;
-    }
+  if (src->element_type == BN_GGUF_VALUE_STRING) {
+    dest->str = g_memdup2 (src->str, src->str_len + 1);
+    dest->offsets = g_memdup2 (src->offsets, (src->n_elements + 1) * sizeof (guint64));
+  } else if (src->element_type == BN_GGUF_VALUE_ARRAY) {
+    dest->children = g_new0 (BnGgufValue, src->n_elements ? src->n_elements : 1);
+    for (guint64 i = 0; i < src->n_elements; i++)
+      bn_gguf_value_copy_into (&dest->children[i], &src->children[i]);
+  } else {
+    gsize n_bytes = src->n_elements * bn_gguf_value_type_size (src->element_type);
+    dest->data = n_bytes ? g_memdup2 (src->data, n_bytes) : NULL;
+    dest->owns_data = TRUE;
+  }
 }
 
 /**

@@ -33,24 +33,22 @@ typedef struct {
 static gboolean
 write_all (Out *o, const guint8 *p, gsize n)
 {
-  while (n > 0)
-    {
-      gssize r = write (o->fd, p, MIN (n, (gsize) 1 << 30));
-      if (r < 0)
-        {
-          int saved = errno;
-          if (saved == EINTR)
-            continue;
-          g_set_error (o->error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO,
-                       _("Cannot write %s (at byte %llu): %s. Free some space or choose "
-                         "another location."),
-                       o->display, (unsigned long long) o->written, g_strerror (saved));
-          return FALSE;
-        }
-      p += r;
-      n -= (gsize) r;
-      o->written += (guint64) r;
+  while (n > 0) {
+    gssize r = write (o->fd, p, MIN (n, (gsize) 1 << 30));
+    if (r < 0) {
+      int saved = errno;
+      if (saved == EINTR)
+        continue;
+      g_set_error (o->error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO,
+                   _("Cannot write %s (at byte %llu): %s. Free some space or choose "
+                      "another location."),
+                   o->display, (unsigned long long) o->written, g_strerror (saved));
+      return FALSE;
     }
+    p += r;
+    n -= (gsize) r;
+    o->written += (guint64) r;
+  }
   return TRUE;
 }
 
@@ -106,58 +104,49 @@ put_padding (Out *o, guint64 current, guint32 alignment)
 
   if (!bn_gguf_pad (current, alignment, &target))
     return FALSE;
-  for (n = target - current; n > 0;)
-    {
-      gsize chunk = MIN (n, sizeof zeros);
-      if (!put (o, zeros, chunk))
-        return FALSE;
-      n -= chunk;
-    }
+  for (n = target - current; n > 0;) {
+    gsize chunk = MIN (n, sizeof zeros);
+    if (!put (o, zeros, chunk))
+      return FALSE;
+    n -= chunk;
+  }
   return TRUE;
 }
 
 static gboolean
 put_value (Out *o, const BnGgufValue *v)
 {
-  switch (v->type)
-    {
-    case BN_GGUF_VALUE_STRING:
-      return put_string (o, v->str, v->str_len);
-    case BN_GGUF_VALUE_ARRAY:
-      if (!put_u32 (o, v->element_type) || !put_u64 (o, v->n_elements))
-        return FALSE;
-      if (v->element_type == BN_GGUF_VALUE_STRING)
-        {
-          for (guint64 i = 0; i < v->n_elements; i++)
-            if (!put_string (o, v->str + v->offsets[i], v->offsets[i + 1] - v->offsets[i] - 1))
-              return FALSE;
-          return TRUE;
-        }
-      if (v->element_type == BN_GGUF_VALUE_ARRAY)
-        {
-          for (guint64 i = 0; i < v->n_elements; i++)
-            if (!put_value (o, &v->children[i]))
-              return FALSE;
-          return TRUE;
-        }
-      return put (o, v->data, v->n_elements * bn_gguf_value_type_size (v->element_type));
-    case BN_GGUF_VALUE_UINT16:
-    case BN_GGUF_VALUE_INT16:
-      {
-        guint8 le[2] = { v->v.u16 & 0xff, v->v.u16 >> 8 };
-        return put (o, le, 2);
-      }
-    case BN_GGUF_VALUE_UINT32:
-    case BN_GGUF_VALUE_INT32:
-    case BN_GGUF_VALUE_FLOAT32:
-      return put_u32 (o, v->v.u32);
-    case BN_GGUF_VALUE_UINT64:
-    case BN_GGUF_VALUE_INT64:
-    case BN_GGUF_VALUE_FLOAT64:
-      return put_u64 (o, v->v.u64);
-    default:
-      return put (o, &v->v.u8, 1);
+  switch (v->type) {
+  case BN_GGUF_VALUE_STRING: return put_string (o, v->str, v->str_len);
+  case BN_GGUF_VALUE_ARRAY:
+    if (!put_u32 (o, v->element_type) || !put_u64 (o, v->n_elements))
+      return FALSE;
+    if (v->element_type == BN_GGUF_VALUE_STRING) {
+      for (guint64 i = 0; i < v->n_elements; i++)
+        if (!put_string (o, v->str + v->offsets[i], v->offsets[i + 1] - v->offsets[i] - 1))
+          return FALSE;
+      return TRUE;
     }
+    if (v->element_type == BN_GGUF_VALUE_ARRAY) {
+      for (guint64 i = 0; i < v->n_elements; i++)
+        if (!put_value (o, &v->children[i]))
+          return FALSE;
+      return TRUE;
+    }
+    return put (o, v->data, v->n_elements * bn_gguf_value_type_size (v->element_type));
+  case BN_GGUF_VALUE_UINT16:
+  case BN_GGUF_VALUE_INT16: {
+    guint8 le[2] = { v->v.u16 & 0xff, v->v.u16 >> 8 };
+    return put (o, le, 2);
+  }
+  case BN_GGUF_VALUE_UINT32:
+  case BN_GGUF_VALUE_INT32:
+  case BN_GGUF_VALUE_FLOAT32: return put_u32 (o, v->v.u32);
+  case BN_GGUF_VALUE_UINT64:
+  case BN_GGUF_VALUE_INT64:
+  case BN_GGUF_VALUE_FLOAT64: return put_u64 (o, v->v.u64);
+  default: return put (o, &v->v.u8, 1);
+  }
 }
 
 /* Type ids 36..39: unless the architecture says bitnet.cpp, the reader
@@ -168,38 +157,34 @@ check_decidable (BnGgufBuilder *self, const char *display, GError **error)
 {
   const char *arch = NULL;
 
-  for (guint i = 0; i < self->keys->len; i++)
-    {
-      const BnGgufValue *v = g_ptr_array_index (self->values, i);
-      if (g_str_equal (g_ptr_array_index (self->keys, i), "general.architecture")
-          && v->type == BN_GGUF_VALUE_STRING)
-        arch = v->str;
-    }
+  for (guint i = 0; i < self->keys->len; i++) {
+    const BnGgufValue *v = g_ptr_array_index (self->values, i);
+    if (g_str_equal (g_ptr_array_index (self->keys, i), "general.architecture") && v->type == BN_GGUF_VALUE_STRING)
+      arch = v->str;
+  }
   if (bn_gguf_arch_is_bitnet_fork (arch))
     return TRUE;
-  for (guint i = 0; i < self->tensors->len; i++)
-    {
-      const BnGgufBuilderTensor *t = &g_array_index (self->tensors, BnGgufBuilderTensor, i);
-      BnGgufFamily family = bn_gguf_type_get_family (t->type);
-      guint32 id = bn_gguf_type_get_file_id (t->type);
-      BnGgufType other;
-      guint64 size, slot, padded;
+  for (guint i = 0; i < self->tensors->len; i++) {
+    const BnGgufBuilderTensor *t = &g_array_index (self->tensors, BnGgufBuilderTensor, i);
+    BnGgufFamily family = bn_gguf_type_get_family (t->type);
+    guint32 id = bn_gguf_type_get_file_id (t->type);
+    BnGgufType other;
+    guint64 size, slot, padded;
 
-      if (family == BN_GGUF_FAMILY_NONE)
-        continue;
-      other = bn_gguf_type_from_file_id (id, family == BN_GGUF_FAMILY_FORK
-                                             ? BN_GGUF_FAMILY_UPSTREAM : BN_GGUF_FAMILY_FORK);
-      if (!bn_gguf_pad (t->size, self->alignment, &slot)
-          || !bn_gguf_type_compute_size (other, t->n_dims, t->dims, &size)
-          || !bn_gguf_pad (size, self->alignment, &padded) || size > slot || slot > padded)
-        continue;
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_INVALID,
-                   _("Cannot write %s: tensor '%s' has type %s (id %u), which readers could "
-                     "not tell from %s at that size. Set general.architecture to "
-                     "bitnet-b1.58 for bitnet.cpp types, or use another type."),
-                   display, t->name, bn_gguf_type_name (t->type), id, bn_gguf_type_name (other));
-      return FALSE;
-    }
+    if (family == BN_GGUF_FAMILY_NONE)
+      continue;
+    other =
+        bn_gguf_type_from_file_id (id, family == BN_GGUF_FAMILY_FORK ? BN_GGUF_FAMILY_UPSTREAM : BN_GGUF_FAMILY_FORK);
+    if (!bn_gguf_pad (t->size, self->alignment, &slot) || !bn_gguf_type_compute_size (other, t->n_dims, t->dims, &size)
+        || !bn_gguf_pad (size, self->alignment, &padded) || size > slot || slot > padded)
+      continue;
+    g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_INVALID,
+                 _("Cannot write %s: tensor '%s' has type %s (id %u), which readers could "
+                    "not tell from %s at that size. Set general.architecture to "
+                    "bitnet-b1.58 for bitnet.cpp types, or use another type."),
+                 display, t->name, bn_gguf_type_name (t->type), id, bn_gguf_type_name (other));
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -209,43 +194,36 @@ write_contents (BnGgufBuilder *self, Out *o)
   guint n = self->tensors->len;
   guint64 offset = 0, padded;
 
-  if (!put (o, "GGUF", 4) || !put_u32 (o, self->version) || !put_u64 (o, n)
-      || !put_u64 (o, self->keys->len))
+  if (!put (o, "GGUF", 4) || !put_u32 (o, self->version) || !put_u64 (o, n) || !put_u64 (o, self->keys->len))
     return FALSE;
-  for (guint i = 0; i < self->keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (self->keys, i);
-      const BnGgufValue *v = g_ptr_array_index (self->values, i);
-      if (!put_string (o, key, strlen (key)) || !put_u32 (o, v->type) || !put_value (o, v))
+  for (guint i = 0; i < self->keys->len; i++) {
+    const char *key = g_ptr_array_index (self->keys, i);
+    const BnGgufValue *v = g_ptr_array_index (self->values, i);
+    if (!put_string (o, key, strlen (key)) || !put_u32 (o, v->type) || !put_value (o, v))
+      return FALSE;
+  }
+  for (guint i = 0; i < n; i++) {
+    const BnGgufBuilderTensor *t = &g_array_index (self->tensors, BnGgufBuilderTensor, i);
+    if (!put_string (o, t->name, strlen (t->name)) || !put_u32 (o, t->n_dims))
+      return FALSE;
+    for (guint d = 0; d < t->n_dims; d++)
+      if (!put_u64 (o, t->dims[d]))
         return FALSE;
+    if (!put_u32 (o, bn_gguf_type_get_file_id (t->type)) || !put_u64 (o, offset))
+      return FALSE;
+    if (!bn_gguf_pad (t->size, self->alignment, &padded) || !g_uint64_checked_add (&offset, offset, padded)) {
+      g_set_error (o->error, BN_GGUF_ERROR, BN_GGUF_ERROR_INVALID,
+                   _("Cannot write %s: its data section would exceed 2^64 bytes."), o->display);
+      return FALSE;
     }
-  for (guint i = 0; i < n; i++)
-    {
-      const BnGgufBuilderTensor *t = &g_array_index (self->tensors, BnGgufBuilderTensor, i);
-      if (!put_string (o, t->name, strlen (t->name)) || !put_u32 (o, t->n_dims))
-        return FALSE;
-      for (guint d = 0; d < t->n_dims; d++)
-        if (!put_u64 (o, t->dims[d]))
-          return FALSE;
-      if (!put_u32 (o, bn_gguf_type_get_file_id (t->type)) || !put_u64 (o, offset))
-        return FALSE;
-      if (!bn_gguf_pad (t->size, self->alignment, &padded)
-          || !g_uint64_checked_add (&offset, offset, padded))
-        {
-          g_set_error (o->error, BN_GGUF_ERROR, BN_GGUF_ERROR_INVALID,
-                       _("Cannot write %s: its data section would exceed 2^64 bytes."),
-                       o->display);
-          return FALSE;
-        }
-    }
+  }
   if (!put_padding (o, o->written + o->used, self->alignment))
     return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      const BnGgufBuilderTensor *t = &g_array_index (self->tensors, BnGgufBuilderTensor, i);
-      if (!put (o, t->data, t->size) || !put_padding (o, t->size, self->alignment))
-        return FALSE;
-    }
+  for (guint i = 0; i < n; i++) {
+    const BnGgufBuilderTensor *t = &g_array_index (self->tensors, BnGgufBuilderTensor, i);
+    if (!put (o, t->data, t->size) || !put_padding (o, t->size, self->alignment))
+      return FALSE;
+  }
   return flush (o);
 }
 
@@ -287,11 +265,10 @@ bn_gguf_builder_write (BnGgufBuilder *self, const char *path, GError **error)
   if (!check_decidable (self, display, error))
     return FALSE;
   file = bn_atomic_file_new (path, FALSE, &local);
-  if (file == NULL)
-    {
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO, "%s", local->message);
-      return FALSE;
-    }
+  if (file == NULL) {
+    g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO, "%s", local->message);
+    return FALSE;
+  }
   buf = g_malloc (BUFFER_SIZE);
   o.fd = bn_atomic_file_get_fd (file);
   o.buf = buf;
@@ -300,12 +277,11 @@ bn_gguf_builder_write (BnGgufBuilder *self, const char *path, GError **error)
 
   if (!write_contents (self, &o))
     return FALSE;
-  if (!bn_atomic_file_commit (file, &local))
-    {
-      g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO, "%s", local->message);
-      return FALSE;
-    }
-  g_debug ("wrote %s: %" G_GUINT64_FORMAT " bytes, %u keys, %u tensors", display, o.written,
-           self->keys->len, self->tensors->len);
+  if (!bn_atomic_file_commit (file, &local)) {
+    g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO, "%s", local->message);
+    return FALSE;
+  }
+  g_debug ("wrote %s: %" G_GUINT64_FORMAT " bytes, %u keys, %u tensors", display, o.written, self->keys->len,
+           self->tensors->len);
   return TRUE;
 }

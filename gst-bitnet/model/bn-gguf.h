@@ -321,16 +321,12 @@ BN_MODEL_API GQuark bn_gguf_error_quark (void);
 
 /* tensor types */
 BN_MODEL_API const char *bn_gguf_type_name (BnGgufType type);
-BN_MODEL_API gboolean bn_gguf_type_from_name (const char *name,
-                                        BnGgufType *type);
+BN_MODEL_API gboolean bn_gguf_type_from_name (const char *name, BnGgufType *type);
 BN_MODEL_API gboolean bn_gguf_type_is_supported (BnGgufType type);
 BN_MODEL_API guint32 bn_gguf_type_get_file_id (BnGgufType type);
 BN_MODEL_API guint bn_gguf_type_get_block_size (BnGgufType type);
 BN_MODEL_API guint bn_gguf_type_get_type_size (BnGgufType type);
-BN_MODEL_API gboolean bn_gguf_type_compute_size (BnGgufType type,
-                                           guint n_dims,
-                                           const guint64 *dims,
-                                           guint64 *size);
+BN_MODEL_API gboolean bn_gguf_type_compute_size (BnGgufType type, guint n_dims, const guint64 *dims, guint64 *size);
 BN_MODEL_API const char *bn_gguf_value_type_name (BnGgufValueType type);
 
 /* values */
@@ -344,18 +340,14 @@ BN_MODEL_API BnGgufValue *bn_gguf_value_new_int32 (gint32 v);
 BN_MODEL_API BnGgufValue *bn_gguf_value_new_float32 (gfloat v);
 BN_MODEL_API BnGgufValue *bn_gguf_value_new_bool (gboolean v);
 BN_MODEL_API BnGgufValue *bn_gguf_value_new_string (const char *v);
-BN_MODEL_API BnGgufValue *bn_gguf_value_new_string_len (const char *v,
-                                                  gsize length);
+BN_MODEL_API BnGgufValue *bn_gguf_value_new_string_len (const char *v, gsize length);
 BN_MODEL_API BnGgufValue *bn_gguf_value_new_uint64 (guint64 v);
 BN_MODEL_API BnGgufValue *bn_gguf_value_new_int64 (gint64 v);
 BN_MODEL_API BnGgufValue *bn_gguf_value_new_float64 (gdouble v);
-BN_MODEL_API BnGgufValue *bn_gguf_value_new_array (BnGgufValueType element_type,
-                                             gconstpointer elements,
-                                             gsize n_elements);
-BN_MODEL_API BnGgufValue *bn_gguf_value_new_string_array (const char *const *strv,
-                                                    gssize n_elements);
-BN_MODEL_API BnGgufValue *bn_gguf_value_new_array_of_arrays (BnGgufValue **arrays,
-                                                       gsize n_arrays);
+BN_MODEL_API BnGgufValue *bn_gguf_value_new_array (BnGgufValueType element_type, gconstpointer elements,
+                                                   gsize n_elements);
+BN_MODEL_API BnGgufValue *bn_gguf_value_new_string_array (const char *const *strv, gssize n_elements);
+BN_MODEL_API BnGgufValue *bn_gguf_value_new_array_of_arrays (BnGgufValue **arrays, gsize n_arrays);
 BN_MODEL_API BnGgufValue *bn_gguf_value_copy (const BnGgufValue *value);
 BN_MODEL_API void bn_gguf_value_free (BnGgufValue *value);
 
@@ -364,40 +356,27 @@ BN_MODEL_API guint64 bn_gguf_value_get_uint (const BnGgufValue *value);
 BN_MODEL_API gint64 bn_gguf_value_get_int (const BnGgufValue *value);
 BN_MODEL_API gdouble bn_gguf_value_get_double (const BnGgufValue *value);
 BN_MODEL_API gboolean bn_gguf_value_get_boolean (const BnGgufValue *value);
-BN_MODEL_API const char *bn_gguf_value_get_string (const BnGgufValue *value,
-                                             gsize *length);
+BN_MODEL_API const char *bn_gguf_value_get_string (const BnGgufValue *value, gsize *length);
 BN_MODEL_API BnGgufValueType bn_gguf_value_get_element_type (const BnGgufValue *value);
 BN_MODEL_API guint64 bn_gguf_value_get_n_elements (const BnGgufValue *value);
-BN_MODEL_API gconstpointer bn_gguf_value_get_array_data (const BnGgufValue *value,
-                                                   gsize *n_bytes);
-BN_MODEL_API guint64 bn_gguf_value_get_array_uint (const BnGgufValue *value,
-                                             guint64 index);
-BN_MODEL_API gint64 bn_gguf_value_get_array_int (const BnGgufValue *value,
-                                           guint64 index);
-BN_MODEL_API gdouble bn_gguf_value_get_array_double (const BnGgufValue *value,
-                                               guint64 index);
-BN_MODEL_API const char *bn_gguf_value_get_array_string (const BnGgufValue *value,
-                                                   guint64 index,
-                                                   gsize *length);
-BN_MODEL_API const BnGgufValue *bn_gguf_value_get_array_element (const BnGgufValue *value,
-                                                           guint64 index);
-BN_MODEL_API gboolean bn_gguf_value_equal (const BnGgufValue *a,
-                                     const BnGgufValue *b);
-BN_MODEL_API char *bn_gguf_value_to_string (const BnGgufValue *value,
-                                      gsize max_elements);
+BN_MODEL_API gconstpointer bn_gguf_value_get_array_data (const BnGgufValue *value, gsize *n_bytes);
+BN_MODEL_API guint64 bn_gguf_value_get_array_uint (const BnGgufValue *value, guint64 index);
+BN_MODEL_API gint64 bn_gguf_value_get_array_int (const BnGgufValue *value, guint64 index);
+BN_MODEL_API gdouble bn_gguf_value_get_array_double (const BnGgufValue *value, guint64 index);
+BN_MODEL_API const char *bn_gguf_value_get_array_string (const BnGgufValue *value, guint64 index, gsize *length);
+BN_MODEL_API const BnGgufValue *bn_gguf_value_get_array_element (const BnGgufValue *value, guint64 index);
+BN_MODEL_API gboolean bn_gguf_value_equal (const BnGgufValue *a, const BnGgufValue *b);
+BN_MODEL_API char *bn_gguf_value_to_string (const BnGgufValue *value, gsize max_elements);
 
 /* reader */
 BN_MODEL_API GType bn_gguf_get_type (void);
-BN_MODEL_API BnGguf *bn_gguf_open (const char *path,
-                             GError **error);
-BN_MODEL_API BnGguf *bn_gguf_new_from_bytes (GBytes *bytes,
-                                       GError **error);
+BN_MODEL_API BnGguf *bn_gguf_open (const char *path, GError **error);
+BN_MODEL_API BnGguf *bn_gguf_new_from_bytes (GBytes *bytes, GError **error);
 BN_MODEL_API BnGguf *bn_gguf_ref (BnGguf *self);
 BN_MODEL_API void bn_gguf_unref (BnGguf *self);
 
 BN_MODEL_API const char *bn_gguf_get_path (BnGguf *self);
-BN_MODEL_API gboolean bn_gguf_check_intact (BnGguf  *self,
-                                           GError **error);
+BN_MODEL_API gboolean bn_gguf_check_intact (BnGguf *self, GError **error);
 BN_MODEL_API guint32 bn_gguf_get_version (BnGguf *self);
 BN_MODEL_API guint32 bn_gguf_get_alignment (BnGguf *self);
 BN_MODEL_API guint64 bn_gguf_get_file_size (BnGguf *self);
@@ -408,113 +387,51 @@ BN_MODEL_API GBytes *bn_gguf_get_bytes (BnGguf *self);
 BN_MODEL_API const char *bn_gguf_get_architecture (BnGguf *self);
 
 BN_MODEL_API gsize bn_gguf_get_n_metadata (BnGguf *self);
-BN_MODEL_API const char *bn_gguf_get_metadata_key (BnGguf *self,
-                                             gsize index);
-BN_MODEL_API const BnGgufValue *bn_gguf_get_metadata_value (BnGguf *self,
-                                                      gsize index);
-BN_MODEL_API const BnGgufValue *bn_gguf_lookup (BnGguf *self,
-                                          const char *key);
-BN_MODEL_API gboolean bn_gguf_has_key (BnGguf *self,
-                                 const char *key);
-BN_MODEL_API gboolean bn_gguf_get_u32 (BnGguf *self,
-                                 const char *key,
-                                 guint32 *value,
-                                 GError **error);
-BN_MODEL_API gboolean bn_gguf_get_i32 (BnGguf *self,
-                                 const char *key,
-                                 gint32 *value,
-                                 GError **error);
-BN_MODEL_API gboolean bn_gguf_get_u64 (BnGguf *self,
-                                 const char *key,
-                                 guint64 *value,
-                                 GError **error);
-BN_MODEL_API gboolean bn_gguf_get_f32 (BnGguf *self,
-                                 const char *key,
-                                 gfloat *value,
-                                 GError **error);
-BN_MODEL_API gboolean bn_gguf_get_bool (BnGguf *self,
-                                  const char *key,
-                                  gboolean *value,
-                                  GError **error);
-BN_MODEL_API const char *bn_gguf_get_string (BnGguf *self,
-                                       const char *key,
-                                       GError **error);
-BN_MODEL_API const BnGgufValue *bn_gguf_get_array (BnGguf *self,
-                                             const char *key,
-                                             BnGgufValueType element_type,
-                                             GError **error);
+BN_MODEL_API const char *bn_gguf_get_metadata_key (BnGguf *self, gsize index);
+BN_MODEL_API const BnGgufValue *bn_gguf_get_metadata_value (BnGguf *self, gsize index);
+BN_MODEL_API const BnGgufValue *bn_gguf_lookup (BnGguf *self, const char *key);
+BN_MODEL_API gboolean bn_gguf_has_key (BnGguf *self, const char *key);
+BN_MODEL_API gboolean bn_gguf_get_u32 (BnGguf *self, const char *key, guint32 *value, GError **error);
+BN_MODEL_API gboolean bn_gguf_get_i32 (BnGguf *self, const char *key, gint32 *value, GError **error);
+BN_MODEL_API gboolean bn_gguf_get_u64 (BnGguf *self, const char *key, guint64 *value, GError **error);
+BN_MODEL_API gboolean bn_gguf_get_f32 (BnGguf *self, const char *key, gfloat *value, GError **error);
+BN_MODEL_API gboolean bn_gguf_get_bool (BnGguf *self, const char *key, gboolean *value, GError **error);
+BN_MODEL_API const char *bn_gguf_get_string (BnGguf *self, const char *key, GError **error);
+BN_MODEL_API const BnGgufValue *bn_gguf_get_array (BnGguf *self, const char *key, BnGgufValueType element_type,
+                                                   GError **error);
 
 BN_MODEL_API gsize bn_gguf_get_n_tensors (BnGguf *self);
-BN_MODEL_API const BnGgufTensorInfo *bn_gguf_get_tensor (BnGguf *self,
-                                                   gsize index);
-BN_MODEL_API const BnGgufTensorInfo *bn_gguf_find_tensor (BnGguf *self,
-                                                    const char *name);
+BN_MODEL_API const BnGgufTensorInfo *bn_gguf_get_tensor (BnGguf *self, gsize index);
+BN_MODEL_API const BnGgufTensorInfo *bn_gguf_find_tensor (BnGguf *self, const char *name);
 
-BN_MODEL_API void bn_gguf_checksum_update_sampled (GChecksum *checksum,
-                                             const guint8 *data,
-                                             gsize size);
+BN_MODEL_API void bn_gguf_checksum_update_sampled (GChecksum *checksum, const guint8 *data, gsize size);
 BN_MODEL_API char *bn_gguf_sample_digest (BnGguf *self);
 
 /* writer */
 BN_MODEL_API GType bn_gguf_builder_get_type (void);
-BN_MODEL_API BnGgufBuilder *bn_gguf_builder_new (guint32 version,
-                                           guint32 alignment);
+BN_MODEL_API BnGgufBuilder *bn_gguf_builder_new (guint32 version, guint32 alignment);
 BN_MODEL_API BnGgufBuilder *bn_gguf_builder_new_from_gguf (BnGguf *gguf);
 BN_MODEL_API BnGgufBuilder *bn_gguf_builder_ref (BnGgufBuilder *self);
 BN_MODEL_API void bn_gguf_builder_unref (BnGgufBuilder *self);
 BN_MODEL_API guint32 bn_gguf_builder_get_alignment (BnGgufBuilder *self);
 
-BN_MODEL_API gboolean bn_gguf_builder_add_value (BnGgufBuilder *self,
-                                           const char *key,
-                                           BnGgufValue *value,
-                                           GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_u32 (BnGgufBuilder *self,
-                                         const char *key,
-                                         guint32 value,
-                                         GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_i32 (BnGgufBuilder *self,
-                                         const char *key,
-                                         gint32 value,
-                                         GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_u64 (BnGgufBuilder *self,
-                                         const char *key,
-                                         guint64 value,
-                                         GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_f32 (BnGgufBuilder *self,
-                                         const char *key,
-                                         gfloat value,
-                                         GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_bool (BnGgufBuilder *self,
-                                          const char *key,
-                                          gboolean value,
-                                          GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_string (BnGgufBuilder *self,
-                                            const char *key,
-                                            const char *value,
-                                            GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_string_array (BnGgufBuilder *self,
-                                                  const char *key,
-                                                  const char *const *strv,
-                                                  gssize n_elements,
+BN_MODEL_API gboolean bn_gguf_builder_add_value (BnGgufBuilder *self, const char *key, BnGgufValue *value,
+                                                 GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_u32 (BnGgufBuilder *self, const char *key, guint32 value, GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_i32 (BnGgufBuilder *self, const char *key, gint32 value, GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_u64 (BnGgufBuilder *self, const char *key, guint64 value, GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_f32 (BnGgufBuilder *self, const char *key, gfloat value, GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_bool (BnGgufBuilder *self, const char *key, gboolean value, GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_string (BnGgufBuilder *self, const char *key, const char *value,
                                                   GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_tensor (BnGgufBuilder *self,
-                                            const char *name,
-                                            BnGgufType type,
-                                            guint n_dims,
-                                            const guint64 *dims,
-                                            gconstpointer data,
-                                            gsize size,
-                                            GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_add_tensor_bytes (BnGgufBuilder *self,
-                                                  const char *name,
-                                                  BnGgufType type,
-                                                  guint n_dims,
-                                                  const guint64 *dims,
-                                                  GBytes *bytes,
-                                                  GError **error);
-BN_MODEL_API gboolean bn_gguf_builder_write (BnGgufBuilder *self,
-                                       const char *path,
-                                       GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_string_array (BnGgufBuilder *self, const char *key, const char *const *strv,
+                                                        gssize n_elements, GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_tensor (BnGgufBuilder *self, const char *name, BnGgufType type, guint n_dims,
+                                                  const guint64 *dims, gconstpointer data, gsize size, GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_add_tensor_bytes (BnGgufBuilder *self, const char *name, BnGgufType type,
+                                                        guint n_dims, const guint64 *dims, GBytes *bytes,
+                                                        GError **error);
+BN_MODEL_API gboolean bn_gguf_builder_write (BnGgufBuilder *self, const char *path, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnGguf, bn_gguf_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnGgufValue, bn_gguf_value_free)

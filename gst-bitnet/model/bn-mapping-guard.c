@@ -47,8 +47,7 @@ on_sigbus (int sig, siginfo_t *info, void *context)
       continue;
     uintptr_t start = addr & ~(uintptr_t) (page_size - 1);
     uintptr_t end = (base + size + page_size - 1) & ~(uintptr_t) (page_size - 1);
-    if (mmap ((void *) start, end - start, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
-        MAP_FAILED) {
+    if (mmap ((void *) start, end - start, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
       guards[i].hit = 1;
       return;
     }
@@ -122,8 +121,8 @@ bn_mapping_guard_check (const void *base, const char *display, GError **error)
   if (hit)
     g_set_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_TRUNCATED,
                  _("The file %s was truncated while it was mapped: the bytes past its new end were read as "
-                   "zeros, so these results are invalid. Leave a model file unchanged while it is in use "
-                   "(copy it first)."),
+                    "zeros, so these results are invalid. Leave a model file unchanged while it is in use "
+                    "(copy it first)."),
                  display);
   return !hit;
 }

@@ -49,9 +49,7 @@ put_value (crypto_generichash_state *st, const BnGgufValue *v)
 {
   put_u64 (st, v->type);
   switch (v->type) {
-  case BN_GGUF_VALUE_STRING:
-    put_str (st, v->str, v->str_len);
-    return;
+  case BN_GGUF_VALUE_STRING: put_str (st, v->str, v->str_len); return;
   case BN_GGUF_VALUE_ARRAY:
     put_u64 (st, v->element_type);
     put_u64 (st, v->n_elements);
@@ -119,9 +117,9 @@ first_non_finite (BnGgufType type, const guint8 *p, gsize n)
 typedef struct {
   const BnTensor *const *tensors;
   guint n;
-  gint next;                 /* atomic */
-  guint8 *digests;           /* 32 bytes per tensor */
-  gint64 *bad;               /* per tensor: first non-finite element, or -1 */
+  gint next;       /* atomic */
+  guint8 *digests; /* 32 bytes per tensor */
+  gint64 *bad;     /* per tensor: first non-finite element, or -1 */
 } Work;
 
 static gpointer
@@ -158,9 +156,10 @@ cache_key (const char *path)
   GStatBuf sb;
   if (!path || g_stat (path, &sb) != 0 || !S_ISREG (sb.st_mode))
     return NULL;
-  return g_strdup_printf ("%s\n%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%"
-                          G_GINT64_FORMAT ".%09ld", path, (guint64) sb.st_dev, (guint64) sb.st_ino,
-                          (guint64) sb.st_size, (gint64) sb.st_mtim.tv_sec, (long) sb.st_mtim.tv_nsec);
+  return g_strdup_printf ("%s\n%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%" G_GINT64_FORMAT
+                          ".%09ld",
+                          path, (guint64) sb.st_dev, (guint64) sb.st_ino, (guint64) sb.st_size,
+                          (gint64) sb.st_mtim.tv_sec, (long) sb.st_mtim.tv_nsec);
 }
 
 /*
@@ -210,7 +209,8 @@ _bn_model_compute_fingerprint (BnModel *model, const char *cache_path, GError **
     if (w.bad[i] >= 0) {
       g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_NON_FINITE,
                    _("Tensor %s holds a non-finite value (NaN or infinity) at element %" G_GINT64_FORMAT
-                     ": the model is broken and is refused"), tensors[i]->name, w.bad[i]);
+                      ": the model is broken and is refused"),
+                   tensors[i]->name, w.bad[i]);
       goto out;
     }
   crypto_generichash_state st;

@@ -9,8 +9,6 @@ G_BEGIN_DECLS
 
 /* the fingerprint pass (bn-model-fingerprint.c): every metadata value and
  * tensor byte hashed, float tensors scanned for NaN and infinity */
-char *_bn_model_compute_fingerprint (BnModel    *model,
-                                     const char *cache_path,
-                                     GError    **error);
+char *_bn_model_compute_fingerprint (BnModel *model, const char *cache_path, GError **error);
 
 G_END_DECLS

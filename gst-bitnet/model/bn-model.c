@@ -46,7 +46,10 @@
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-model-error-quark, bn_model_error)
+/* clang-format on */
 
 typedef struct {
   char *key;
@@ -56,7 +59,7 @@ typedef struct {
 typedef struct {
   BnTensor t;
   char *name;
-  GBytes *bytes;   /* owner of t.data, or NULL when it lies in the mapped file */
+  GBytes *bytes; /* owner of t.data, or NULL when it lies in the mapped file */
 } Entry;
 
 /**
@@ -68,26 +71,26 @@ typedef struct {
  */
 struct _BnModel {
   BnItem parent_instance;
-  GPtrArray *kvs;             /* Kv* in insertion order */
-  GHashTable *kv_index;       /* key -> Kv* */
-  GPtrArray *tensors;         /* Entry* */
-  GHashTable *tensor_index;   /* name -> Entry* */
-  BnGguf *gguf;               /* owner of mapped tensor data */
+  GPtrArray *kvs;           /* Kv* in insertion order */
+  GHashTable *kv_index;     /* key -> Kv* */
+  GPtrArray *tensors;       /* Entry* */
+  GHashTable *tensor_index; /* name -> Entry* */
+  BnGguf *gguf;             /* owner of mapped tensor data */
   BnModelConfig config;
   gboolean have_config;
   char *arch_name;
   char *weight_format;
   char *fingerprint;
-  gboolean from_file;           /* tensors and metadata exactly as in @path */
+  gboolean from_file; /* tensors and metadata exactly as in @path */
   char *path;
   guint64 file_size, mapped_bytes;
   gint64 load_time_us;
-  GHashTable *kernel_weights;   /* "layer/name" -> KernelWeight* */
-  GHashTable *annotations;      /* key -> GVariant* */
+  GHashTable *kernel_weights; /* "layer/name" -> KernelWeight* */
+  GHashTable *annotations;    /* key -> GVariant* */
 };
 
 typedef struct {
-  BnTernary ternary;    /* plain struct from kernels/ */
+  BnTernary ternary; /* plain struct from kernels/ */
   GBytes *owner;
 } KernelWeight;
 
@@ -152,8 +155,7 @@ bn_model_init (BnModel *self)
   self->tensor_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->load_time_us = -1;
   self->kernel_weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, kernel_weight_free);
-  self->annotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) g_variant_unref);
+  self->annotations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
 }
 
 /**
@@ -260,20 +262,18 @@ bn_model_get_metadata_key (BnModel *model, guint index)
 }
 
 static gboolean
-add_entry (BnModel *model, const char *name, BnGgufType type, guint n_dims,
-           const guint64 *dims, const guint8 *data, gsize size, GBytes *bytes, GError **error)
+add_entry (BnModel *model, const char *name, BnGgufType type, guint n_dims, const guint64 *dims, const guint8 *data,
+           gsize size, GBytes *bytes, GError **error)
 {
   guint64 expect = 0;
   if (g_hash_table_contains (model->tensor_index, name)) {
-    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INVALID,
-                 _("Tensor %s is already in the model"), name);
+    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INVALID, _("Tensor %s is already in the model"), name);
     return FALSE;
   }
-  if (n_dims < 1 || n_dims > 4 || !bn_gguf_type_compute_size (type, n_dims, dims, &expect) ||
-      expect != size) {
+  if (n_dims < 1 || n_dims > 4 || !bn_gguf_type_compute_size (type, n_dims, dims, &expect) || expect != size) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_BAD_SHAPE,
                  _("Tensor %s: %" G_GSIZE_FORMAT " bytes do not hold its shape in type %s "
-                   "(%" G_GUINT64_FORMAT " expected)"),
+                    "(%" G_GUINT64_FORMAT " expected)"),
                  name, size, bn_gguf_type_name (type), expect);
     return FALSE;
   }
@@ -312,8 +312,8 @@ add_entry (BnModel *model, const char *name, BnGgufType type, guint n_dims,
  * Since: 0.1
  */
 gboolean
-bn_model_add_tensor (BnModel *model, const char *name, BnGgufType type, guint n_dims,
-                     const guint64 *dims, GBytes *data, GError **error)
+bn_model_add_tensor (BnModel *model, const char *name, BnGgufType type, guint n_dims, const guint64 *dims, GBytes *data,
+                     GError **error)
 {
   g_return_val_if_fail (BN_IS_MODEL (model), FALSE);
   g_return_val_if_fail (!bn_item_is_sealed (BN_ITEM (model)), FALSE);
@@ -340,8 +340,7 @@ bn_model_add_tensor (BnModel *model, const char *name, BnGgufType type, guint n_
  * Since: 0.1
  */
 gboolean
-bn_model_replace_tensor (BnModel *model, const char *name, BnGgufType type, GBytes *data,
-                         GError **error)
+bn_model_replace_tensor (BnModel *model, const char *name, BnGgufType type, GBytes *data, GError **error)
 {
   g_return_val_if_fail (BN_IS_MODEL (model), FALSE);
   g_return_val_if_fail (!bn_item_is_sealed (BN_ITEM (model)), FALSE);
@@ -350,14 +349,13 @@ bn_model_replace_tensor (BnModel *model, const char *name, BnGgufType type, GByt
   gsize size = 0;
   const guint8 *p = g_bytes_get_data (data, &size);
   if (!e) {
-    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_MISSING_TENSOR,
-                 _("The model has no tensor %s"), name);
+    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_MISSING_TENSOR, _("The model has no tensor %s"), name);
     return FALSE;
   }
   if (!bn_gguf_type_compute_size (type, e->t.n_dims, e->t.dims, &expect) || expect != size) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_BAD_SHAPE,
-                 _("Tensor %s: %" G_GSIZE_FORMAT " bytes do not hold its shape in type %s"),
-                 name, size, bn_gguf_type_name (type));
+                 _("Tensor %s: %" G_GSIZE_FORMAT " bytes do not hold its shape in type %s"), name, size,
+                 bn_gguf_type_name (type));
     return FALSE;
   }
   g_clear_pointer (&e->bytes, g_bytes_unref);
@@ -398,8 +396,7 @@ bn_model_new_from_gguf (BnGguf *gguf, GError **error)
       return NULL;
   }
   if (bn_gguf_get_path (gguf))
-    bn_model_set_source (model, bn_gguf_get_path (gguf), bn_gguf_get_file_size (gguf),
-                         bn_gguf_get_mapped_size (gguf));
+    bn_model_set_source (model, bn_gguf_get_path (gguf), bn_gguf_get_file_size (gguf), bn_gguf_get_mapped_size (gguf));
   model->from_file = bn_gguf_get_path (gguf) != NULL;
   if (!bn_model_update_config (model, error))
     return NULL;
@@ -492,7 +489,9 @@ meta_uint (BnModel *m, const char *key, gboolean required, guint32 def, guint32 
     return TRUE;
   }
   switch (bn_gguf_value_get_value_type (v)) {
-  case BN_GGUF_VALUE_UINT8: case BN_GGUF_VALUE_UINT16: case BN_GGUF_VALUE_UINT32:
+  case BN_GGUF_VALUE_UINT8:
+  case BN_GGUF_VALUE_UINT16:
+  case BN_GGUF_VALUE_UINT32:
   case BN_GGUF_VALUE_UINT64: {
     guint64 u = bn_gguf_value_get_uint (v);
     if (u > G_MAXUINT32)
@@ -500,7 +499,9 @@ meta_uint (BnModel *m, const char *key, gboolean required, guint32 def, guint32 
     *out = (guint32) u;
     return TRUE;
   }
-  case BN_GGUF_VALUE_INT8: case BN_GGUF_VALUE_INT16: case BN_GGUF_VALUE_INT32:
+  case BN_GGUF_VALUE_INT8:
+  case BN_GGUF_VALUE_INT16:
+  case BN_GGUF_VALUE_INT32:
   case BN_GGUF_VALUE_INT64: {
     gint64 i = bn_gguf_value_get_int (v);
     if (i < 0 || i > G_MAXUINT32)
@@ -508,8 +509,7 @@ meta_uint (BnModel *m, const char *key, gboolean required, guint32 def, guint32 
     *out = (guint32) i;
     return TRUE;
   }
-  default:
-    break;
+  default: break;
   }
   g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
                _("Metadata %s must be a non-negative 32-bit integer"), key);
@@ -529,25 +529,22 @@ meta_float (BnModel *m, const char *key, float def, float *out, GError **error)
     *out = (float) bn_gguf_value_get_double (v);
     return TRUE;
   }
-  g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
-               _("Metadata %s must be a floating-point number"), key);
+  g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT, _("Metadata %s must be a floating-point number"),
+               key);
   return FALSE;
 }
 
 static gboolean
-expect_tensor (BnModel *m, const char *name, guint64 d0, guint64 d1, gboolean required,
-               GError **error)
+expect_tensor (BnModel *m, const char *name, guint64 d0, guint64 d1, gboolean required, GError **error)
 {
   Entry *e = g_hash_table_lookup (m->tensor_index, name);
   if (!e) {
     if (required)
-      g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_MISSING_TENSOR,
-                   _("The model has no tensor %s"), name);
+      g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_MISSING_TENSOR, _("The model has no tensor %s"), name);
     return !required;
   }
   guint64 want_dims = d1 ? 2 : 1;
-  gboolean ok = e->t.n_elements == d0 * (d1 ? d1 : 1) && e->t.dims[0] == d0 &&
-                (want_dims == 1 || e->t.dims[1] == d1);
+  gboolean ok = e->t.n_elements == d0 * (d1 ? d1 : 1) && e->t.dims[0] == d0 && (want_dims == 1 || e->t.dims[1] == d1);
   if (!ok) {
     g_autofree char *shape = NULL;
     GString *s = g_string_new (NULL);
@@ -556,18 +553,18 @@ expect_tensor (BnModel *m, const char *name, guint64 d0, guint64 d1, gboolean re
     shape = g_string_free (s, FALSE);
     if (d1)
       g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_BAD_SHAPE,
-                   _("Tensor %s has shape %s; the hyperparameters need %" G_GUINT64_FORMAT
-                     " x %" G_GUINT64_FORMAT), name, shape, d0, d1);
+                   _("Tensor %s has shape %s; the hyperparameters need %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT),
+                   name, shape, d0, d1);
     else
       g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_BAD_SHAPE,
-                   _("Tensor %s has shape %s; the hyperparameters need %" G_GUINT64_FORMAT),
-                   name, shape, d0);
+                   _("Tensor %s has shape %s; the hyperparameters need %" G_GUINT64_FORMAT), name, shape, d0);
     return FALSE;
   }
   if (!bn_gguf_type_is_supported (e->t.type)) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_UNSUPPORTED_TYPE,
                  _("Tensor %s has type %s, which the engine cannot read (it reads F32, F16, "
-                   "BF16, Q8_0, TQ1_0, TQ2_0 and I2_S)"), name, bn_gguf_type_name (e->t.type));
+                    "BF16, Q8_0, TQ1_0, TQ2_0 and I2_S)"),
+                 name, bn_gguf_type_name (e->t.type));
     return FALSE;
   }
   return TRUE;
@@ -609,12 +606,11 @@ bn_model_update_config (BnModel *model, GError **error)
   g_return_val_if_fail (!bn_item_is_sealed (BN_ITEM (model)), FALSE);
   BnModelConfig c = { 0 };
   const BnGgufValue *av = bn_model_get_metadata (model, "general.architecture");
-  const char *arch = av && bn_gguf_value_get_value_type (av) == BN_GGUF_VALUE_STRING
-                       ? bn_gguf_value_get_string (av, NULL) : NULL;
+  const char *arch =
+      av && bn_gguf_value_get_value_type (av) == BN_GGUF_VALUE_STRING ? bn_gguf_value_get_string (av, NULL) : NULL;
 
   if (!arch) {
-    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_MISSING_KEY,
-                 _("The model has no general.architecture string"));
+    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_MISSING_KEY, _("The model has no general.architecture string"));
     return FALSE;
   }
   if (!strcmp (arch, "bitnet")) {
@@ -626,27 +622,27 @@ bn_model_update_config (BnModel *model, GError **error)
   } else {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_UNSUPPORTED_ARCH,
                  _("Architecture \"%s\" is not a BitNet model: the engine runs \"bitnet\" "
-                   "(llama.cpp) and \"bitnet-b1.58\" (bitnet.cpp)"), arch);
+                    "(llama.cpp) and \"bitnet-b1.58\" (bitnet.cpp)"),
+                 arch);
     return FALSE;
   }
 
 #define KEY(suffix) (g_snprintf (key, sizeof key, "%s." suffix, arch), key)
   char key[128];
-  if (!meta_uint (model, KEY ("embedding_length"), TRUE, 0, &c.n_embd, error) ||
-      !meta_uint (model, KEY ("block_count"), TRUE, 0, &c.n_layer, error) ||
-      !meta_uint (model, KEY ("feed_forward_length"), TRUE, 0, &c.n_ff, error) ||
-      !meta_uint (model, KEY ("attention.head_count"), TRUE, 0, &c.n_head, error) ||
-      !meta_uint (model, KEY ("context_length"), TRUE, 0, &c.n_ctx, error) ||
-      !meta_uint (model, KEY ("attention.head_count_kv"), FALSE, c.n_head, &c.n_head_kv, error) ||
-      !meta_float (model, KEY ("attention.layer_norm_rms_epsilon"), 1e-5f, &c.rms_eps, error) ||
-      !meta_float (model, KEY ("rope.freq_base"), 10000.0f, &c.rope_theta, error))
+  if (!meta_uint (model, KEY ("embedding_length"), TRUE, 0, &c.n_embd, error)
+      || !meta_uint (model, KEY ("block_count"), TRUE, 0, &c.n_layer, error)
+      || !meta_uint (model, KEY ("feed_forward_length"), TRUE, 0, &c.n_ff, error)
+      || !meta_uint (model, KEY ("attention.head_count"), TRUE, 0, &c.n_head, error)
+      || !meta_uint (model, KEY ("context_length"), TRUE, 0, &c.n_ctx, error)
+      || !meta_uint (model, KEY ("attention.head_count_kv"), FALSE, c.n_head, &c.n_head_kv, error)
+      || !meta_float (model, KEY ("attention.layer_norm_rms_epsilon"), 1e-5f, &c.rms_eps, error)
+      || !meta_float (model, KEY ("rope.freq_base"), 10000.0f, &c.rope_theta, error))
     return FALSE;
 
-  if (c.n_embd == 0 || c.n_layer == 0 || c.n_ff == 0 || c.n_head == 0 || c.n_head_kv == 0 ||
-      c.n_ctx == 0) {
+  if (c.n_embd == 0 || c.n_layer == 0 || c.n_ff == 0 || c.n_head == 0 || c.n_head_kv == 0 || c.n_ctx == 0) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
                  _("Hyperparameters of %s must be positive (embedding %u, blocks %u, "
-                   "feed-forward %u, heads %u/%u, context %u)"),
+                    "feed-forward %u, heads %u/%u, context %u)"),
                  arch, c.n_embd, c.n_layer, c.n_ff, c.n_head, c.n_head_kv, c.n_ctx);
     return FALSE;
   }
@@ -657,8 +653,7 @@ bn_model_update_config (BnModel *model, GError **error)
   }
   if (c.n_head % c.n_head_kv) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
-                 _("%u key/value heads do not divide the %u attention heads"), c.n_head_kv,
-                 c.n_head);
+                 _("%u key/value heads do not divide the %u attention heads"), c.n_head_kv, c.n_head);
     return FALSE;
   }
   c.head_dim = c.n_embd / c.n_head;
@@ -666,8 +661,7 @@ bn_model_update_config (BnModel *model, GError **error)
     return FALSE;
   if (c.rope_dim > c.head_dim || c.rope_dim % 2) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
-                 _("RoPE dimension %u must be even and at most the head size %u"), c.rope_dim,
-                 c.head_dim);
+                 _("RoPE dimension %u must be even and at most the head size %u"), c.rope_dim, c.head_dim);
     return FALSE;
   }
   if (!(c.rope_theta > 0) || !(c.rms_eps > 0) || !isfinite (c.rope_theta) || !isfinite (c.rms_eps)) {
@@ -678,8 +672,7 @@ bn_model_update_config (BnModel *model, GError **error)
 
   Entry *embd = g_hash_table_lookup (model->tensor_index, "token_embd.weight");
   if (!embd) {
-    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_MISSING_TENSOR,
-                 _("The model has no tensor token_embd.weight"));
+    g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_MISSING_TENSOR, _("The model has no tensor token_embd.weight"));
     return FALSE;
   }
   c.n_vocab = embd->t.n_dims == 2 ? (guint32) embd->t.dims[1] : 0;
@@ -694,8 +687,8 @@ bn_model_update_config (BnModel *model, GError **error)
 #undef KEY
 
   guint32 kv_dim = c.n_head_kv * c.head_dim;
-  if (!expect_tensor (model, "token_embd.weight", c.n_embd, c.n_vocab, TRUE, error) ||
-      !expect_tensor (model, "output_norm.weight", c.n_embd, 0, TRUE, error))
+  if (!expect_tensor (model, "token_embd.weight", c.n_embd, c.n_vocab, TRUE, error)
+      || !expect_tensor (model, "output_norm.weight", c.n_embd, 0, TRUE, error))
     return FALSE;
   c.tied_head = !g_hash_table_contains (model->tensor_index, "output.weight");
   if (!c.tied_head && !expect_tensor (model, "output.weight", c.n_embd, c.n_vocab, TRUE, error))
@@ -704,13 +697,14 @@ bn_model_update_config (BnModel *model, GError **error)
   BnGgufType wtype = BN_GGUF_TYPE_INVALID;
   gboolean mixed = FALSE;
   for (guint32 l = 0; l < c.n_layer; l++) {
-    struct { const char *n; guint64 d0, d1; } want[] = {
-      { "attn_norm", c.n_embd, 0 }, { "attn_sub_norm", c.n_embd, 0 },
-      { "ffn_norm", c.n_embd, 0 }, { "ffn_sub_norm", c.n_ff, 0 },
-      { "attn_q", c.n_embd, c.n_embd }, { "attn_k", c.n_embd, kv_dim },
-      { "attn_v", c.n_embd, kv_dim }, { "attn_output", c.n_embd, c.n_embd },
-      { "ffn_gate", c.n_embd, c.n_ff }, { "ffn_up", c.n_embd, c.n_ff },
-      { "ffn_down", c.n_ff, c.n_embd },
+    struct {
+      const char *n;
+      guint64 d0, d1;
+    } want[] = {
+      { "attn_norm", c.n_embd, 0 },   { "attn_sub_norm", c.n_embd, 0 },      { "ffn_norm", c.n_embd, 0 },
+      { "ffn_sub_norm", c.n_ff, 0 },  { "attn_q", c.n_embd, c.n_embd },      { "attn_k", c.n_embd, kv_dim },
+      { "attn_v", c.n_embd, kv_dim }, { "attn_output", c.n_embd, c.n_embd }, { "ffn_gate", c.n_embd, c.n_ff },
+      { "ffn_up", c.n_embd, c.n_ff }, { "ffn_down", c.n_ff, c.n_embd },
     };
     for (guint i = 0; i < G_N_ELEMENTS (want); i++) {
       char name[96];
@@ -740,10 +734,8 @@ bn_model_update_config (BnModel *model, GError **error)
   model->fingerprint = _bn_model_compute_fingerprint (model, model->from_file ? model->path : NULL, error);
   if (!model->fingerprint)
     return FALSE;
-  g_autoptr (BnCaps) caps = bn_caps_new_simple ("model/bitnet",
-                                                "arch", G_TYPE_STRING, arch,
-                                                "format", G_TYPE_STRING, model->weight_format,
-                                                NULL);
+  g_autoptr (BnCaps) caps = bn_caps_new_simple ("model/bitnet", "arch", G_TYPE_STRING, arch, "format", G_TYPE_STRING,
+                                                model->weight_format, NULL);
   bn_item_set_caps (BN_ITEM (model), caps);
   return TRUE;
 }
@@ -867,7 +859,8 @@ bn_model_get_layer_tensor (BnModel *model, guint layer, const char *name)
  * @layer: a block index
  * @name: the layer name, e.g. `attn_q`
  *
- * Gets the value of the optional `blk.<layer>.<name>.scale` tensor (llama.cpp's `bitnet` per-tensor scale), or 1 when absent.
+ * Gets the value of the optional `blk.<layer>.<name>.scale` tensor (llama.cpp's `bitnet` per-tensor scale), or 1 when
+ * absent.
  *
  * Returns: the value of the optional `blk.<layer>.<name>.scale` tensor
  *   (llama.cpp's `bitnet` per-tensor scale), or 1 when absent.
@@ -1129,17 +1122,15 @@ bn_model_describe (BnModel *model)
   }
   g_autofree char *size = g_format_size (bn_model_get_tensor_bytes (model));
   g_string_append_printf (s, "%s, %.3f G parameters (%.3f G ternary, %s weights), %s of tensors",
-                          model->arch_name ? model->arch_name : "?",
-                          bn_model_get_n_params (model) / 1e9,
-                          bn_model_get_n_ternary_params (model) / 1e9,
-                          bn_model_get_weight_format (model), size);
+                          model->arch_name ? model->arch_name : "?", bn_model_get_n_params (model) / 1e9,
+                          bn_model_get_n_ternary_params (model) / 1e9, bn_model_get_weight_format (model), size);
   if (model->have_config)
-    g_string_append_printf (s, "; %u layers, hidden %u, ffn %u, heads %u/%u, vocab %u, ctx %u, "
+    g_string_append_printf (s,
+                            "; %u layers, hidden %u, ffn %u, heads %u/%u, vocab %u, ctx %u, "
                             "rope %g, %s",
-                            model->config.n_layer, model->config.n_embd, model->config.n_ff,
-                            model->config.n_head, model->config.n_head_kv, model->config.n_vocab,
-                            model->config.n_ctx, model->config.rope_theta,
-                            model->config.ffn_act == BN_FFN_ACT_SILU ? "silu" : "relu2");
+                            model->config.n_layer, model->config.n_embd, model->config.n_ff, model->config.n_head,
+                            model->config.n_head_kv, model->config.n_vocab, model->config.n_ctx,
+                            model->config.rope_theta, model->config.ffn_act == BN_FFN_ACT_SILU ? "silu" : "relu2");
   g_string_append (s, "; tensor types:");
   for (int t = 0; t < 0x200; t++) {
     guint n = GPOINTER_TO_UINT (g_hash_table_lookup (types, GINT_TO_POINTER (t)));
@@ -1174,8 +1165,7 @@ bn_model_describe (BnModel *model)
  * Since: 0.1
  */
 gboolean
-bn_model_set_kernel_weight (BnModel *model, guint layer, const char *name, gconstpointer ternary,
-                            GBytes *owner)
+bn_model_set_kernel_weight (BnModel *model, guint layer, const char *name, gconstpointer ternary, GBytes *owner)
 {
   g_return_val_if_fail (BN_IS_MODEL (model), FALSE);
   g_return_val_if_fail (!bn_item_is_sealed (BN_ITEM (model)), FALSE);
@@ -1279,13 +1269,13 @@ bn_model_new_tokenizer (BnModel *model, GError **error)
   const BnGgufValue *tv = bn_model_get_metadata (model, "tokenizer.ggml.tokens");
   const BnGgufValue *yv = bn_model_get_metadata (model, "tokenizer.ggml.token_type");
   const BnGgufValue *gv = bn_model_get_metadata (model, "tokenizer.ggml.merges");
-  const char *kind = mv && bn_gguf_value_get_value_type (mv) == BN_GGUF_VALUE_STRING
-                       ? bn_gguf_value_get_string (mv, NULL) : "none";
-  const char *pre = pv && bn_gguf_value_get_value_type (pv) == BN_GGUF_VALUE_STRING
-                      ? bn_gguf_value_get_string (pv, NULL) : NULL;
+  const char *kind =
+      mv && bn_gguf_value_get_value_type (mv) == BN_GGUF_VALUE_STRING ? bn_gguf_value_get_string (mv, NULL) : "none";
+  const char *pre =
+      pv && bn_gguf_value_get_value_type (pv) == BN_GGUF_VALUE_STRING ? bn_gguf_value_get_string (pv, NULL) : NULL;
   gsize n_tokens = 0, n_merges = 0;
-  if ((tv && bn_gguf_value_get_element_type (tv) != BN_GGUF_VALUE_STRING) ||
-      (gv && bn_gguf_value_get_element_type (gv) != BN_GGUF_VALUE_STRING)) {
+  if ((tv && bn_gguf_value_get_element_type (tv) != BN_GGUF_VALUE_STRING)
+      || (gv && bn_gguf_value_get_element_type (gv) != BN_GGUF_VALUE_STRING)) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_INCONSISTENT,
                  _("tokenizer.ggml.tokens and tokenizer.ggml.merges must be arrays of strings"));
     return NULL;

@@ -144,50 +144,30 @@ typedef struct {
 } BnTensor;
 
 #define BN_TYPE_MODEL (bn_model_get_type ())
-BN_MODEL_API G_DECLARE_FINAL_TYPE (BnModel, bn_model, BN, MODEL, BnItem)
+BN_MODEL_API
+G_DECLARE_FINAL_TYPE (BnModel, bn_model, BN, MODEL, BnItem)
 
 BN_MODEL_API BnModel *bn_model_new (void);
-BN_MODEL_API BnModel *bn_model_new_from_gguf (BnGguf  *gguf,
-                                        GError **error);
+BN_MODEL_API BnModel *bn_model_new_from_gguf (BnGguf *gguf, GError **error);
 BN_MODEL_API BnModel *bn_model_copy_unsealed (BnModel *model);
-BN_MODEL_API gboolean bn_model_check_intact (BnModel *model,
-                                            GError **error);
-BN_MODEL_API void bn_model_set_metadata (BnModel     *model,
-                                   const char  *key,
-                                   BnGgufValue *value);
-BN_MODEL_API const BnGgufValue *bn_model_get_metadata (BnModel    *model,
-                                                 const char *key);
+BN_MODEL_API gboolean bn_model_check_intact (BnModel *model, GError **error);
+BN_MODEL_API void bn_model_set_metadata (BnModel *model, const char *key, BnGgufValue *value);
+BN_MODEL_API const BnGgufValue *bn_model_get_metadata (BnModel *model, const char *key);
 BN_MODEL_API guint bn_model_get_n_metadata (BnModel *model);
-BN_MODEL_API const char *bn_model_get_metadata_key (BnModel *model,
-                                              guint    index);
-BN_MODEL_API gboolean bn_model_add_tensor (BnModel       *model,
-                                     const char    *name,
-                                     BnGgufType     type,
-                                     guint          n_dims,
-                                     const guint64 *dims,
-                                     GBytes        *data,
-                                     GError       **error);
-BN_MODEL_API gboolean bn_model_replace_tensor (BnModel    *model,
-                                         const char *name,
-                                         BnGgufType  type,
-                                         GBytes     *data,
-                                         GError    **error);
-BN_MODEL_API gboolean bn_model_update_config (BnModel *model,
-                                        GError **error);
+BN_MODEL_API const char *bn_model_get_metadata_key (BnModel *model, guint index);
+BN_MODEL_API gboolean bn_model_add_tensor (BnModel *model, const char *name, BnGgufType type, guint n_dims,
+                                           const guint64 *dims, GBytes *data, GError **error);
+BN_MODEL_API gboolean bn_model_replace_tensor (BnModel *model, const char *name, BnGgufType type, GBytes *data,
+                                               GError **error);
+BN_MODEL_API gboolean bn_model_update_config (BnModel *model, GError **error);
 
 BN_MODEL_API const BnModelConfig *bn_model_get_config (BnModel *model);
 BN_MODEL_API const char *bn_model_get_architecture (BnModel *model);
 BN_MODEL_API guint bn_model_get_n_tensors (BnModel *model);
-BN_MODEL_API const BnTensor *bn_model_get_tensor (BnModel *model,
-                                            guint    index);
-BN_MODEL_API const BnTensor *bn_model_find_tensor (BnModel    *model,
-                                             const char *name);
-BN_MODEL_API const BnTensor *bn_model_get_layer_tensor (BnModel    *model,
-                                                  guint       layer,
-                                                  const char *name);
-BN_MODEL_API float bn_model_get_layer_scale (BnModel    *model,
-                                       guint       layer,
-                                       const char *name);
+BN_MODEL_API const BnTensor *bn_model_get_tensor (BnModel *model, guint index);
+BN_MODEL_API const BnTensor *bn_model_find_tensor (BnModel *model, const char *name);
+BN_MODEL_API const BnTensor *bn_model_get_layer_tensor (BnModel *model, guint layer, const char *name);
+BN_MODEL_API float bn_model_get_layer_scale (BnModel *model, guint layer, const char *name);
 BN_MODEL_API const char *bn_model_get_weight_format (BnModel *model);
 BN_MODEL_API guint64 bn_model_get_n_params (BnModel *model);
 BN_MODEL_API guint64 bn_model_get_n_ternary_params (BnModel *model);
@@ -195,37 +175,22 @@ BN_MODEL_API guint64 bn_model_get_tensor_bytes (BnModel *model);
 BN_MODEL_API const char *bn_model_get_fingerprint (BnModel *model);
 BN_MODEL_API char *bn_model_describe (BnModel *model);
 
-BN_MODEL_API void bn_model_set_source (BnModel    *model,
-                                 const char *path,
-                                 guint64     file_size,
-                                 guint64     mapped_bytes);
+BN_MODEL_API void bn_model_set_source (BnModel *model, const char *path, guint64 file_size, guint64 mapped_bytes);
 BN_MODEL_API const char *bn_model_get_path (BnModel *model);
 BN_MODEL_API guint64 bn_model_get_file_size (BnModel *model);
 BN_MODEL_API guint64 bn_model_get_mapped_bytes (BnModel *model);
-BN_MODEL_API void bn_model_set_load_time (BnModel *model,
-                                    gint64   microseconds);
+BN_MODEL_API void bn_model_set_load_time (BnModel *model, gint64 microseconds);
 BN_MODEL_API gint64 bn_model_get_load_time (BnModel *model);
 
-BN_MODEL_API gboolean bn_model_set_kernel_weight (BnModel       *model,
-                                            guint          layer,
-                                            const char    *name,
-                                            gconstpointer  ternary,
-                                            GBytes        *owner);
-BN_MODEL_API gconstpointer bn_model_get_kernel_weight (BnModel    *model,
-                                                 guint       layer,
-                                                 const char *name);
-BN_MODEL_API void bn_model_set_annotation (BnModel    *model,
-                                     const char *key,
-                                     GVariant   *value);
-BN_MODEL_API GVariant *bn_model_get_annotation (BnModel    *model,
-                                          const char *key);
+BN_MODEL_API gboolean bn_model_set_kernel_weight (BnModel *model, guint layer, const char *name, gconstpointer ternary,
+                                                  GBytes *owner);
+BN_MODEL_API gconstpointer bn_model_get_kernel_weight (BnModel *model, guint layer, const char *name);
+BN_MODEL_API void bn_model_set_annotation (BnModel *model, const char *key, GVariant *value);
+BN_MODEL_API GVariant *bn_model_get_annotation (BnModel *model, const char *key);
 
-BN_MODEL_API BnTokenizer *bn_model_new_tokenizer (BnModel *model,
-                                           GError **error);
+BN_MODEL_API BnTokenizer *bn_model_new_tokenizer (BnModel *model, GError **error);
 
-BN_MODEL_API gboolean bn_model_write_gguf (BnModel    *model,
-                                     const char *path,
-                                     GError    **error);
+BN_MODEL_API gboolean bn_model_write_gguf (BnModel *model, const char *path, GError **error);
 
 /**
  * BN_MODEL_TERNARY_NAMES:
@@ -235,8 +200,7 @@ BN_MODEL_API gboolean bn_model_write_gguf (BnModel    *model,
  *
  * Since: 0.1
  */
-#define BN_MODEL_TERNARY_NAMES \
-  ((const char *const[]) { "attn_q", "attn_k", "attn_v", "attn_output", \
-                           "ffn_gate", "ffn_up", "ffn_down", NULL })
+#define BN_MODEL_TERNARY_NAMES                                                                                         \
+  ((const char *const[]){ "attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down", NULL })
 
 G_END_DECLS

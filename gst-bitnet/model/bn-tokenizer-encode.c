@@ -77,7 +77,7 @@ utf8_char_len (const char *p, gsize max)
  * the cleaned copy of a text, to map offsets in the copy back to the text.
  * Offsets are asked for in increasing order, so a cursor is enough. */
 typedef struct {
-  GArray *replaced;   /* guint32 offsets in the copy, increasing */
+  GArray *replaced; /* guint32 offsets in the copy, increasing */
   guint cursor;
 } OffsetMap;
 
@@ -86,8 +86,7 @@ text_offset (OffsetMap *map, gsize clean_offset)
 {
   if (map->replaced == NULL)
     return clean_offset;
-  while (map->cursor < map->replaced->len
-         && g_array_index (map->replaced, guint32, map->cursor) < clean_offset)
+  while (map->cursor < map->replaced->len && g_array_index (map->replaced, guint32, map->cursor) < clean_offset)
     map->cursor++;
   return clean_offset - 2 * (gsize) map->cursor;
 }
@@ -104,8 +103,8 @@ text_offset (OffsetMap *map, gsize clean_offset)
  * original bytes.
  */
 gboolean
-_bn_tokenizer_split (GRegex *regex, const char *text, gsize len, BnTokenizerWordFunc func,
-                     gpointer user_data, GError **error)
+_bn_tokenizer_split (GRegex *regex, const char *text, gsize len, BnTokenizerWordFunc func, gpointer user_data,
+                     GError **error)
 {
   g_autoptr (GMatchInfo) match = NULL;
   g_autoptr (GString) clean = NULL;
@@ -162,9 +161,8 @@ _bn_tokenizer_split (GRegex *regex, const char *text, gsize len, BnTokenizerWord
   }
   at = text_offset (&map, last);
   if (local_error != NULL) {
-    g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
-                 _("the pre-tokenizer failed at byte %llu: %s"), (unsigned long long) at,
-                 local_error->message);
+    g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID, _("the pre-tokenizer failed at byte %llu: %s"),
+                 (unsigned long long) at, local_error->message);
     return FALSE;
   }
   if (at < len && !func (text + at, len - at, user_data, error))
@@ -195,8 +193,8 @@ pair_lookup (const BnTokenizer *tok, gint32 left, gint32 right)
 
 typedef struct {
   gint32 rank;
-  gint32 pos;     /* of the left symbol */
-  gint32 left;    /* the ids the pair had when queued */
+  gint32 pos;  /* of the left symbol */
+  gint32 left; /* the ids the pair had when queued */
   gint32 right;
   gint32 result;
 } Candidate;
@@ -204,10 +202,10 @@ typedef struct {
 typedef struct {
   BnTokenizer *tok;
   GArray *out;
-  GArray *ids;        /* gint32 per symbol; -1 once merged away */
-  GArray *next;       /* gint32 */
-  GArray *prev;       /* gint32 */
-  GArray *heap;       /* Candidate */
+  GArray *ids;  /* gint32 per symbol; -1 once merged away */
+  GArray *next; /* gint32 */
+  GArray *prev; /* gint32 */
+  GArray *heap; /* Candidate */
   GString *text;
 } Encoder;
 
@@ -301,8 +299,7 @@ encode_word (const char *word, gsize len, gpointer user_data, GError **error)
   for (gsize i = 0; i < len; i++) {
     if (tok->byte_token[(guint8) word[i]] < 0) {
       g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_UNKNOWN_TOKEN,
-                   _("byte 0x%02x of the text has no token in the vocabulary"),
-                   (guint) (guint8) word[i]);
+                   _("byte 0x%02x of the text has no token in the vocabulary"), (guint) (guint8) word[i]);
       return FALSE;
     }
   }
@@ -382,8 +379,8 @@ encode_word (const char *word, gsize len, gpointer user_data, GError **error)
  * Since: 0.1
  */
 gboolean
-bn_tokenizer_encode (BnTokenizer *tokenizer, const char *text, gssize len, gboolean add_bos,
-                     GArray *out_ids, GError **error)
+bn_tokenizer_encode (BnTokenizer *tokenizer, const char *text, gssize len, gboolean add_bos, GArray *out_ids,
+                     GError **error)
 {
   Encoder e = { 0 };
   gboolean ok;
@@ -397,7 +394,7 @@ bn_tokenizer_encode (BnTokenizer *tokenizer, const char *text, gssize len, gbool
   if (tokenizer->model == BN_TOKENIZER_MODEL_NONE) {
     g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_NO_VOCABULARY,
                  _("the model has no vocabulary (tokenizer model 'none'): text cannot be "
-                   "encoded; give token ids instead"));
+                    "encoded; give token ids instead"));
     return FALSE;
   }
   if (add_bos) {

@@ -15,86 +15,86 @@
  * computing and measurement. Changing one byte of it changes every
  * generated vocabulary (and the checksum recorded in the tests). */
 static const char corpus[] =
-  "Measurement is the quiet foundation of every computer that we trust. Before a program can "
-  "be called fast, someone has to decide what fast means, how it will be measured, and how "
-  "much the measurement itself can be believed. A clock on the wall, a counter in the "
-  "processor and a timer in the operating system all tell a different story about the same "
-  "second.\n\n"
-  "The first computers were measured in additions per second. An engineer would run a loop "
-  "that added two numbers a million times, read the time before and after, and divide. The "
-  "number was honest only if the loop did what it claimed to do. If the compiler noticed "
-  "that the result was never used, it could remove the loop, and the machine would appear "
-  "infinitely fast. That is the oldest trap in benchmarking, and it still catches people "
-  "today.\n\n"
-  "A good measurement has three parts: the thing being measured, the instrument, and the "
-  "uncertainty. We often forget the third part. When a test reports 12.5 tokens per second, "
-  "it should also say whether the next run might give 11 or 14. A single number without "
-  "its spread is a rumour, not a result. Repeat the run, keep every sample, and report the "
-  "median together with an interval that you would be willing to defend.\n\n"
-  "Memory is usually the limit. A processor can multiply numbers far faster than the "
-  "memory can deliver them, so the speed of a large model is set by how many bytes each "
-  "token has to read. If a model stores its weights in two bits instead of sixteen, it "
-  "reads eight times fewer bytes, and on a machine that waits for memory it may run "
-  "almost eight times faster. The arithmetic is simple; the engineering is not.\n\n"
-  "Ternary weights take one of three values: minus one, zero, or plus one. A product with "
-  "such a weight is either a subtraction, nothing at all, or an addition. The scale that "
-  "turns these small integers back into real numbers is kept aside and applied once at the "
-  "end. Activations are rounded to eight bit integers for each token, so that the inner "
-  "loop works only with small whole numbers and the processor can do many of them in one "
-  "instruction.\n\n"
-  "Caches change the picture again. Data that was read a moment ago is cheap to read once "
-  "more; data that lives far away in main memory is expensive. A kernel that touches each "
-  "weight once, in the order it is stored, lets the hardware fetch the next lines before "
-  "they are needed. A kernel that jumps around waits. The difference between the two can "
-  "be larger than any clever trick inside the loop.\n\n"
-  "Threads help until they don't. Two cores can share the work of one matrix, but they "
-  "also share the memory bus, the last level cache and the power budget. On a busy "
-  "machine another program may take a core away for a few milliseconds, and the slowest "
-  "thread decides when the step is finished. That is why a careful benchmark records the "
-  "number of threads, the load of the machine and the temperature of the processor along "
-  "with its figures.\n\n"
-  "Noise is not an enemy to be hidden; it is a fact to be reported. Timings on a shared "
-  "computer move from minute to minute. A comparison between two versions of a program is "
-  "fair only when both run on the same machine, close together in time, with the same "
-  "inputs and the same settings. Even then the honest answer is sometimes that the two "
-  "cannot be told apart, and a tool should be able to say so plainly.\n\n"
-  "Statistics give us words for that honesty. The median is robust when a few runs are "
-  "slow for reasons that have nothing to do with the code. A confidence interval says how "
-  "far the true value might be from the one we saw. A rank test asks whether one set of "
-  "samples tends to be larger than another without assuming that the errors follow a bell "
-  "curve. None of these methods can rescue a measurement that was wrong to begin with.\n\n"
-  "Correctness comes before speed. A kernel that is twice as fast and gives the wrong "
-  "answer is simply broken. Every fast version of a computation should be checked against "
-  "a slow and obvious one, written so plainly that a reader can see it is right. When the "
-  "arithmetic is done with integers, the two must agree bit for bit; when it is done with "
-  "floating point numbers, they must agree within a tolerance that is chosen in advance "
-  "and written down.\n\n"
-  "A language model turns text into tokens before it can compute anything. The text is cut "
-  "into words and pieces of words, and each piece becomes a number from a vocabulary of a "
-  "few thousand or a hundred thousand entries. The model reads the numbers, predicts the "
-  "next one, and the tokenizer turns the predictions back into text. If the tokenizer "
-  "loses a byte on the way, no amount of careful arithmetic will bring it back.\n\n"
-  "Files carry models from one program to another. A file format has to say how many "
-  "tensors it holds, what shape each one has, how its numbers are packed and where its "
-  "bytes begin. A reader that trusts a file too much can be led to read past the end of "
-  "its buffer, so every size and every offset is checked before it is used, and a file "
-  "that lies about itself is refused with a message that says where the lie was found.\n\n"
-  "In the end a benchmark is a small experiment. It has a question, a method, a result "
-  "and a record of the conditions under which it was made, so that someone else can run "
-  "it again next week on another machine and see whether the answer still holds. The "
-  "numbers matter, but the method matters more: a number that cannot be reproduced "
-  "teaches us nothing about the computer, only about the day it was measured.\n";
+    "Measurement is the quiet foundation of every computer that we trust. Before a program can "
+    "be called fast, someone has to decide what fast means, how it will be measured, and how "
+    "much the measurement itself can be believed. A clock on the wall, a counter in the "
+    "processor and a timer in the operating system all tell a different story about the same "
+    "second.\n\n"
+    "The first computers were measured in additions per second. An engineer would run a loop "
+    "that added two numbers a million times, read the time before and after, and divide. The "
+    "number was honest only if the loop did what it claimed to do. If the compiler noticed "
+    "that the result was never used, it could remove the loop, and the machine would appear "
+    "infinitely fast. That is the oldest trap in benchmarking, and it still catches people "
+    "today.\n\n"
+    "A good measurement has three parts: the thing being measured, the instrument, and the "
+    "uncertainty. We often forget the third part. When a test reports 12.5 tokens per second, "
+    "it should also say whether the next run might give 11 or 14. A single number without "
+    "its spread is a rumour, not a result. Repeat the run, keep every sample, and report the "
+    "median together with an interval that you would be willing to defend.\n\n"
+    "Memory is usually the limit. A processor can multiply numbers far faster than the "
+    "memory can deliver them, so the speed of a large model is set by how many bytes each "
+    "token has to read. If a model stores its weights in two bits instead of sixteen, it "
+    "reads eight times fewer bytes, and on a machine that waits for memory it may run "
+    "almost eight times faster. The arithmetic is simple; the engineering is not.\n\n"
+    "Ternary weights take one of three values: minus one, zero, or plus one. A product with "
+    "such a weight is either a subtraction, nothing at all, or an addition. The scale that "
+    "turns these small integers back into real numbers is kept aside and applied once at the "
+    "end. Activations are rounded to eight bit integers for each token, so that the inner "
+    "loop works only with small whole numbers and the processor can do many of them in one "
+    "instruction.\n\n"
+    "Caches change the picture again. Data that was read a moment ago is cheap to read once "
+    "more; data that lives far away in main memory is expensive. A kernel that touches each "
+    "weight once, in the order it is stored, lets the hardware fetch the next lines before "
+    "they are needed. A kernel that jumps around waits. The difference between the two can "
+    "be larger than any clever trick inside the loop.\n\n"
+    "Threads help until they don't. Two cores can share the work of one matrix, but they "
+    "also share the memory bus, the last level cache and the power budget. On a busy "
+    "machine another program may take a core away for a few milliseconds, and the slowest "
+    "thread decides when the step is finished. That is why a careful benchmark records the "
+    "number of threads, the load of the machine and the temperature of the processor along "
+    "with its figures.\n\n"
+    "Noise is not an enemy to be hidden; it is a fact to be reported. Timings on a shared "
+    "computer move from minute to minute. A comparison between two versions of a program is "
+    "fair only when both run on the same machine, close together in time, with the same "
+    "inputs and the same settings. Even then the honest answer is sometimes that the two "
+    "cannot be told apart, and a tool should be able to say so plainly.\n\n"
+    "Statistics give us words for that honesty. The median is robust when a few runs are "
+    "slow for reasons that have nothing to do with the code. A confidence interval says how "
+    "far the true value might be from the one we saw. A rank test asks whether one set of "
+    "samples tends to be larger than another without assuming that the errors follow a bell "
+    "curve. None of these methods can rescue a measurement that was wrong to begin with.\n\n"
+    "Correctness comes before speed. A kernel that is twice as fast and gives the wrong "
+    "answer is simply broken. Every fast version of a computation should be checked against "
+    "a slow and obvious one, written so plainly that a reader can see it is right. When the "
+    "arithmetic is done with integers, the two must agree bit for bit; when it is done with "
+    "floating point numbers, they must agree within a tolerance that is chosen in advance "
+    "and written down.\n\n"
+    "A language model turns text into tokens before it can compute anything. The text is cut "
+    "into words and pieces of words, and each piece becomes a number from a vocabulary of a "
+    "few thousand or a hundred thousand entries. The model reads the numbers, predicts the "
+    "next one, and the tokenizer turns the predictions back into text. If the tokenizer "
+    "loses a byte on the way, no amount of careful arithmetic will bring it back.\n\n"
+    "Files carry models from one program to another. A file format has to say how many "
+    "tensors it holds, what shape each one has, how its numbers are packed and where its "
+    "bytes begin. A reader that trusts a file too much can be led to read past the end of "
+    "its buffer, so every size and every offset is checked before it is used, and a file "
+    "that lies about itself is refused with a message that says where the lie was found.\n\n"
+    "In the end a benchmark is a small experiment. It has a question, a method, a result "
+    "and a record of the conditions under which it was made, so that someone else can run "
+    "it again next week on another machine and see whether the answer still holds. The "
+    "numbers matter, but the method matters more: a number that cannot be reproduced "
+    "teaches us nothing about the computer, only about the day it was measured.\n";
 
 /* Pair counts of one training step, in an open-addressing table. */
 typedef struct {
   guint64 key;
-  gint64 count;       /* 0: empty */
+  gint64 count; /* 0: empty */
 } CountSlot;
 
 typedef struct {
   CountSlot *slots;
   guint bits;
-  GArray *used;       /* guint32 slot indexes, to clear and to scan */
+  GArray *used; /* guint32 slot indexes, to clear and to scan */
 } Counts;
 
 typedef struct {
@@ -115,8 +115,7 @@ counts_add (Counts *c, gint32 left, gint32 right, gint64 freq)
   guint64 key = count_key (left, right);
   gsize mask = ((gsize) 1 << c->bits) - 1;
 
-  for (gsize i = (gsize) ((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - c->bits));;
-       i = (i + 1) & mask) {
+  for (gsize i = (gsize) ((key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - c->bits));; i = (i + 1) & mask) {
     CountSlot *s = &c->slots[i];
     if (s->count == 0) {
       guint32 at = (guint32) i;
@@ -139,8 +138,7 @@ collect_word (const char *word, gsize len, gpointer user_data, GError **error)
   g_autofree char *key = g_strndup (word, len);
   gpointer old = g_hash_table_lookup (freqs, key);
 
-  g_hash_table_replace (freqs, g_steal_pointer (&key),
-                        GSIZE_TO_POINTER (GPOINTER_TO_SIZE (old) + 1));
+  g_hash_table_replace (freqs, g_steal_pointer (&key), GSIZE_TO_POINTER (GPOINTER_TO_SIZE (old) + 1));
   return TRUE;
 }
 
@@ -164,8 +162,7 @@ pair_precedes (GPtrArray *texts, gint32 a1, gint32 b1, gint32 a2, gint32 b2)
 /* Learns up to @max_merges merges; appends the new tokens to @texts and the
  * merges to @merges. */
 static void
-train (guint max_merges, guint max_new_tokens, GPtrArray *texts, GHashTable *by_text,
-       GPtrArray *merges)
+train (guint max_merges, guint max_new_tokens, GPtrArray *texts, GHashTable *by_text, GPtrArray *merges)
 {
   g_autoptr (GHashTable) freqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GRegex) regex = _bn_tokenizer_regex_new (BN_TOKENIZER_PATTERN_LLAMA3);
@@ -296,9 +293,8 @@ train (guint max_merges, guint max_new_tokens, GPtrArray *texts, GHashTable *by_
  * Since: 0.1
  */
 gboolean
-bn_tokenizer_build_vocab (guint n_vocab, guint max_merges, GPtrArray **tokens,
-                          GArray **token_types, GPtrArray **merges, gint32 *bos_id,
-                          gint32 *eos_id, GError **error)
+bn_tokenizer_build_vocab (guint n_vocab, guint max_merges, GPtrArray **tokens, GArray **token_types, GPtrArray **merges,
+                          gint32 *bos_id, gint32 *eos_id, GError **error)
 {
   g_autoptr (GPtrArray) texts = NULL;
   g_autoptr (GPtrArray) merge_list = NULL;
@@ -314,7 +310,7 @@ bn_tokenizer_build_vocab (guint n_vocab, guint max_merges, GPtrArray **tokens,
   if (n_vocab < 256 + 2 || n_vocab > MAX_VOCAB) {
     g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
                  _("a generated vocabulary has from %u to %u tokens (256 bytes and 2 special "
-                   "tokens at least), not %u"),
+                    "tokens at least), not %u"),
                  256u + 2u, MAX_VOCAB, n_vocab);
     return FALSE;
   }

@@ -48,7 +48,10 @@ G_DEFINE_BOXED_TYPE (BnTokenizer, bn_tokenizer, bn_tokenizer_ref, bn_tokenizer_u
  *
  * Since: 0.1
  */
+/* the quark name is stringized: clang-format must not space it */
+/* clang-format off */
 G_DEFINE_QUARK (bn-tokenizer-error-quark, bn_tokenizer_error)
+/* clang-format on */
 
 /* ---- construction ------------------------------------------------------ */
 
@@ -144,14 +147,13 @@ check_special_id (BnTokenizer *tok, const char *what, gint32 id, GError **error)
     return TRUE;
   g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
                _("the %s token id %d is outside the vocabulary of %llu tokens (use -1 for "
-                 "none)"),
+                  "none)"),
                what, id, (unsigned long long) tok->n_tokens);
   return FALSE;
 }
 
 static gboolean
-load_tokens (BnTokenizer *tok, const char *const *tokens, const gint32 *token_types,
-             GError **error)
+load_tokens (BnTokenizer *tok, const char *const *tokens, const gint32 *token_types, GError **error)
 {
   gsize pool_len = 0, at = 0;
   g_autoptr (GByteArray) pieces = g_byte_array_new ();
@@ -171,21 +173,20 @@ load_tokens (BnTokenizer *tok, const char *const *tokens, const gint32 *token_ty
   for (gsize i = 0; i < tok->n_tokens; i++) {
     gsize len;
     if (tokens[i] == NULL) {
-      g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
-                   _("token %llu is missing (NULL)"), (unsigned long long) i);
+      g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID, _("token %llu is missing (NULL)"),
+                   (unsigned long long) i);
       return FALSE;
     }
     len = strlen (tokens[i]);
     if (!g_utf8_validate_len (tokens[i], len, NULL)) {
-      g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
-                   _("token %llu is not valid UTF-8"), (unsigned long long) i);
+      g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID, _("token %llu is not valid UTF-8"),
+                   (unsigned long long) i);
       return FALSE;
     }
-    if (token_types != NULL
-        && (token_types[i] < BN_TOKEN_TYPE_UNDEFINED || token_types[i] > BN_TOKEN_TYPE_BYTE)) {
+    if (token_types != NULL && (token_types[i] < BN_TOKEN_TYPE_UNDEFINED || token_types[i] > BN_TOKEN_TYPE_BYTE)) {
       g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
-                   _("token %llu ('%s') has type %d; token types are 0 to 6"),
-                   (unsigned long long) i, tokens[i], token_types[i]);
+                   _("token %llu ('%s') has type %d; token types are 0 to 6"), (unsigned long long) i, tokens[i],
+                   token_types[i]);
       return FALSE;
     }
     pool_len += len + 1;
@@ -206,9 +207,8 @@ load_tokens (BnTokenizer *tok, const char *const *tokens, const gint32 *token_ty
     at += len + 1;
     tok->types[i] = token_types != NULL ? token_types[i] : BN_TOKEN_TYPE_NORMAL;
     if (g_hash_table_lookup_extended (tok->by_text, tok->texts[i], NULL, &old)) {
-      g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
-                   _("token %llu ('%s') repeats token %d"), (unsigned long long) i,
-                   tok->texts[i], GPOINTER_TO_INT (old) - 1);
+      g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID, _("token %llu ('%s') repeats token %d"),
+                   (unsigned long long) i, tok->texts[i], GPOINTER_TO_INT (old) - 1);
       return FALSE;
     }
     g_hash_table_insert (tok->by_text, tok->texts[i], GINT_TO_POINTER ((gint) i + 1));
@@ -249,8 +249,7 @@ load_merges (BnTokenizer *tok, const char *const *merges, gsize n_merges, GError
     return TRUE;
   if (merges == NULL || n_merges > G_MAXINT32) {
     g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
-                 _("%llu merges were announced but cannot be read"),
-                 (unsigned long long) n_merges);
+                 _("%llu merges were announced but cannot be read"), (unsigned long long) n_merges);
     return FALSE;
   }
   tok->pair_bits = 4;
@@ -277,8 +276,7 @@ load_merges (BnTokenizer *tok, const char *const *merges, gsize n_merges, GError
     space = m[0] != '\0' ? strchr (m + 1, ' ') : NULL;
     if (space == NULL || space[1] == '\0') {
       g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
-                   _("merge %llu ('%s') is not two tokens separated by a space"),
-                   (unsigned long long) i, m);
+                   _("merge %llu ('%s') is not two tokens separated by a space"), (unsigned long long) i, m);
       return FALSE;
     }
     left_text = g_strndup (m, (gsize) (space - m));
@@ -299,14 +297,14 @@ load_merges (BnTokenizer *tok, const char *const *merges, gsize n_merges, GError
       g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
                    special ? _("merge %llu ('%s') refers to '%s', which is a special token")
                            : _("merge %llu ('%s') refers to '%s', which is not in the "
-                               "vocabulary"),
+                                "vocabulary"),
                    (unsigned long long) i, m, missing);
       return FALSE;
     }
     dup = pair_insert (tok, left, right, (gint32) i, result);
     if (dup != NULL) {
-      g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
-                   _("merge %llu ('%s') repeats merge %d"), (unsigned long long) i, m, dup->rank);
+      g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID, _("merge %llu ('%s') repeats merge %d"),
+                   (unsigned long long) i, m, dup->rank);
       return FALSE;
     }
   }
@@ -373,8 +371,8 @@ pre_name (const char *pre, gboolean *llama3)
  */
 BnTokenizer *
 bn_tokenizer_new (const char *model, const char *pre, const char *const *tokens, gsize n_tokens,
-                  const gint32 *token_types, const char *const *merges, gsize n_merges,
-                  gint32 bos_id, gint32 eos_id, GError **error)
+                  const gint32 *token_types, const char *const *merges, gsize n_merges, gint32 bos_id, gint32 eos_id,
+                  GError **error)
 {
   g_autoptr (BnTokenizer) tok = NULL;
   gboolean llama3;
@@ -389,13 +387,13 @@ bn_tokenizer_new (const char *model, const char *pre, const char *const *tokens,
   if (g_str_equal (model, "llama")) {
     g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_UNSUPPORTED,
                  _("tokenizer model 'llama' (SentencePiece) is not supported; supported "
-                   "models are 'gpt2' (byte-level BPE) and 'none'"));
+                    "models are 'gpt2' (byte-level BPE) and 'none'"));
     return NULL;
   }
   if (!g_str_equal (model, "gpt2") && !g_str_equal (model, "none")) {
     g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_UNSUPPORTED,
                  _("tokenizer model '%s' is not supported; supported models are 'gpt2' "
-                   "(byte-level BPE) and 'none'"),
+                    "(byte-level BPE) and 'none'"),
                  model);
     return NULL;
   }
@@ -408,8 +406,7 @@ bn_tokenizer_new (const char *model, const char *pre, const char *const *tokens,
   for (guint b = 0; b < 256; b++)
     tok->byte_token[b] = -1;
 
-  if (!check_special_id (tok, "BOS", bos_id, error)
-      || !check_special_id (tok, "EOS", eos_id, error))
+  if (!check_special_id (tok, "BOS", bos_id, error) || !check_special_id (tok, "EOS", eos_id, error))
     return NULL;
   tok->bos = bos_id;
   tok->eos = eos_id;
@@ -418,7 +415,7 @@ bn_tokenizer_new (const char *model, const char *pre, const char *const *tokens,
     if (n_tokens > G_MAXINT32) {
       g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID,
                    _("the vocabulary has %llu tokens; ids are 32-bit, so at most %d are "
-                     "possible"),
+                      "possible"),
                    (unsigned long long) n_tokens, G_MAXINT32);
       return NULL;
     }
@@ -430,8 +427,7 @@ bn_tokenizer_new (const char *model, const char *pre, const char *const *tokens,
   tok->model = BN_TOKENIZER_MODEL_GPT2;
   tok->pre = pre_name (pre, &llama3);
   tok->ignore_merges = llama3;
-  if (!load_tokens (tok, tokens, token_types, error)
-      || !load_merges (tok, merges, n_merges, error))
+  if (!load_tokens (tok, tokens, token_types, error) || !load_merges (tok, merges, n_merges, error))
     return NULL;
 
   for (guint b = 0; b < 256; b++) {
@@ -439,8 +435,7 @@ bn_tokenizer_new (const char *model, const char *pre, const char *const *tokens,
     g_unichar_to_utf8 (_bn_tokenizer_byte_to_unichar ((guint8) b), buf);
     tok->byte_token[b] = _bn_tokenizer_lookup_text (tok, buf);
   }
-  tok->regex = _bn_tokenizer_regex_new (llama3 ? BN_TOKENIZER_PATTERN_LLAMA3
-                                               : BN_TOKENIZER_PATTERN_GPT2);
+  tok->regex = _bn_tokenizer_regex_new (llama3 ? BN_TOKENIZER_PATTERN_LLAMA3 : BN_TOKENIZER_PATTERN_GPT2);
   return g_steal_pointer (&tok);
 }
 
@@ -452,8 +447,7 @@ check_id (BnTokenizer *tok, gint32 id, GError **error)
   if (id >= 0 && (tok->n_tokens == 0 || (gsize) id < tok->n_tokens))
     return TRUE;
   g_set_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_UNKNOWN_TOKEN,
-               _("token id %d is outside the vocabulary of %llu tokens"), id,
-               (unsigned long long) tok->n_tokens);
+               _("token id %d is outside the vocabulary of %llu tokens"), id, (unsigned long long) tok->n_tokens);
   return FALSE;
 }
 
@@ -492,8 +486,8 @@ append_piece (BnTokenizer *tok, GByteArray *out, gint32 id)
  * Since: 0.1
  */
 GBytes *
-bn_tokenizer_decode_bytes (BnTokenizer *tokenizer, const gint32 *ids, gsize n_ids,
-                           gboolean skip_special, GError **error)
+bn_tokenizer_decode_bytes (BnTokenizer *tokenizer, const gint32 *ids, gsize n_ids, gboolean skip_special,
+                           GError **error)
 {
   g_autoptr (GByteArray) out = NULL;
 
@@ -531,11 +525,9 @@ bn_tokenizer_decode_bytes (BnTokenizer *tokenizer, const gint32 *ids, gsize n_id
  * Since: 0.1
  */
 char *
-bn_tokenizer_decode (BnTokenizer *tokenizer, const gint32 *ids, gsize n_ids,
-                     gboolean skip_special, GError **error)
+bn_tokenizer_decode (BnTokenizer *tokenizer, const gint32 *ids, gsize n_ids, gboolean skip_special, GError **error)
 {
-  g_autoptr (GBytes) bytes = bn_tokenizer_decode_bytes (tokenizer, ids, n_ids, skip_special,
-                                                        error);
+  g_autoptr (GBytes) bytes = bn_tokenizer_decode_bytes (tokenizer, ids, n_ids, skip_special, error);
   gsize len;
   const char *data;
 

@@ -96,38 +96,19 @@ typedef enum {
   BN_TOKEN_TYPE_BYTE = 6,
 } BnTokenType;
 
-BN_MODEL_API BnTokenizer *bn_tokenizer_new (const char         *model,
-                                      const char         *pre,
-                                      const char *const  *tokens,
-                                      gsize               n_tokens,
-                                      const gint32       *token_types,
-                                      const char *const  *merges,
-                                      gsize               n_merges,
-                                      gint32              bos_id,
-                                      gint32              eos_id,
-                                      GError            **error);
+BN_MODEL_API BnTokenizer *bn_tokenizer_new (const char *model, const char *pre, const char *const *tokens,
+                                            gsize n_tokens, const gint32 *token_types, const char *const *merges,
+                                            gsize n_merges, gint32 bos_id, gint32 eos_id, GError **error);
 BN_MODEL_API BnTokenizer *bn_tokenizer_ref (BnTokenizer *tokenizer);
 BN_MODEL_API void bn_tokenizer_unref (BnTokenizer *tokenizer);
 
-BN_MODEL_API gboolean bn_tokenizer_encode (BnTokenizer  *tokenizer,
-                                     const char   *text,
-                                     gssize        len,
-                                     gboolean      add_bos,
-                                     GArray       *out_ids,
-                                     GError      **error);
-BN_MODEL_API GBytes *bn_tokenizer_decode_bytes (BnTokenizer   *tokenizer,
-                                          const gint32  *ids,
-                                          gsize          n_ids,
-                                          gboolean       skip_special,
-                                          GError       **error);
-BN_MODEL_API char *bn_tokenizer_decode (BnTokenizer   *tokenizer,
-                                  const gint32  *ids,
-                                  gsize          n_ids,
-                                  gboolean       skip_special,
-                                  GError       **error);
-BN_MODEL_API GBytes *bn_tokenizer_token_to_piece (BnTokenizer  *tokenizer,
-                                            gint32        id,
-                                            GError      **error);
+BN_MODEL_API gboolean bn_tokenizer_encode (BnTokenizer *tokenizer, const char *text, gssize len, gboolean add_bos,
+                                           GArray *out_ids, GError **error);
+BN_MODEL_API GBytes *bn_tokenizer_decode_bytes (BnTokenizer *tokenizer, const gint32 *ids, gsize n_ids,
+                                                gboolean skip_special, GError **error);
+BN_MODEL_API char *bn_tokenizer_decode (BnTokenizer *tokenizer, const gint32 *ids, gsize n_ids, gboolean skip_special,
+                                        GError **error);
+BN_MODEL_API GBytes *bn_tokenizer_token_to_piece (BnTokenizer *tokenizer, gint32 id, GError **error);
 
 BN_MODEL_API const char *bn_tokenizer_get_model (BnTokenizer *tokenizer);
 BN_MODEL_API const char *bn_tokenizer_get_pre (BnTokenizer *tokenizer);
@@ -135,23 +116,14 @@ BN_MODEL_API gsize bn_tokenizer_get_n_tokens (BnTokenizer *tokenizer);
 BN_MODEL_API gsize bn_tokenizer_get_n_merges (BnTokenizer *tokenizer);
 BN_MODEL_API gint32 bn_tokenizer_get_bos (BnTokenizer *tokenizer);
 BN_MODEL_API gint32 bn_tokenizer_get_eos (BnTokenizer *tokenizer);
-BN_MODEL_API const char *bn_tokenizer_get_token_text (BnTokenizer *tokenizer,
-                                                gint32       id);
-BN_MODEL_API BnTokenType bn_tokenizer_get_token_type (BnTokenizer *tokenizer,
-                                                gint32       id);
-BN_MODEL_API gint32 bn_tokenizer_find_token (BnTokenizer *tokenizer,
-                                       const char  *text);
-BN_MODEL_API gboolean bn_tokenizer_is_special (BnTokenizer *tokenizer,
-                                         gint32       id);
+BN_MODEL_API const char *bn_tokenizer_get_token_text (BnTokenizer *tokenizer, gint32 id);
+BN_MODEL_API BnTokenType bn_tokenizer_get_token_type (BnTokenizer *tokenizer, gint32 id);
+BN_MODEL_API gint32 bn_tokenizer_find_token (BnTokenizer *tokenizer, const char *text);
+BN_MODEL_API gboolean bn_tokenizer_is_special (BnTokenizer *tokenizer, gint32 id);
 
-BN_MODEL_API gboolean bn_tokenizer_build_vocab (guint        n_vocab,
-                                          guint        max_merges,
-                                          GPtrArray  **tokens,
-                                          GArray     **token_types,
-                                          GPtrArray  **merges,
-                                          gint32      *bos_id,
-                                          gint32      *eos_id,
-                                          GError     **error);
+BN_MODEL_API gboolean bn_tokenizer_build_vocab (guint n_vocab, guint max_merges, GPtrArray **tokens,
+                                                GArray **token_types, GPtrArray **merges, gint32 *bos_id,
+                                                gint32 *eos_id, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnTokenizer, bn_tokenizer_unref)
 

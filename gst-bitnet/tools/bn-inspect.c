@@ -14,20 +14,34 @@ static const char *
 type_label (GParamSpec *p)
 {
   GType t = p->value_type;
-  if (t == G_TYPE_BOOLEAN) return "Boolean";
-  if (t == G_TYPE_INT) return "Integer";
-  if (t == G_TYPE_UINT) return "Unsigned Integer";
-  if (t == G_TYPE_LONG) return "Long";
-  if (t == G_TYPE_ULONG) return "Unsigned Long";
-  if (t == G_TYPE_INT64) return "Integer64";
-  if (t == G_TYPE_UINT64) return "Unsigned Integer64";
-  if (t == G_TYPE_FLOAT) return "Float";
-  if (t == G_TYPE_DOUBLE) return "Double";
-  if (t == G_TYPE_STRING) return "String";
-  if (t == G_TYPE_STRV) return "String list";
-  if (G_TYPE_IS_ENUM (t)) return "Enum";
-  if (G_TYPE_IS_FLAGS (t)) return "Flags";
-  if (t == BN_TYPE_CAPS) return "Caps";
+  if (t == G_TYPE_BOOLEAN)
+    return "Boolean";
+  if (t == G_TYPE_INT)
+    return "Integer";
+  if (t == G_TYPE_UINT)
+    return "Unsigned Integer";
+  if (t == G_TYPE_LONG)
+    return "Long";
+  if (t == G_TYPE_ULONG)
+    return "Unsigned Long";
+  if (t == G_TYPE_INT64)
+    return "Integer64";
+  if (t == G_TYPE_UINT64)
+    return "Unsigned Integer64";
+  if (t == G_TYPE_FLOAT)
+    return "Float";
+  if (t == G_TYPE_DOUBLE)
+    return "Double";
+  if (t == G_TYPE_STRING)
+    return "String";
+  if (t == G_TYPE_STRV)
+    return "String list";
+  if (G_TYPE_IS_ENUM (t))
+    return "Enum";
+  if (G_TYPE_IS_FLAGS (t))
+    return "Flags";
+  if (t == BN_TYPE_CAPS)
+    return "Caps";
   return g_type_name (t);
 }
 
@@ -36,12 +50,18 @@ static char *
 range_text (GParamSpec *p)
 {
   const char *u = bn_param_unit_get_suffix (bn_param_spec_get_unit (p));
-#define R(TYPE, FMT) \
-  if (G_IS_PARAM_SPEC_##TYPE (p)) \
-    return g_strdup_printf ("%" FMT "%s - %" FMT "%s", G_PARAM_SPEC_##TYPE (p)->minimum, u, \
-                            G_PARAM_SPEC_##TYPE (p)->maximum, u);
-  R (INT, "d") R (UINT, "u") R (LONG, "ld") R (ULONG, "lu")
-  R (INT64, G_GINT64_FORMAT) R (UINT64, G_GUINT64_FORMAT) R (FLOAT, "g") R (DOUBLE, "g")
+#define R(TYPE, FMT)                                                                                                   \
+  if (G_IS_PARAM_SPEC_##TYPE (p))                                                                                      \
+  return g_strdup_printf ("%" FMT "%s - %" FMT "%s", G_PARAM_SPEC_##TYPE (p)->minimum, u,                              \
+                          G_PARAM_SPEC_##TYPE (p)->maximum, u)
+  R (INT, "d");
+  R (UINT, "u");
+  R (LONG, "ld");
+  R (ULONG, "lu");
+  R (INT64, G_GINT64_FORMAT);
+  R (UINT64, G_GUINT64_FORMAT);
+  R (FLOAT, "g");
+  R (DOUBLE, "g");
 #undef R
   return NULL;
 }
@@ -50,10 +70,14 @@ static char **
 flag_names (GParamSpec *p)
 {
   GPtrArray *a = g_ptr_array_new ();
-  if (p->flags & G_PARAM_READABLE) g_ptr_array_add (a, g_strdup ("readable"));
-  if (p->flags & G_PARAM_WRITABLE) g_ptr_array_add (a, g_strdup ("writable"));
-  if (p->flags & G_PARAM_CONSTRUCT_ONLY) g_ptr_array_add (a, g_strdup ("construct-only"));
-  if (p->flags & G_PARAM_DEPRECATED) g_ptr_array_add (a, g_strdup ("deprecated"));
+  if (p->flags & G_PARAM_READABLE)
+    g_ptr_array_add (a, g_strdup ("readable"));
+  if (p->flags & G_PARAM_WRITABLE)
+    g_ptr_array_add (a, g_strdup ("writable"));
+  if (p->flags & G_PARAM_CONSTRUCT_ONLY)
+    g_ptr_array_add (a, g_strdup ("construct-only"));
+  if (p->flags & G_PARAM_DEPRECATED)
+    g_ptr_array_add (a, g_strdup ("deprecated"));
   g_ptr_array_add (a, NULL);
   return (char **) g_ptr_array_free (a, FALSE);
 }
@@ -63,15 +87,24 @@ value_to_json (const GValue *v)
 {
   JsonNode *n = json_node_new (JSON_NODE_VALUE);
   GType t = G_VALUE_TYPE (v);
-  if (t == G_TYPE_BOOLEAN) json_node_set_boolean (n, g_value_get_boolean (v));
-  else if (t == G_TYPE_INT) json_node_set_int (n, g_value_get_int (v));
-  else if (t == G_TYPE_UINT) json_node_set_int (n, g_value_get_uint (v));
-  else if (t == G_TYPE_LONG) json_node_set_int (n, g_value_get_long (v));
-  else if (t == G_TYPE_ULONG) json_node_set_int (n, (gint64) g_value_get_ulong (v));
-  else if (t == G_TYPE_INT64) json_node_set_int (n, g_value_get_int64 (v));
-  else if (t == G_TYPE_UINT64) json_node_set_double (n, (double) g_value_get_uint64 (v));
-  else if (t == G_TYPE_FLOAT) json_node_set_double (n, g_value_get_float (v));
-  else if (t == G_TYPE_DOUBLE) json_node_set_double (n, g_value_get_double (v));
+  if (t == G_TYPE_BOOLEAN)
+    json_node_set_boolean (n, g_value_get_boolean (v));
+  else if (t == G_TYPE_INT)
+    json_node_set_int (n, g_value_get_int (v));
+  else if (t == G_TYPE_UINT)
+    json_node_set_int (n, g_value_get_uint (v));
+  else if (t == G_TYPE_LONG)
+    json_node_set_int (n, g_value_get_long (v));
+  else if (t == G_TYPE_ULONG)
+    json_node_set_int (n, (gint64) g_value_get_ulong (v));
+  else if (t == G_TYPE_INT64)
+    json_node_set_int (n, g_value_get_int64 (v));
+  else if (t == G_TYPE_UINT64)
+    json_node_set_double (n, (double) g_value_get_uint64 (v));
+  else if (t == G_TYPE_FLOAT)
+    json_node_set_double (n, g_value_get_float (v));
+  else if (t == G_TYPE_DOUBLE)
+    json_node_set_double (n, g_value_get_double (v));
   else if (t == G_TYPE_STRING) {
     if (g_value_get_string (v))
       json_node_set_string (n, g_value_get_string (v));
@@ -122,8 +155,7 @@ list_elements (gboolean json)
   for (guint i = 0; i < factories->len; i++) {
     BnElementFactory *f = factories->pdata[i];
     BnPlugin *pl = bn_element_factory_get_plugin (f);
-    printf ("%s:  %s: %s\n", pl ? bn_plugin_get_name (pl) : "static",
-            bn_element_factory_get_name (f),
+    printf ("%s:  %s: %s\n", pl ? bn_plugin_get_name (pl) : "static", bn_element_factory_get_name (f),
             bn_element_factory_get_metadata (f, BN_ELEMENT_METADATA_DESCRIPTION));
   }
   printf (_("\nTotal count: %u elements in %u plugins\n"), factories->len, plugins->len);
@@ -137,8 +169,8 @@ describe_json (BnElementFactory *f, BnElement *e)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   BnPlugin *pl = bn_element_factory_get_plugin (f);
-  const char *keys[] = { BN_ELEMENT_METADATA_LONGNAME, BN_ELEMENT_METADATA_KLASS,
-                         BN_ELEMENT_METADATA_DESCRIPTION, BN_ELEMENT_METADATA_AUTHOR };
+  const char *keys[] = { BN_ELEMENT_METADATA_LONGNAME, BN_ELEMENT_METADATA_KLASS, BN_ELEMENT_METADATA_DESCRIPTION,
+                         BN_ELEMENT_METADATA_AUTHOR };
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "name");
@@ -309,8 +341,8 @@ describe_text (BnElementFactory *f, BnElement *e)
     } else if (G_IS_PARAM_SPEC_FLAGS (p)) {
       GFlagsClass *k = G_PARAM_SPEC_FLAGS (p)->flags_class;
       for (guint j = 0; j < k->n_values; j++)
-        printf ("  %-22s     (0x%08x): %-14s - %s\n", "", k->values[j].value,
-                k->values[j].value_nick, k->values[j].value_name);
+        printf ("  %-22s     (0x%08x): %-14s - %s\n", "", k->values[j].value, k->values[j].value_nick,
+                k->values[j].value_name);
     }
     if (bn_param_spec_get_unit (p) != BN_PARAM_UNIT_NONE)
       printf ("  %-22s  %s %s\n", "", _("Unit:"), bn_param_unit_get_suffix (bn_param_spec_get_unit (p)));
@@ -337,9 +369,8 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) octx = g_option_context_new (N_("[ELEMENT]"));
   g_option_context_set_translation_domain (octx, GETTEXT_PACKAGE);
-  g_option_context_set_summary (octx,
-    _("Lists the available elements, or describes one: metadata, pad templates\n"
-      "and every property with its type, range, default and meaning."));
+  g_option_context_set_summary (octx, _("Lists the available elements, or describes one: metadata, pad templates\n"
+                                         "and every property with its type, range, default and meaning."));
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (octx, &argc, &argv, &error)) {
     g_printerr ("bn-inspect: %s\n", error->message);

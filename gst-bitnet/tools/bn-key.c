@@ -17,7 +17,8 @@
 static char *opt_dir = NULL;
 
 static const GOptionEntry entries[] = {
-  { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &opt_dir, N_("Directory of the key files (default ~/.config/gst-bitnet/keys)"), N_("DIR") },
+  { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &opt_dir,
+    N_("Directory of the key files (default ~/.config/gst-bitnet/keys)"), N_("DIR") },
   { NULL },
 };
 
@@ -30,17 +31,17 @@ main (int argc, char **argv)
   textdomain (GETTEXT_PACKAGE);
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("generate NAME | show FILE"));
   g_option_context_set_summary (ctx, _("Makes Ed25519 keys that sign receipts (receipt-sink signing-key=NAME.key)\n"
-                                       "and names them; trust a key by listing its NAME.pub in BITNET_TRUSTED_KEYS."));
+                                        "and names them; trust a key by listing its NAME.pub in BITNET_TRUSTED_KEYS."));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
-  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 3 ||
-      (strcmp (argv[1], "generate") && strcmp (argv[1], "show"))) {
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 3
+      || (strcmp (argv[1], "generate") && strcmp (argv[1], "show"))) {
     g_printerr ("%s\n", error ? error->message : _("usage: bn-key generate NAME [--dir DIR] | bn-key show FILE"));
     return 2;
   }
   if (!strcmp (argv[1], "generate")) {
-    g_autofree char *dir = opt_dir ? g_strdup (opt_dir)
-                                   : g_build_filename (g_get_user_config_dir (), "gst-bitnet", "keys", NULL);
+    g_autofree char *dir =
+        opt_dir ? g_strdup (opt_dir) : g_build_filename (g_get_user_config_dir (), "gst-bitnet", "keys", NULL);
     g_autofree char *sk = NULL, *pk = NULL;
     if (!bn_signing_key_generate (dir, argv[2], &sk, &pk, &error)) {
       g_printerr ("bn-key: %s\n", error->message);

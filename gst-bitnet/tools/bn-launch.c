@@ -30,13 +30,13 @@ typedef struct {
   gboolean verbose, messages, quiet;
   gboolean tty;
   gboolean bar_shown;
-  GHashTable *last_percent;   /* element path -> last printed percent, for plain lines */
+  GHashTable *last_percent; /* element path -> last printed percent, for plain lines */
   gboolean interrupted;
   gboolean timed_out;
-  double timeout;             /* seconds, 0 = none */
-  char *last_path;            /* the element that reported progress last */
-  double last_fraction;       /* its fraction done, < 0 unknown */
-  char *last_text;            /* its progress text */
+  double timeout;       /* seconds, 0 = none */
+  char *last_path;      /* the element that reported progress last */
+  double last_fraction; /* its fraction done, < 0 unknown */
+  char *last_text;      /* its progress text */
 } App;
 
 /* Seconds between the timeout's cancellation and a forced exit, for an
@@ -89,8 +89,7 @@ show_progress (App *app, BnMessage *msg)
   int pct = fraction < 0 ? -1 : (int) (fraction * 100.0);
   int step = pct < 0 ? -1 : pct / 10;
   gpointer last;
-  if (g_hash_table_lookup_extended (app->last_percent, path, NULL, &last) &&
-      GPOINTER_TO_INT (last) == step)
+  if (g_hash_table_lookup_extended (app->last_percent, path, NULL, &last) && GPOINTER_TO_INT (last) == step)
     return;
   g_hash_table_replace (app->last_percent, g_strdup (path), GINT_TO_POINTER (step));
   if (pct < 0)
@@ -118,19 +117,18 @@ print_timeout (App *app)
 {
   if (!app->last_path)
     g_printerr (_("Timeout: the pipeline was stopped after %g s, before any element reported "
-                  "progress; no receipt or baseline was written. Raise --timeout or make the "
-                  "run shorter.\n"),
+                   "progress; no receipt or baseline was written. Raise --timeout or make the "
+                   "run shorter.\n"),
                 app->timeout);
   else if (app->last_fraction >= 0)
     g_printerr (_("Timeout: the pipeline was stopped after %g s while %s was running "
-                  "(%.0f%% done: %s); no receipt or baseline was written. Raise --timeout or "
-                  "make the run shorter.\n"),
-                app->timeout, app->last_path, app->last_fraction * 100.0,
-                app->last_text ? app->last_text : "");
+                   "(%.0f%% done: %s); no receipt or baseline was written. Raise --timeout or "
+                   "make the run shorter.\n"),
+                app->timeout, app->last_path, app->last_fraction * 100.0, app->last_text ? app->last_text : "");
   else
     g_printerr (_("Timeout: the pipeline was stopped after %g s while %s was running (%s); "
-                  "no receipt or baseline was written. Raise --timeout or make the run "
-                  "shorter.\n"),
+                   "no receipt or baseline was written. Raise --timeout or make the run "
+                   "shorter.\n"),
                 app->timeout, app->last_path, app->last_text ? app->last_text : "");
 }
 
@@ -180,27 +178,22 @@ on_message (BnBus *bus, BnMessage *msg, gpointer data)
   }
   case BN_MESSAGE_INFO:
     if (app->verbose && !app->messages)
-      printf (_("INFO: from element %s: %s\n"), bn_message_get_src_path (msg),
-              bn_message_get_text (msg));
+      printf (_("INFO: from element %s: %s\n"), bn_message_get_src_path (msg), bn_message_get_text (msg));
     break;
   case BN_MESSAGE_ELEMENT:
     if (app->verbose && !app->messages) {
       GVariant *payload = bn_message_get_payload (msg);
       g_autofree char *p = payload ? g_variant_print (payload, FALSE) : g_strdup ("");
-      printf (_("Element message from %s: %s %s\n"), bn_message_get_src_path (msg),
-              bn_message_get_name (msg), p);
+      printf (_("Element message from %s: %s %s\n"), bn_message_get_src_path (msg), bn_message_get_name (msg), p);
     }
     break;
-  case BN_MESSAGE_PROGRESS:
-    show_progress (app, msg);
-    break;
+  case BN_MESSAGE_PROGRESS: show_progress (app, msg); break;
   case BN_MESSAGE_EOS:
     if (!app->quiet)
       printf (_("Got end of stream from %s\n"), bn_message_get_src_path (msg));
     g_main_loop_quit (app->loop);
     break;
-  default:
-    break;
+  default: break;
   }
   fflush (stdout);
   return G_SOURCE_CONTINUE;
@@ -228,8 +221,7 @@ on_grace_expired (gpointer data)
   App *app = data;
   clear_bar (app);
   print_timeout (app);
-  g_printerr (_("The running element did not stop within %d s of the timeout: exiting now.\n"),
-              TIMEOUT_GRACE_S);
+  g_printerr (_("The running element did not stop within %d s of the timeout: exiting now.\n"), TIMEOUT_GRACE_S);
   _exit (EXIT_TIMEOUT);
   return G_SOURCE_REMOVE;
 }
@@ -256,8 +248,7 @@ print_properties (BnPipeline *pipeline)
     g_autofree GParamSpec **specs = g_object_class_list_properties (G_OBJECT_GET_CLASS (e), &n);
     for (guint j = 0; j < n; j++) {
       GParamSpec *p = specs[j];
-      if (!(p->flags & G_PARAM_READABLE) || !(p->flags & G_PARAM_WRITABLE) ||
-          !strcmp (p->name, "name"))
+      if (!(p->flags & G_PARAM_READABLE) || !(p->flags & G_PARAM_WRITABLE) || !strcmp (p->name, "name"))
         continue;
       GValue v = G_VALUE_INIT;
       g_value_init (&v, p->value_type);
@@ -308,8 +299,8 @@ write_dot (BnPipeline *pipeline, const char *filename, GError **error)
       g_autofree char *a = dot_escape (bn_element_get_name (elements->pdata[i]));
       g_autofree char *b = dot_escape (bn_element_get_name (bn_pad_get_parent_element (peer)));
       g_autofree char *c = dot_escape (caps);
-      g_string_append_printf (dot, "  \"%s\" -> \"%s\" [taillabel=\"%s\", headlabel=\"%s\", label=\"%s\"];\n",
-                              a, b, bn_pad_get_name (p), bn_pad_get_name (peer), c);
+      g_string_append_printf (dot, "  \"%s\" -> \"%s\" [taillabel=\"%s\", headlabel=\"%s\", label=\"%s\"];\n", a, b,
+                              bn_pad_get_name (p), bn_pad_get_name (peer), c);
     }
   }
   g_string_append (dot, "}\n");
@@ -350,27 +341,26 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) octx = g_option_context_new (N_("PIPELINE-DESCRIPTION"));
   g_option_context_set_translation_domain (octx, GETTEXT_PACKAGE);
-  g_option_context_set_summary (octx,
-    _("Builds and runs a gst-bitnet pipeline, e.g.\n"
-      "  bn-launch fakesrc num-items=3 ! tee name=t  t. ! fakesink  t. ! fakesink\n"
-      "  bn-launch -f pipelines/benchmark.bnp -D TOKENS=32"));
-  g_option_context_set_description (octx,
-    _("Exit status:\n"
-      "  0    the pipeline reached end of stream\n"
-      "  1    an element failed at run time (the message names it)\n"
-      "  2    usage error, or the pipeline description is invalid\n"
-      "  3    a regression gate failed (critical regression with fail-on-regression)\n"
-      "  4    strict validation failed\n"
-      "  124  --timeout expired: the pipeline was cancelled, no receipt or baseline written\n"
-      "  130  interrupted (Ctrl-C)\n"
-      "\n"
-      "Environment: BN_PLUGIN_PATH (plugin directories), BITNET_* variables read by\n"
-      "elements (see bn-launch(1) and bn-inspect), and BN_DEBUG, which selects debug\n"
-      "output: rules PATTERN[:LEVEL] separated by commas, PATTERN a log domain\n"
-      "(bn-core, bn-model, bn-bench, bn-<plugin> such as bn-engine; * matches any\n"
-      "text, all is *), LEVEL debug (the default), info or none; the last matching\n"
-      "rule wins. Example: BN_DEBUG=bn-engine:debug shows the engine plugin's debug\n"
-      "messages only."));
+  g_option_context_set_summary (octx, _("Builds and runs a gst-bitnet pipeline, e.g.\n"
+                                         "  bn-launch fakesrc num-items=3 ! tee name=t  t. ! fakesink  t. ! fakesink\n"
+                                         "  bn-launch -f pipelines/benchmark.bnp -D TOKENS=32"));
+  g_option_context_set_description (
+      octx, _("Exit status:\n"
+               "  0    the pipeline reached end of stream\n"
+               "  1    an element failed at run time (the message names it)\n"
+               "  2    usage error, or the pipeline description is invalid\n"
+               "  3    a regression gate failed (critical regression with fail-on-regression)\n"
+               "  4    strict validation failed\n"
+               "  124  --timeout expired: the pipeline was cancelled, no receipt or baseline written\n"
+               "  130  interrupted (Ctrl-C)\n"
+               "\n"
+               "Environment: BN_PLUGIN_PATH (plugin directories), BITNET_* variables read by\n"
+               "elements (see bn-launch(1) and bn-inspect), and BN_DEBUG, which selects debug\n"
+               "output: rules PATTERN[:LEVEL] separated by commas, PATTERN a log domain\n"
+               "(bn-core, bn-model, bn-bench, bn-<plugin> such as bn-engine; * matches any\n"
+               "text, all is *), LEVEL debug (the default), info or none; the last matching\n"
+               "rule wins. Example: BN_DEBUG=bn-engine:debug shows the engine plugin's debug\n"
+               "messages only."));
   g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (octx, &argc, &argv, &error)) {
     g_printerr ("bn-launch: %s\n%s", error->message, _("Run bn-launch --help for usage.\n"));
@@ -381,8 +371,8 @@ main (int argc, char **argv)
     return EXIT_OK;
   }
   if (timeout < 0 || timeout > G_MAXUINT / 1000) {
-    g_printerr (_("bn-launch: --timeout must be a number of seconds between 0 and %u, got %g\n"),
-                G_MAXUINT / 1000, timeout);
+    g_printerr (_("bn-launch: --timeout must be a number of seconds between 0 and %u, got %g\n"), G_MAXUINT / 1000,
+                timeout);
     return EXIT_USAGE;
   }
   if (file && rest) {
@@ -391,7 +381,7 @@ main (int argc, char **argv)
   }
   if (!file && !rest) {
     g_printerr (_("bn-launch: no pipeline given: pass a description or -f FILE.bnp\n"
-                  "Run bn-launch --help for usage.\n"));
+                   "Run bn-launch --help for usage.\n"));
     return EXIT_USAGE;
   }
 
@@ -407,7 +397,8 @@ main (int argc, char **argv)
     g_autofree char *name = g_strndup (defines[i], eq - defines[i]);
     if (!bn_parse_variable_name_is_valid (name)) {
       g_printerr (_("bn-launch: -D %s: \"%s\" is not a variable name (letters, digits and _, not starting "
-                    "with a digit)\n"), defines[i], name);
+                     "with a digit)\n"),
+                  defines[i], name);
       return EXIT_USAGE;
     }
     bn_parse_context_set_variable (pctx, name, eq + 1);
@@ -428,8 +419,8 @@ main (int argc, char **argv)
           line++;
           column = 0;
         }
-      g_printerr (_("bn-launch: %s:%u:%u: a NUL byte (offset %" G_GSIZE_FORMAT "): a pipeline file is text\n"),
-                  file, line, column, (gsize) (nul - description));
+      g_printerr (_("bn-launch: %s:%u:%u: a NUL byte (offset %" G_GSIZE_FORMAT "): a pipeline file is text\n"), file,
+                  line, column, (gsize) (nul - description));
       return EXIT_USAGE;
     }
   } else {
@@ -457,8 +448,7 @@ main (int argc, char **argv)
 
   g_autoptr (BnElement) element = bn_parse_launch_full (description, pctx, &error);
   if (!element) {
-    g_printerr (_("bn-launch: erroneous pipeline: %s%s%s\n"), file ? file : "", file ? ":" : "",
-                error->message);
+    g_printerr (_("bn-launch: erroneous pipeline: %s%s%s\n"), file ? file : "", file ? ":" : "", error->message);
     return EXIT_USAGE;
   }
   BnPipeline *pipeline = BN_PIPELINE (element);
@@ -515,7 +505,7 @@ main (int argc, char **argv)
   if (!quiet) {
     gint64 s = elapsed / G_USEC_PER_SEC;
     printf (_("Execution ended after %" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT
-              ".%06" G_GINT64_FORMAT "\n"),
+               ".%06" G_GINT64_FORMAT "\n"),
             s / 3600, (s / 60) % 60, s % 60, elapsed % G_USEC_PER_SEC);
   }
   g_main_loop_unref (app.loop);

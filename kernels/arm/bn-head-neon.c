@@ -31,8 +31,8 @@ f16_value (const uint8_t *p)
 }
 
 void
-BN_NEON_FN (bn_head_f16) (const uint16_t *w, size_t cols, const float *x,
-    size_t row_begin, size_t row_end, float *restrict y)
+BN_NEON_FN (bn_head_f16) (const uint16_t *w, size_t cols, const float *x, size_t row_begin, size_t row_end,
+                          float *restrict y)
 {
   for (size_t r = row_begin; r < row_end; r++) {
     const uint16_t *row = w + r * cols;
@@ -52,8 +52,8 @@ BN_NEON_FN (bn_head_f16) (const uint16_t *w, size_t cols, const float *x,
 }
 
 void
-BN_NEON_FN (bn_head_q8_0) (const uint8_t *w, size_t cols,
-    const BnActQ8 *act, size_t row_begin, size_t row_end, float *restrict y)
+BN_NEON_FN (bn_head_q8_0) (const uint8_t *w, size_t cols, const BnActQ8 *act, size_t row_begin, size_t row_end,
+                           float *restrict y)
 {
   const size_t nb = cols / BN_Q8_0_BLOCK;
 
@@ -65,10 +65,8 @@ BN_NEON_FN (bn_head_q8_0) (const uint8_t *w, size_t cols,
       const int8_t *x = act->q + b * BN_Q8_0_BLOCK;
       int32x4_t lanes = vdupq_n_s32 (0);
 
-      lanes = q8_dot16 (lanes, vld1q_s8 ((const int8_t *) blk + 2),
-          vld1q_s8 (x));
-      lanes = q8_dot16 (lanes, vld1q_s8 ((const int8_t *) blk + 18),
-          vld1q_s8 (x + 16));
+      lanes = q8_dot16 (lanes, vld1q_s8 ((const int8_t *) blk + 2), vld1q_s8 (x));
+      lanes = q8_dot16 (lanes, vld1q_s8 ((const int8_t *) blk + 18), vld1q_s8 (x + 16));
       acc = vfmaq_n_f32 (acc, vcvtq_f32_s32 (lanes), f16_value (blk));
     }
     y[r] = vaddvq_f32 (acc) * act->scale_inv;

@@ -14,9 +14,8 @@
 #include "bn-neon-dot.h"
 
 void
-BN_NEON_FN (bn_i2s_gemm) (const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end,
-    int32_t *restrict idot, float *restrict y)
+BN_NEON_FN (bn_i2s_gemm) (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                          int32_t *restrict idot, float *restrict y)
 {
   const size_t nb = bn_round_up (w->cols, BN_I2S_BLOCK) / BN_I2S_BLOCK;
   const uint8x16_t m = vdupq_n_u8 (3);
@@ -33,7 +32,7 @@ BN_NEON_FN (bn_i2s_gemm) (const BnTernary *w, const BnActQ8 *acts,
     for (size_t b = 0; b < nb; b++) {
       bn_i2s_prefetch_ahead (wp, nb, b, (int) rn);
       for (size_t i = 0; i < rn; i++) {
-        int8x16_t c[8];         /* columns 16 k..16 k+15 of the block at k */
+        int8x16_t c[8]; /* columns 16 k..16 k+15 of the block at k */
 
         for (int h = 0; h < 2; h++) {
           const uint8x16_t v = vld1q_u8 (wp + i * nb * 32 + b * 32 + 16 * h);
@@ -54,7 +53,6 @@ BN_NEON_FN (bn_i2s_gemm) (const BnTernary *w, const BnActQ8 *acts,
 
     for (size_t i = 0; i < rn; i++)
       for (size_t t = 0; t < n_tokens; t++)
-        bn_store_row (w, &acts[t], t, r + i, vaddvq_s32 (acc[i][t]) -
-            acts[t].sum, idot, y);
+        bn_store_row (w, &acts[t], t, r + i, vaddvq_s32 (acc[i][t]) - acts[t].sum, idot, y);
   }
 }

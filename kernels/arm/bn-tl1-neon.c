@@ -15,8 +15,7 @@
 
 /* One sub-block superblock for one token (see bn-tl-avx2.c). */
 static inline void
-superblock (const uint8_t *ip, const uint8_t *lut, int16x8_t *lo16,
-    int16x8_t *hi16)
+superblock (const uint8_t *ip, const uint8_t *lut, int16x8_t *lo16, int16x8_t *hi16)
 {
   const uint8x16_t nib = vdupq_n_u8 (0x0f);
 
@@ -61,8 +60,7 @@ run_tl1 (const uint8_t *run, size_t cl, const uint8_t *lut, int32_t *sums)
     int16x8_t lo16 = vdupq_n_s16 (0), hi16 = lo16;
 
     for (size_t hh = 0; hh < cl; hh++) {
-      superblock (run + hh * BN_TL1_SB_BYTES + 64 * s, lut + hh * 256, &lo16,
-          &hi16);
+      superblock (run + hh * BN_TL1_SB_BYTES + 64 * s, lut + hh * 256, &lo16, &hi16);
       if ((hh + 1) % FLUSH == 0)
         flush (&lo16, &hi16, sums + 16 * s);
     }
@@ -71,10 +69,8 @@ run_tl1 (const uint8_t *run, size_t cl, const uint8_t *lut, int32_t *sums)
 }
 
 void
-bn_tl1_gemm_neon (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *restrict idot,
-    float *restrict y)
+bn_tl1_gemm_neon (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                  int32_t *restrict idot, float *restrict y)
 {
-  bn_tl_drive (w, acts, n_tokens, row_begin, row_end, idot, y, run_tl1, 0,
-      BN_TL_LUT_SB_BYTES);
+  bn_tl_drive (w, acts, n_tokens, row_begin, row_end, idot, y, run_tl1, 0, BN_TL_LUT_SB_BYTES);
 }

@@ -35,8 +35,7 @@ static inline int8x16_t
 tq1_trits (uint8x16_t q, uint8_t pow3)
 {
   const uint8x16_t v = vmulq_u8 (q, vdupq_n_u8 (pow3));
-  const uint8x8_t lo = vshrn_n_u16 (vmull_u8 (vget_low_u8 (v), vdup_n_u8 (3)),
-      8);
+  const uint8x8_t lo = vshrn_n_u16 (vmull_u8 (vget_low_u8 (v), vdup_n_u8 (3)), 8);
   const uint8x8_t hi = vshrn_n_u16 (vmull_high_u8 (v, vdupq_n_u8 (3)), 8);
 
   return vreinterpretq_s8_u8 (vcombine_u8 (lo, hi));
@@ -46,8 +45,7 @@ tq1_trits (uint8x16_t q, uint8_t pow3)
  * the 48 qs bytes, digit n); the 16 elements 240..255 of the qh bytes are
  * returned as scalars in @tail. */
 static inline void
-tq1_decode (const uint8_t *blk, int8x16_t c[15], int off[15],
-    int8_t tail[16])
+tq1_decode (const uint8_t *blk, int8x16_t c[15], int off[15], int8_t tail[16])
 {
   static const uint8_t pow3[5] = { 1, 3, 9, 27, 81 };
   const uint8x16_t q0 = vld1q_u8 (blk);
@@ -67,9 +65,8 @@ tq1_decode (const uint8_t *blk, int8x16_t c[15], int off[15],
 }
 
 static inline __attribute__ ((always_inline)) void
-gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *restrict idot,
-    float *restrict y, const int tq1)
+gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+         int32_t *restrict idot, float *restrict y, const int tq1)
 {
   const size_t nb = w->cols / 256;
   const size_t bb = tq1 ? BN_TQ1_0_BLOCK_BYTES : BN_TQ2_0_BLOCK_BYTES;
@@ -110,17 +107,15 @@ gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
 }
 
 void
-BN_NEON_FN (bn_tq2_0_gemm) (const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end,
-    int32_t *restrict idot, float *restrict y)
+BN_NEON_FN (bn_tq2_0_gemm) (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                            int32_t *restrict idot, float *restrict y)
 {
   gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, 0);
 }
 
 void
-BN_NEON_FN (bn_tq1_0_gemm) (const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end,
-    int32_t *restrict idot, float *restrict y)
+BN_NEON_FN (bn_tq1_0_gemm) (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                            int32_t *restrict idot, float *restrict y)
 {
   gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, 1);
 }

@@ -38,8 +38,7 @@ fill_codes (uint8_t *dst, size_t n)
   uint8_t b81[81];
 
   for (int i = 0; i < 81; i++)
-    b81[i] = (uint8_t) ((i % 3) | (i / 3 % 3) << 2 | (i / 9 % 3) << 4 |
-        (i / 27) << 6);
+    b81[i] = (uint8_t) ((i % 3) | (i / 3 % 3) << 2 | (i / 9 % 3) << 4 | (i / 27) << 6);
   for (size_t i = 0; i < n; i += 8) {
     uint64_t v = bn_probe_rand (&rng);
     for (size_t k = 0; k < 8 && i + k < n; k++, v >>= 8)
@@ -66,10 +65,10 @@ make_matrix (BnTernaryFormat fmt, size_t rows, size_t cols, BnTernary *out)
       memcpy (d + b * BN_TQ2_0_BLOCK_BYTES + 64, &h, 2);
     }
     bn_kfree (i2s);
-    *out = (BnTernary) { fmt, rows, cols, d, size, 1.0f };
+    *out = (BnTernary){ fmt, rows, cols, d, size, 1.0f };
     return 0;
   }
-  fill_codes (i2s, i2s_size);   /* 2B shapes: no padding in I2S */
+  fill_codes (i2s, i2s_size); /* 2B shapes: no padding in I2S */
   if (fmt == BN_TERNARY_I2S) {
     *out = src;
     return 0;
@@ -103,7 +102,7 @@ static double
 bandwidth (unsigned nth)
 {
   const size_t size = (size_t) 1 << 30;
-  BwJob j = { bn_kalloc (size), size, {0} };
+  BwJob j = { bn_kalloc (size), size, { 0 } };
   BnTeam *team = bn_team_new (nth);
   double best = 0.0;
 
@@ -182,10 +181,8 @@ main (int argc, char **argv)
     ones[i] = 1.0f;
   double t0 = bn_probe_now ();
   for (size_t l = 0; l < n_layer; l++) {
-    const size_t shape[BN_FWD_N_PROJ][2] = {
-      {ne, ne}, {nkv * hd, ne}, {nkv * hd, ne}, {ne, ne}, {nf, ne}, {nf, ne},
-      {ne, nf}
-    };
+    const size_t shape[BN_FWD_N_PROJ][2] = { { ne, ne }, { nkv * hd, ne }, { nkv * hd, ne }, { ne, ne },
+                                             { nf, ne }, { nf, ne },       { ne, nf } };
     for (int p = 0; p < BN_FWD_N_PROJ; p++) {
       if (make_matrix (fmt, shape[p][0], shape[p][1], &layers[l].w[p])) {
         fprintf (stderr, "cannot build weights\n");
@@ -196,14 +193,12 @@ main (int argc, char **argv)
     layers[l].attn_norm = layers[l].attn_sub_norm = ones;
     layers[l].ffn_norm = layers[l].ffn_sub_norm = ones;
   }
-  size_t head_size = head_type == BN_FWD_F16 ? nv * ne * 2 :
-      nv * (ne / 32) * 34;
+  size_t head_size = head_type == BN_FWD_F16 ? nv * ne * 2 : nv * (ne / 32) * 34;
   uint8_t *head = bn_kalloc (head_size);
   if (head_type == BN_FWD_F16) {
     uint16_t *h = (uint16_t *) head;
     for (size_t i = 0; i < nv * ne; i++)
-      h[i] = bn_f32_to_f16 ((float) ((int) (bn_probe_rand (&rng) % 2001) - 1000) *
-          2e-5f);
+      h[i] = bn_f32_to_f16 ((float) ((int) (bn_probe_rand (&rng) % 2001) - 1000) * 2e-5f);
   } else {
     for (size_t b = 0; b < nv * ne / 32; b++) {
       uint8_t *blk = head + b * 34;
@@ -216,28 +211,38 @@ main (int argc, char **argv)
     }
   }
   BnFwdModel m = {
-    .n_vocab = nv, .n_embd = ne, .n_ff = nf, .n_layer = n_layer,
-    .n_head = nh, .n_head_kv = nkv, .head_dim = hd, .rope_dim = hd,
-    .rope_theta = 500000.0f, .rms_eps = 1e-5f, .ffn_act = BN_FWD_FFN_RELU2,
-    .embd_type = head_type, .embd = head, .head_type = head_type,
-    .head = head, .output_norm = ones, .layers = layers,
+    .n_vocab = nv,
+    .n_embd = ne,
+    .n_ff = nf,
+    .n_layer = n_layer,
+    .n_head = nh,
+    .n_head_kv = nkv,
+    .head_dim = hd,
+    .rope_dim = hd,
+    .rope_theta = 500000.0f,
+    .rms_eps = 1e-5f,
+    .ffn_act = BN_FWD_FFN_RELU2,
+    .embd_type = head_type,
+    .embd = head,
+    .head_type = head_type,
+    .head = head,
+    .output_norm = ones,
+    .layers = layers,
   };
   printf ("bn-forward-probe: 2B4T shape, %zu blocks, %s weights, %s head, "
-      "%s kernels, KV %s; weights built in %.1f s\n", n_layer,
-      bn_ternary_format_name (fmt), head_type == BN_FWD_F16 ? "f16" : "q8_0",
-      bn_kernels_active ()->name, kv_f16 ? "f16" : "f32", bn_probe_now () - t0);
+          "%s kernels, KV %s; weights built in %.1f s\n",
+          n_layer, bn_ternary_format_name (fmt), head_type == BN_FWD_F16 ? "f16" : "q8_0", bn_kernels_active ()->name,
+          kv_f16 ? "f16" : "f32", bn_probe_now () - t0);
 
   int32_t *prompt = malloc ((n_prefill + 16) * sizeof (int32_t));
   float *logits = malloc (nv * sizeof (float));
   for (size_t i = 0; i < n_prefill + 16; i++)
     prompt[i] = (int32_t) (bn_probe_rand (&rng) % nv);
 
-  printf ("%-8s %10s %10s %10s %12s %10s %10s\n", "threads", "read GB/s",
-      "MB/token", "ceiling", "decode tok/s", "of ceiling", "prefill");
+  printf ("%-8s %10s %10s %10s %12s %10s %10s\n", "threads", "read GB/s", "MB/token", "ceiling", "decode tok/s",
+          "of ceiling", "prefill");
   for (unsigned ti = 0; ti < n_threads; ti++) {
-    BnFwdOptions o = { .n_threads = threads[ti], .n_ctx = n_ctx,
-      .kv_f16 = kv_f16, .ubatch = ubatch
-    };
+    BnFwdOptions o = { .n_threads = threads[ti], .n_ctx = n_ctx, .kv_f16 = kv_f16, .ubatch = ubatch };
     BnFwd *f;
     double best_dec = 0.0, best_pre = 0.0, bw;
 
@@ -264,8 +269,8 @@ main (int argc, char **argv)
     }
     double mb = (double) bn_fwd_bytes_per_token (f) / 1e6;
     double ceil = bw * 1e3 / mb;
-    printf ("%-8u %10.1f %10.1f %10.1f %12.2f %9.0f%% %10.1f\n", threads[ti],
-        bw, mb, ceil, best_dec, 100.0 * best_dec / ceil, best_pre);
+    printf ("%-8u %10.1f %10.1f %10.1f %12.2f %9.0f%% %10.1f\n", threads[ti], bw, mb, ceil, best_dec,
+            100.0 * best_dec / ceil, best_pre);
     {
       const char *names[64];
       size_t n = bn_fwd_kernels_used (f, names, 64);

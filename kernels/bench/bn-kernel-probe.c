@@ -71,17 +71,12 @@ read_bandwidth (const uint8_t *buf, size_t size, volatile uint64_t *sink)
 #if defined(__x86_64__)
     __m256i a0 = _mm256_setzero_si256 (), a1 = a0, a2 = a0, a3 = a0;
     for (size_t i = 0; i + 128 <= size; i += 128) {
-      a0 = _mm256_add_epi64 (a0, _mm256_load_si256 ((const __m256i *) (buf +
-                  i)));
-      a1 = _mm256_add_epi64 (a1, _mm256_load_si256 ((const __m256i *) (buf +
-                  i + 32)));
-      a2 = _mm256_add_epi64 (a2, _mm256_load_si256 ((const __m256i *) (buf +
-                  i + 64)));
-      a3 = _mm256_add_epi64 (a3, _mm256_load_si256 ((const __m256i *) (buf +
-                  i + 96)));
+      a0 = _mm256_add_epi64 (a0, _mm256_load_si256 ((const __m256i *) (buf + i)));
+      a1 = _mm256_add_epi64 (a1, _mm256_load_si256 ((const __m256i *) (buf + i + 32)));
+      a2 = _mm256_add_epi64 (a2, _mm256_load_si256 ((const __m256i *) (buf + i + 64)));
+      a3 = _mm256_add_epi64 (a3, _mm256_load_si256 ((const __m256i *) (buf + i + 96)));
     }
-    a0 = _mm256_add_epi64 (_mm256_add_epi64 (a0, a1), _mm256_add_epi64 (a2,
-            a3));
+    a0 = _mm256_add_epi64 (_mm256_add_epi64 (a0, a1), _mm256_add_epi64 (a2, a3));
     *sink += (uint64_t) _mm256_extract_epi64 (a0, 0);
 #else
     uint64_t s = 0;
@@ -132,8 +127,8 @@ worker_run (void *data)
  * (rows split at multiples of the format's row alignment); returns
  * weights/s. */
 static double
-run_gemv (const BnKernels *k, const MatSet *set, const BnActQ8 *act,
-    size_t n_tokens, float *y, double seconds, int threads)
+run_gemv (const BnKernels *k, const MatSet *set, const BnActQ8 *act, size_t n_tokens, float *y, double seconds,
+          int threads)
 {
   const BnTernary *w0 = &set->mats[0];
   const BnKernelEntry *e = bn_kernels_entry (k, w0->format, n_tokens);
@@ -152,8 +147,7 @@ run_gemv (const BnKernels *k, const MatSet *set, const BnActQ8 *act,
     t0 = bn_probe_now ();
     do {
       for (size_t b = 0; b < batch; b++) {
-        e->fn (&set->mats[iters % set->n], act, n_tokens, 0, w0->rows, NULL,
-            y);
+        e->fn (&set->mats[iters % set->n], act, n_tokens, 0, w0->rows, NULL, y);
         iters++;
       }
       dt = bn_probe_now () - t0;
@@ -183,8 +177,7 @@ run_gemv (const BnKernels *k, const MatSet *set, const BnActQ8 *act,
     dt = bn_probe_now () - t0;
     pthread_barrier_destroy (&barrier);
   }
-  return (double) iters * (double) n_tokens * (double) w0->rows *
-      (double) w0->cols / dt;
+  return (double) iters * (double) n_tokens * (double) w0->rows * (double) w0->cols / dt;
 }
 
 /* The tied output head of 2B4T (128256 x 2560), f16 and Q8_0: it does
@@ -213,8 +206,7 @@ probe_head (const char *variants, double seconds)
   bn_act_init (&act, abuf, asz, cols);
   bn_act_quantize (&act, x);
 
-  printf ("# output head %zux%zu (2B4T, tied), one pass per call\n", rows,
-      cols);
+  printf ("# output head %zux%zu (2B4T, tied), one pass per call\n", rows, cols);
   for (int v = 0; v < BN_KERNEL_N_VARIANTS; v++) {
     const BnKernels *k = bn_kernels_get ((BnKernelVariant) v);
     const char *name = NULL;
@@ -224,8 +216,7 @@ probe_head (const char *variants, double seconds)
     if (!k || !listed (variants, k->name) || v == BN_KERNEL_SCALAR)
       continue;
     for (int fmt = 0; fmt < 2; fmt++) {
-      double bytes = fmt ? (double) bn_q8_0_size (rows, cols) :
-          (double) rows * cols * 2;
+      double bytes = fmt ? (double) bn_q8_0_size (rows, cols) : (double) rows * cols * 2;
       t0 = bn_probe_now ();
       n = 0;
       do {
@@ -236,9 +227,8 @@ probe_head (const char *variants, double seconds)
         n++;
         dt = bn_probe_now () - t0;
       } while (dt < seconds);
-      printf ("%-10s %-6s %-8s %-24s %9s %9.1f %9.2f\n", "head",
-          fmt ? "q8_0" : "f16", k->name, name, "-",
-          (double) n * rows * cols / dt / 1e9, (double) n * bytes / dt / 1e9);
+      printf ("%-10s %-6s %-8s %-24s %9s %9.1f %9.2f\n", "head", fmt ? "q8_0" : "f16", k->name, name, "-",
+              (double) n * rows * cols / dt / 1e9, (double) n * bytes / dt / 1e9);
     }
   }
   bn_kfree (wh);
@@ -253,7 +243,10 @@ int
 main (int argc, char **argv)
 {
   static const Shape all_shapes[] = {
-    {2560, 2560}, {640, 2560}, {6912, 2560}, {2560, 6912},
+    { 2560, 2560 },
+    { 640, 2560 },
+    { 6912, 2560 },
+    { 2560, 6912 },
   };
   const char *formats = NULL, *variants = NULL, *shape_list = NULL;
   double seconds = 0.3;
@@ -270,8 +263,7 @@ main (int argc, char **argv)
     else if (strncmp (argv[i], "--stream-mb=", 12) == 0)
       stream_bytes = (size_t) atol (argv[i] + 12) << 20;
     else if (strncmp (argv[i], "--threads=", 10) == 0)
-      threads = atoi (argv[i] + 10) < 1 ? 1 : atoi (argv[i] + 10) > 16 ? 16 :
-          atoi (argv[i] + 10);
+      threads = atoi (argv[i] + 10) < 1 ? 1 : atoi (argv[i] + 10) > 16 ? 16 : atoi (argv[i] + 10);
     else if (strcmp (argv[i], "--hugepages") == 0)
       hugepages = 1;
     else if (strncmp (argv[i], "--formats=", 10) == 0)
@@ -281,29 +273,30 @@ main (int argc, char **argv)
     else if (strncmp (argv[i], "--shapes=", 9) == 0)
       shape_list = argv[i] + 9;
     else {
-      fprintf (stderr, "usage: %s [--seconds=S] [--stream-mb=MB] "
-          "[--formats=a,b] [--variants=a,b] [--shapes=RxC,...] "
-          "[--threads=N] [--hugepages]\n", argv[0]);
+      fprintf (stderr,
+               "usage: %s [--seconds=S] [--stream-mb=MB] "
+               "[--formats=a,b] [--variants=a,b] [--shapes=RxC,...] "
+               "[--threads=N] [--hugepages]\n",
+               argv[0]);
       return 2;
     }
   }
 
   printf ("# bn-kernel-probe: %d thread(s) for the kernels, CPU features: "
-      "%s\n", threads, bn_cpu_features_describe (bn_cpu_features (), feat,
-          sizeof feat));
+          "%s\n",
+          threads, bn_cpu_features_describe (bn_cpu_features (), feat, sizeof feat));
   bwbuf = bn_kalloc (stream_bytes);
   memset (bwbuf, 1, stream_bytes);
   dram = read_bandwidth (bwbuf, stream_bytes, &sink);
   bn_kfree (bwbuf);
-  printf ("# DRAM read bandwidth (1 thread, %zu MB, best of 3): %.2f GB/s\n",
-      stream_bytes >> 20, dram);
+  printf ("# DRAM read bandwidth (1 thread, %zu MB, best of 3): %.2f GB/s\n", stream_bytes >> 20, dram);
   printf ("# cache: one matrix, repeated; stream: copies totalling >= %zu MB "
-      "cycled; %.2f s per figure\n", stream_bytes >> 20, seconds);
-  printf ("%-10s %-6s %-8s %-24s %9s %9s %9s %7s %8s %9s\n", "shape",
-      "format", "variant", "kernel", "cache", "stream", "stream", "of", "lut",
-      "gemm x8");
-  printf ("%-10s %-6s %-8s %-24s %9s %9s %9s %7s %8s %9s\n", "", "", "", "",
-      "Gw/s", "Gw/s", "GB/s", "DRAM", "us/tok", "Gw/s");
+          "cycled; %.2f s per figure\n",
+          stream_bytes >> 20, seconds);
+  printf ("%-10s %-6s %-8s %-24s %9s %9s %9s %7s %8s %9s\n", "shape", "format", "variant", "kernel", "cache", "stream",
+          "stream", "of", "lut", "gemm x8");
+  printf ("%-10s %-6s %-8s %-24s %9s %9s %9s %7s %8s %9s\n", "", "", "", "", "Gw/s", "Gw/s", "GB/s", "DRAM", "us/tok",
+          "Gw/s");
 
   for (size_t si = 0; si < sizeof all_shapes / sizeof all_shapes[0]; si++) {
     Shape s = all_shapes[si];
@@ -316,10 +309,9 @@ main (int argc, char **argv)
     BnActQ8 act, batch[GEMM_TOKENS];
     void *batch_buf[GEMM_TOKENS], *batch_lut[GEMM_TOKENS];
     float *ybatch = malloc (GEMM_TOKENS * s.rows * sizeof (float));
-    size_t max_lut = bn_ternary_lut_size (BN_TERNARY_TL1, s.cols) >
-        bn_ternary_lut_size (BN_TERNARY_TL2, s.cols) ?
-        bn_ternary_lut_size (BN_TERNARY_TL1, s.cols) :
-        bn_ternary_lut_size (BN_TERNARY_TL2, s.cols);
+    size_t max_lut = bn_ternary_lut_size (BN_TERNARY_TL1, s.cols) > bn_ternary_lut_size (BN_TERNARY_TL2, s.cols)
+                         ? bn_ternary_lut_size (BN_TERNARY_TL1, s.cols)
+                         : bn_ternary_lut_size (BN_TERNARY_TL2, s.cols);
 
     for (size_t t = 0; t < GEMM_TOKENS; t++) {
       batch_buf[t] = bn_kalloc (asz);
@@ -347,13 +339,10 @@ main (int argc, char **argv)
 
       if (!listed (formats, bn_ternary_format_name (f)))
         goto next_format;
-      bn_ternary_pack_codes (f, one, size, codes, s.rows, s.cols, 0.5f,
-          &base);
-      many = aligned_alloc ((size_t) 2 << 20,
-          bn_round_up (size * n_copies, (size_t) 2 << 20));
+      bn_ternary_pack_codes (f, one, size, codes, s.rows, s.cols, 0.5f, &base);
+      many = aligned_alloc ((size_t) 2 << 20, bn_round_up (size * n_copies, (size_t) 2 << 20));
       if (many && hugepages)
-        madvise (many, bn_round_up (size * n_copies, (size_t) 2 << 20),
-            MADV_HUGEPAGE);
+        madvise (many, bn_round_up (size * n_copies, (size_t) 2 << 20), MADV_HUGEPAGE);
       if (!many) {
         fprintf (stderr, "out of memory for %zu copies\n", n_copies);
         return 1;
@@ -392,14 +381,11 @@ main (int argc, char **argv)
           if (lut)
             bn_act_build_lut (k, &batch[t], f, batch_lut[t], lsz, NULL);
         }
-        gb = threads > 1 ? 0.0 : run_gemv (k, &cache_set, batch,
-            GEMM_TOKENS, ybatch, seconds, 1);
-        printf ("%-10s %-6s %-8s %-24s %9.1f %9.1f %9.2f %6.0f%% ", sname,
-            bn_ternary_format_name (f), k->name,
-            bn_kernels_entry (k, f, 1)->name, gc / 1e9, gs / 1e9,
-            gs * (double) size / ((double) s.rows * (double) s.cols) / 1e9,
-            100.0 * gs * (double) size / ((double) s.rows * (double) s.cols)
-            / 1e9 / dram);
+        gb = threads > 1 ? 0.0 : run_gemv (k, &cache_set, batch, GEMM_TOKENS, ybatch, seconds, 1);
+        printf ("%-10s %-6s %-8s %-24s %9.1f %9.1f %9.2f %6.0f%% ", sname, bn_ternary_format_name (f), k->name,
+                bn_kernels_entry (k, f, 1)->name, gc / 1e9, gs / 1e9,
+                gs * (double) size / ((double) s.rows * (double) s.cols) / 1e9,
+                100.0 * gs * (double) size / ((double) s.rows * (double) s.cols) / 1e9 / dram);
         if (lut)
           printf ("%8.2f", lut_us);
         else

@@ -16,8 +16,7 @@
  * quantization of bn_act_quantize_rmsnorm(), with the sum of squares in
  * 8 double lanes so that vector code can reproduce it */
 static void
-norm_scalar (BnActQ8 *act, const float *x, const float *w, float eps,
-    float *normed)
+norm_scalar (BnActQ8 *act, const float *x, const float *w, float eps, float *normed)
 {
   const size_t k = act->k;
   double acc[8] = { 0 };
@@ -67,8 +66,7 @@ reduce16 (float *acc)
 }
 
 static void
-scores_f32_scalar (const float *q, const float *k, size_t n_pos, size_t hd,
-    float scale, float *restrict s)
+scores_f32_scalar (const float *q, const float *k, size_t n_pos, size_t hd, float scale, float *restrict s)
 {
   for (size_t p = 0; p < n_pos; p++) {
     const float *kp = k + p * hd;
@@ -85,8 +83,7 @@ scores_f32_scalar (const float *q, const float *k, size_t n_pos, size_t hd,
 }
 
 static void
-scores_f16_scalar (const float *q, const uint16_t *k, size_t n_pos,
-    size_t hd, float scale, float *restrict s)
+scores_f16_scalar (const float *q, const uint16_t *k, size_t n_pos, size_t hd, float scale, float *restrict s)
 {
   for (size_t p = 0; p < n_pos; p++) {
     const uint16_t *kp = k + p * hd;
@@ -103,8 +100,7 @@ scores_f16_scalar (const float *q, const uint16_t *k, size_t n_pos,
 }
 
 static void
-wsum_f32_scalar (const float *e, const float *v, size_t n_pos, size_t hd,
-    float *restrict out)
+wsum_f32_scalar (const float *e, const float *v, size_t n_pos, size_t hd, float *restrict out)
 {
   for (size_t d = 0; d < hd; d++)
     out[d] = 0.0f;
@@ -116,8 +112,7 @@ wsum_f32_scalar (const float *e, const float *v, size_t n_pos, size_t hd,
 }
 
 static void
-wsum_f16_scalar (const float *e, const uint16_t *v, size_t n_pos, size_t hd,
-    float *restrict out)
+wsum_f16_scalar (const float *e, const uint16_t *v, size_t n_pos, size_t hd, float *restrict out)
 {
   for (size_t d = 0; d < hd; d++)
     out[d] = 0.0f;
@@ -129,9 +124,8 @@ wsum_f16_scalar (const float *e, const uint16_t *v, size_t n_pos, size_t hd,
 }
 
 const char *
-bn_fwd_attend (const BnFwdOps *ops, const float *q, const void *k,
-    const void *v, int kv_f16, size_t n_pos, size_t hd, float scale,
-    float *restrict scores, float *restrict out)
+bn_fwd_attend (const BnFwdOps *ops, const float *q, const void *k, const void *v, int kv_f16, size_t n_pos, size_t hd,
+               float scale, float *restrict scores, float *restrict out)
 {
   float max = -INFINITY, sum = 0.0f;
 
@@ -171,8 +165,7 @@ bn_fwd_rope (float *x, size_t rope_dim, const float *cs)
 }
 
 void
-bn_fwd_head_f32 (const void *w, size_t n, const float *x, size_t row_begin,
-    size_t row_end, float *restrict y)
+bn_fwd_head_f32 (const void *w, size_t n, const float *x, size_t row_begin, size_t row_end, float *restrict y)
 {
   float row[256];
 
@@ -224,8 +217,8 @@ bn_fwd_ops_get (BnKernelVariant variant)
 
 /* exported for tests: the scalar ground truth and the variant's version */
 int
-bn_fwd_rmsnorm_q8 (BnKernelVariant variant, BnActQ8 *act, const float *x,
-    const float *w, float eps, float *normed, const char **name)
+bn_fwd_rmsnorm_q8 (BnKernelVariant variant, BnActQ8 *act, const float *x, const float *w, float eps, float *normed,
+                   const char **name)
 {
   const BnFwdOps *ops = bn_fwd_ops_get (variant);
 
@@ -238,16 +231,14 @@ bn_fwd_rmsnorm_q8 (BnKernelVariant variant, BnActQ8 *act, const float *x,
 }
 
 int
-bn_fwd_attention (BnKernelVariant variant, const float *q, const void *k,
-    const void *v, int kv_f16, size_t n_pos, size_t hd, float scale,
-    float *scores, float *out, const char **name)
+bn_fwd_attention (BnKernelVariant variant, const float *q, const void *k, const void *v, int kv_f16, size_t n_pos,
+                  size_t hd, float scale, float *scores, float *out, const char **name)
 {
   const char *n;
 
   if (!q || !k || !v || !scores || !out || n_pos == 0 || hd == 0)
     return BN_K_ERR_INVALID;
-  n = bn_fwd_attend (bn_fwd_ops_get (variant), q, k, v, kv_f16, n_pos, hd,
-      scale, scores, out);
+  n = bn_fwd_attend (bn_fwd_ops_get (variant), q, k, v, kv_f16, n_pos, hd, scale, scores, out);
   if (name)
     *name = n;
   return BN_K_OK;

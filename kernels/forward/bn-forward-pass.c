@@ -64,17 +64,15 @@ fail (Job *j, int rc)
 static inline void *
 kv_at (BnFwd *f, size_t layer, int is_v, size_t g, size_t p)
 {
-  size_t idx = (((layer * 2 + (size_t) is_v) * f->m.n_head_kv + g) * f->n_ctx
-      + p) * f->m.head_dim;
+  size_t idx = (((layer * 2 + (size_t) is_v) * f->m.n_head_kv + g) * f->n_ctx + p) * f->m.head_dim;
 
   return (uint8_t *) f->kv + idx * f->kv_elt;
 }
 
 /* y (n_tok x rows) = W acts over rows [rb, re) */
 static int
-project (BnFwd *f, unsigned ith, const BnTernary *w, const BnActQ8 *acts,
-    const BnBlockQ8K *blocks, size_t nb, size_t n_tok, size_t rb, size_t re,
-    float *y)
+project (BnFwd *f, unsigned ith, const BnTernary *w, const BnActQ8 *acts, const BnBlockQ8K *blocks, size_t nb,
+         size_t n_tok, size_t rb, size_t re, float *y)
 {
   const char *name = NULL;
   size_t tile = re - rb;
@@ -84,15 +82,13 @@ project (BnFwd *f, unsigned ith, const BnTernary *w, const BnActQ8 *acts,
     return BN_K_OK;
   if (blocks) {
     for (size_t t = 0; t < n_tok && rc == BN_K_OK; t++)
-      rc = bn_ternary_gemv_q8k_ref (w, blocks + t * nb, rb, re,
-          y + t * w->rows);
+      rc = bn_ternary_gemv_q8k_ref (w, blocks + t * nb, rb, re, y + t * w->rows);
     bn_fwd_note (f, ith, "ternary_gemv_q8k_ref");
     return rc;
   }
   if (n_tok > BN_GEMM_MAX_TOKENS) {
     size_t align = bn_ternary_row_align (w->format);
-    size_t row_bytes = bn_ternary_packed_size (w->format, w->rows, w->cols) /
-        w->rows + 1;
+    size_t row_bytes = bn_ternary_packed_size (w->format, w->rows, w->cols) / w->rows + 1;
     tile = BN_FWD_TILE_BYTES / row_bytes / align * align;
     if (tile < align)
       tile = align;
@@ -127,8 +123,7 @@ job_prologue (void *data, unsigned ith, unsigned nth)
     bn_fwd_note (f, ith, f->ops->norm_name);
     if (j->lut_fmt != BN_TERNARY_N_FORMATS) {
       const char *name = NULL;
-      fail (j, bn_act_build_lut (f->k, &j->acts[t], j->lut_fmt,
-              j->lut + t * j->lut_size, j->lut_size, &name));
+      fail (j, bn_act_build_lut (f->k, &j->acts[t], j->lut_fmt, j->lut + t * j->lut_size, j->lut_size, &name));
       bn_fwd_note (f, ith, name);
     }
   }
@@ -146,8 +141,7 @@ run (BnFwd *f, Job *j, BnTeamFn fn, int parallel)
 
 /* act = q8(rmsnorm(src)) (+ tables) for every token of the batch */
 static int
-prologue (BnFwd *f, Job *j, const float *src, size_t stride,
-    const float *norm, int group)
+prologue (BnFwd *f, Job *j, const float *src, size_t stride, const float *norm, int group)
 {
   int is_f = group == GROUP_DOWN;
 
@@ -157,16 +151,14 @@ prologue (BnFwd *f, Job *j, const float *src, size_t stride,
   j->acts = is_f ? f->act_f : f->act_e;
   j->lut = is_f ? f->lut_f : f->lut_e;
   j->lut_size = is_f ? f->lut_f_size : f->lut_e_size;
-  j->lut_fmt = f->q8k ? BN_TERNARY_N_FORMATS :
-      f->lut_fmt[j->layer * N_GROUPS + group];
+  j->lut_fmt = f->q8k ? BN_TERNARY_N_FORMATS : f->lut_fmt[j->layer * N_GROUPS + group];
   j->blocks = f->q8k ? (is_f ? f->q8k_f : f->q8k_e) : NULL;
   j->nb = is_f ? f->nb_f : f->nb_e;
   return run (f, j, job_prologue, j->n_tok > 1);
 }
 
 static void
-store_kv (BnFwd *f, size_t layer, int is_v, size_t g, size_t p,
-    const float *src)
+store_kv (BnFwd *f, size_t layer, int is_v, size_t g, size_t p, const float *src)
 {
   void *dst = kv_at (f, layer, is_v, g, p);
   const size_t hd = f->m.head_dim;
@@ -193,9 +185,9 @@ job_qkv (void *data, unsigned ith, unsigned nth)
     size_t first, count, rows;
     float *y;
   } parts[3] = {
-    {BN_FWD_Q, 0, nh, m->n_embd, f->yq},
-    {BN_FWD_K, nh, nkv, f->kv_dim, f->yk},
-    {BN_FWD_V, nh + nkv, nkv, f->kv_dim, f->yv},
+    { BN_FWD_Q, 0, nh, m->n_embd, f->yq },
+    { BN_FWD_K, nh, nkv, f->kv_dim, f->yk },
+    { BN_FWD_V, nh + nkv, nkv, f->kv_dim, f->yv },
   };
   size_t u0, u1;
 
@@ -204,8 +196,7 @@ job_qkv (void *data, unsigned ith, unsigned nth)
   bn_team_split (nh + 2 * nkv, 1, ith, nth, &u0, &u1);
   for (int i = 0; i < 3; i++) {
     size_t a = u0 > parts[i].first ? u0 : parts[i].first;
-    size_t b = u1 < parts[i].first + parts[i].count ? u1 :
-        parts[i].first + parts[i].count;
+    size_t b = u1 < parts[i].first + parts[i].count ? u1 : parts[i].first + parts[i].count;
     const int p = parts[i].proj;
     const float s = j->L->scale[p];
     size_t h0, h1;
@@ -214,8 +205,7 @@ job_qkv (void *data, unsigned ith, unsigned nth)
       continue;
     h0 = a - parts[i].first;
     h1 = b - parts[i].first;
-    fail (j, project (f, ith, &j->L->w[p], f->act_e, blocks, f->nb_e,
-            j->n_tok, h0 * hd, h1 * hd, parts[i].y));
+    fail (j, project (f, ith, &j->L->w[p], f->act_e, blocks, f->nb_e, j->n_tok, h0 * hd, h1 * hd, parts[i].y));
     for (size_t t = 0; t < j->n_tok; t++) {
       float *yt = parts[i].y + t * parts[i].rows;
 
@@ -252,10 +242,9 @@ job_attn (void *data, unsigned ith, unsigned nth)
   for (size_t i = i0; i < i1; i++) {
     size_t h = i / n_tok, t = i % n_tok, g = h / group;
 
-    name = bn_fwd_attend (f->ops, f->yq + t * m->n_embd + h * hd,
-        kv_at (f, j->layer, 0, g, 0), kv_at (f, j->layer, 1, g, 0),
-        f->kv_f16, f->pos + t + 1, hd, scale, scores,
-        f->att + t * m->n_embd + h * hd);
+    name = bn_fwd_attend (f->ops, f->yq + t * m->n_embd + h * hd, kv_at (f, j->layer, 0, g, 0),
+                          kv_at (f, j->layer, 1, g, 0), f->kv_f16, f->pos + t + 1, hd, scale, scores,
+                          f->att + t * m->n_embd + h * hd);
   }
   bn_fwd_note (f, ith, name);
 }
@@ -271,8 +260,7 @@ rows_align (const BnFwdLayer *L, int p0, int p1)
 
 /* x += s * W act over a share of the rows (attn_output, ffn_down) */
 static void
-residual_proj (Job *j, unsigned ith, unsigned nth, int p, BnActQ8 *acts,
-    const BnBlockQ8K *blocks, size_t nb)
+residual_proj (Job *j, unsigned ith, unsigned nth, int p, BnActQ8 *acts, const BnBlockQ8K *blocks, size_t nb)
 {
   BnFwd *f = j->f;
   const BnTernary *w = &j->L->w[p];
@@ -295,8 +283,7 @@ job_o (void *data, unsigned ith, unsigned nth)
 {
   Job *j = data;
 
-  residual_proj (j, ith, nth, BN_FWD_O, j->f->act_e,
-      j->f->q8k ? j->f->q8k_e : NULL, j->f->nb_e);
+  residual_proj (j, ith, nth, BN_FWD_O, j->f->act_e, j->f->q8k ? j->f->q8k_e : NULL, j->f->nb_e);
 }
 
 static void
@@ -304,8 +291,7 @@ job_down (void *data, unsigned ith, unsigned nth)
 {
   Job *j = data;
 
-  residual_proj (j, ith, nth, BN_FWD_DOWN, j->f->act_f,
-      j->f->q8k ? j->f->q8k_f : NULL, j->f->nb_f);
+  residual_proj (j, ith, nth, BN_FWD_DOWN, j->f->act_f, j->f->q8k ? j->f->q8k_f : NULL, j->f->nb_f);
 }
 
 static void
@@ -319,12 +305,9 @@ job_gate_up (void *data, unsigned ith, unsigned nth)
   const float sg = L->scale[BN_FWD_GATE], su = L->scale[BN_FWD_UP];
   size_t r0, r1;
 
-  bn_team_split (nf, rows_align (L, BN_FWD_GATE, BN_FWD_UP), ith, nth, &r0,
-      &r1);
-  fail (j, project (f, ith, &L->w[BN_FWD_GATE], f->act_e, blocks, f->nb_e,
-          j->n_tok, r0, r1, f->yg));
-  fail (j, project (f, ith, &L->w[BN_FWD_UP], f->act_e, blocks, f->nb_e,
-          j->n_tok, r0, r1, f->yu));
+  bn_team_split (nf, rows_align (L, BN_FWD_GATE, BN_FWD_UP), ith, nth, &r0, &r1);
+  fail (j, project (f, ith, &L->w[BN_FWD_GATE], f->act_e, blocks, f->nb_e, j->n_tok, r0, r1, f->yg));
+  fail (j, project (f, ith, &L->w[BN_FWD_UP], f->act_e, blocks, f->nb_e, j->n_tok, r0, r1, f->yu));
   for (size_t t = 0; t < j->n_tok; t++) {
     const float *g = f->yg + t * nf, *u = f->yu + t * nf;
     float *h = f->hf + t * nf;
@@ -358,18 +341,16 @@ job_head (void *data, unsigned ith, unsigned nth)
   if (r0 >= r1)
     return;
   switch (m->head_type) {
-    case BN_FWD_F32:
-      bn_fwd_head_f32 (m->head, m->n_embd, f->normed, r0, r1, j->logits);
-      name = "head_f32_c";
-      break;
-    case BN_FWD_F16:
-      fail (j, bn_head_f16_gemv (f->k, m->head, m->n_vocab, m->n_embd,
-              f->normed, r0, r1, j->logits, &name));
-      break;
-    case BN_FWD_Q8_0:
-      fail (j, bn_head_q8_0_gemv (f->k, m->head, m->n_vocab, m->n_embd,
-              &f->head_act, r0, r1, j->logits, &name));
-      break;
+  case BN_FWD_F32:
+    bn_fwd_head_f32 (m->head, m->n_embd, f->normed, r0, r1, j->logits);
+    name = "head_f32_c";
+    break;
+  case BN_FWD_F16:
+    fail (j, bn_head_f16_gemv (f->k, m->head, m->n_vocab, m->n_embd, f->normed, r0, r1, j->logits, &name));
+    break;
+  case BN_FWD_Q8_0:
+    fail (j, bn_head_q8_0_gemv (f->k, m->head, m->n_vocab, m->n_embd, &f->head_act, r0, r1, j->logits, &name));
+    break;
   }
   bn_fwd_note (f, ith, name);
 }
@@ -388,19 +369,15 @@ embed (BnFwd *f, const int32_t *tokens, size_t n_tok)
     float *x = f->x + t * ne;
 
     switch (m->embd_type) {
-      case BN_FWD_F32:
-        memcpy (x, row, ne * sizeof (float));
-        break;
-      case BN_FWD_F16:
-        for (size_t i = 0; i < ne; i++) {
-          uint16_t h;
-          memcpy (&h, row + 2 * i, 2);
-          x[i] = bn_fwd_f16 (h);
-        }
-        break;
-      case BN_FWD_Q8_0:
-        bn_q8_0_dequantize (row, 1, ne, x);
-        break;
+    case BN_FWD_F32: memcpy (x, row, ne * sizeof (float)); break;
+    case BN_FWD_F16:
+      for (size_t i = 0; i < ne; i++) {
+        uint16_t h;
+        memcpy (&h, row + 2 * i, 2);
+        x[i] = bn_fwd_f16 (h);
+      }
+      break;
+    case BN_FWD_Q8_0: bn_q8_0_dequantize (row, 1, ne, x); break;
     }
   }
   bn_fwd_note (f, 0, names[m->embd_type]);
@@ -440,16 +417,10 @@ run_batch (BnFwd *f, const int32_t *tokens, size_t n_tok)
 
     j.L = L;
     j.layer = l;
-    if ((rc = prologue (f, &j, f->x, m->n_embd, L->attn_norm, GROUP_QKV))
-        || (rc = run (f, &j, job_qkv, 1))
-        || (rc = run (f, &j, job_attn, 1))
-        || (rc = prologue (f, &j, f->att, m->n_embd, L->attn_sub_norm,
-                GROUP_O))
-        || (rc = run (f, &j, job_o, 1))
-        || (rc = prologue (f, &j, f->x, m->n_embd, L->ffn_norm, GROUP_GU))
-        || (rc = run (f, &j, job_gate_up, 1))
-        || (rc = prologue (f, &j, f->hf, m->n_ff, L->ffn_sub_norm,
-                GROUP_DOWN))
+    if ((rc = prologue (f, &j, f->x, m->n_embd, L->attn_norm, GROUP_QKV)) || (rc = run (f, &j, job_qkv, 1))
+        || (rc = run (f, &j, job_attn, 1)) || (rc = prologue (f, &j, f->att, m->n_embd, L->attn_sub_norm, GROUP_O))
+        || (rc = run (f, &j, job_o, 1)) || (rc = prologue (f, &j, f->x, m->n_embd, L->ffn_norm, GROUP_GU))
+        || (rc = run (f, &j, job_gate_up, 1)) || (rc = prologue (f, &j, f->hf, m->n_ff, L->ffn_sub_norm, GROUP_DOWN))
         || (rc = run (f, &j, job_down, 1)))
       break;
   }
@@ -467,8 +438,7 @@ run_head (BnFwd *f, size_t last, float *logits)
   j.f = f;
   j.logits = logits;
   atomic_init (&j.status, BN_K_OK);
-  f->ops->norm (&f->head_act, f->x + last * f->m.n_embd, f->m.output_norm,
-      f->m.rms_eps, f->normed);
+  f->ops->norm (&f->head_act, f->x + last * f->m.n_embd, f->m.output_norm, f->m.rms_eps, f->normed);
   bn_fwd_note (f, 0, f->ops->norm_name);
   if (f->q8k && f->m.head_type == BN_FWD_F16) {
     /* llama.cpp converts the input of an f16 product to f16 */

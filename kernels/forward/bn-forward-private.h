@@ -30,33 +30,27 @@
 typedef struct BnFwdOps BnFwdOps;
 
 /* activation consumers: which projections read which quantized input */
-enum {
-  GROUP_QKV,
-  GROUP_O,
-  GROUP_GU,
-  GROUP_DOWN,
-  N_GROUPS
-};
+enum { GROUP_QKV, GROUP_O, GROUP_GU, GROUP_DOWN, N_GROUPS };
 
 typedef struct {
   const char *names[BN_FWD_MAX_NAMES];
   size_t n;
-  char pad[BN_KALIGN];          /* no false sharing between threads */
+  char pad[BN_KALIGN]; /* no false sharing between threads */
 } NameSet;
 
 struct BnFwd {
   BnFwdModel m;
   BnFwdLayer *layers;
-  float *norms;                 /* owned copies of every norm vector */
+  float *norms; /* owned copies of every norm vector */
   const BnKernels *k;
   const BnFwdOps *ops;
   BnTeam *team;
   unsigned nth;
   size_t n_ctx, ub, kv_dim, pos;
   int kv_f16, q8k;
-  BnTernaryFormat *lut_fmt;     /* n_layer x N_GROUPS; N_FORMATS = none */
+  BnTernaryFormat *lut_fmt; /* n_layer x N_GROUPS; N_FORMATS = none */
 
-  void *kv;                     /* [layer][K|V][kv head][n_ctx][head_dim] */
+  void *kv; /* [layer][K|V][kv head][n_ctx][head_dim] */
   size_t kv_elt;
 
   float *x, *yq, *yk, *yv, *att, *yo, *yg, *yu, *hf;
@@ -67,14 +61,14 @@ struct BnFwd {
   size_t lut_e_size, lut_f_size;
   BnBlockQ8K *q8k_e, *q8k_f;
   size_t nb_e, nb_f;
-  float *nrm;                   /* matching mode: normed inputs */
-  float *normed;                /* head input */
+  float *nrm;    /* matching mode: normed inputs */
+  float *normed; /* head input */
   BnActQ8 head_act;
   uint8_t *head_act_buf;
-  float *rope_cs;               /* ub x rope_dim: cos then sin */
+  float *rope_cs; /* ub x rope_dim: cos then sin */
   double *inv_freq;
-  float *scores;                /* nth x n_ctx */
-  NameSet *names;               /* nth */
+  float *scores;  /* nth x n_ctx */
+  NameSet *names; /* nth */
 
   uint64_t bytes_per_token, kv_bytes;
   void *allocs[32];
@@ -84,7 +78,7 @@ struct BnFwd {
 /* records a kernel name in thread @ith's set (each thread its own: no
  * locks; bn_fwd_kernels_used() merges them) */
 static inline void
-bn_fwd_note (BnFwd * f, unsigned ith, const char *name)
+bn_fwd_note (BnFwd *f, unsigned ith, const char *name)
 {
   NameSet *s = &f->names[ith];
 
@@ -101,31 +95,25 @@ static inline size_t
 bn_fwd_float_row_bytes (BnFwdFloatType t, size_t n)
 {
   switch (t) {
-    case BN_FWD_F32:
-      return 4 * n;
-    case BN_FWD_F16:
-      return 2 * n;
-    case BN_FWD_Q8_0:
-      return n / BN_Q8_0_BLOCK * BN_Q8_0_BLOCK_BYTES;
+  case BN_FWD_F32: return 4 * n;
+  case BN_FWD_F16: return 2 * n;
+  case BN_FWD_Q8_0: return n / BN_Q8_0_BLOCK * BN_Q8_0_BLOCK_BYTES;
   }
   return 0;
 }
 
-typedef void (*BnFwdNormFn) (BnActQ8 * act, const float *x, const float *w,
-    float eps, float *normed);
+typedef void (*BnFwdNormFn) (BnActQ8 *act, const float *x, const float *w, float eps, float *normed);
 /* s[p] = dot (q, k + p * hd) * scale for p < n_pos */
-typedef void (*BnFwdScoresF32Fn) (const float *q, const float *k,
-    size_t n_pos, size_t hd, float scale, float *restrict s);
-typedef void (*BnFwdScoresF16Fn) (const float *q, const uint16_t * k,
-    size_t n_pos, size_t hd, float scale, float *restrict s);
+typedef void (*BnFwdScoresF32Fn) (const float *q, const float *k, size_t n_pos, size_t hd, float scale,
+                                  float *restrict s);
+typedef void (*BnFwdScoresF16Fn) (const float *q, const uint16_t *k, size_t n_pos, size_t hd, float scale,
+                                  float *restrict s);
 /* out[d] = sum_p e[p] * v[p * hd + d], from 0, in position order */
-typedef void (*BnFwdWsumF32Fn) (const float *e, const float *v, size_t n_pos,
-    size_t hd, float *restrict out);
-typedef void (*BnFwdWsumF16Fn) (const float *e, const uint16_t * v,
-    size_t n_pos, size_t hd, float *restrict out);
+typedef void (*BnFwdWsumF32Fn) (const float *e, const float *v, size_t n_pos, size_t hd, float *restrict out);
+typedef void (*BnFwdWsumF16Fn) (const float *e, const uint16_t *v, size_t n_pos, size_t hd, float *restrict out);
 
 struct BnFwdOps {
-  const char *norm_name;        /* "rmsnorm_q8", "rmsnorm_q8_avx2" */
+  const char *norm_name; /* "rmsnorm_q8", "rmsnorm_q8_avx2" */
   const char *attn_f32_name;
   const char *attn_f16_name;
   BnFwdNormFn norm;
@@ -147,9 +135,9 @@ BN_INTERNAL extern const BnFwdOps bn_fwd_ops_avx2;
  * values, f16 when @kv_f16); @scores holds n_pos floats. The softmax
  * (max, expf, sum in position order) is scalar in every variant. Returns
  * the kernel name. */
-BN_INTERNAL const char *bn_fwd_attend (const BnFwdOps * ops, const float *q,
-    const void *k, const void *v, int kv_f16, size_t n_pos, size_t hd,
-    float scale, float *restrict scores, float *restrict out);
+BN_INTERNAL const char *bn_fwd_attend (const BnFwdOps *ops, const float *q, const void *k, const void *v, int kv_f16,
+                                       size_t n_pos, size_t hd, float scale, float *restrict scores,
+                                       float *restrict out);
 
 /* NEOX RoPE on one head: pairs (i, i + rope_dim / 2), i < rope_dim / 2,
  * rotated by the angle whose cosine and sine are cs[i] and
@@ -158,12 +146,12 @@ BN_INTERNAL void bn_fwd_rope (float *x, size_t rope_dim, const float *cs);
 
 /* y[r] = 16-lane dot (x, row r) for rows [row_begin, row_end) of an f32
  * matrix with n columns (any alignment). */
-BN_INTERNAL void bn_fwd_head_f32 (const void *w, size_t n, const float *x,
-    size_t row_begin, size_t row_end, float *restrict y);
+BN_INTERNAL void bn_fwd_head_f32 (const void *w, size_t n, const float *x, size_t row_begin, size_t row_end,
+                                  float *restrict y);
 
 /* Sets the quantized fields of @act from q[0..k): scale, sums, no table. */
 static inline void
-bn_fwd_act_finish (BnActQ8 * act, float a)
+bn_fwd_act_finish (BnActQ8 *act, float a)
 {
   int32_t total = 0;
 

@@ -47,41 +47,39 @@ is_tl (BnTernaryFormat fmt)
 
 /* ---- model checks ----------------------------------------------------- */
 
-static const char *const proj_names[BN_FWD_N_PROJ] = {
-  "attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up",
-  "ffn_down"
-};
+static const char *const proj_names[BN_FWD_N_PROJ] = { "attn_q",   "attn_k", "attn_v",  "attn_output",
+                                                       "ffn_gate", "ffn_up", "ffn_down" };
 
 static int
 check_model (const BnFwdModel *m, char *err, size_t len)
 {
-  if (!m->n_vocab || !m->n_embd || !m->n_ff || !m->n_layer || !m->n_head
-      || !m->n_head_kv || !m->head_dim || !m->layers || !m->embd || !m->head
-      || !m->output_norm) {
+  if (!m->n_vocab || !m->n_embd || !m->n_ff || !m->n_layer || !m->n_head || !m->n_head_kv || !m->head_dim || !m->layers
+      || !m->embd || !m->head || !m->output_norm) {
     set_err (err, len, "the model description is incomplete");
     return BN_K_ERR_INVALID;
   }
-  if (m->n_embd != m->n_head * m->head_dim || m->n_head % m->n_head_kv
-      || m->rope_dim % 2 || m->rope_dim > m->head_dim) {
-    set_err (err, len, "inconsistent shape: hidden %zu, %zu heads of %zu, "
-        "%zu kv heads, rope %zu", m->n_embd, m->n_head, m->head_dim,
-        m->n_head_kv, m->rope_dim);
+  if (m->n_embd != m->n_head * m->head_dim || m->n_head % m->n_head_kv || m->rope_dim % 2
+      || m->rope_dim > m->head_dim) {
+    set_err (err, len,
+             "inconsistent shape: hidden %zu, %zu heads of %zu, "
+             "%zu kv heads, rope %zu",
+             m->n_embd, m->n_head, m->head_dim, m->n_head_kv, m->rope_dim);
     return BN_K_ERR_SHAPE;
   }
   if (!(m->rms_eps > 0.0f) || (m->rope_dim && !(m->rope_theta > 0.0f))) {
     set_err (err, len, "RMS epsilon and RoPE base must be positive");
     return BN_K_ERR_INVALID;
   }
-  if ((unsigned) m->embd_type > BN_FWD_Q8_0
-      || (unsigned) m->head_type > BN_FWD_Q8_0
+  if ((unsigned) m->embd_type > BN_FWD_Q8_0 || (unsigned) m->head_type > BN_FWD_Q8_0
       || (unsigned) m->ffn_act > BN_FWD_FFN_RELU2) {
     set_err (err, len, "unknown embedding, head or activation type");
     return BN_K_ERR_INVALID;
   }
-  if ((m->embd_type == BN_FWD_Q8_0 || m->head_type == BN_FWD_Q8_0)
-      && m->n_embd % BN_Q8_0_BLOCK) {
-    set_err (err, len, "Q8_0 rows need the hidden size (%zu) to be a "
-        "multiple of 32", m->n_embd);
+  if ((m->embd_type == BN_FWD_Q8_0 || m->head_type == BN_FWD_Q8_0) && m->n_embd % BN_Q8_0_BLOCK) {
+    set_err (err, len,
+             "Q8_0 rows need the hidden size (%zu) to be a "
+             "multiple of 32",
+             m->n_embd);
     return BN_K_ERR_SHAPE;
   }
   if (m->head_type == BN_FWD_F16 && ((uintptr_t) m->head) % 2) {
@@ -91,14 +89,11 @@ check_model (const BnFwdModel *m, char *err, size_t len)
   for (size_t l = 0; l < m->n_layer; l++) {
     const BnFwdLayer *L = &m->layers[l];
     const size_t kv = m->n_head_kv * m->head_dim;
-    const size_t want[BN_FWD_N_PROJ][2] = {
-      {m->n_embd, m->n_embd}, {kv, m->n_embd}, {kv, m->n_embd},
-      {m->n_embd, m->n_embd}, {m->n_ff, m->n_embd}, {m->n_ff, m->n_embd},
-      {m->n_embd, m->n_ff}
-    };
+    const size_t want[BN_FWD_N_PROJ][2] = { { m->n_embd, m->n_embd }, { kv, m->n_embd },      { kv, m->n_embd },
+                                            { m->n_embd, m->n_embd }, { m->n_ff, m->n_embd }, { m->n_ff, m->n_embd },
+                                            { m->n_embd, m->n_ff } };
 
-    if (!L->attn_norm || !L->attn_sub_norm || !L->ffn_norm
-        || !L->ffn_sub_norm) {
+    if (!L->attn_norm || !L->attn_sub_norm || !L->ffn_norm || !L->ffn_sub_norm) {
       set_err (err, len, "block %zu lacks a norm", l);
       return BN_K_ERR_INVALID;
     }
@@ -111,26 +106,25 @@ check_model (const BnFwdModel *m, char *err, size_t len)
       }
       if (w->rows != want[p][0] || w->cols != want[p][1]
           || bn_ternary_check_shape (w->format, w->rows, w->cols) != BN_K_OK) {
-        set_err (err, len, "blk.%zu.%s is %zu x %zu in %s; the model needs "
-            "%zu x %zu", l, proj_names[p], w->rows, w->cols,
-            bn_ternary_format_name (w->format), want[p][0], want[p][1]);
+        set_err (err, len,
+                 "blk.%zu.%s is %zu x %zu in %s; the model needs "
+                 "%zu x %zu",
+                 l, proj_names[p], w->rows, w->cols, bn_ternary_format_name (w->format), want[p][0], want[p][1]);
         return BN_K_ERR_SHAPE;
       }
       if (w->size < bn_ternary_packed_size (w->format, w->rows, w->cols)) {
-        set_err (err, len, "blk.%zu.%s holds %zu bytes, fewer than %s needs",
-            l, proj_names[p], w->size, bn_ternary_format_name (w->format));
+        set_err (err, len, "blk.%zu.%s holds %zu bytes, fewer than %s needs", l, proj_names[p], w->size,
+                 bn_ternary_format_name (w->format));
         return BN_K_ERR_BUFFER;
       }
       /* I2S reads its blocks unaligned (GGUF data is 32-byte aligned) */
-      if (!is_tl (w->format) && w->format != BN_TERNARY_I2S
-          && ((uintptr_t) w->data) % 2) {
-        set_err (err, len, "blk.%zu.%s is not 2-byte aligned", l,
-            proj_names[p]);
+      if (!is_tl (w->format) && w->format != BN_TERNARY_I2S && ((uintptr_t) w->data) % 2) {
+        set_err (err, len, "blk.%zu.%s is not 2-byte aligned", l, proj_names[p]);
         return BN_K_ERR_INVALID;
       }
       if (is_tl (w->format) && ((uintptr_t) w->data) % BN_KALIGN) {
-        set_err (err, len, "blk.%zu.%s (%s) is not %d-byte aligned", l,
-            proj_names[p], bn_ternary_format_name (w->format), BN_KALIGN);
+        set_err (err, len, "blk.%zu.%s (%s) is not %d-byte aligned", l, proj_names[p],
+                 bn_ternary_format_name (w->format), BN_KALIGN);
         return BN_K_ERR_INVALID;
       }
     }
@@ -138,9 +132,7 @@ check_model (const BnFwdModel *m, char *err, size_t len)
   return BN_K_OK;
 }
 
-static const int group_of[BN_FWD_N_PROJ] = {
-  GROUP_QKV, GROUP_QKV, GROUP_QKV, GROUP_O, GROUP_GU, GROUP_GU, GROUP_DOWN
-};
+static const int group_of[BN_FWD_N_PROJ] = { GROUP_QKV, GROUP_QKV, GROUP_QKV, GROUP_O, GROUP_GU, GROUP_GU, GROUP_DOWN };
 
 static int
 plan_luts (BnFwd *f, char *err, size_t len)
@@ -157,9 +149,10 @@ plan_luts (BnFwd *f, char *err, size_t len)
       if (!is_tl (fmt))
         continue;
       if (*slot != BN_TERNARY_N_FORMATS && *slot != fmt) {
-        set_err (err, len, "block %zu mixes TL1 and TL2 weights that read "
-            "the same activations (blk.%zu.%s); convert them to one format",
-            l, l, proj_names[p]);
+        set_err (err, len,
+                 "block %zu mixes TL1 and TL2 weights that read "
+                 "the same activations (blk.%zu.%s); convert them to one format",
+                 l, l, proj_names[p]);
         return BN_K_ERR_LUT;
       }
       *slot = fmt;
@@ -180,8 +173,7 @@ lut_size_for (size_t k)
 /* ---- construction ----------------------------------------------------- */
 
 int
-bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts, BnFwd **out,
-    char *err, size_t err_len)
+bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts, BnFwd **out, char *err, size_t err_len)
 {
   BnFwd *f;
   const BnFwdModel *m = model;
@@ -197,10 +189,8 @@ bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts, BnFwd **out,
   }
   if ((rc = check_model (model, err, err_len)) != BN_K_OK)
     return rc;
-  if (opts->n_threads < 1 || opts->n_threads > BN_TEAM_MAX_THREADS
-      || opts->n_ctx < 1) {
-    set_err (err, err_len, "threads must be 1..%d and the context at least 1",
-        BN_TEAM_MAX_THREADS);
+  if (opts->n_threads < 1 || opts->n_threads > BN_TEAM_MAX_THREADS || opts->n_ctx < 1) {
+    set_err (err, err_len, "threads must be 1..%d and the context at least 1", BN_TEAM_MAX_THREADS);
     return BN_K_ERR_INVALID;
   }
 
@@ -257,19 +247,16 @@ bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts, BnFwd **out,
   }
   for (size_t l = 0; l < nl && !f->q8k; l++) {
     const BnTernaryFormat *g = &f->lut_fmt[l * N_GROUPS];
-    any_tl_e |= g[GROUP_QKV] != BN_TERNARY_N_FORMATS
-        || g[GROUP_O] != BN_TERNARY_N_FORMATS
-        || g[GROUP_GU] != BN_TERNARY_N_FORMATS;
+    any_tl_e |= g[GROUP_QKV] != BN_TERNARY_N_FORMATS || g[GROUP_O] != BN_TERNARY_N_FORMATS
+                || g[GROUP_GU] != BN_TERNARY_N_FORMATS;
     any_tl_f |= g[GROUP_DOWN] != BN_TERNARY_N_FORMATS;
   }
 
   /* KV cache */
   f->kv_elt = f->kv_f16 ? 2 : 4;
   f->kv_bytes = (uint64_t) nl * 2 * f->n_ctx * f->kv_dim * f->kv_elt;
-  if (f->kv_bytes / (nl * 2 * f->kv_elt) / f->kv_dim != f->n_ctx
-      || f->kv_bytes > SIZE_MAX / 2) {
-    set_err (err, err_len, "a KV cache of %zu positions is too large",
-        f->n_ctx);
+  if (f->kv_bytes / (nl * 2 * f->kv_elt) / f->kv_dim != f->n_ctx || f->kv_bytes > SIZE_MAX / 2) {
+    set_err (err, err_len, "a KV cache of %zu positions is too large", f->n_ctx);
     bn_fwd_free (f);
     return BN_K_ERR_NOMEM;
   }
@@ -297,19 +284,15 @@ bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts, BnFwd **out,
   f->normed = alloc (f, ne * sizeof (float));
   f->head_act_buf = alloc (f, f->act_e_size);
   f->scores = alloc (f, f->nth * f->n_ctx * sizeof (float));
-  f->rope_cs = alloc (f, ub * (m->rope_dim ? m->rope_dim : 1) *
-      sizeof (float));
+  f->rope_cs = alloc (f, ub * (m->rope_dim ? m->rope_dim : 1) * sizeof (float));
   f->inv_freq = alloc (f, (m->rope_dim / 2 + 1) * sizeof (double));
-  if (!f->x || !f->yq || !f->yk || !f->yv || !f->att || !f->yo || !f->yg
-      || !f->yu || !f->hf || !f->act_e_buf || !f->act_f_buf || !f->act_e
-      || !f->act_f || !f->normed || !f->head_act_buf || !f->scores
-      || !f->rope_cs || !f->inv_freq)
+  if (!f->x || !f->yq || !f->yk || !f->yv || !f->att || !f->yo || !f->yg || !f->yu || !f->hf || !f->act_e_buf
+      || !f->act_f_buf || !f->act_e || !f->act_f || !f->normed || !f->head_act_buf || !f->scores || !f->rope_cs
+      || !f->inv_freq)
     goto nomem;
   for (size_t t = 0; t < ub; t++) {
-    bn_act_init (&f->act_e[t], f->act_e_buf + t * f->act_e_size,
-        f->act_e_size, ne);
-    bn_act_init (&f->act_f[t], f->act_f_buf + t * f->act_f_size,
-        f->act_f_size, nf);
+    bn_act_init (&f->act_e[t], f->act_e_buf + t * f->act_e_size, f->act_e_size, ne);
+    bn_act_init (&f->act_f[t], f->act_f_buf + t * f->act_f_size, f->act_f_size, nf);
   }
   bn_act_init (&f->head_act, f->head_act_buf, f->act_e_size, ne);
   if (any_tl_e) {
@@ -332,18 +315,16 @@ bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts, BnFwd **out,
       goto nomem;
   }
   for (size_t i = 0; i < m->rope_dim / 2; i++)
-    f->inv_freq[i] = pow ((double) m->rope_theta,
-        -2.0 * (double) i / (double) m->rope_dim);
+    f->inv_freq[i] = pow ((double) m->rope_theta, -2.0 * (double) i / (double) m->rope_dim);
 
   /* bytes read per decoded token */
-  f->bytes_per_token = bn_fwd_float_row_bytes (m->embd_type, ne) +
-      (uint64_t) m->n_vocab * bn_fwd_float_row_bytes (m->head_type, ne) +
-      ((uint64_t) ((3 * ne + nf) * nl + ne)) * sizeof (float);
+  f->bytes_per_token = bn_fwd_float_row_bytes (m->embd_type, ne)
+                       + (uint64_t) m->n_vocab * bn_fwd_float_row_bytes (m->head_type, ne)
+                       + ((uint64_t) ((3 * ne + nf) * nl + ne)) * sizeof (float);
   for (size_t l = 0; l < nl; l++)
     for (int p = 0; p < BN_FWD_N_PROJ; p++) {
       const BnTernary *w = &f->layers[l].w[p];
-      f->bytes_per_token += bn_ternary_packed_size (w->format, w->rows,
-          w->cols);
+      f->bytes_per_token += bn_ternary_packed_size (w->format, w->rows, w->cols);
     }
 
   f->team = bn_team_new (f->nth);
@@ -356,8 +337,8 @@ bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts, BnFwd **out,
   return BN_K_OK;
 
 nomem:
-  set_err (err, err_len, "out of memory (KV cache %.1f MB for %zu positions)",
-      f ? (double) f->kv_bytes / 1e6 : 0.0, opts->n_ctx);
+  set_err (err, err_len, "out of memory (KV cache %.1f MB for %zu positions)", f ? (double) f->kv_bytes / 1e6 : 0.0,
+           opts->n_ctx);
   bn_fwd_free (f);
   return BN_K_ERR_NOMEM;
 }
@@ -437,4 +418,3 @@ bn_fwd_kernels_used (const BnFwd *f, const char **names, size_t max)
     names[i] = all[i];
   return n;
 }
-

@@ -33,15 +33,15 @@ typedef enum {
 } BnFwdProj;
 
 typedef enum {
-  BN_FWD_FFN_SILU = 0,          /* silu(gate) * up (llama.cpp bitnet) */
-  BN_FWD_FFN_RELU2,             /* relu(gate)^2 * up (bitnet-b1.58) */
+  BN_FWD_FFN_SILU = 0, /* silu(gate) * up (llama.cpp bitnet) */
+  BN_FWD_FFN_RELU2,    /* relu(gate)^2 * up (bitnet-b1.58) */
 } BnFwdFfnAct;
 
 /* Element types of the embedding and of the output head. */
 typedef enum {
   BN_FWD_F32 = 0,
   BN_FWD_F16,
-  BN_FWD_Q8_0,                  /* ggml Q8_0: blocks of 32 int8 + f16 scale */
+  BN_FWD_Q8_0, /* ggml Q8_0: blocks of 32 int8 + f16 scale */
 } BnFwdFloatType;
 
 /**
@@ -79,8 +79,8 @@ typedef struct {
   size_t n_layer;
   size_t n_head;
   size_t n_head_kv;
-  size_t head_dim;              /* n_embd / n_head */
-  size_t rope_dim;              /* even, <= head_dim */
+  size_t head_dim; /* n_embd / n_head */
+  size_t rope_dim; /* even, <= head_dim */
   float rope_theta;
   float rms_eps;
   BnFwdFfnAct ffn_act;
@@ -88,8 +88,8 @@ typedef struct {
   const void *embd;
   BnFwdFloatType head_type;
   const void *head;
-  const float *output_norm;     /* n_embd floats, copied */
-  const BnFwdLayer *layers;     /* n_layer entries, copied */
+  const float *output_norm; /* n_embd floats, copied */
+  const BnFwdLayer *layers; /* n_layer entries, copied */
 } BnFwdModel;
 
 /**
@@ -118,12 +118,12 @@ typedef struct BnFwd BnFwd;
 /* Checks @model and @opts, allocates every buffer (KV cache, scratch) and
  * starts the team. On failure returns a BnKStatus and writes a message to
  * @err (nullable). */
-BN_KERNEL_API int bn_fwd_new (const BnFwdModel * model,
-    const BnFwdOptions * opts, BnFwd ** out, char *err, size_t err_len);
-BN_KERNEL_API void bn_fwd_free (BnFwd * f);
+BN_KERNEL_API int bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts, BnFwd **out, char *err,
+                              size_t err_len);
+BN_KERNEL_API void bn_fwd_free (BnFwd *f);
 
 /* Empties the KV cache (position 0). */
-BN_KERNEL_API void bn_fwd_reset (BnFwd * f);
+BN_KERNEL_API void bn_fwd_reset (BnFwd *f);
 
 /* Runs @n_tokens tokens at positions pos .. pos + n_tokens - 1 (one
  * micro-batch of up to ubatch tokens at a time; n_tokens == 1 is a decode
@@ -132,24 +132,22 @@ BN_KERNEL_API void bn_fwd_reset (BnFwd * f);
  * token; without it the head is skipped. Refuses (BN_K_ERR_INVALID,
  * nothing changed) a token outside [0, n_vocab) or pos + n_tokens > n_ctx.
  * Allocates nothing. */
-BN_KERNEL_API int bn_fwd_eval (BnFwd * f, const int32_t * tokens,
-    size_t n_tokens, float *logits);
+BN_KERNEL_API int bn_fwd_eval (BnFwd *f, const int32_t *tokens, size_t n_tokens, float *logits);
 
-BN_KERNEL_API size_t bn_fwd_pos (const BnFwd * f);
-BN_KERNEL_API size_t bn_fwd_n_ctx (const BnFwd * f);
-BN_KERNEL_API unsigned bn_fwd_n_threads (const BnFwd * f);
+BN_KERNEL_API size_t bn_fwd_pos (const BnFwd *f);
+BN_KERNEL_API size_t bn_fwd_n_ctx (const BnFwd *f);
+BN_KERNEL_API unsigned bn_fwd_n_threads (const BnFwd *f);
 
 /* Bytes of weights read per decoded token (packed ternary weights, norm
  * vectors, one embedding row, every row of the head). */
-BN_KERNEL_API uint64_t bn_fwd_bytes_per_token (const BnFwd * f);
+BN_KERNEL_API uint64_t bn_fwd_bytes_per_token (const BnFwd *f);
 /* Bytes allocated for the KV cache. */
-BN_KERNEL_API uint64_t bn_fwd_kv_bytes (const BnFwd * f);
+BN_KERNEL_API uint64_t bn_fwd_kv_bytes (const BnFwd *f);
 
 /* Names of the kernels that ran so far (static strings), each once, in the
  * order first seen; writes up to @max into @names, returns how many there
  * are. */
-BN_KERNEL_API size_t bn_fwd_kernels_used (const BnFwd * f,
-    const char **names, size_t max);
+BN_KERNEL_API size_t bn_fwd_kernels_used (const BnFwd *f, const char **names, size_t max);
 
 /* ---- building blocks, exported for tests -------------------------------- */
 
@@ -159,16 +157,14 @@ BN_KERNEL_API size_t bn_fwd_kernels_used (const BnFwd * f,
  * double lanes), a = 127 / max(max|n|, 1e-5), q = clamp(round_half_even
  * (n * a), -128, 127). @normed (nullable) receives n; *name (nullable) the
  * kernel name. */
-BN_KERNEL_API int bn_fwd_rmsnorm_q8 (BnKernelVariant variant, BnActQ8 * act,
-    const float *x, const float *w, float eps, float *normed,
-    const char **name);
+BN_KERNEL_API int bn_fwd_rmsnorm_q8 (BnKernelVariant variant, BnActQ8 *act, const float *x, const float *w, float eps,
+                                     float *normed, const char **name);
 
 /* Causal attention of one query head @q (hd floats) over @n_pos rows of
  * @k and @v (hd values each, f16 when @kv_f16), scale @scale, with the
  * float operations of @variant; @scores holds n_pos floats. */
-BN_KERNEL_API int bn_fwd_attention (BnKernelVariant variant, const float *q,
-    const void *k, const void *v, int kv_f16, size_t n_pos, size_t hd,
-    float scale, float *scores, float *out, const char **name);
+BN_KERNEL_API int bn_fwd_attention (BnKernelVariant variant, const float *q, const void *k, const void *v, int kv_f16,
+                                    size_t n_pos, size_t hd, float scale, float *scores, float *out, const char **name);
 
 #ifdef __cplusplus
 }

@@ -11,8 +11,8 @@
 #include "bn-head-x86.h"
 
 void
-bn_head_q8_0_avx512 (const uint8_t *w, size_t cols, const BnActQ8 *act,
-    size_t row_begin, size_t row_end, float *restrict y)
+bn_head_q8_0_avx512 (const uint8_t *w, size_t cols, const BnActQ8 *act, size_t row_begin, size_t row_end,
+                     float *restrict y)
 {
   const size_t nb = cols / BN_Q8_0_BLOCK;
   const __m256i bias = _mm256_set1_epi8 ((char) 0x80);
@@ -24,15 +24,11 @@ bn_head_q8_0_avx512 (const uint8_t *w, size_t cols, const BnActQ8 *act,
 
     for (size_t b = 0; b < nb; b++, blk += BN_Q8_0_BLOCK_BYTES) {
       const __m256i wv = _mm256_loadu_si256 ((const __m256i *) (blk + 2));
-      const __m256i xv = _mm256_load_si256 ((const __m256i *) (act->q +
-              b * BN_Q8_0_BLOCK));
-      const __m256i p = _mm256_dpbusd_epi32 (_mm256_setzero_si256 (),
-          _mm256_xor_si256 (xv, bias), wv);
-      const __m256i sw = _mm256_dpbusd_epi32 (_mm256_setzero_si256 (), ones,
-          wv);
+      const __m256i xv = _mm256_load_si256 ((const __m256i *) (act->q + b * BN_Q8_0_BLOCK));
+      const __m256i p = _mm256_dpbusd_epi32 (_mm256_setzero_si256 (), _mm256_xor_si256 (xv, bias), wv);
+      const __m256i sw = _mm256_dpbusd_epi32 (_mm256_setzero_si256 (), ones, wv);
       const __m256i lanes = _mm256_sub_epi32 (p, _mm256_slli_epi32 (sw, 7));
-      const __m256 d = _mm256_set1_ps (_cvtsh_ss ((uint16_t) (blk[0] |
-                  (blk[1] << 8))));
+      const __m256 d = _mm256_set1_ps (_cvtsh_ss ((uint16_t) (blk[0] | (blk[1] << 8))));
 
       if (b % 2)
         a1 = _mm256_fmadd_ps (_mm256_cvtepi32_ps (lanes), d, a1);

@@ -15,8 +15,7 @@
 static inline float
 bn_hsum256_ps (__m256 v)
 {
-  __m128 s = _mm_add_ps (_mm256_castps256_ps128 (v),
-      _mm256_extractf128_ps (v, 1));
+  __m128 s = _mm_add_ps (_mm256_castps256_ps128 (v), _mm256_extractf128_ps (v, 1));
 
   s = _mm_add_ps (s, _mm_movehl_ps (s, s));
   s = _mm_add_ss (s, _mm_movehdup_ps (s));
@@ -31,17 +30,15 @@ bn_head_f16_row (const uint16_t *row, size_t cols, const float *x)
   float tail = 0.0f;
 
   for (; c + 32 <= cols; c += 32) {
-    a0 = _mm256_fmadd_ps (_mm256_cvtph_ps (_mm_loadu_si128 ((const __m128i *)
-                (row + c))), _mm256_loadu_ps (x + c), a0);
-    a1 = _mm256_fmadd_ps (_mm256_cvtph_ps (_mm_loadu_si128 ((const __m128i *)
-                (row + c + 8))), _mm256_loadu_ps (x + c + 8), a1);
-    a2 = _mm256_fmadd_ps (_mm256_cvtph_ps (_mm_loadu_si128 ((const __m128i *)
-                (row + c + 16))), _mm256_loadu_ps (x + c + 16), a2);
-    a3 = _mm256_fmadd_ps (_mm256_cvtph_ps (_mm_loadu_si128 ((const __m128i *)
-                (row + c + 24))), _mm256_loadu_ps (x + c + 24), a3);
+    a0 = _mm256_fmadd_ps (_mm256_cvtph_ps (_mm_loadu_si128 ((const __m128i *) (row + c))), _mm256_loadu_ps (x + c), a0);
+    a1 = _mm256_fmadd_ps (_mm256_cvtph_ps (_mm_loadu_si128 ((const __m128i *) (row + c + 8))),
+                          _mm256_loadu_ps (x + c + 8), a1);
+    a2 = _mm256_fmadd_ps (_mm256_cvtph_ps (_mm_loadu_si128 ((const __m128i *) (row + c + 16))),
+                          _mm256_loadu_ps (x + c + 16), a2);
+    a3 = _mm256_fmadd_ps (_mm256_cvtph_ps (_mm_loadu_si128 ((const __m128i *) (row + c + 24))),
+                          _mm256_loadu_ps (x + c + 24), a3);
   }
   for (; c < cols; c++)
     tail += _cvtsh_ss (row[c]) * x[c];
-  return bn_hsum256_ps (_mm256_add_ps (_mm256_add_ps (a0, a1),
-          _mm256_add_ps (a2, a3))) + tail;
+  return bn_hsum256_ps (_mm256_add_ps (_mm256_add_ps (a0, a1), _mm256_add_ps (a2, a3))) + tail;
 }

@@ -22,22 +22,21 @@
 static inline int32_t
 plane_dot (const __m256i a[4])
 {
-  return bn_hsum256 (_mm256_add_epi32 (_mm256_add_epi32 (a[3],
-              _mm256_srai_epi32 (a[2], 2)),
-          _mm256_add_epi32 (_mm256_srai_epi32 (a[1], 4),
-              _mm256_srai_epi32 (a[0], 6))));
+  return bn_hsum256 (_mm256_add_epi32 (_mm256_add_epi32 (a[3], _mm256_srai_epi32 (a[2], 2)),
+                                       _mm256_add_epi32 (_mm256_srai_epi32 (a[1], 4), _mm256_srai_epi32 (a[0], 6))));
 }
 
 /* GEMV over RN consecutive rows from @r (RN = 4, or 1 for the tail) */
 static inline __attribute__ ((always_inline)) void
-gemv_rows (const BnTernary *w, const BnActQ8 *act, size_t r, const int rn,
-    int32_t *restrict idot, float *restrict y)
+gemv_rows (const BnTernary *w, const BnActQ8 *act, size_t r, const int rn, int32_t *restrict idot, float *restrict y)
 {
   const size_t nb = bn_round_up (w->cols, BN_I2S_BLOCK) / BN_I2S_BLOCK;
   const uint8_t *wp = w->data + r * nb * 32;
   const __m256i m[4] = {
-    _mm256_set1_epi8 ((char) 0xc0), _mm256_set1_epi8 (0x30),
-    _mm256_set1_epi8 (0x0c), _mm256_set1_epi8 (0x03),
+    _mm256_set1_epi8 ((char) 0xc0),
+    _mm256_set1_epi8 (0x30),
+    _mm256_set1_epi8 (0x0c),
+    _mm256_set1_epi8 (0x03),
   };
   __m256i a[4][4];
 
@@ -58,18 +57,15 @@ gemv_rows (const BnTernary *w, const BnActQ8 *act, size_t r, const int rn,
       x[p] = _mm256_load_si256 ((const __m256i *) (xq + 32 * p));
 #pragma GCC unroll 4
     for (int i = 0; i < rn; i++) {
-      const __m256i v = _mm256_loadu_si256 ((const __m256i *) (wp +
-              (size_t) i * nb * 32 + b * 32));
+      const __m256i v = _mm256_loadu_si256 ((const __m256i *) (wp + (size_t) i * nb * 32 + b * 32));
 #pragma GCC unroll 4
       for (int p = 0; p < 4; p++)
-        a[i][p] = _mm256_dpbusd_epi32 (a[i][p], _mm256_and_si256 (v, m[p]),
-            x[p]);
+        a[i][p] = _mm256_dpbusd_epi32 (a[i][p], _mm256_and_si256 (v, m[p]), x[p]);
     }
   }
 #pragma GCC unroll 4
   for (int i = 0; i < rn; i++)
-    bn_store_row (w, act, 0, r + (size_t) i, plane_dot (a[i]) - act->sum,
-        idot, y);
+    bn_store_row (w, act, 0, r + (size_t) i, plane_dot (a[i]) - act->sum, idot, y);
 }
 
 BN_X86_I2S_DEFINE_GEMV (bn_i2s_gemv_avx512)
@@ -78,8 +74,8 @@ BN_X86_I2S_DEFINE_GEMV (bn_i2s_gemv_avx512)
  * here so that all four share one accumulator per (row, token): 16
  * accumulators, 4 weight registers, TN activation registers. */
 static inline __attribute__ ((always_inline)) void
-gemm_tile (const BnTernary *w, const BnActQ8 *acts, size_t t0, const int tn,
-    size_t r, const int rn, int32_t *restrict idot, float *restrict y)
+gemm_tile (const BnTernary *w, const BnActQ8 *acts, size_t t0, const int tn, size_t r, const int rn,
+           int32_t *restrict idot, float *restrict y)
 {
   const size_t nb = bn_round_up (w->cols, BN_I2S_BLOCK) / BN_I2S_BLOCK;
   const __m256i m = _mm256_set1_epi8 (0x03);
@@ -102,20 +98,17 @@ gemm_tile (const BnTernary *w, const BnActQ8 *acts, size_t t0, const int tn,
 
 #pragma GCC unroll 4
     for (int i = 0; i < rn; i++)
-      wv[i] = _mm256_loadu_si256 ((const __m256i *) (wp +
-              (size_t) i * nb * 32 + b * 32));
+      wv[i] = _mm256_loadu_si256 ((const __m256i *) (wp + (size_t) i * nb * 32 + b * 32));
 #pragma GCC unroll 4
     for (int p = 0; p < 4; p++) {
       __m256i xv[4];
 
 #pragma GCC unroll 4
       for (int t = 0; t < tn; t++)
-        xv[t] = _mm256_load_si256 ((const __m256i *) (xq[t] +
-                b * BN_I2S_BLOCK + 32 * p));
+        xv[t] = _mm256_load_si256 ((const __m256i *) (xq[t] + b * BN_I2S_BLOCK + 32 * p));
 #pragma GCC unroll 4
       for (int i = 0; i < rn; i++) {
-        const __m256i pl =
-            _mm256_and_si256 (_mm256_srli_epi16 (wv[i], 6 - 2 * p), m);
+        const __m256i pl = _mm256_and_si256 (_mm256_srli_epi16 (wv[i], 6 - 2 * p), m);
 #pragma GCC unroll 4
         for (int t = 0; t < tn; t++)
           acc[i][t] = _mm256_dpbusd_epi32 (acc[i][t], pl, xv[t]);
@@ -126,38 +119,29 @@ gemm_tile (const BnTernary *w, const BnActQ8 *acts, size_t t0, const int tn,
   for (int i = 0; i < rn; i++)
     for (int t = 0; t < tn; t++) {
       const BnActQ8 *act = &acts[t0 + t];
-      bn_store_row (w, act, t0 + t, r + (size_t) i,
-          bn_hsum256 (acc[i][t]) - act->sum, idot, y);
+      bn_store_row (w, act, t0 + t, r + (size_t) i, bn_hsum256 (acc[i][t]) - act->sum, idot, y);
     }
 }
 
 static inline __attribute__ ((always_inline)) void
-gemm_rows (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t r, const int rn, int32_t *restrict idot, float *restrict y)
+gemm_rows (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t r, const int rn, int32_t *restrict idot,
+           float *restrict y)
 {
   size_t t0 = 0;
 
   for (; t0 + 4 <= n_tokens; t0 += 4)
     gemm_tile (w, acts, t0, 4, r, rn, idot, y);
   switch (n_tokens - t0) {
-    case 3:
-      gemm_tile (w, acts, t0, 3, r, rn, idot, y);
-      break;
-    case 2:
-      gemm_tile (w, acts, t0, 2, r, rn, idot, y);
-      break;
-    case 1:
-      gemm_tile (w, acts, t0, 1, r, rn, idot, y);
-      break;
-    default:
-      break;
+  case 3: gemm_tile (w, acts, t0, 3, r, rn, idot, y); break;
+  case 2: gemm_tile (w, acts, t0, 2, r, rn, idot, y); break;
+  case 1: gemm_tile (w, acts, t0, 1, r, rn, idot, y); break;
+  default: break;
   }
 }
 
 void
-bn_i2s_gemm_avx512 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *restrict idot,
-    float *restrict y)
+bn_i2s_gemm_avx512 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                    int32_t *restrict idot, float *restrict y)
 {
   size_t r = row_begin;
 

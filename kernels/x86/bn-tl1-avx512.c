@@ -23,13 +23,11 @@ fold16 (__m512i v)
   __m512i b = _mm512_cvtepi16_epi32 (_mm512_extracti64x4_epi64 (v, 1));
   __m512i s = _mm512_add_epi32 (a, b);
 
-  return _mm256_add_epi32 (_mm512_castsi512_si256 (s),
-      _mm512_extracti64x4_epi64 (s, 1));
+  return _mm256_add_epi32 (_mm512_castsi512_si256 (s), _mm512_extracti64x4_epi64 (s, 1));
 }
 
 static inline void
-lookup (__m512i t_lo, __m512i t_hi, __m512i idx, __m512i *lo16,
-    __m512i *hi16)
+lookup (__m512i t_lo, __m512i t_hi, __m512i idx, __m512i *lo16, __m512i *hi16)
 {
   const __m512i l = _mm512_shuffle_epi8 (t_lo, idx);
   const __m512i h = _mm512_shuffle_epi8 (t_hi, idx);
@@ -56,39 +54,31 @@ run_tl1 (const uint8_t *run, size_t cl, const uint8_t *lut, int32_t *sums)
     i0 = _mm512_load_si512 ((const void *) run);
     i1 = _mm512_load_si512 ((const void *) (run + 64));
     lookup (a_lo, a_hi, _mm512_and_si512 (i0, nib), &l0, &h0);
-    lookup (b_lo, b_hi, _mm512_and_si512 (_mm512_srli_epi16 (i0, 4), nib),
-        &l0, &h0);
+    lookup (b_lo, b_hi, _mm512_and_si512 (_mm512_srli_epi16 (i0, 4), nib), &l0, &h0);
     lookup (a_lo, a_hi, _mm512_and_si512 (i1, nib), &l1, &h1);
-    lookup (b_lo, b_hi, _mm512_and_si512 (_mm512_srli_epi16 (i1, 4), nib),
-        &l1, &h1);
+    lookup (b_lo, b_hi, _mm512_and_si512 (_mm512_srli_epi16 (i1, 4), nib), &l1, &h1);
   }
 
   {
     __m512i s01 = _mm512_loadu_si512 ((const void *) sums);
     __m512i s23 = _mm512_loadu_si512 ((const void *) (sums + 16));
-    s01 = _mm512_add_epi32 (s01, _mm512_inserti64x4 (_mm512_castsi256_si512
-            (fold16 (l0)), fold16 (h0), 1));
-    s23 = _mm512_add_epi32 (s23, _mm512_inserti64x4 (_mm512_castsi256_si512
-            (fold16 (l1)), fold16 (h1), 1));
+    s01 = _mm512_add_epi32 (s01, _mm512_inserti64x4 (_mm512_castsi256_si512 (fold16 (l0)), fold16 (h0), 1));
+    s23 = _mm512_add_epi32 (s23, _mm512_inserti64x4 (_mm512_castsi256_si512 (fold16 (l1)), fold16 (h1), 1));
     _mm512_storeu_si512 ((void *) sums, s01);
     _mm512_storeu_si512 ((void *) (sums + 16), s23);
   }
 }
 
 void
-bn_tl1_gemv_avx512 (const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end,
-    int32_t *restrict idot, float *restrict y)
+bn_tl1_gemv_avx512 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                    int32_t *restrict idot, float *restrict y)
 {
-  bn_tl_drive (w, acts, 1, row_begin, row_end, idot, y, run_tl1, 0,
-      BN_TL_LUT_SB_BYTES);
+  bn_tl_drive (w, acts, 1, row_begin, row_end, idot, y, run_tl1, 0, BN_TL_LUT_SB_BYTES);
 }
 
 void
-bn_tl1_gemm_avx512 (const BnTernary *w, const BnActQ8 *acts,
-    size_t n_tokens, size_t row_begin, size_t row_end,
-    int32_t *restrict idot, float *restrict y)
+bn_tl1_gemm_avx512 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                    int32_t *restrict idot, float *restrict y)
 {
-  bn_tl_drive (w, acts, n_tokens, row_begin, row_end, idot, y, run_tl1, 0,
-      BN_TL_LUT_SB_BYTES);
+  bn_tl_drive (w, acts, n_tokens, row_begin, row_end, idot, y, run_tl1, 0, BN_TL_LUT_SB_BYTES);
 }

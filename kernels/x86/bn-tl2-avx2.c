@@ -14,19 +14,15 @@
 static inline __m256i
 lookup (__m256i code, const uint8_t *tab)
 {
-  const __m256i lo_tab = _mm256_broadcastsi128_si256 (_mm_load_si128 ((const
-              __m128i *) tab));
-  const __m256i hi_tab = _mm256_broadcastsi128_si256 (_mm_load_si128 ((const
-              __m128i *) (tab + 16)));
+  const __m256i lo_tab = _mm256_broadcastsi128_si256 (_mm_load_si128 ((const __m128i *) tab));
+  const __m256i hi_tab = _mm256_broadcastsi128_si256 (_mm_load_si128 ((const __m128i *) (tab + 16)));
   const __m256i m = _mm256_and_si256 (code, _mm256_set1_epi16 (0x0f));
   const __m256i s = _mm256_and_si256 (code, _mm256_set1_epi16 (0x10));
   const __m256i neg = _mm256_cmpeq_epi16 (s, _mm256_set1_epi16 (0x10));
   /* (m, 0x80) picks the low byte, (0x80, m) the high byte */
   const __m256i il = _mm256_or_si256 (m, _mm256_set1_epi16 ((short) 0x8000));
-  const __m256i ih = _mm256_or_si256 (_mm256_slli_epi16 (m, 8),
-      _mm256_set1_epi16 (0x0080));
-  const __m256i v = _mm256_or_si256 (_mm256_shuffle_epi8 (lo_tab, il),
-      _mm256_shuffle_epi8 (hi_tab, ih));
+  const __m256i ih = _mm256_or_si256 (_mm256_slli_epi16 (m, 8), _mm256_set1_epi16 (0x0080));
+  const __m256i v = _mm256_or_si256 (_mm256_shuffle_epi8 (lo_tab, il), _mm256_shuffle_epi8 (hi_tab, ih));
 
   return _mm256_sub_epi16 (_mm256_xor_si256 (v, neg), neg);
 }
@@ -34,8 +30,7 @@ lookup (__m256i code, const uint8_t *tab)
 static inline __m256i
 cross (__m256i lo, int right, __m256i hi, int left)
 {
-  return _mm256_or_si256 (_mm256_srli_epi16 (lo, right),
-      _mm256_slli_epi16 (hi, left));
+  return _mm256_or_si256 (_mm256_srli_epi16 (lo, right), _mm256_slli_epi16 (hi, left));
 }
 
 /* @lut points at the token's B tables (32 bytes per triple) of the chunk */
@@ -47,23 +42,28 @@ run_tl2 (const uint8_t *run, size_t cl, const uint8_t *lut, int32_t *sums)
     const uint8_t *p = run + 32 * h;
     const uint8_t *t = lut;
 
-    for (size_t u = 0; u < cl; u++, p += BN_TL2_UNIT_BYTES,
-        t += BN_TL2_UNIT * 32) {
+    for (size_t u = 0; u < cl; u++, p += BN_TL2_UNIT_BYTES, t += BN_TL2_UNIT * 32) {
       const __m256i w0 = _mm256_load_si256 ((const __m256i *) p);
       const __m256i w1 = _mm256_load_si256 ((const __m256i *) (p + 64));
       const __m256i w2 = _mm256_load_si256 ((const __m256i *) (p + 128));
       const __m256i w3 = _mm256_load_si256 ((const __m256i *) (p + 192));
       const __m256i w4 = _mm256_load_si256 ((const __m256i *) (p + 256));
       const __m256i c[16] = {
-        w0, _mm256_srli_epi16 (w0, 5), _mm256_srli_epi16 (w0, 10),
+        w0,
+        _mm256_srli_epi16 (w0, 5),
+        _mm256_srli_epi16 (w0, 10),
         cross (w0, 15, w1, 1),
-        _mm256_srli_epi16 (w1, 4), _mm256_srli_epi16 (w1, 9),
+        _mm256_srli_epi16 (w1, 4),
+        _mm256_srli_epi16 (w1, 9),
         cross (w1, 14, w2, 2),
-        _mm256_srli_epi16 (w2, 3), _mm256_srli_epi16 (w2, 8),
+        _mm256_srli_epi16 (w2, 3),
+        _mm256_srli_epi16 (w2, 8),
         cross (w2, 13, w3, 3),
-        _mm256_srli_epi16 (w3, 2), _mm256_srli_epi16 (w3, 7),
+        _mm256_srli_epi16 (w3, 2),
+        _mm256_srli_epi16 (w3, 7),
         cross (w3, 12, w4, 4),
-        _mm256_srli_epi16 (w4, 1), _mm256_srli_epi16 (w4, 6),
+        _mm256_srli_epi16 (w4, 1),
+        _mm256_srli_epi16 (w4, 6),
         _mm256_srli_epi16 (w4, 11),
       };
 
@@ -73,10 +73,8 @@ run_tl2 (const uint8_t *run, size_t cl, const uint8_t *lut, int32_t *sums)
     {
       __m256i s0 = _mm256_loadu_si256 ((const __m256i *) (sums + 16 * h));
       __m256i s1 = _mm256_loadu_si256 ((const __m256i *) (sums + 16 * h + 8));
-      s0 = _mm256_add_epi32 (s0,
-          _mm256_cvtepi16_epi32 (_mm256_castsi256_si128 (acc)));
-      s1 = _mm256_add_epi32 (s1,
-          _mm256_cvtepi16_epi32 (_mm256_extracti128_si256 (acc, 1)));
+      s0 = _mm256_add_epi32 (s0, _mm256_cvtepi16_epi32 (_mm256_castsi256_si128 (acc)));
+      s1 = _mm256_add_epi32 (s1, _mm256_cvtepi16_epi32 (_mm256_extracti128_si256 (acc, 1)));
       _mm256_storeu_si256 ((__m256i *) (sums + 16 * h), s0);
       _mm256_storeu_si256 ((__m256i *) (sums + 16 * h + 8), s1);
     }
@@ -90,21 +88,17 @@ lut_b (const BnTernary *w)
 }
 
 void
-bn_tl2_gemv_avx2 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *restrict idot,
-    float *restrict y)
+bn_tl2_gemv_avx2 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                  int32_t *restrict idot, float *restrict y)
 {
-  bn_tl_drive (w, acts, 1, row_begin, row_end, idot, y, run_tl2, lut_b (w),
-      BN_TL2_UNIT * 32);
+  bn_tl_drive (w, acts, 1, row_begin, row_end, idot, y, run_tl2, lut_b (w), BN_TL2_UNIT * 32);
 }
 
 void
-bn_tl2_gemm_avx2 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *restrict idot,
-    float *restrict y)
+bn_tl2_gemm_avx2 (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+                  int32_t *restrict idot, float *restrict y)
 {
-  bn_tl_drive (w, acts, n_tokens, row_begin, row_end, idot, y, run_tl2,
-      lut_b (w), BN_TL2_UNIT * 32);
+  bn_tl_drive (w, acts, n_tokens, row_begin, row_end, idot, y, run_tl2, lut_b (w), BN_TL2_UNIT * 32);
 }
 
 /* ---- tables --------------------------------------------------------- */
@@ -113,12 +107,9 @@ void
 bn_tl2_build_lut_avx2 (const BnActQ8 *act, void *lut)
 {
   /* balanced-ternary digits of m = 0..13 (see bn-tl2.c), zero past 13 */
-  const __m256i d0 = _mm256_setr_epi16 (0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1,
-      1, 1, 0, 0);
-  const __m256i d1 = _mm256_setr_epi16 (0, 0, 1, 1, 1, -1, -1, -1, 0, 0, 0,
-      1, 1, 1, 0, 0);
-  const __m256i d2 = _mm256_setr_epi16 (0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1,
-      -1, 0, 1, 0, 0);
+  const __m256i d0 = _mm256_setr_epi16 (0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0);
+  const __m256i d1 = _mm256_setr_epi16 (0, 0, 1, 1, 1, -1, -1, -1, 0, 0, 0, 1, 1, 1, 0, 0);
+  const __m256i d2 = _mm256_setr_epi16 (0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, -1, 0, 1, 0, 0);
   const size_t n_triples = act->k / 3, k3 = n_triples * 3;
   const size_t n_slots = bn_tl2_n_units (act->k) * BN_TL2_UNIT;
   uint8_t *a_region = lut;
@@ -128,15 +119,14 @@ bn_tl2_build_lut_avx2 (const BnActQ8 *act, void *lut)
 
   for (; t < n_triples; t++) {
     const int8_t *x = act->q + 3 * t;
-    const __m256i v = _mm256_add_epi16 (_mm256_add_epi16 (_mm256_mullo_epi16
-            (d0, _mm256_set1_epi16 (x[0])), _mm256_mullo_epi16 (d1,
-                _mm256_set1_epi16 (x[1]))), _mm256_mullo_epi16 (d2,
-            _mm256_set1_epi16 (x[2])));
+    const __m256i v = _mm256_add_epi16 (_mm256_add_epi16 (_mm256_mullo_epi16 (d0, _mm256_set1_epi16 (x[0])),
+                                                          _mm256_mullo_epi16 (d1, _mm256_set1_epi16 (x[1]))),
+                                        _mm256_mullo_epi16 (d2, _mm256_set1_epi16 (x[2])));
     const __m256i n = _mm256_sub_epi16 (_mm256_setzero_si256 (), v);
     /* per 128-bit lane: 8 low bytes then 8 high bytes; gather the halves */
-    const __m256i packed = _mm256_permute4x64_epi64 (_mm256_packus_epi16
-        (_mm256_and_si256 (v, _mm256_set1_epi16 (0xff)), _mm256_srli_epi16 (v,
-                8)), _MM_SHUFFLE (3, 1, 2, 0));
+    const __m256i packed = _mm256_permute4x64_epi64 (
+        _mm256_packus_epi16 (_mm256_and_si256 (v, _mm256_set1_epi16 (0xff)), _mm256_srli_epi16 (v, 8)),
+        _MM_SHUFFLE (3, 1, 2, 0));
 
     _mm256_store_si256 ((__m256i *) (a_region + 64 * t), v);
     _mm256_store_si256 ((__m256i *) (a_region + 64 * t + 32), n);

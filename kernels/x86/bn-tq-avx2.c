@@ -15,8 +15,7 @@ dot_codes (const __m256i *c, const int n, const int8_t *x, const int tq1)
 
 #pragma GCC unroll 10
   for (int i = 0; i < n; i++) {
-    const __m256i xv = tq1 ? bn_tq1_act (x, i) :
-        _mm256_load_si256 ((const __m256i *) (x + bn_tq2_act_offset (i)));
+    const __m256i xv = tq1 ? bn_tq1_act (x, i) : _mm256_load_si256 ((const __m256i *) (x + bn_tq2_act_offset (i)));
     acc = _mm256_add_epi16 (acc, _mm256_maddubs_epi16 (c[i], xv));
   }
   return _mm256_madd_epi16 (acc, _mm256_set1_epi16 (1));

@@ -17,10 +17,9 @@ dot_codes (const __m256i *c, const int n, const int8_t *x, const int tq1)
 
 #pragma GCC unroll 10
   for (int i = 0; i < n; i += 2) {
-    const __m256i x0 = tq1 ? bn_tq1_act (x, i) :
-        _mm256_load_si256 ((const __m256i *) (x + bn_tq2_act_offset (i)));
-    const __m256i x1 = tq1 ? bn_tq1_act (x, i + 1) :
-        _mm256_load_si256 ((const __m256i *) (x + bn_tq2_act_offset (i + 1)));
+    const __m256i x0 = tq1 ? bn_tq1_act (x, i) : _mm256_load_si256 ((const __m256i *) (x + bn_tq2_act_offset (i)));
+    const __m256i x1 =
+        tq1 ? bn_tq1_act (x, i + 1) : _mm256_load_si256 ((const __m256i *) (x + bn_tq2_act_offset (i + 1)));
     a0 = _mm256_dpbusd_epi32 (a0, c[i], x0);
     a1 = _mm256_dpbusd_epi32 (a1, c[i + 1], x1);
   }

@@ -21,9 +21,8 @@
  * once; the others are reduced and scaled block by block. Integer sums
  * are exact, so the result is the reference's bit for bit. */
 static inline __attribute__ ((always_inline)) void
-gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
-    size_t row_begin, size_t row_end, int32_t *restrict idot,
-    float *restrict y, const int tq1)
+gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
+         int32_t *restrict idot, float *restrict y, const int tq1)
 {
   const size_t nb = w->cols / 256;
   const size_t bb = tq1 ? BN_TQ1_0_BLOCK_BYTES : BN_TQ2_0_BLOCK_BYTES;
@@ -50,8 +49,7 @@ gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
       else
         bn_tq2_decode (blk, c);
       for (size_t t = 0; t < n_tokens; t++) {
-        const __m256i v = dot_codes (c, tq1 ? 10 : 8, acts[t].q + b * 256,
-            tq1);
+        const __m256i v = dot_codes (c, tq1 ? 10 : 8, acts[t].q + b * 256, tq1);
         if (d == d0) {
           same[t] = _mm256_add_epi32 (same[t], v);
           same_bsum[t] += acts[t].bsum[b];
@@ -69,13 +67,11 @@ gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens,
 
 #define BN_TQ_CONCAT_(a, b, c) a##b##c
 #define BN_TQ_NAME(fmt, variant) BN_TQ_CONCAT_ (fmt, _gemm_, variant)
-#define BN_TQ_DEFINE_GEMM(fmt, tq1) \
-  void \
-  BN_TQ_NAME (fmt, BN_TQ_VARIANT) (const BnTernary *w, \
-      const BnActQ8 *acts, size_t n_tokens, size_t row_begin, \
-      size_t row_end, int32_t *restrict idot, float *restrict y) \
-  { \
-    gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, tq1); \
+#define BN_TQ_DEFINE_GEMM(fmt, tq1)                                                                                    \
+  void BN_TQ_NAME (fmt, BN_TQ_VARIANT) (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin,    \
+                                        size_t row_end, int32_t *restrict idot, float *restrict y)                     \
+  {                                                                                                                    \
+    gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, tq1);                                                     \
   }
 
 BN_TQ_DEFINE_GEMM (bn_tq2_0, 0)

@@ -45,10 +45,8 @@ bn_tq1_trits (__m256i q, int pow3)
   const __m256i lo8 = _mm256_set1_epi16 (0xff);
   const __m256i p = _mm256_set1_epi16 ((short) pow3);
   const __m256i three = _mm256_set1_epi16 (3);
-  __m256i e = _mm256_and_si256 (_mm256_mullo_epi16 (_mm256_and_si256 (q,
-              lo8), p), lo8);
-  __m256i o = _mm256_and_si256 (_mm256_mullo_epi16 (_mm256_srli_epi16 (q,
-              8), p), lo8);
+  __m256i e = _mm256_and_si256 (_mm256_mullo_epi16 (_mm256_and_si256 (q, lo8), p), lo8);
+  __m256i o = _mm256_and_si256 (_mm256_mullo_epi16 (_mm256_srli_epi16 (q, 8), p), lo8);
 
   e = _mm256_srli_epi16 (_mm256_mullo_epi16 (e, three), 8);
   o = _mm256_srli_epi16 (_mm256_mullo_epi16 (o, three), 8);
@@ -64,8 +62,7 @@ bn_tq1_decode (const uint8_t *blk, __m256i c[10])
   static const int pow3[5] = { 1, 3, 9, 27, 81 };
   const __m256i a = _mm256_loadu_si256 ((const __m256i *) blk);
   /* bytes 32..51 as 5 dwords; the masked load never reads past the block */
-  const __m256i b = _mm256_maskload_epi32 ((const int *) (blk + 32),
-      _mm256_setr_epi32 (-1, -1, -1, -1, -1, 0, 0, 0));
+  const __m256i b = _mm256_maskload_epi32 ((const int *) (blk + 32), _mm256_setr_epi32 (-1, -1, -1, -1, -1, 0, 0, 0));
 
 #pragma GCC unroll 5
   for (int n = 0; n < 5; n++) {
@@ -85,7 +82,6 @@ bn_tq1_act (const int8_t *x, int i)
   i -= 5;
   if (i < 4)
     memcpy (&tail, x + 240 + 4 * i, 4);
-  return _mm256_inserti128_si256 (_mm256_castsi128_si256 (_mm_loadu_si128
-          ((const __m128i *) (x + 160 + 16 * i))), _mm_cvtsi32_si128 (tail),
-      1);
+  return _mm256_inserti128_si256 (_mm256_castsi128_si256 (_mm_loadu_si128 ((const __m128i *) (x + 160 + 16 * i))),
+                                  _mm_cvtsi32_si128 (tail), 1);
 }

@@ -99,7 +99,8 @@ test_run_record_types (void)
   }
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) good = json_from_string ("{\"kernels\": [\"i2s_avx2\"], \"tokens_generated\": 4, "
-                                                "\"decode_tokens_per_second\": 12, \"extension\": [7]}", &error);
+                                                "\"decode_tokens_per_second\": 12, \"extension\": [7]}",
+                                                &error);
   g_assert_true (bn_run_record_check (json_node_get_object (good), "run 0", &error));
   g_assert_no_error (error);
 }

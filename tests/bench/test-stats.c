@@ -140,7 +140,6 @@ test_stats_mann_whitney (void)
   g_assert_cmpfloat (mw.p, ==, 1);
 }
 
-
 static void
 test_stats_bootstrap (void)
 {

@@ -13,15 +13,23 @@
 static gboolean
 type_ok (JsonNode *n, const char *type)
 {
-  if (!strcmp (type, "null")) return JSON_NODE_HOLDS_NULL (n);
-  if (!strcmp (type, "object")) return JSON_NODE_HOLDS_OBJECT (n);
-  if (!strcmp (type, "array")) return JSON_NODE_HOLDS_ARRAY (n);
-  if (!JSON_NODE_HOLDS_VALUE (n)) return FALSE;
+  if (!strcmp (type, "null"))
+    return JSON_NODE_HOLDS_NULL (n);
+  if (!strcmp (type, "object"))
+    return JSON_NODE_HOLDS_OBJECT (n);
+  if (!strcmp (type, "array"))
+    return JSON_NODE_HOLDS_ARRAY (n);
+  if (!JSON_NODE_HOLDS_VALUE (n))
+    return FALSE;
   GType t = json_node_get_value_type (n);
-  if (!strcmp (type, "string")) return t == G_TYPE_STRING;
-  if (!strcmp (type, "boolean")) return t == G_TYPE_BOOLEAN;
-  if (!strcmp (type, "integer")) return t == G_TYPE_INT64;
-  if (!strcmp (type, "number")) return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
+  if (!strcmp (type, "string"))
+    return t == G_TYPE_STRING;
+  if (!strcmp (type, "boolean"))
+    return t == G_TYPE_BOOLEAN;
+  if (!strcmp (type, "integer"))
+    return t == G_TYPE_INT64;
+  if (!strcmp (type, "number"))
+    return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
   g_error ("schema type %s is not supported by the test checker", type);
   return FALSE;
 }
@@ -29,8 +37,8 @@ type_ok (JsonNode *n, const char *type)
 static gboolean
 is_num (JsonNode *n)
 {
-  return JSON_NODE_HOLDS_VALUE (n) &&
-         (json_node_get_value_type (n) == G_TYPE_INT64 || json_node_get_value_type (n) == G_TYPE_DOUBLE);
+  return JSON_NODE_HOLDS_VALUE (n)
+         && (json_node_get_value_type (n) == G_TYPE_INT64 || json_node_get_value_type (n) == G_TYPE_DOUBLE);
 }
 
 static gboolean
@@ -96,18 +104,18 @@ validate_value (JsonNode *n, JsonObject *s, const char *path, GString *err)
       return FALSE;
     }
   }
-  if (is_num (n) && json_object_has_member (s, "minimum") &&
-      json_node_get_double (n) < json_object_get_double_member (s, "minimum")) {
+  if (is_num (n) && json_object_has_member (s, "minimum")
+      && json_node_get_double (n) < json_object_get_double_member (s, "minimum")) {
     g_string_append_printf (err, "%s: below the minimum; ", path);
     return FALSE;
   }
-  if (is_num (n) && json_object_has_member (s, "maximum") &&
-      json_node_get_double (n) > json_object_get_double_member (s, "maximum")) {
+  if (is_num (n) && json_object_has_member (s, "maximum")
+      && json_node_get_double (n) > json_object_get_double_member (s, "maximum")) {
     g_string_append_printf (err, "%s: above the maximum; ", path);
     return FALSE;
   }
-  if (is_string (n) && json_object_has_member (s, "pattern") &&
-      !g_regex_match_simple (json_object_get_string_member (s, "pattern"), json_node_get_string (n), 0, 0)) {
+  if (is_string (n) && json_object_has_member (s, "pattern")
+      && !g_regex_match_simple (json_object_get_string_member (s, "pattern"), json_node_get_string (n), 0, 0)) {
     g_string_append_printf (err, "%s: does not match %s; ", path, json_object_get_string_member (s, "pattern"));
     return FALSE;
   }
@@ -133,7 +141,8 @@ validate_members (JsonObject *o, JsonObject *s, JsonObject *root, const char *pa
   for (GList *l = names; l; l = l->next) {
     g_autofree char *p = g_strdup_printf ("%s.%s", path, (char *) l->data);
     if (props && json_object_has_member (props, l->data))
-      ok &= validate (json_object_get_member (o, l->data), json_object_get_object_member (props, l->data), root, p, err);
+      ok &=
+          validate (json_object_get_member (o, l->data), json_object_get_object_member (props, l->data), root, p, err);
     else if (extra && JSON_NODE_HOLDS_VALUE (extra) && !json_node_get_boolean (extra)) {
       g_string_append_printf (err, "%s: not allowed; ", p);
       ok = FALSE;

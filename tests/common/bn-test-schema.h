@@ -9,10 +9,7 @@ G_BEGIN_DECLS
 
 JsonNode *bn_test_json_load (const char *path);
 JsonNode *bn_test_schema_load (const char *name);
-gboolean bn_test_schema_validate (JsonNode   *schema,
-                                  JsonNode   *instance,
-                                  GString    *err);
-void bn_test_schema_assert_valid (JsonNode   *schema,
-                                  const char *path);
+gboolean bn_test_schema_validate (JsonNode *schema, JsonNode *instance, GString *err);
+void bn_test_schema_assert_valid (JsonNode *schema, const char *path);
 
 G_END_DECLS

@@ -8,8 +8,7 @@ test_parse_roundtrip (void)
   const char *cases[][2] = {
     { "model/bitnet", "model/bitnet" },
     { "model/bitnet, format=i2s", "model/bitnet, format=(string)i2s" },
-    { "bench/run,threads=2,ok=true,ratio=0.5",
-      "bench/run, threads=(int)2, ok=(boolean)true, ratio=(double)0.5" },
+    { "bench/run,threads=2,ok=true,ratio=0.5", "bench/run, threads=(int)2, ok=(boolean)true, ratio=(double)0.5" },
     { "model/bitnet, format={ i2s, tl1 }", "model/bitnet, format={ i2s, tl1 }" },
     { "model/bitnet; model/gguf", "model/bitnet; model/gguf" },
     { "a/b, n=(string)2", "a/b, n=(string)2" },
@@ -32,8 +31,10 @@ test_parse_roundtrip (void)
 static void
 test_parse_errors (void)
 {
-  const char *bad[] = { "", "nomediatype", "a/b,", "a/b, x", "a/b, x=", "a/b, x={ a, b",
-                        "a/b, x=(int)abc", "a/b, x=(weird)1", "a/b x=1", "a/b, s=\"open" };
+  const char *bad[] = {
+    "",        "nomediatype",  "a/b,", "a/b, x", "a/b, x=", "a/b, x={ a, b", "a/b, x=(int)abc", "a/b, x=(weird)1",
+    "a/b x=1", "a/b, s=\"open"
+  };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
     g_autoptr (GError) error = NULL;
     g_autoptr (BnCaps) caps = bn_caps_from_string (bad[i], &error);
@@ -68,8 +69,7 @@ test_intersect (void)
 {
   check_intersect ("model/bitnet", "model/bitnet, format=i2s", "model/bitnet, format=(string)i2s");
   check_intersect ("model/bitnet, format=i2s", "model/bitnet, format=tl1", "EMPTY");
-  check_intersect ("model/bitnet, format={ i2s, tl1 }", "model/bitnet, format=tl1",
-                   "model/bitnet, format=(string)tl1");
+  check_intersect ("model/bitnet, format={ i2s, tl1 }", "model/bitnet, format=tl1", "model/bitnet, format=(string)tl1");
   check_intersect ("model/bitnet, format={ i2s, tl1, tl2 }", "model/bitnet, format={ tl2, i2s }",
                    "model/bitnet, format={ i2s, tl2 }");
   check_intersect ("model/bitnet", "model/gguf", "EMPTY");
@@ -89,8 +89,8 @@ test_accessors (void)
   g_assert_cmpstr (bn_caps_get_string (c, 0, "format"), ==, "i2s");
   g_assert_cmpint (g_value_get_int (bn_caps_get_field (c, 0, "layers")), ==, 30);
   g_assert_null (bn_caps_get_field (c, 0, "missing"));
-  g_autoptr (BnCaps) s = bn_caps_new_simple ("model/bitnet", "format", G_TYPE_STRING, "i2s",
-                                             "layers", G_TYPE_INT, 30, NULL);
+  g_autoptr (BnCaps) s =
+      bn_caps_new_simple ("model/bitnet", "format", G_TYPE_STRING, "i2s", "layers", G_TYPE_INT, 30, NULL);
   g_autoptr (BnCaps) first = C ("model/bitnet, format=i2s, layers=30");
   g_assert_true (bn_caps_is_equal (s, first));
   g_autoptr (BnCaps) any = C ("ANY");

@@ -66,7 +66,8 @@ test_valid_multiline_comments (void)
   g_autoptr (BnElement) p = parse_ok ("# a pipeline file\n"
                                       "fakesrc num-items=2   # two items\n"
                                       "  ! fakesink name=end # the sink\n"
-                                      "# trailing comment", NULL);
+                                      "# trailing comment",
+                                      NULL);
   guint n = 0;
   g_object_get (bn_bin_get_child (BN_BIN (p), 0), "num-items", &n, NULL);
   g_assert_cmpuint (n, ==, 2);
@@ -98,7 +99,8 @@ test_valid_variables (void)
   g_setenv ("BN_TEST_ENV_NAME", "fromenv", TRUE);
   g_unsetenv ("BN_TEST_UNSET");
   g_autoptr (BnElement) p = parse_ok ("fakesrc num-items=${N} name=${BN_TEST_ENV_NAME} ! "
-                                      "test-props name=x string=\"${BN_TEST_UNSET:-def ${N}}\"", ctx);
+                                      "test-props name=x string=\"${BN_TEST_UNSET:-def ${N}}\"",
+                                      ctx);
   guint n = 0;
   g_object_get (child (p, "fromenv"), "num-items", &n, NULL);
   g_assert_cmpuint (n, ==, 4);
@@ -131,17 +133,33 @@ static void
 test_property_conversion (void)
 {
   const Conv ok[] = {
-    { "int", "-10", "-10" }, { "int", "7", "7" }, { "uint", "100", "100" },
+    { "int", "-10", "-10" },
+    { "int", "7", "7" },
+    { "uint", "100", "100" },
     { "int64", "-9223372036854775808", "-9223372036854775808" },
     { "uint64", "18446744073709551615", "18446744073709551615" },
-    { "double", "0.25", "0.25" }, { "double", "1e-3", "0.001" }, { "float", "-2.5", "-2.5" },
-    { "bool", "yes", "TRUE" }, { "bool", "OFF", "FALSE" }, { "bool", "1", "TRUE" },
-    { "bool", "false", "FALSE" }, { "color", "green", "green" }, { "color", "COLOR_RED", "red" },
-    { "opts", "a+c", "a+c" }, { "opts", "b|c", "b+c" }, { "string", "x=y", "\"x=y\"" },
-    { "list", "a, b,c", "a,b,c" }, { "caps", "model/bitnet,format=i2s", "model/bitnet, format=(string)i2s" },
-    { "size", "4096", "4096" }, { "size", "64k", "64000" }, { "size", "1.5KiB", "1536" },
-    { "size", "2GiB", "2147483648" }, { "duration", "250", "250" }, { "duration", "2s", "2000" },
-    { "duration", "500us", "0.5" }, { "duration", "1min", "60000" },
+    { "double", "0.25", "0.25" },
+    { "double", "1e-3", "0.001" },
+    { "float", "-2.5", "-2.5" },
+    { "bool", "yes", "TRUE" },
+    { "bool", "OFF", "FALSE" },
+    { "bool", "1", "TRUE" },
+    { "bool", "false", "FALSE" },
+    { "color", "green", "green" },
+    { "color", "COLOR_RED", "red" },
+    { "opts", "a+c", "a+c" },
+    { "opts", "b|c", "b+c" },
+    { "string", "x=y", "\"x=y\"" },
+    { "list", "a, b,c", "a,b,c" },
+    { "caps", "model/bitnet,format=i2s", "model/bitnet, format=(string)i2s" },
+    { "size", "4096", "4096" },
+    { "size", "64k", "64000" },
+    { "size", "1.5KiB", "1536" },
+    { "size", "2GiB", "2147483648" },
+    { "duration", "250", "250" },
+    { "duration", "2s", "2000" },
+    { "duration", "500us", "0.5" },
+    { "duration", "1min", "60000" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (ok); i++) {
     g_autofree char *desc = g_strdup_printf ("fakesrc ! test-props name=x %s='%s'", ok[i].prop, ok[i].text);
@@ -156,13 +174,20 @@ test_property_conversion (void)
   }
 
   const Conv bad[] = {
-    { "int", "11", "out of range" }, { "int", "1.5", "whole number" }, { "int", "x", "not a" },
-    { "uint", "0", "out of range" }, { "uint", "-1", "negative" },
+    { "int", "11", "out of range" },
+    { "int", "1.5", "whole number" },
+    { "int", "x", "not a" },
+    { "uint", "0", "out of range" },
+    { "uint", "-1", "negative" },
     { "uint64", "18446744073709551616", "whole number" },
-    { "double", "2", "out of range" }, { "double", "nan", "not a number" },
-    { "bool", "maybe", "not a boolean" }, { "color", "blue", "red, green" },
-    { "opts", "a+d", "a, b, c" }, { "caps", "nomedia", "Invalid caps" },
-    { "size", "12 parsecs", "not a size" }, { "size", "1.5B", "whole number" },
+    { "double", "2", "out of range" },
+    { "double", "nan", "not a number" },
+    { "bool", "maybe", "not a boolean" },
+    { "color", "blue", "red, green" },
+    { "opts", "a+d", "a, b, c" },
+    { "caps", "nomedia", "Invalid caps" },
+    { "size", "12 parsecs", "not a size" },
+    { "size", "1.5B", "whole number" },
     { "duration", "3 fortnights", "not a duration" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
@@ -203,12 +228,14 @@ static const Bad bad_corpus[] = {
   { "! fakesink", BN_PARSE_ERROR_SYNTAX, 1, 1, NULL, "unexpected '!'" },
   { "", BN_PARSE_ERROR_EMPTY, 0, 0, NULL, "empty" },
   { "   # only a comment\n\n", BN_PARSE_ERROR_EMPTY, 0, 0, NULL, "empty" },
-  { "fakesrc\n  ! fakesink\n  ! fakesnk", BN_PARSE_ERROR_NO_SUCH_ELEMENT, 3, 5, "fakesink", "\n    ! fakesnk\n      ^~~~~~~" },
+  { "fakesrc\n  ! fakesink\n  ! fakesnk", BN_PARSE_ERROR_NO_SUCH_ELEMENT, 3, 5, "fakesink",
+    "\n    ! fakesnk\n      ^~~~~~~" },
   { "fakesrc ! x.", BN_PARSE_ERROR_NO_SUCH_ELEMENT, 1, 11, NULL, "no element named \"x\"" },
   { "fakesrc ! tee name=tt  tx. ! fakesink", BN_PARSE_ERROR_NO_SUCH_ELEMENT, 1, 24, "tt", "no element named \"tx\"" },
   { "fakesrc name=a ! fakesink name=a", BN_PARSE_ERROR_DUPLICATE_NAME, 1, 32, NULL, "already named \"a\"" },
   { "fakesrc ! test-props string=\"open", BN_PARSE_ERROR_SYNTAX, 1, 29, NULL, "unterminated double quote" },
-  { "fakesrc num-items=${BN_UNDEFINED_VAR_XYZ} ! fakesink", BN_PARSE_ERROR_UNDEFINED_VARIABLE, 1, 19, NULL, "BN_UNDEFINED_VAR_XYZ is not set" },
+  { "fakesrc num-items=${BN_UNDEFINED_VAR_XYZ} ! fakesink", BN_PARSE_ERROR_UNDEFINED_VARIABLE, 1, 19, NULL,
+    "BN_UNDEFINED_VAR_XYZ is not set" },
   { "fakesrc num-items=${BN_X ! fakesink", BN_PARSE_ERROR_SYNTAX, 1, 19, NULL, "unterminated variable" },
   { "fakesrc ! test-modelsink", BN_PARSE_ERROR_LINK, 1, 9, NULL, "\"application/x-fake\"" },
   { "test-capssrc ! model/gguf ! test-modelsink", BN_PARSE_ERROR_LINK, 1, 16, NULL, "filter" },
@@ -220,7 +247,8 @@ static const Bad bad_corpus[] = {
   { "fakesrc ! t. num-items=2", BN_PARSE_ERROR_SYNTAX, 1, 14, NULL, "not a reference" },
   { "fake$src ! fakesink", BN_PARSE_ERROR_SYNTAX, 1, 1, NULL, "not an element name" },
   { "fakesrc ! test-props caps=\"a/b, x=\" ! x", BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY, 1, 27, NULL, "Invalid caps" },
-  { "fakesrc ! fakesink\n\tfakesrc ! fakesinc", BN_PARSE_ERROR_NO_SUCH_ELEMENT, 2, 12, "fakesink", "\n  \tfakesrc ! fakesinc\n  \t          ^~~~~~~~" },
+  { "fakesrc ! fakesink\n\tfakesrc ! fakesinc", BN_PARSE_ERROR_NO_SUCH_ELEMENT, 2, 12, "fakesink",
+    "\n  \tfakesrc ! fakesinc\n  \t          ^~~~~~~~" },
   { "fakesrc ! tee name=t ! fakesink name=é ! fakesnk", BN_PARSE_ERROR_NO_SUCH_ELEMENT, 1, 42, "fakesink", "^~~~~~~" },
 };
 
@@ -234,11 +262,9 @@ test_invalid_corpus (void)
     g_autoptr (BnElement) p = bn_parse_launch_full (b->desc, ctx, &error);
     g_assert_null (p);
     g_assert_nonnull (error);
-    if (error->domain != BN_PARSE_ERROR || error->code != (int) b->code ||
-        bn_parse_context_get_error_line (ctx) != b->line ||
-        bn_parse_context_get_error_column (ctx) != b->column ||
-        g_strcmp0 (bn_parse_context_get_suggestion (ctx), b->suggestion) ||
-        !strstr (error->message, b->fragment))
+    if (error->domain != BN_PARSE_ERROR || error->code != (int) b->code
+        || bn_parse_context_get_error_line (ctx) != b->line || bn_parse_context_get_error_column (ctx) != b->column
+        || g_strcmp0 (bn_parse_context_get_suggestion (ctx), b->suggestion) || !strstr (error->message, b->fragment))
       g_error ("case %u <%s>: got code %d at %u:%u suggestion %s:\n%s", i, b->desc, error->code,
                bn_parse_context_get_error_line (ctx), bn_parse_context_get_error_column (ctx),
                bn_parse_context_get_suggestion (ctx), error->message);

@@ -65,7 +65,8 @@ test_run_counts (void)
 static void
 test_tee_shares_items (void)
 {
-  g_autoptr (BnPipeline) p = make ("fakesrc num-items=3 ! tee name=t  t. ! fakesink name=a  t. ! fakesink name=b  t. ! fakesink name=c");
+  g_autoptr (BnPipeline) p =
+      make ("fakesrc num-items=3 ! tee name=t  t. ! fakesink name=a  t. ! fakesink name=b  t. ! fakesink name=c");
   g_autoptr (GError) error = NULL;
   g_assert_true (bn_pipeline_run (p, &error));
   g_assert_cmpuint (received (p, "a"), ==, 3);
@@ -80,8 +81,7 @@ traces (BnPipeline *p)
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < msgs->len; i++) {
     BnMessage *m = msgs->pdata[i];
-    if (bn_message_get_message_type (m) == BN_MESSAGE_ELEMENT &&
-        !g_strcmp0 (bn_message_get_name (m), "trace")) {
+    if (bn_message_get_message_type (m) == BN_MESSAGE_ELEMENT && !g_strcmp0 (bn_message_get_name (m), "trace")) {
       const char *path = bn_message_get_src_path (m);
       g_ptr_array_add (out, g_strdup_printf ("%s:%s", strrchr (path, '/') + 1,
                                              g_variant_get_string (bn_message_get_payload (m), NULL)));
@@ -108,8 +108,9 @@ test_state_order (void)
   g_autoptr (GPtrArray) t = traces (p);
   g_autofree char *s = join (t);
   /* started from the sinks, stopped from the sources; EOS after the items */
-  g_assert_cmpstr (s, ==, "down:start up:start up:chain down:chain up:chain down:chain "
-                          "up:finish down:finish up:stop down:stop");
+  g_assert_cmpstr (s, ==,
+                   "down:start up:start up:chain down:chain up:chain down:chain "
+                   "up:finish down:finish up:stop down:stop");
 }
 
 static void
@@ -217,7 +218,8 @@ test_unlinked_and_cycle (void)
   g_assert_nonnull (strstr (error->message, "/p/src:src"));
   g_clear_error (&error);
 
-  g_autoptr (BnPipeline) cyc = make ("fakesrc ! d.reference  test-dual name=d ! tee name=t  t. ! d.ours  t. ! fakesink");
+  g_autoptr (BnPipeline) cyc =
+      make ("fakesrc ! d.reference  test-dual name=d ! tee name=t  t. ! d.ours  t. ! fakesink");
   g_assert_false (bn_pipeline_check (cyc, &error));
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_GRAPH);
   g_assert_nonnull (strstr (error->message, "cycle"));
@@ -355,7 +357,7 @@ static void
 test_count_bin_handle_message (BnBin *bin, BnMessage *message)
 {
   if (bn_message_get_message_type (message) == BN_MESSAGE_ERROR)
-    ((TestCountBin *)bin)->errors++;
+    ((TestCountBin *) bin)->errors++;
   BN_BIN_CLASS (test_count_bin_parent_class)->handle_message (bin, message);
 }
 
@@ -402,7 +404,7 @@ test_error_nested_bin (void)
   g_assert_false (bn_pipeline_run (BN_PIPELINE (p), &error));
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED);
   g_assert_cmpuint (received (BN_PIPELINE (p), "k"), ==, 2);
-  g_assert_cmpuint (((TestCountBin *)inner)->errors, ==, 1);
+  g_assert_cmpuint (((TestCountBin *) inner)->errors, ==, 1);
   g_autoptr (GPtrArray) msgs = drain (BN_PIPELINE (p));
   guint errors = 0;
   for (guint i = 0; i < msgs->len; i++)

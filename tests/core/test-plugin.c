@@ -73,7 +73,9 @@ test_reload_refused (void)
 /* An element compiled into this test program. */
 #define TEST_TYPE_LOCAL (test_local_get_type ())
 G_DECLARE_FINAL_TYPE (TestLocal, test_local, TEST, LOCAL, BnElement)
-struct _TestLocal { BnElement parent; };
+struct _TestLocal {
+  BnElement parent;
+};
 G_DEFINE_FINAL_TYPE (TestLocal, test_local, BN_TYPE_ELEMENT)
 static void
 test_local_class_init (TestLocalClass *k)
@@ -81,7 +83,10 @@ test_local_class_init (TestLocalClass *k)
   bn_element_class_set_metadata (BN_ELEMENT_CLASS (k), "Local", "Sink", "In the program", "tests");
   bn_element_class_add_static_pad_template (BN_ELEMENT_CLASS (k), "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
 }
-static void test_local_init (TestLocal *s) {}
+static void
+test_local_init (TestLocal *s)
+{
+}
 
 static gboolean
 local_init (BnPlugin *plugin, GError **error)
@@ -90,13 +95,13 @@ local_init (BnPlugin *plugin, GError **error)
 }
 
 static const BnPluginDesc local_desc = {
-  BN_VERSION_MAJOR, BN_VERSION_MINOR, "local", "in-program elements", local_init,
-  "1.0", "LGPL-2.1-or-later", "tests", "tests",
+  BN_VERSION_MAJOR,    BN_VERSION_MINOR, "local", "in-program elements", local_init, "1.0",
+  "LGPL-2.1-or-later", "tests",          "tests",
 };
 
 static const BnPluginDesc future_desc = {
-  BN_VERSION_MAJOR + 1, 0, "future", "built for another major version", local_init,
-  "1.0", "LGPL-2.1-or-later", "tests", "tests",
+  BN_VERSION_MAJOR + 1, 0,       "future", "built for another major version", local_init, "1.0",
+  "LGPL-2.1-or-later",  "tests", "tests",
 };
 
 static void

@@ -20,29 +20,24 @@ main (void)
   unsigned features = bn_cpu_features ();
   int rc, ok;
 
-  ktap_diag ("CPU features: %s; best variant: %s",
-      bn_cpu_features_describe (features, feat, sizeof feat),
-      bn_kernel_variant_name (bn_kernel_variant_best ()));
+  ktap_diag ("CPU features: %s; best variant: %s", bn_cpu_features_describe (features, feat, sizeof feat),
+             bn_kernel_variant_name (bn_kernel_variant_best ()));
 
   /* auto, explicit and environment selection */
   unsetenv ("BITNET_KERNEL");
   rc = bn_kernels_select (NULL, &k, err, sizeof err);
-  ktap_ok (rc == BN_K_OK && k && k->variant == bn_kernel_variant_best (),
-      "/kernels/dispatch/auto");
+  ktap_ok (rc == BN_K_OK && k && k->variant == bn_kernel_variant_best (), "/kernels/dispatch/auto");
   rc = bn_kernels_select ("scalar", &k, err, sizeof err);
-  ktap_ok (rc == BN_K_OK && k && k->variant == BN_KERNEL_SCALAR,
-      "/kernels/dispatch/force-scalar");
+  ktap_ok (rc == BN_K_OK && k && k->variant == BN_KERNEL_SCALAR, "/kernels/dispatch/force-scalar");
   setenv ("BITNET_KERNEL", "SCALAR", 1);
   rc = bn_kernels_select (NULL, &k, err, sizeof err);
-  ktap_ok (rc == BN_K_OK && k && k->variant == BN_KERNEL_SCALAR,
-      "/kernels/dispatch/env-case-insensitive");
+  ktap_ok (rc == BN_K_OK && k && k->variant == BN_KERNEL_SCALAR, "/kernels/dispatch/env-case-insensitive");
 
   /* an unknown name is refused with a message naming it */
   setenv ("BITNET_KERNEL", "avx1024", 1);
   err[0] = '\0';
   rc = bn_kernels_select (NULL, &k, err, sizeof err);
-  ok = rc == BN_K_ERR_UNKNOWN_VARIANT && k == NULL && strstr (err, "avx1024")
-      && strstr (err, "scalar");
+  ok = rc == BN_K_ERR_UNKNOWN_VARIANT && k == NULL && strstr (err, "avx1024") && strstr (err, "scalar");
   ktap_diag ("message: %s", err);
   ktap_ok (ok, "/kernels/dispatch/unknown-refused");
 
@@ -53,12 +48,11 @@ main (void)
     err[0] = '\0';
     rc = bn_kernels_select (NULL, &k, err, sizeof err);
     if (bn_kernel_variant_supported ((BnKernelVariant) v)) {
-      ktap_ok (rc == BN_K_OK && k && (int) k->variant == v && !strcmp (k->name,
-              name), "/kernels/dispatch/force/%s", name);
+      ktap_ok (rc == BN_K_OK && k && (int) k->variant == v && !strcmp (k->name, name), "/kernels/dispatch/force/%s",
+               name);
     } else {
-      ok = rc == BN_K_ERR_UNSUPPORTED_VARIANT && k == NULL
-          && strstr (err, name) && (strstr (err, "lacks")
-          || strstr (err, "not built"));
+      ok = rc == BN_K_ERR_UNSUPPORTED_VARIANT && k == NULL && strstr (err, name)
+           && (strstr (err, "lacks") || strstr (err, "not built"));
       ktap_diag ("message: %s", err);
       ktap_ok (ok, "/kernels/dispatch/refuse/%s", name);
     }
@@ -70,11 +64,9 @@ main (void)
   ok = rc == BN_K_ERR_UNKNOWN_VARIANT && bn_kernels_active () == NULL;
   setenv ("BITNET_KERNEL", "scalar", 1);
   rc = bn_kernels_init (err, sizeof err);
-  ok &= rc == BN_K_OK && bn_kernels_active ()
-      && bn_kernels_active ()->variant == BN_KERNEL_SCALAR;
+  ok &= rc == BN_K_OK && bn_kernels_active () && bn_kernels_active ()->variant == BN_KERNEL_SCALAR;
   unsetenv ("BITNET_KERNEL");
-  ok &= bn_kernels_init (err, sizeof err) == BN_K_OK
-      && bn_kernels_active ()->variant == BN_KERNEL_SCALAR;
+  ok &= bn_kernels_init (err, sizeof err) == BN_K_OK && bn_kernels_active ()->variant == BN_KERNEL_SCALAR;
   ktap_ok (ok, "/kernels/dispatch/init-once");
 
   /* names: <format>_<gemv|gemm>_<variant...>, and the name reported by a
@@ -106,29 +98,20 @@ main (void)
       }
       /* a TL product without tables is refused */
       if (lsz)
-        ok &= bn_ternary_gemm (kv, &w, acts, 1, 0, rows, NULL, y, &ran) ==
-            BN_K_ERR_LUT;
+        ok &= bn_ternary_gemm (kv, &w, acts, 1, 0, rows, NULL, y, &ran) == BN_K_ERR_LUT;
       for (int t = 0; t < 2; t++)
         if (lsz)
-          ok &= bn_act_build_lut (kv, &acts[t], f, lb[t], lsz, NULL) ==
-              BN_K_OK;
-      snprintf (prefix, sizeof prefix, "%s_gemv_",
-          bn_ternary_format_name (f));
-      ok &= bn_ternary_gemm (kv, &w, acts, 1, 0, rows, NULL, y, &ran) ==
-          BN_K_OK && has_prefix (ran, prefix)
-          && ran == bn_kernels_entry (kv, f, 1)->name;
-      snprintf (prefix, sizeof prefix, "%s_gemm_",
-          bn_ternary_format_name (f));
-      ok &= bn_ternary_gemm (kv, &w, acts, 2, 0, rows, NULL, y, &ran) ==
-          BN_K_OK && has_prefix (ran, prefix);
-      ktap_diag ("%s: %s / %s", kv->name, bn_kernels_entry (kv, f, 1)->name,
-          ran);
+          ok &= bn_act_build_lut (kv, &acts[t], f, lb[t], lsz, NULL) == BN_K_OK;
+      snprintf (prefix, sizeof prefix, "%s_gemv_", bn_ternary_format_name (f));
+      ok &= bn_ternary_gemm (kv, &w, acts, 1, 0, rows, NULL, y, &ran) == BN_K_OK && has_prefix (ran, prefix)
+            && ran == bn_kernels_entry (kv, f, 1)->name;
+      snprintf (prefix, sizeof prefix, "%s_gemm_", bn_ternary_format_name (f));
+      ok &= bn_ternary_gemm (kv, &w, acts, 2, 0, rows, NULL, y, &ran) == BN_K_OK && has_prefix (ran, prefix);
+      ktap_diag ("%s: %s / %s", kv->name, bn_kernels_entry (kv, f, 1)->name, ran);
       /* bad row ranges and mismatched activations are refused */
-      ok &= bn_ternary_gemm (kv, &w, acts, 1, 3, rows + 1, NULL, y, NULL) ==
-          BN_K_ERR_INVALID;
+      ok &= bn_ternary_gemm (kv, &w, acts, 1, 3, rows + 1, NULL, y, NULL) == BN_K_ERR_INVALID;
       acts[0].k = cols - 1;
-      ok &= bn_ternary_gemm (kv, &w, acts, 1, 0, rows, NULL, y, NULL) ==
-          BN_K_ERR_INVALID;
+      ok &= bn_ternary_gemm (kv, &w, acts, 1, 0, rows, NULL, y, NULL) == BN_K_ERR_INVALID;
       for (int t = 0; t < 2; t++) {
         bn_kfree (ab[t]);
         bn_kfree (lb[t]);

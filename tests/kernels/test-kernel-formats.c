@@ -26,8 +26,7 @@ test_f16 (KRand *r)
   for (uint32_t h = 0; h < 65536; h++) {
     float f = bn_f16_to_f32 ((uint16_t) h);
     uint16_t back = bn_f32_to_f16 (f);
-    if (isnan (f) ? !((back & 0x7c00) == 0x7c00 && (back & 0x3ff))
-        : back != h) {
+    if (isnan (f) ? !((back & 0x7c00) == 0x7c00 && (back & 0x3ff)) : back != h) {
       ktap_diag ("f16 0x%04x -> %g -> 0x%04x", h, f, back);
       ok = 0;
       break;
@@ -36,18 +35,14 @@ test_f16 (KRand *r)
   ktap_ok (ok, "/kernels/f16/roundtrip-all");
 
   /* known values: 1, -2, 65504, smallest subnormal, rounding to even */
-  ok = bn_f32_to_f16 (1.0f) == 0x3c00 && bn_f32_to_f16 (-2.0f) == 0xc000
-      && bn_f32_to_f16 (65504.0f) == 0x7bff
-      && bn_f32_to_f16 (65520.0f) == 0x7c00     /* ties to even -> inf */
-      && bn_f32_to_f16 (65519.99f) == 0x7bff
-      && bn_f32_to_f16 (ldexpf (1.0f, -24)) == 0x0001
-      && bn_f32_to_f16 (ldexpf (1.0f, -25)) == 0x0000   /* tie to even */
-      && bn_f32_to_f16 (ldexpf (1.5f, -25)) == 0x0001
-      && bn_f32_to_f16 (1.0f + ldexpf (1.0f, -11)) == 0x3c00    /* tie */
-      && bn_f32_to_f16 (1.0f + 3 * ldexpf (1.0f, -11)) == 0x3c02
-      && bn_f16_to_f32 (0x0001) == ldexpf (1.0f, -24)
-      && bn_f16_to_f32 (0x03ff) == ldexpf (1023.0f, -24)
-      && isinf (bn_f16_to_f32 (0xfc00)) && bn_f16_to_f32 (0xfc00) < 0;
+  ok = bn_f32_to_f16 (1.0f) == 0x3c00 && bn_f32_to_f16 (-2.0f) == 0xc000 && bn_f32_to_f16 (65504.0f) == 0x7bff
+       && bn_f32_to_f16 (65520.0f) == 0x7c00 /* ties to even -> inf */
+       && bn_f32_to_f16 (65519.99f) == 0x7bff && bn_f32_to_f16 (ldexpf (1.0f, -24)) == 0x0001
+       && bn_f32_to_f16 (ldexpf (1.0f, -25)) == 0x0000 /* tie to even */
+       && bn_f32_to_f16 (ldexpf (1.5f, -25)) == 0x0001 && bn_f32_to_f16 (1.0f + ldexpf (1.0f, -11)) == 0x3c00 /* tie */
+       && bn_f32_to_f16 (1.0f + 3 * ldexpf (1.0f, -11)) == 0x3c02 && bn_f16_to_f32 (0x0001) == ldexpf (1.0f, -24)
+       && bn_f16_to_f32 (0x03ff) == ldexpf (1023.0f, -24) && isinf (bn_f16_to_f32 (0xfc00))
+       && bn_f16_to_f32 (0xfc00) < 0;
   ktap_ok (ok, "/kernels/f16/known-values");
 
   /* against the exact rule: the nearest f16, ties to the even mantissa */
@@ -128,9 +123,8 @@ test_act (KRand *r)
     sum += a.q[i];
   for (size_t b2 = 0; b2 < a.k_pad / 256; b2++)
     bs += a.bsum[b2];
-  ok = a.k_pad == 1024 && a.q[imax] == (x[imax] > 0 ? 127 : -127)
-      && sum == a.sum && bs == a.sum && fabsf (a.scale - 127.0f / amax) < 1e-3f
-      && a.q[k] == 0 && a.q[a.k_pad - 1] == 0;
+  ok = a.k_pad == 1024 && a.q[imax] == (x[imax] > 0 ? 127 : -127) && sum == a.sum && bs == a.sum
+       && fabsf (a.scale - 127.0f / amax) < 1e-3f && a.q[k] == 0 && a.q[a.k_pad - 1] == 0;
   for (size_t i = 0; i < k && ok; i++)
     ok = fabsf ((float) a.q[i] - x[i] * a.scale) <= 0.5f + 1e-4f;
   ktap_ok (ok, "/kernels/act/per-token");
@@ -155,8 +149,8 @@ test_act (KRand *r)
       for (size_t i = 0; i < k; i++)
         ref[i] = x[i] * inv * w[i];
       bn_act_quantize (&b, ref);
-      ok = memcmp (a.q, b.q, k) == 0 && a.scale == b.scale && a.sum == b.sum
-          && memcmp (n, ref, k * sizeof (float)) == 0;
+      ok =
+          memcmp (a.q, b.q, k) == 0 && a.scale == b.scale && a.sum == b.sum && memcmp (n, ref, k * sizeof (float)) == 0;
       free (ref);
     }
   }
@@ -179,8 +173,7 @@ test_act (KRand *r)
         }
       ok = blocks[bb].qs[im] == -127;
       for (size_t j = 0; j < nn && ok; j++)
-        ok = fabsf (blocks[bb].qs[j] * blocks[bb].d - x[bb * 256 + j]) <=
-            0.5f * fabsf (blocks[bb].d) * 1.001f;
+        ok = fabsf (blocks[bb].qs[j] * blocks[bb].d - x[bb * 256 + j]) <= 0.5f * fabsf (blocks[bb].d) * 1.001f;
       for (size_t j = nn; j < 256 && ok; j++)
         ok = blocks[bb].qs[j] == 0;
       for (int g = 0; g < 16; g++) {
@@ -206,7 +199,7 @@ static void
 test_roundtrip (KRand *r)
 {
   static const size_t shapes[][2] = {
-    {1, 1}, {3, 5}, {33, 129}, {31, 770}, {64, 256}, {5, 2560}, {37, 768},
+    { 1, 1 }, { 3, 5 }, { 33, 129 }, { 31, 770 }, { 64, 256 }, { 5, 2560 }, { 37, 768 },
   };
 
   for (int f = 0; f < BN_TERNARY_N_FORMATS; f++) {
@@ -219,8 +212,7 @@ test_roundtrip (KRand *r)
       BnTernary m;
 
       if (is_tq (f) && cols % 256) {
-        ok &= size == 0 && bn_ternary_check_shape (f, rows, cols) ==
-            BN_K_ERR_SHAPE;
+        ok &= size == 0 && bn_ternary_check_shape (f, rows, cols) == BN_K_ERR_SHAPE;
         continue;
       }
       codes = malloc (rows * cols);
@@ -228,8 +220,7 @@ test_roundtrip (KRand *r)
       data = bn_kalloc (size);
       for (size_t i = 0; i < rows * cols; i++)
         codes[i] = (int8_t) krand_int (r, -1, 1);
-      ok &= bn_ternary_pack_codes (f, data, size, codes, rows, cols, 0.25f,
-          &m) == BN_K_OK;
+      ok &= bn_ternary_pack_codes (f, data, size, codes, rows, cols, 0.25f, &m) == BN_K_OK;
       ok &= bn_ternary_unpack_rows (&m, 0, rows, back) == BN_K_OK;
       ok &= memcmp (codes, back, rows * cols) == 0;
       /* a sub-range unpacks the same rows */
@@ -239,10 +230,8 @@ test_roundtrip (KRand *r)
       }
       /* an invalid code is refused */
       codes[0] = 2;
-      ok &= bn_ternary_pack_codes (f, data, size, codes, rows, cols, 0.25f,
-          &m) == BN_K_ERR_DATA;
-      ok &= bn_ternary_pack_codes (f, data, size - 1, codes, rows, cols,
-          0.25f, &m) == BN_K_ERR_BUFFER;
+      ok &= bn_ternary_pack_codes (f, data, size, codes, rows, cols, 0.25f, &m) == BN_K_ERR_DATA;
+      ok &= bn_ternary_pack_codes (f, data, size - 1, codes, rows, cols, 0.25f, &m) == BN_K_ERR_BUFFER;
       free (codes);
       free (back);
       bn_kfree (data);
@@ -297,23 +286,17 @@ test_convert (KRand *r)
     for (size_t i = 0; i < nb; i++)
       d[i] = (uint16_t) krand_int (r, 0x2000, 0x3bff);
     bn_tq2_0_pack_codes (b2, codes, rows, cols, d, 0.0f);
-    m2 = (BnTernary) {
-    BN_TERNARY_TQ2_0, rows, cols, b2, s2, 1.0f};
-    ok &= bn_ternary_convert (&m2, BN_TERNARY_TQ1_0, b1, s1, 0, &m1) ==
-        BN_K_OK;
+    m2 = (BnTernary){ BN_TERNARY_TQ2_0, rows, cols, b2, s2, 1.0f };
+    ok &= bn_ternary_convert (&m2, BN_TERNARY_TQ1_0, b1, s1, 0, &m1) == BN_K_OK;
     bn_tq1_0_block_scales (&m1, d2);
     ok &= memcmp (d, d2, nb * 2) == 0;
     bn_ternary_unpack_rows (&m1, 0, rows, back);
     ok &= memcmp (codes, back, rows * cols) == 0;
-    ok &= bn_ternary_convert (&m2, BN_TERNARY_I2S, bi, si, 0, &mi) ==
-        BN_K_ERR_SCALE;
+    ok &= bn_ternary_convert (&m2, BN_TERNARY_I2S, bi, si, 0, &mi) == BN_K_ERR_SCALE;
     /* and a per-tensor scale not exact in f16 needs the rounding flag */
-    bn_ternary_pack_codes (BN_TERNARY_I2S, bi, si, codes, rows, cols, 0.1f,
-        &mi);
-    ok &= bn_ternary_convert (&mi, BN_TERNARY_TQ2_0, b2, s2, 0, &m2) ==
-        BN_K_ERR_SCALE;
-    ok &= bn_ternary_convert (&mi, BN_TERNARY_TQ2_0, b2, s2,
-        BN_CONVERT_ROUND_SCALE, &m2) == BN_K_OK;
+    bn_ternary_pack_codes (BN_TERNARY_I2S, bi, si, codes, rows, cols, 0.1f, &mi);
+    ok &= bn_ternary_convert (&mi, BN_TERNARY_TQ2_0, b2, s2, 0, &m2) == BN_K_ERR_SCALE;
+    ok &= bn_ternary_convert (&mi, BN_TERNARY_TQ2_0, b2, s2, BN_CONVERT_ROUND_SCALE, &m2) == BN_K_OK;
     ktap_ok (ok, "/kernels/tq/block-scales-kept-or-refused");
     free (d);
     free (d2);
@@ -332,7 +315,7 @@ static void
 test_i2_s (KRand *r)
 {
   const BnI2SFileLayout layouts[] = { BN_I2S_FILE_X86, BN_I2S_FILE_ARM };
-  const size_t rows = 6, cols = 320;    /* 320 is not a multiple of 256 */
+  const size_t rows = 6, cols = 320; /* 320 is not a multiple of 256 */
   const size_t n = rows * cols;
   int8_t *codes = malloc (n), *back = malloc (n);
 
@@ -352,14 +335,12 @@ test_i2_s (KRand *r)
     file2 = calloc (1, fsize);
     for (size_t j = 0; j < n; j++) {
       size_t jj = j % qk, grp = qk / 4;
-      file[(j / qk) * grp + jj % grp] |=
-          (uint8_t) ((codes[j] + 1) << (6 - 2 * (jj / grp)));
+      file[(j / qk) * grp + jj % grp] |= (uint8_t) ((codes[j] + 1) << (6 - 2 * (jj / grp)));
     }
     memcpy (file + n / 4, &scale, 4);
 
     ok = fsize == n / 4 + 32;
-    ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file,
-        fsize, rows, cols, layouts[li], &m) == BN_K_OK;
+    ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file, fsize, rows, cols, layouts[li], &m) == BN_K_OK;
     ok &= m.scale == scale;
     bn_ternary_unpack_rows (&m, 0, rows, back);
     ok &= memcmp (codes, back, n) == 0;
@@ -367,11 +348,10 @@ test_i2_s (KRand *r)
     ok &= memcmp (file, file2, fsize) == 0;
     /* code 3 does not exist */
     file[0] |= 0xc0;
-    ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file,
-        fsize, rows, cols, layouts[li], &m) == BN_K_ERR_DATA;
+    ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file, fsize, rows, cols, layouts[li], &m)
+          == BN_K_ERR_DATA;
     ok &= bn_i2s_file_size (rows, 7, layouts[li]) == 0;
-    ktap_ok (ok, "/kernels/i2s/bitnet-cpp-i2_s/%s",
-        li == 0 ? "x86" : "arm");
+    ktap_ok (ok, "/kernels/i2s/bitnet-cpp-i2_s/%s", li == 0 ? "x86" : "arm");
     free (file);
     free (file2);
     bn_kfree (data);
@@ -397,35 +377,29 @@ test_i2_s_in_place (KRand *r)
   for (size_t j = 0; j < n; j++) {
     size_t jj = j % 128;
     codes[j] = (int8_t) krand_int (r, -1, 1);
-    file[(j / 128) * 32 + jj % 32] |=
-        (uint8_t) ((codes[j] + 1) << (6 - 2 * (jj / 32)));
+    file[(j / 128) * 32 + jj % 32] |= (uint8_t) ((codes[j] + 1) << (6 - 2 * (jj / 32)));
   }
   memcpy (file + n / 4, &scale, 4);
 
   ok = bn_i2s_packed_size (rows, cols) == n / 4;
-  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_X86, &v) ==
-      BN_K_OK;
+  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_X86, &v) == BN_K_OK;
   ok &= v.data == file && v.scale == scale && v.format == BN_TERNARY_I2S;
   bn_ternary_unpack_rows (&v, 0, rows, back);
   ok &= memcmp (codes, back, n) == 0;
-  ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file, fsize,
-      rows, cols, BN_I2S_FILE_X86, &c) == BN_K_OK;
+  ok &=
+      bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file, fsize, rows, cols, BN_I2S_FILE_X86, &c) == BN_K_OK;
   ok &= memcmp (data, file, n / 4) == 0;
   ok &= bn_i2s_to_file (&v, file2, fsize, BN_I2S_FILE_X86) == BN_K_OK;
   ok &= memcmp (file, file2, fsize) == 0;
   /* no view where the bytes differ (ARM blocks, partial blocks) */
-  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_ARM, &v) ==
-      BN_K_ERR_SHAPE;
-  ok &= bn_i2s_view_file (file, fsize, 6, 320, BN_I2S_FILE_X86, &v) ==
-      BN_K_ERR_SHAPE;
-  ok &= bn_i2s_view_file (file, n / 4, rows, cols, BN_I2S_FILE_X86, &v) ==
-      BN_K_ERR_BUFFER;
+  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_ARM, &v) == BN_K_ERR_SHAPE;
+  ok &= bn_i2s_view_file (file, fsize, 6, 320, BN_I2S_FILE_X86, &v) == BN_K_ERR_SHAPE;
+  ok &= bn_i2s_view_file (file, n / 4, rows, cols, BN_I2S_FILE_X86, &v) == BN_K_ERR_BUFFER;
   /* a code 3 anywhere, here in the last byte, is refused */
   file[n / 4 - 1] |= 0x03 << 2;
-  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_X86, &v) ==
-      BN_K_ERR_DATA;
-  ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file, fsize,
-      rows, cols, BN_I2S_FILE_X86, &c) == BN_K_ERR_DATA;
+  ok &= bn_i2s_view_file (file, fsize, rows, cols, BN_I2S_FILE_X86, &v) == BN_K_ERR_DATA;
+  ok &= bn_i2s_from_file (data, bn_i2s_packed_size (rows, cols), file, fsize, rows, cols, BN_I2S_FILE_X86, &c)
+        == BN_K_ERR_DATA;
   ktap_ok (ok, "/kernels/i2s/bitnet-cpp-i2_s/in-place");
   free (file);
   free (file2);
@@ -511,16 +485,14 @@ test_tq_known (void)
     ok = bn_tq2_0_quantize_ggml (out2, w, 1, 512) == BN_K_OK;
     ok &= bn_f16_to_f32 ((uint16_t) (out2[64] | out2[65] << 8)) == 1.5f;
     ok &= bn_f16_to_f32 ((uint16_t) (out2[130] | out2[131] << 8)) == 0.75f;
-    m = (BnTernary) {
-    BN_TERNARY_TQ2_0, 1, 512, out2, sizeof out2, 1.0f};
+    m = (BnTernary){ BN_TERNARY_TQ2_0, 1, 512, out2, sizeof out2, 1.0f };
     bn_ternary_unpack_rows (&m, 0, 1, back);
     for (int i = 0; i < 512; i++) {
       float d = i < 256 ? 1.5f : 0.75f;
       ok &= back[i] == (int8_t) lroundf (w[i] / d);
     }
     ok &= bn_tq1_0_quantize_ggml (out1, w, 1, 512) == BN_K_OK;
-    m = (BnTernary) {
-    BN_TERNARY_TQ1_0, 1, 512, out1, sizeof out1, 1.0f};
+    m = (BnTernary){ BN_TERNARY_TQ1_0, 1, 512, out1, sizeof out1, 1.0f };
     {
       int8_t back1[512];
       bn_ternary_unpack_rows (&m, 0, 1, back1);
@@ -544,8 +516,7 @@ test_accuracy (KRand *r)
     float *y = malloc (rows * sizeof (float));
     float *deq = malloc (rows * cols * sizeof (float));
     size_t size = bn_ternary_packed_size (f, rows, cols);
-    size_t asz = bn_act_buffer_size (cols), lsz = bn_ternary_lut_size (f,
-        cols);
+    size_t asz = bn_act_buffer_size (cols), lsz = bn_ternary_lut_size (f, cols);
     void *data = bn_kalloc (size), *abuf = bn_kalloc (asz);
     void *lut = lsz ? bn_kalloc (lsz) : NULL;
     double err = 0.0, norm = 0.0, qerr = 0.0, fnorm = 0.0;
@@ -563,8 +534,7 @@ test_accuracy (KRand *r)
     bn_act_quantize (&act, x);
     if (lut)
       bn_act_build_lut (k, &act, f, lut, lsz, NULL);
-    ok &= bn_ternary_gemm (k, &m, &act, 1, 0, rows, NULL, y, NULL) ==
-        BN_K_OK;
+    ok &= bn_ternary_gemm (k, &m, &act, 1, 0, rows, NULL, y, NULL) == BN_K_OK;
     for (size_t rr = 0; rr < rows; rr++) {
       double exact = 0.0, full = 0.0;
       for (size_t c = 0; c < cols; c++) {
@@ -579,9 +549,10 @@ test_accuracy (KRand *r)
     /* the kernel computes the dequantized product up to float rounding;
      * the ternary + int8 quantization itself costs far more (~0.3) */
     ok &= sqrt (err / norm) < 1e-6 && sqrt (qerr / fnorm) < 0.6;
-    ktap_ok (ok, "/kernels/%s/accuracy/%s (rel err %.2g vs dequantized, "
-        "%.2g vs fp32)", bn_ternary_format_name (f), k->name,
-        sqrt (err / norm), sqrt (qerr / fnorm));
+    ktap_ok (ok,
+             "/kernels/%s/accuracy/%s (rel err %.2g vs dequantized, "
+             "%.2g vs fp32)",
+             bn_ternary_format_name (f), k->name, sqrt (err / norm), sqrt (qerr / fnorm));
     free (w);
     free (x);
     free (y);

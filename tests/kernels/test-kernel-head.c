@@ -24,17 +24,14 @@ test_q8_0_quantize (KRand *r)
   ok &= bn_q8_0_quantize (x, rows, cols, q) == BN_K_OK;
   bn_q8_0_dequantize (q, rows, cols, back);
   for (size_t b = 0; b < rows * cols / 32; b++) {
-    float amax = 0.0f, d = bn_f16_to_f32 ((uint16_t) (q[b * 34] |
-            (q[b * 34 + 1] << 8)));
+    float amax = 0.0f, d = bn_f16_to_f32 ((uint16_t) (q[b * 34] | (q[b * 34 + 1] << 8)));
     for (size_t j = 0; j < 32; j++)
       amax = fmaxf (amax, fabsf (x[b * 32 + j]));
     ok &= d == bn_f16_to_f32 (bn_f32_to_f16 (amax / 127.0f));
     for (size_t j = 0; j < 32; j++) {
       float v = x[b * 32 + j] * (d != 0.0f ? 127.0f / amax : 0.0f);
-      ok &= (int8_t) q[b * 34 + 2 + j] == (int8_t) roundf (v)
-          || fabsf (fabsf (v - truncf (v)) - 0.5f) < 1e-3f;
-      ok &= fabsf (back[b * 32 + j] - x[b * 32 + j]) <= 0.5f * d * 1.01f +
-          1e-3f * amax;
+      ok &= (int8_t) q[b * 34 + 2 + j] == (int8_t) roundf (v) || fabsf (fabsf (v - truncf (v)) - 0.5f) < 1e-3f;
+      ok &= fabsf (back[b * 32 + j] - x[b * 32 + j]) <= 0.5f * d * 1.01f + 1e-3f * amax;
     }
   }
   ktap_ok (ok, "/kernels/head/q8_0/quantize");
@@ -57,9 +54,7 @@ close_enough (const float *a, const float *ref, const float *mag, size_t n)
 static void
 test_variant (const BnKernels *k, KRand *r)
 {
-  static const size_t shapes[][2] = { {1, 32}, {7, 96}, {33, 2560},
-  {5, 1000}
-  };
+  static const size_t shapes[][2] = { { 1, 32 }, { 7, 96 }, { 33, 2560 }, { 5, 1000 } };
   int ok_f16 = 1, ok_q8 = 1;
   const char *name_f16 = NULL, *name_q8 = NULL;
 
@@ -83,8 +78,7 @@ test_variant (const BnKernels *k, KRand *r)
       mag[rr] = (float) m;
     }
     bn_head_f16_ref (wh, cols, x, 0, rows, ref);
-    ok_f16 &= bn_head_f16_gemv (k, wh, rows, cols, x, 0, rows, y,
-        &name_f16) == BN_K_OK;
+    ok_f16 &= bn_head_f16_gemv (k, wh, rows, cols, x, 0, rows, y, &name_f16) == BN_K_OK;
     ok_f16 &= close_enough (y, ref, mag, rows);
 
     if (cols % 32 == 0) {
@@ -108,18 +102,15 @@ test_variant (const BnKernels *k, KRand *r)
           double m = 0.0;
           for (size_t c = 0; c < cols; c++) {
             size_t b = rr * cols / 32 + c / 32;
-            float d = bn_f16_to_f32 ((uint16_t) (wq[b * 34] |
-                    (wq[b * 34 + 1] << 8)));
+            float d = bn_f16_to_f32 ((uint16_t) (wq[b * 34] | (wq[b * 34 + 1] << 8)));
             m += fabs ((double) d * (int8_t) wq[b * 34 + 2 + c % 32] * q[c]);
           }
           mag[rr] = (float) (m * act.scale_inv);
         }
         bn_head_q8_0_ref (wq, cols, &act, 0, rows, ref);
         /* two ragged row ranges */
-        ok_q8 &= bn_head_q8_0_gemv (k, wq, rows, cols, &act, 0, rows / 2, y,
-            &name_q8) == BN_K_OK;
-        ok_q8 &= bn_head_q8_0_gemv (k, wq, rows, cols, &act, rows / 2, rows,
-            y, NULL) == BN_K_OK;
+        ok_q8 &= bn_head_q8_0_gemv (k, wq, rows, cols, &act, 0, rows / 2, y, &name_q8) == BN_K_OK;
+        ok_q8 &= bn_head_q8_0_gemv (k, wq, rows, cols, &act, rows / 2, rows, y, NULL) == BN_K_OK;
         ok_q8 &= close_enough (y, ref, mag, rows);
         free (wq);
         free (q);
@@ -132,10 +123,10 @@ test_variant (const BnKernels *k, KRand *r)
     free (mag);
     bn_kfree (abuf);
   }
-  ktap_ok (ok_f16 && name_f16 && strstr (name_f16, "head_f16_"),
-      "/kernels/head/f16/%s (%s)", k->name, name_f16 ? name_f16 : "?");
-  ktap_ok (ok_q8 && name_q8 && strstr (name_q8, "head_q8_0_"),
-      "/kernels/head/q8_0/%s (%s)", k->name, name_q8 ? name_q8 : "?");
+  ktap_ok (ok_f16 && name_f16 && strstr (name_f16, "head_f16_"), "/kernels/head/f16/%s (%s)", k->name,
+           name_f16 ? name_f16 : "?");
+  ktap_ok (ok_q8 && name_q8 && strstr (name_q8, "head_q8_0_"), "/kernels/head/q8_0/%s (%s)", k->name,
+           name_q8 ? name_q8 : "?");
 }
 
 int
@@ -150,8 +141,7 @@ main (void)
     if (k)
       test_variant (k, &r);
     else if (bn_kernel_variant_compiled ((BnKernelVariant) v))
-      ktap_skip ("CPU lacks the instructions", "/kernels/head/%s",
-          bn_kernel_variant_name ((BnKernelVariant) v));
+      ktap_skip ("CPU lacks the instructions", "/kernels/head/%s", bn_kernel_variant_name ((BnKernelVariant) v));
   }
   return ktap_done ();
 }

@@ -10,19 +10,18 @@
 #include "ktap.h"
 
 typedef enum {
-  IN_RANDOM,                    /* random codes, random full-range int8 */
-  IN_PLUS_MAX,                  /* all +1 weights, all +127 activations */
-  IN_MINUS_MIN,                 /* all -1 weights, all -128 activations */
-  IN_PLUS_MIN,                  /* all +1 weights, all -128 activations */
-  IN_ZERO_W,                    /* all-zero weights, random activations */
-  IN_RANDOM_EXTREME,            /* random codes, activations -128 / 127 */
-  IN_SPARSE,                    /* mostly-zero codes, random activations */
+  IN_RANDOM,         /* random codes, random full-range int8 */
+  IN_PLUS_MAX,       /* all +1 weights, all +127 activations */
+  IN_MINUS_MIN,      /* all -1 weights, all -128 activations */
+  IN_PLUS_MIN,       /* all +1 weights, all -128 activations */
+  IN_ZERO_W,         /* all-zero weights, random activations */
+  IN_RANDOM_EXTREME, /* random codes, activations -128 / 127 */
+  IN_SPARSE,         /* mostly-zero codes, random activations */
   N_INPUTS
 } InputKind;
 
 static const char *const input_names[N_INPUTS] = {
-  "random", "plus-max", "minus-min", "plus-min", "zero-weights",
-  "random-extreme", "sparse",
+  "random", "plus-max", "minus-min", "plus-min", "zero-weights", "random-extreme", "sparse",
 };
 
 typedef struct {
@@ -32,12 +31,12 @@ typedef struct {
 /* ragged in both directions: cols not a multiple of 2, 3, 64, 256; rows
  * not a multiple of the 4- or 32-row interleave */
 static const Shape shapes[] = {
-  {1, 1}, {3, 5}, {5, 7}, {2, 64}, {33, 129}, {17, 255}, {9, 256},
-  {31, 770}, {4, 1000}, {37, 2560}, {35, 6925}, {6, 6912},
+  { 1, 1 },   { 3, 5 },    { 5, 7 },    { 2, 64 },    { 33, 129 },  { 17, 255 },
+  { 9, 256 }, { 31, 770 }, { 4, 1000 }, { 37, 2560 }, { 35, 6925 }, { 6, 6912 },
 };
 
 static const Shape tq_shapes[] = {
-  {1, 256}, {3, 512}, {33, 768}, {37, 2560}, {6, 6912}, {5, 7168},
+  { 1, 256 }, { 3, 512 }, { 33, 768 }, { 37, 2560 }, { 6, 6912 }, { 5, 7168 },
 };
 
 static int
@@ -57,22 +56,12 @@ fill_codes (KRand *r, InputKind kind, int8_t *codes, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     switch (kind) {
-      case IN_PLUS_MAX:
-      case IN_PLUS_MIN:
-        codes[i] = 1;
-        break;
-      case IN_MINUS_MIN:
-        codes[i] = -1;
-        break;
-      case IN_ZERO_W:
-        codes[i] = 0;
-        break;
-      case IN_SPARSE:
-        codes[i] = krand_int (r, 0, 15) == 0 ? (int8_t) krand_int (r, -1, 1)
-            : 0;
-        break;
-      default:
-        codes[i] = (int8_t) krand_int (r, -1, 1);
+    case IN_PLUS_MAX:
+    case IN_PLUS_MIN: codes[i] = 1; break;
+    case IN_MINUS_MIN: codes[i] = -1; break;
+    case IN_ZERO_W: codes[i] = 0; break;
+    case IN_SPARSE: codes[i] = krand_int (r, 0, 15) == 0 ? (int8_t) krand_int (r, -1, 1) : 0; break;
+    default: codes[i] = (int8_t) krand_int (r, -1, 1);
     }
   }
 }
@@ -82,18 +71,11 @@ fill_acts (KRand *r, InputKind kind, int8_t *q, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
     switch (kind) {
-      case IN_PLUS_MAX:
-        q[i] = 127;
-        break;
-      case IN_MINUS_MIN:
-      case IN_PLUS_MIN:
-        q[i] = -128;
-        break;
-      case IN_RANDOM_EXTREME:
-        q[i] = krand_int (r, 0, 1) ? 127 : -128;
-        break;
-      default:
-        q[i] = (int8_t) krand_int (r, -128, 127);
+    case IN_PLUS_MAX: q[i] = 127; break;
+    case IN_MINUS_MIN:
+    case IN_PLUS_MIN: q[i] = -128; break;
+    case IN_RANDOM_EXTREME: q[i] = krand_int (r, 0, 1) ? 127 : -128; break;
+    default: q[i] = (int8_t) krand_int (r, -128, 127);
     }
   }
 }
@@ -103,14 +85,10 @@ static uint16_t
 random_f16 (KRand *r)
 {
   switch (krand_int (r, 0, 9)) {
-    case 0:
-      return 0;
-    case 1:
-      return (uint16_t) krand_int (r, 1, 0x3ff);        /* subnormal */
-    case 2:
-      return (uint16_t) (0x8000 | krand_int (r, 0x0400, 0x7bff));
-    default:
-      return (uint16_t) krand_int (r, 0x0400, 0x7bff);
+  case 0: return 0;
+  case 1: return (uint16_t) krand_int (r, 1, 0x3ff); /* subnormal */
+  case 2: return (uint16_t) (0x8000 | krand_int (r, 0x0400, 0x7bff));
+  default: return (uint16_t) krand_int (r, 0x0400, 0x7bff);
   }
 }
 
@@ -125,8 +103,7 @@ typedef struct {
 } Case;
 
 static int
-case_build (Case *c, KRand *r, BnTernaryFormat f, Shape s, InputKind kind,
-    size_t n_acts)
+case_build (Case *c, KRand *r, BnTernaryFormat f, Shape s, InputKind kind, size_t n_acts)
 {
   int8_t *codes = malloc (s.rows * s.cols);
   int8_t *q = malloc (s.cols);
@@ -141,9 +118,8 @@ case_build (Case *c, KRand *r, BnTernaryFormat f, Shape s, InputKind kind,
     uint16_t *d = malloc (nb * sizeof *d);
     for (size_t i = 0; i < nb; i++)
       d[i] = random_f16 (r);
-    rc = f == BN_TERNARY_TQ2_0 ?
-        bn_tq2_0_pack_codes (c->data, codes, s.rows, s.cols, d, 0.0f) :
-        bn_tq1_0_pack_codes (c->data, codes, s.rows, s.cols, d, 0.0f);
+    rc = f == BN_TERNARY_TQ2_0 ? bn_tq2_0_pack_codes (c->data, codes, s.rows, s.cols, d, 0.0f)
+                               : bn_tq1_0_pack_codes (c->data, codes, s.rows, s.cols, d, 0.0f);
     c->w.format = f;
     c->w.rows = s.rows;
     c->w.cols = s.cols;
@@ -152,8 +128,7 @@ case_build (Case *c, KRand *r, BnTernaryFormat f, Shape s, InputKind kind,
     c->w.scale = 1.0f;
     free (d);
   } else {
-    rc = bn_ternary_pack_codes (f, c->data, size, codes, s.rows, s.cols,
-        (float) (0.01 + krand_unit (r)), &c->w);
+    rc = bn_ternary_pack_codes (f, c->data, size, codes, s.rows, s.cols, (float) (0.01 + krand_unit (r)), &c->w);
   }
 
   c->n_acts = n_acts;
@@ -244,12 +219,10 @@ out_equal (const Out *a, const Out *b, size_t n, const char **what)
 /* One format x variant x input kind over every shape: GEMV over the full
  * range and over ragged sub-ranges, and batches of 3 and 17 tokens. */
 static void
-check_parity (const BnKernels *ks, const BnKernels *kv, BnTernaryFormat f,
-    InputKind kind, KRand *r)
+check_parity (const BnKernels *ks, const BnKernels *kv, BnTernaryFormat f, InputKind kind, KRand *r)
 {
   const Shape *list = is_tq (f) ? tq_shapes : shapes;
-  size_t n_shapes = is_tq (f) ? sizeof tq_shapes / sizeof tq_shapes[0] :
-      sizeof shapes / sizeof shapes[0];
+  size_t n_shapes = is_tq (f) ? sizeof tq_shapes / sizeof tq_shapes[0] : sizeof shapes / sizeof shapes[0];
   int ok = 1, luts_ok = 1;
   const char *what = "";
   char shape_note[64] = "";
@@ -273,13 +246,11 @@ check_parity (const BnKernels *ks, const BnKernels *kv, BnTernaryFormat f,
       out_alloc (&ref, n);
       out_alloc (&var, n);
 
-      bn_ternary_gemm_ref (&c.w, c.acts, nt > BN_GEMM_MAX_TOKENS ? 1 : nt, 0,
-          s.rows, ref.idot, ref.y);
+      bn_ternary_gemm_ref (&c.w, c.acts, nt > BN_GEMM_MAX_TOKENS ? 1 : nt, 0, s.rows, ref.idot, ref.y);
       if (nt > BN_GEMM_MAX_TOKENS) {
         /* the reference takes at most 16 tokens at a time */
         for (size_t t = 1; t < nt; t++)
-          bn_ternary_gemm_ref (&c.w, c.acts + t, 1, 0, s.rows,
-              ref.idot + t * s.rows, ref.y + t * s.rows);
+          bn_ternary_gemm_ref (&c.w, c.acts + t, 1, 0, s.rows, ref.idot + t * s.rows, ref.y + t * s.rows);
       }
 
       if (nt == 1) {
@@ -287,32 +258,27 @@ check_parity (const BnKernels *ks, const BnKernels *kv, BnTernaryFormat f,
         size_t a = s.rows / 3, b = s.rows - s.rows / 4;
         bn_ternary_gemm (kv, &c.w, c.acts, 1, 0, a, var.idot, var.y, NULL);
         bn_ternary_gemm (kv, &c.w, c.acts, 1, a, b, var.idot, var.y, NULL);
-        bn_ternary_gemm (kv, &c.w, c.acts, 1, b, s.rows, var.idot, var.y,
-            NULL);
+        bn_ternary_gemm (kv, &c.w, c.acts, 1, b, s.rows, var.idot, var.y, NULL);
         ok &= out_equal (&ref, &var, n, &what);
         /* and the full range in one call */
         memset (var.idot, 0xa5, n * sizeof (int32_t));
-        bn_ternary_gemm (kv, &c.w, c.acts, 1, 0, s.rows, var.idot, var.y,
-            NULL);
+        bn_ternary_gemm (kv, &c.w, c.acts, 1, 0, s.rows, var.idot, var.y, NULL);
         ok &= out_equal (&ref, &var, n, &what);
       } else {
         size_t a = s.rows / 2;
         bn_ternary_gemm (kv, &c.w, c.acts, nt, 0, a, var.idot, var.y, NULL);
-        bn_ternary_gemm (kv, &c.w, c.acts, nt, a, s.rows, var.idot, var.y,
-            NULL);
+        bn_ternary_gemm (kv, &c.w, c.acts, nt, a, s.rows, var.idot, var.y, NULL);
         ok &= out_equal (&ref, &var, n, &what);
       }
       if (!ok)
-        snprintf (shape_note, sizeof shape_note, " (%zux%zu, %zu tokens, %s)",
-            s.rows, s.cols, nt, what);
+        snprintf (shape_note, sizeof shape_note, " (%zux%zu, %zu tokens, %s)", s.rows, s.cols, nt, what);
       out_free (&ref);
       out_free (&var);
       case_free (&c);
     }
   }
-  ktap_ok (ok && luts_ok, "/kernels/%s/parity/%s/%s%s%s",
-      bn_ternary_format_name (f), kv->name, input_names[kind], shape_note,
-      luts_ok ? "" : " (tables differ)");
+  ktap_ok (ok && luts_ok, "/kernels/%s/parity/%s/%s%s%s", bn_ternary_format_name (f), kv->name, input_names[kind],
+           shape_note, luts_ok ? "" : " (tables differ)");
 }
 
 /* The integer dot products do not depend on the format: every format
@@ -348,11 +314,9 @@ check_formats_agree (const BnKernels *ks, KRand *r)
       bn_ternary_pack_codes (f, data, size, codes, s.rows, s.cols, 0.5f, &w);
       if (lut)
         bn_act_build_lut (ks, &act, f, lut, lsz, NULL);
-      bn_ternary_gemm_ref (&w, &act, 1, 0, s.rows, f == 0 ? base : other,
-          NULL);
+      bn_ternary_gemm_ref (&w, &act, 1, 0, s.rows, f == 0 ? base : other, NULL);
       if (f != 0 && memcmp (base, other, s.rows * sizeof (int32_t)) != 0) {
-        ktap_diag ("%s differs from i2s at %zux%zu",
-            bn_ternary_format_name (f), s.rows, s.cols);
+        ktap_diag ("%s differs from i2s at %zux%zu", bn_ternary_format_name (f), s.rows, s.cols);
         ok = 0;
       }
       act.lut = NULL;
@@ -382,8 +346,7 @@ main (void)
   KRand r;
 
   krand_seed (&r, ktest_seed ());
-  ktap_diag ("seed %llu (set BN_TEST_SEED to change)",
-      (unsigned long long) ktest_seed ());
+  ktap_diag ("seed %llu (set BN_TEST_SEED to change)", (unsigned long long) ktest_seed ());
   check_formats_agree (ks, &r);
 
   for (int v = 0; v < BN_KERNEL_N_VARIANTS; v++) {
@@ -394,10 +357,8 @@ main (void)
         if (!bn_kernel_variant_compiled ((BnKernelVariant) v))
           continue;
         if (!kv) {
-          ktap_skip ("CPU lacks the instructions", "/kernels/%s/parity/%s/%s",
-              bn_ternary_format_name (f),
-              bn_kernel_variant_name ((BnKernelVariant) v),
-              input_names[kind]);
+          ktap_skip ("CPU lacks the instructions", "/kernels/%s/parity/%s/%s", bn_ternary_format_name (f),
+                     bn_kernel_variant_name ((BnKernelVariant) v), input_names[kind]);
           continue;
         }
         check_parity (ks, kv, (BnTernaryFormat) f, (InputKind) kind, &r);

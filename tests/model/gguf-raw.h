@@ -87,8 +87,7 @@ raw_kv_str (Raw *r, const char *key, const char *v)
 
 /* dims innermost first; n_dims may exceed 4 for hostile files */
 static inline void
-raw_tensor (Raw *r, const char *name, guint32 n_dims, const guint64 *dims, guint32 type,
-            guint64 offset)
+raw_tensor (Raw *r, const char *name, guint32 n_dims, const guint64 *dims, guint32 type, guint64 offset)
 {
   raw_str (r, name);
   raw_u32 (r, n_dims);
@@ -108,7 +107,7 @@ raw_finish (Raw *r)
 static inline char *
 test_tmpdir_new (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   char *dir = g_dir_make_tmp ("test-gguf-XXXXXX", &error);
   g_assert_no_error (error);
   return dir;
@@ -117,7 +116,7 @@ test_tmpdir_new (void)
 static inline guint
 test_dir_count (const char *dir)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   guint n = 0;
   if (d == NULL)
     return 0;
@@ -129,17 +128,16 @@ test_dir_count (const char *dir)
 static inline void
 test_tmpdir_remove (const char *dir)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
 
   if (d)
-    while ((name = g_dir_read_name (d)))
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-        if (g_file_test (path, G_FILE_TEST_IS_DIR))
-          test_tmpdir_remove (path);
-        else
-          g_assert_cmpint (g_unlink (path), ==, 0);
-      }
+    while ((name = g_dir_read_name (d))) {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        test_tmpdir_remove (path);
+      else
+        g_assert_cmpint (g_unlink (path), ==, 0);
+    }
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }

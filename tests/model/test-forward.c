@@ -94,18 +94,18 @@ engine (BnModel *m, guint threads, gboolean kv_f16, const char *variant)
 
 typedef struct {
   int8_t *codes;
-  double scale;         /* weight scale x the optional .scale tensor */
+  double scale; /* weight scale x the optional .scale tensor */
   gsize rows, cols;
 } RefMat;
 
 typedef struct {
   const BnModelConfig *c;
   gboolean kv_f16, q8k;
-  RefMat *w;            /* n_layer x 7 */
-  float *norms;         /* n_layer x (3 n_embd + n_ff), then output_norm */
-  float *embd, *head;   /* n_vocab x n_embd each */
+  RefMat *w;          /* n_layer x 7 */
+  float *norms;       /* n_layer x (3 n_embd + n_ff), then output_norm */
+  float *embd, *head; /* n_vocab x n_embd each */
   gboolean head_q8;
-  double *K, *V;        /* [layer][pos][kv_dim] */
+  double *K, *V; /* [layer][pos][kv_dim] */
   guint pos, n_ctx;
 } Ref;
 
@@ -140,12 +140,16 @@ ref_load_mat (BnModel *m, guint l, const char *name, RefMat *out)
   } else if (t->type == BN_GGUF_TYPE_I2_S) {
     gsize size = bn_ternary_packed_size (BN_TERNARY_I2S, t->dims[1], t->dims[0]);
     tmp = bn_kalloc (size);
-    g_assert_cmpint (bn_i2s_from_file (tmp, size, t->data, t->size, t->dims[1], t->dims[0],
-                                       BN_I2S_FILE_X86, &v), ==, BN_K_OK);
+    g_assert_cmpint (bn_i2s_from_file (tmp, size, t->data, t->size, t->dims[1], t->dims[0], BN_I2S_FILE_X86, &v), ==,
+                     BN_K_OK);
   } else {
     g_assert_true (t->type == BN_GGUF_TYPE_TQ2_0 || t->type == BN_GGUF_TYPE_TQ1_0);
-    v = (BnTernary) { t->type == BN_GGUF_TYPE_TQ2_0 ? BN_TERNARY_TQ2_0 : BN_TERNARY_TQ1_0,
-                      t->dims[1], t->dims[0], t->data, t->size, 1.0f };
+    v = (BnTernary){ t->type == BN_GGUF_TYPE_TQ2_0 ? BN_TERNARY_TQ2_0 : BN_TERNARY_TQ1_0,
+                     t->dims[1],
+                     t->dims[0],
+                     t->data,
+                     t->size,
+                     1.0f };
   }
   out->rows = v.rows;
   out->cols = v.cols;
@@ -176,8 +180,7 @@ ref_new (BnModel *m, gboolean kv_f16, gboolean q8k)
     for (int p = 0; p < 7; p++)
       ref_load_mat (m, l, BN_MODEL_TERNARY_NAMES[p], &r->w[l * 7 + p]);
   }
-  memcpy (r->norms + per * c->n_layer, bn_model_find_tensor (m, "output_norm.weight")->data,
-          c->n_embd * 4);
+  memcpy (r->norms + per * c->n_layer, bn_model_find_tensor (m, "output_norm.weight")->data, c->n_embd * 4);
   const BnTensor *e = bn_model_find_tensor (m, "token_embd.weight");
   const BnTensor *h = bn_model_find_tensor (m, "output.weight");
   r->embd = g_new (float, (gsize) c->n_vocab * c->n_embd);
@@ -286,8 +289,8 @@ ref_step (Ref *r, gint32 token, double *logits)
   gsize ne = c->n_embd, nf = c->n_ff, hd = c->head_dim, kvd = c->n_head_kv * hd;
   gsize per = 3 * ne + nf;
   g_autofree double *x = g_new (double, ne), *q = g_new (double, ne), *k = g_new (double, kvd),
-    *v = g_new (double, kvd), *att = g_new (double, ne), *o = g_new (double, ne),
-    *g = g_new (double, nf), *u = g_new (double, nf), *s = g_new (double, r->pos + 1);
+                    *v = g_new (double, kvd), *att = g_new (double, ne), *o = g_new (double, ne),
+                    *g = g_new (double, nf), *u = g_new (double, nf), *s = g_new (double, r->pos + 1);
   g_autofree float *n = g_new (float, MAX (ne, nf));
 
   g_assert_cmpuint (r->pos, <, r->n_ctx);
@@ -450,9 +453,8 @@ compare_with_reference (BnModel *m, gboolean kv_f16, gboolean q8k, guint threads
     ref_step (r, tok, ref);
   }
   g_assert_cmpuint (bn_engine_get_pos (e), ==, N_PROMPT + N_DECODE);
-  g_test_message ("%s, KV %s%s, %u threads: worst max |logit diff| / std = %.3g",
-                  bn_model_get_architecture (m), kv_f16 ? "f16" : "f32",
-                  q8k ? ", matching mode" : "", threads, worst);
+  g_test_message ("%s, KV %s%s, %u threads: worst max |logit diff| / std = %.3g", bn_model_get_architecture (m),
+                  kv_f16 ? "f16" : "f32", q8k ? ", matching mode" : "", threads, worst);
   ref_free (r);
 }
 
@@ -488,7 +490,7 @@ run_sequence (BnEngine *e, guint n_prompt, guint n_decode)
 {
   g_autoptr (GError) error = NULL;
   guint nv = bn_engine_get_n_vocab (e);
-  float *all = g_new (float, (gsize) nv * (n_decode + 1));
+  float *all = g_new (float, (gsize) nv *(n_decode + 1));
   g_autofree gint32 *prompt = g_new (gint32, n_prompt);
   for (guint i = 0; i < n_prompt; i++)
     prompt[i] = prompt_token (i, nv);
@@ -611,8 +613,7 @@ test_float_ops (void)
       bn_act_init (&a1, b1, size, k);
       bn_act_init (&a2, b2, size, k);
       g_assert_cmpint (bn_fwd_rmsnorm_q8 (BN_KERNEL_SCALAR, &a0, x, w, 1e-5f, n0, NULL), ==, BN_K_OK);
-      g_assert_cmpint (bn_fwd_rmsnorm_q8 ((BnKernelVariant) v, &a1, x, w, 1e-5f, n1, &norm_name),
-                       ==, BN_K_OK);
+      g_assert_cmpint (bn_fwd_rmsnorm_q8 ((BnKernelVariant) v, &a1, x, w, 1e-5f, n1, &norm_name), ==, BN_K_OK);
       g_assert_cmpmem (a0.q, a0.k_pad, a1.q, a1.k_pad);
       g_assert_cmpmem (n0, k * 4, n1, k * 4);
       g_assert_true (a0.scale == a1.scale && a0.sum == a1.sum);
@@ -634,8 +635,8 @@ test_float_ops (void)
       for (gsize n_pos = 1; n_pos <= 37; n_pos += 6)
         for (int f16 = 0; f16 < 2; f16++) {
           gsize hd = hds[i];
-          g_autofree float *q = g_new (float, hd), *kf = g_new (float, hd * n_pos);
-          g_autofree float *vf = g_new (float, hd * n_pos), *s = g_new (float, n_pos);
+          g_autofree float *q = g_new (float, hd), *kf = g_new (float, hd *n_pos);
+          g_autofree float *vf = g_new (float, hd *n_pos), *s = g_new (float, n_pos);
           g_autofree float *o0 = g_new (float, hd), *o1 = g_new (float, hd);
           g_autofree guint16 *kh = g_new (guint16, hd * n_pos), *vh = g_new (guint16, hd * n_pos);
           for (gsize j = 0; j < hd; j++)
@@ -647,10 +648,10 @@ test_float_ops (void)
             vh[j] = bn_f32_to_f16 (vf[j]);
           }
           const void *kk = f16 ? (const void *) kh : kf, *vv = f16 ? (const void *) vh : vf;
-          g_assert_cmpint (bn_fwd_attention (BN_KERNEL_SCALAR, q, kk, vv, f16, n_pos, hd, 0.125f,
-                                             s, o0, NULL), ==, BN_K_OK);
-          g_assert_cmpint (bn_fwd_attention ((BnKernelVariant) v, q, kk, vv, f16, n_pos, hd,
-                                             0.125f, s, o1, &attn_name), ==, BN_K_OK);
+          g_assert_cmpint (bn_fwd_attention (BN_KERNEL_SCALAR, q, kk, vv, f16, n_pos, hd, 0.125f, s, o0, NULL), ==,
+                           BN_K_OK);
+          g_assert_cmpint (bn_fwd_attention ((BnKernelVariant) v, q, kk, vv, f16, n_pos, hd, 0.125f, s, o1, &attn_name),
+                           ==, BN_K_OK);
           g_assert_cmpmem (o0, hd * 4, o1, hd * 4);
           /* against a double-precision softmax */
           double sc[64], mx = -1e300, sum = 0.0;
@@ -690,10 +691,9 @@ attach (BnModel *m, BnTernaryFormat fmt)
       if (t->type == BN_GGUF_TYPE_I2_S) {
         gsize s = bn_ternary_packed_size (BN_TERNARY_I2S, rows, cols);
         tmp = bn_kalloc (s);
-        g_assert_cmpint (bn_i2s_from_file (tmp, s, t->data, t->size, rows, cols,
-                                           BN_I2S_FILE_X86, &src), ==, BN_K_OK);
+        g_assert_cmpint (bn_i2s_from_file (tmp, s, t->data, t->size, rows, cols, BN_I2S_FILE_X86, &src), ==, BN_K_OK);
       } else {
-        src = (BnTernary) { BN_TERNARY_TQ2_0, rows, cols, t->data, t->size, 1.0f };
+        src = (BnTernary){ BN_TERNARY_TQ2_0, rows, cols, t->data, t->size, 1.0f };
       }
       gsize size = bn_ternary_packed_size (fmt, rows, cols);
       void *buf = bn_kalloc (size);
@@ -787,8 +787,7 @@ test_head_q8_0 (void)
   g_autoptr (BnModel) f16 = fixture (BN_ARCH_BITNET_B158, "tiny");
   g_autoptr (BnEngine) e16 = engine (f16, 1, FALSE, NULL);
   guint64 rows = t->dims[1] + 1, saved = rows * (t->dims[0] * 2 - size / t->dims[1]);
-  g_assert_cmpuint (bn_engine_get_bytes_per_token (e16) - bn_engine_get_bytes_per_token (e), ==,
-                    saved);
+  g_assert_cmpuint (bn_engine_get_bytes_per_token (e16) - bn_engine_get_bytes_per_token (e), ==, saved);
 }
 
 /* ---- reports --------------------------------------------------------------- */
@@ -807,13 +806,12 @@ test_kernels_used (void)
   g_autoptr (GPtrArray) prefill = bn_engine_get_kernels_used (e);
   g_assert_true (has_prefix (prefill, "i2s_gemm_"));
   g_assert_false (has_prefix (prefill, "i2s_gemv_"));
-  g_assert_false (has_prefix (prefill, "head_"));  /* no logits asked */
+  g_assert_false (has_prefix (prefill, "head_")); /* no logits asked */
 
   g_autofree float *logits = g_new (float, bn_engine_get_n_vocab (e));
   g_assert_true (bn_engine_eval (e, toks, 1, logits, &error));
   g_autoptr (GPtrArray) used = bn_engine_get_kernels_used (e);
-  const char *want[] = { "i2s_gemv_", "head_f16_", "attn_f32", "rmsnorm_q8", "rope_neox",
-                         "ffn_relu2", "embd_f16" };
+  const char *want[] = { "i2s_gemv_", "head_f16_", "attn_f32", "rmsnorm_q8", "rope_neox", "ffn_relu2", "embd_f16" };
   for (guint i = 0; i < G_N_ELEMENTS (want); i++) {
     if (!has_prefix (used, want[i]))
       g_test_message ("missing %s", want[i]);
@@ -837,8 +835,7 @@ test_bytes_per_token (void)
   guint64 norms = 4ull * ((3 * c->n_embd + c->n_ff) * c->n_layer + c->n_embd);
   guint64 head = 2ull * c->n_vocab * c->n_embd;
   g_assert_cmpuint (bn_engine_get_bytes_per_token (e), ==, ternary + norms + head + 2 * c->n_embd);
-  g_assert_cmpuint (bn_engine_get_kv_bytes (e), ==,
-                    2ull * c->n_layer * c->n_ctx * c->n_head_kv * c->head_dim * 2);
+  g_assert_cmpuint (bn_engine_get_kv_bytes (e), ==, 2ull * c->n_layer * c->n_ctx * c->n_head_kv * c->head_dim * 2);
   g_assert_cmpuint (bn_engine_get_n_ctx (e), ==, c->n_ctx);
 }
 

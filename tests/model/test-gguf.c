@@ -60,12 +60,12 @@ static const guint32 inner_u32[] = { 1, 2, 3 };
 static BnGgufBuilder *
 build_sample (const char *arch)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   BnGgufBuilder *b = bn_gguf_builder_new (3, 0);
   static const char *const inner_strs[] = { "x", "y" };
   BnGgufValue *inner[3];
   guint64 d_embd[] = { 8, 4 }, d_q[] = { 256, 2 }, d_down[] = { 64, 1 }, d_norm[] = { 8 };
-  g_autoptr(GBytes) embd = g_bytes_new (pattern (64, 1), 64);
+  g_autoptr (GBytes) embd = g_bytes_new (pattern (64, 1), 64);
 
   g_assert_true (bn_gguf_builder_add_string (b, "general.architecture", arch, &error));
   g_assert_true (bn_gguf_builder_add_string (b, "general.name", "sample", &error));
@@ -82,27 +82,22 @@ build_sample (const char *arch)
   g_assert_true (bn_gguf_builder_add_value (b, "test.f64", bn_gguf_value_new_float64 (G_PI), &error));
   g_assert_true (bn_gguf_builder_add_string_array (b, "tokenizer.ggml.tokens", tokens, -1, &error));
   g_assert_true (bn_gguf_builder_add_value (b, "tokenizer.ggml.token_type",
-                                            bn_gguf_value_new_array (BN_GGUF_VALUE_INT32, token_types, 4),
-                                            &error));
+                                            bn_gguf_value_new_array (BN_GGUF_VALUE_INT32, token_types, 4), &error));
   g_assert_true (bn_gguf_builder_add_value (b, "tokenizer.ggml.scores",
-                                            bn_gguf_value_new_array (BN_GGUF_VALUE_FLOAT32, scores, 4),
-                                            &error));
-  g_assert_true (bn_gguf_builder_add_value (b, "test.flags",
-                                            bn_gguf_value_new_array (BN_GGUF_VALUE_BOOL, flags, 3),
-                                            &error));
+                                            bn_gguf_value_new_array (BN_GGUF_VALUE_FLOAT32, scores, 4), &error));
+  g_assert_true (
+      bn_gguf_builder_add_value (b, "test.flags", bn_gguf_value_new_array (BN_GGUF_VALUE_BOOL, flags, 3), &error));
   inner[0] = bn_gguf_value_new_array (BN_GGUF_VALUE_UINT32, inner_u32, 3);
   inner[1] = bn_gguf_value_new_string_array (inner_strs, 2);
   inner[2] = bn_gguf_value_new_array (BN_GGUF_VALUE_FLOAT64, NULL, 0);
-  g_assert_true (bn_gguf_builder_add_value (b, "test.nested",
-                                            bn_gguf_value_new_array_of_arrays (inner, 3), &error));
-  g_assert_true (bn_gguf_builder_add_tensor_bytes (b, "token_embd.weight", BN_GGUF_TYPE_F16,
-                                                   2, d_embd, embd, &error));
-  g_assert_true (bn_gguf_builder_add_tensor (b, "blk.0.attn_q.weight", BN_GGUF_TYPE_TQ2_0, 2, d_q,
-                                             pattern (132, 2), 132, &error));
-  g_assert_true (bn_gguf_builder_add_tensor (b, "blk.0.ffn_down.weight", BN_GGUF_TYPE_Q8_0, 2,
-                                             d_down, pattern (68, 3), 68, &error));
-  g_assert_true (bn_gguf_builder_add_tensor (b, "output_norm.weight", BN_GGUF_TYPE_F32, 1, d_norm,
-                                             pattern (32, 4), 32, &error));
+  g_assert_true (bn_gguf_builder_add_value (b, "test.nested", bn_gguf_value_new_array_of_arrays (inner, 3), &error));
+  g_assert_true (bn_gguf_builder_add_tensor_bytes (b, "token_embd.weight", BN_GGUF_TYPE_F16, 2, d_embd, embd, &error));
+  g_assert_true (
+      bn_gguf_builder_add_tensor (b, "blk.0.attn_q.weight", BN_GGUF_TYPE_TQ2_0, 2, d_q, pattern (132, 2), 132, &error));
+  g_assert_true (bn_gguf_builder_add_tensor (b, "blk.0.ffn_down.weight", BN_GGUF_TYPE_Q8_0, 2, d_down, pattern (68, 3),
+                                             68, &error));
+  g_assert_true (
+      bn_gguf_builder_add_tensor (b, "output_norm.weight", BN_GGUF_TYPE_F32, 1, d_norm, pattern (32, 4), 32, &error));
   g_assert_no_error (error);
   return b;
 }
@@ -110,7 +105,7 @@ build_sample (const char *arch)
 static BnGguf *
 write_and_open (BnGgufBuilder *b, const char *path)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   BnGguf *gguf;
 
   g_assert_true (bn_gguf_builder_write (b, path, &error));
@@ -131,10 +126,10 @@ assert_error_at (GError *error, int code)
 static void
 test_read_minimal (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BnGgufBuilder) b = build_sample ("bitnet");
+  g_autoptr (BnGgufBuilder) b = build_sample ("bitnet");
   g_autofree char *path = path_in (f, "sample.gguf");
-  g_autoptr(BnGguf) gguf = write_and_open (b, path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (BnGguf) gguf = write_and_open (b, path);
+  g_autoptr (GError) error = NULL;
   const BnGgufValue *v, *nested;
   const BnGgufTensorInfo *t;
   guint32 u32 = 0;
@@ -196,11 +191,10 @@ test_read_minimal (Fixture *f, gconstpointer data)
   v = bn_gguf_get_array (gguf, "tokenizer.ggml.tokens", BN_GGUF_VALUE_STRING, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (bn_gguf_value_get_n_elements (v), ==, 4);
-  for (guint i = 0; i < 4; i++)
-    {
-      g_assert_cmpstr (bn_gguf_value_get_array_string (v, i, &len), ==, tokens[i]);
-      g_assert_cmpuint (len, ==, strlen (tokens[i]));
-    }
+  for (guint i = 0; i < 4; i++) {
+    g_assert_cmpstr (bn_gguf_value_get_array_string (v, i, &len), ==, tokens[i]);
+    g_assert_cmpuint (len, ==, strlen (tokens[i]));
+  }
   v = bn_gguf_lookup (gguf, "tokenizer.ggml.token_type");
   for (guint i = 0; i < 4; i++)
     g_assert_cmpint (bn_gguf_value_get_array_int (v, i), ==, token_types[i]);
@@ -253,28 +247,27 @@ test_read_minimal (Fixture *f, gconstpointer data)
 static void
 test_read_from_bytes (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BnGgufBuilder) b = build_sample ("bitnet");
+  g_autoptr (BnGgufBuilder) b = build_sample ("bitnet");
   g_autofree char *path = path_in (f, "sample.gguf");
-  g_autoptr(BnGguf) mapped = write_and_open (b, path);
-  g_autoptr(GBytes) bytes = bn_gguf_get_bytes (mapped);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BnGguf) gguf = bn_gguf_new_from_bytes (bytes, &error);
+  g_autoptr (BnGguf) mapped = write_and_open (b, path);
+  g_autoptr (GBytes) bytes = bn_gguf_get_bytes (mapped);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnGguf) gguf = bn_gguf_new_from_bytes (bytes, &error);
 
   g_assert_no_error (error);
   g_assert_null (bn_gguf_get_path (gguf));
   g_assert_cmpuint (bn_gguf_get_mapped_size (gguf), ==, 0);
   g_assert_cmpuint (bn_gguf_get_file_size (gguf), ==, bn_gguf_get_file_size (mapped));
   for (gsize i = 0; i < bn_gguf_get_n_metadata (gguf); i++)
-    g_assert_true (bn_gguf_value_equal (bn_gguf_get_metadata_value (gguf, i),
-                                        bn_gguf_get_metadata_value (mapped, i)));
+    g_assert_true (bn_gguf_value_equal (bn_gguf_get_metadata_value (gguf, i), bn_gguf_get_metadata_value (mapped, i)));
 }
 
 static void
 test_read_special_shapes (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BnGguf) gguf = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnGguf) gguf = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   const BnGgufTensorInfo *t;
   Raw *r;
 
@@ -309,7 +302,7 @@ test_read_io_errors (Fixture *f, gconstpointer data)
 {
   g_autofree char *missing = path_in (f, "missing.gguf");
   g_autofree char *empty = path_in (f, "empty.gguf");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_null (bn_gguf_open (missing, &error));
   g_assert_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO);
@@ -331,8 +324,8 @@ test_read_io_errors (Fixture *f, gconstpointer data)
 static void
 test_write_layout (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
   g_autofree char *path = path_in (f, "layout.gguf");
   g_autofree char *contents = NULL;
   guint64 da[] = { 3 }, db[] = { 5 };
@@ -369,22 +362,19 @@ assert_same_model (BnGguf *a, BnGguf *b)
   g_assert_cmpuint (bn_gguf_get_version (a), ==, bn_gguf_get_version (b));
   g_assert_cmpuint (bn_gguf_get_alignment (a), ==, bn_gguf_get_alignment (b));
   g_assert_cmpuint (bn_gguf_get_n_metadata (a), ==, bn_gguf_get_n_metadata (b));
-  for (gsize i = 0; i < bn_gguf_get_n_metadata (a); i++)
-    {
-      g_assert_cmpstr (bn_gguf_get_metadata_key (a, i), ==, bn_gguf_get_metadata_key (b, i));
-      g_assert_true (bn_gguf_value_equal (bn_gguf_get_metadata_value (a, i),
-                                          bn_gguf_get_metadata_value (b, i)));
-    }
+  for (gsize i = 0; i < bn_gguf_get_n_metadata (a); i++) {
+    g_assert_cmpstr (bn_gguf_get_metadata_key (a, i), ==, bn_gguf_get_metadata_key (b, i));
+    g_assert_true (bn_gguf_value_equal (bn_gguf_get_metadata_value (a, i), bn_gguf_get_metadata_value (b, i)));
+  }
   g_assert_cmpuint (bn_gguf_get_n_tensors (a), ==, bn_gguf_get_n_tensors (b));
-  for (gsize i = 0; i < bn_gguf_get_n_tensors (a); i++)
-    {
-      const BnGgufTensorInfo *ta = bn_gguf_get_tensor (a, i), *tb = bn_gguf_get_tensor (b, i);
-      g_assert_cmpstr (ta->name, ==, tb->name);
-      g_assert_cmpint (ta->type, ==, tb->type);
-      g_assert_cmpuint (ta->n_dims, ==, tb->n_dims);
-      g_assert_cmpmem (ta->dims, sizeof ta->dims, tb->dims, sizeof tb->dims);
-      g_assert_cmpmem (ta->data, ta->size, tb->data, tb->size);
-    }
+  for (gsize i = 0; i < bn_gguf_get_n_tensors (a); i++) {
+    const BnGgufTensorInfo *ta = bn_gguf_get_tensor (a, i), *tb = bn_gguf_get_tensor (b, i);
+    g_assert_cmpstr (ta->name, ==, tb->name);
+    g_assert_cmpint (ta->type, ==, tb->type);
+    g_assert_cmpuint (ta->n_dims, ==, tb->n_dims);
+    g_assert_cmpmem (ta->dims, sizeof ta->dims, tb->dims, sizeof tb->dims);
+    g_assert_cmpmem (ta->data, ta->size, tb->data, tb->size);
+  }
 }
 
 /* reader -> writer -> reader: same bytes, same metadata, same tensors */
@@ -394,10 +384,10 @@ roundtrip (Fixture *f, BnGgufBuilder *b, const char *name)
   g_autofree char *a_path = path_in (f, name);
   g_autofree char *b_path = g_strconcat (a_path, ".copy", NULL);
   g_autofree char *a_bytes = NULL, *b_bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BnGguf) a = write_and_open (b, a_path);
-  g_autoptr(BnGgufBuilder) copy = bn_gguf_builder_new_from_gguf (a);
-  g_autoptr(BnGguf) c = write_and_open (copy, b_path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnGguf) a = write_and_open (b, a_path);
+  g_autoptr (BnGgufBuilder) copy = bn_gguf_builder_new_from_gguf (a);
+  g_autoptr (BnGguf) c = write_and_open (copy, b_path);
   gsize a_len, b_len;
 
   g_assert_true (g_file_get_contents (a_path, &a_bytes, &a_len, &error));
@@ -410,8 +400,8 @@ roundtrip (Fixture *f, BnGgufBuilder *b, const char *name)
 static void
 test_roundtrip_identical (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BnGgufBuilder) b = build_sample ("bitnet");
-  g_autoptr(BnGguf) gguf = roundtrip (f, b, "sample.gguf");
+  g_autoptr (BnGgufBuilder) b = build_sample ("bitnet");
+  g_autoptr (BnGguf) gguf = roundtrip (f, b, "sample.gguf");
 
   g_assert_cmpuint (bn_gguf_get_n_tensors (gguf), ==, 4);
 }
@@ -419,9 +409,9 @@ test_roundtrip_identical (Fixture *f, gconstpointer data)
 static void
 test_roundtrip_alignment (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BnGgufBuilder) b = bn_gguf_builder_new (3, 64);
-  g_autoptr(BnGguf) gguf = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnGgufBuilder) b = bn_gguf_builder_new (3, 64);
+  g_autoptr (BnGguf) gguf = NULL;
   guint64 d[] = { 5 };
   guint32 align = 0;
 
@@ -440,11 +430,11 @@ test_roundtrip_alignment (Fixture *f, gconstpointer data)
 static void
 test_roundtrip_contested_types (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BnGgufBuilder) fork = bn_gguf_builder_new (3, 0);
-  g_autoptr(BnGgufBuilder) sized = bn_gguf_builder_new (3, 0);
-  g_autoptr(BnGgufBuilder) upstream = bn_gguf_builder_new (3, 0);
-  g_autoptr(BnGguf) a = NULL, b = NULL, c = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnGgufBuilder) fork = bn_gguf_builder_new (3, 0);
+  g_autoptr (BnGgufBuilder) sized = bn_gguf_builder_new (3, 0);
+  g_autoptr (BnGgufBuilder) upstream = bn_gguf_builder_new (3, 0);
+  g_autoptr (BnGguf) a = NULL, b = NULL, c = NULL;
   guint64 d_i2s[] = { 128, 2 }, d_tl2[] = { 256, 4 }, d_big[] = { 1024 }, d_mx[] = { 64 };
 
   g_assert_true (bn_gguf_builder_add_string (fork, "general.architecture", "bitnet-b1.58", &error));
@@ -475,9 +465,8 @@ test_types_table (void)
   guint64 d1[] = { 64 }, d2[] = { 256, 3 }, d3[] = { 128, 2 }, d4[] = { 31 }, d5[] = { 512, 2 };
   guint64 size = 0;
   BnGgufType type = BN_GGUF_TYPE_INVALID;
-  const BnGgufType supported[] = { BN_GGUF_TYPE_F32, BN_GGUF_TYPE_F16, BN_GGUF_TYPE_BF16,
-                                   BN_GGUF_TYPE_Q8_0, BN_GGUF_TYPE_TQ1_0, BN_GGUF_TYPE_TQ2_0,
-                                   BN_GGUF_TYPE_I2_S };
+  const BnGgufType supported[] = { BN_GGUF_TYPE_F32,   BN_GGUF_TYPE_F16,   BN_GGUF_TYPE_BF16, BN_GGUF_TYPE_Q8_0,
+                                   BN_GGUF_TYPE_TQ1_0, BN_GGUF_TYPE_TQ2_0, BN_GGUF_TYPE_I2_S };
   guint n_supported = 0;
 
   g_assert_true (bn_gguf_type_compute_size (BN_GGUF_TYPE_Q8_0, 1, d1, &size));
@@ -489,7 +478,7 @@ test_types_table (void)
   g_assert_true (bn_gguf_type_compute_size (BN_GGUF_TYPE_I2_S, 2, d3, &size));
   g_assert_cmpuint (size, ==, 256 / 4 + 32);
   g_assert_true (bn_gguf_type_compute_size (BN_GGUF_TYPE_TL2, 2, d5, &size));
-  g_assert_cmpuint (size, ==, 288);   /* (256*2/3*5/8 = 106) + 128, padded to 256, + 32 */
+  g_assert_cmpuint (size, ==, 288); /* (256*2/3*5/8 = 106) + 128, padded to 256, + 32 */
   g_assert_true (bn_gguf_type_compute_size (BN_GGUF_TYPE_BF16, 1, d4, &size));
   g_assert_cmpuint (size, ==, 62);
   g_assert_false (bn_gguf_type_compute_size (BN_GGUF_TYPE_Q8_0, 1, d4, &size));
@@ -520,10 +509,10 @@ test_value_strings (void)
 {
   static const char *const strv[] = { "a\"b", "\xff", NULL };
   const gint16 nums[] = { -1, 2, 3, 4, 5 };
-  g_autoptr(BnGgufValue) s = bn_gguf_value_new_string_array (strv, -1);
-  g_autoptr(BnGgufValue) n = bn_gguf_value_new_array (BN_GGUF_VALUE_INT16, nums, 5);
-  g_autoptr(BnGgufValue) f = bn_gguf_value_new_float32 (0.1f);
-  g_autoptr(BnGgufValue) copy = bn_gguf_value_copy (n);
+  g_autoptr (BnGgufValue) s = bn_gguf_value_new_string_array (strv, -1);
+  g_autoptr (BnGgufValue) n = bn_gguf_value_new_array (BN_GGUF_VALUE_INT16, nums, 5);
+  g_autoptr (BnGgufValue) f = bn_gguf_value_new_float32 (0.1f);
+  g_autoptr (BnGgufValue) copy = bn_gguf_value_copy (n);
   g_autofree char *s_text = bn_gguf_value_to_string (s, 0);
   g_autofree char *n_text = bn_gguf_value_to_string (n, 3);
   g_autofree char *f_text = bn_gguf_value_to_string (f, 0);
@@ -539,8 +528,8 @@ test_value_strings (void)
 static void
 test_write_refusals (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
   guint64 d[] = { 4 }, zero[] = { 0 };
   char long_name[80];
 
@@ -583,10 +572,10 @@ test_write_refusals (void)
 
   /* a file the reader could not decide is refused before anything is written */
   {
-    g_autoptr(BnGgufBuilder) amb = bn_gguf_builder_new (3, 0);
+    g_autoptr (BnGgufBuilder) amb = bn_gguf_builder_new (3, 0);
     g_assert_true (bn_gguf_builder_add_string (amb, "general.architecture", "bitnet", &error));
-    g_assert_true (bn_gguf_builder_add_tensor (amb, "w", BN_GGUF_TYPE_I2_S, 1, (guint64[]) { 96 },
-                                               pattern (56, 1), 56, &error));
+    g_assert_true (
+        bn_gguf_builder_add_tensor (amb, "w", BN_GGUF_TYPE_I2_S, 1, (guint64[]){ 96 }, pattern (56, 1), 56, &error));
     g_assert_false (bn_gguf_builder_write (amb, "/nonexistent-dir/x.gguf", &error));
     g_assert_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_INVALID);
     g_assert_nonnull (strstr (error->message, "IQ4_NL_4_4"));
@@ -595,17 +584,18 @@ test_write_refusals (void)
 
   /* I2_S (bitnet.cpp id 36) and MXFP4 (upstream id 39) cannot share a file */
   g_assert_true (bn_gguf_builder_add_tensor (b, "i", BN_GGUF_TYPE_I2_S, 1, d, pattern (33, 1), 33, &error));
-  g_assert_false (bn_gguf_builder_add_tensor (b, "m", BN_GGUF_TYPE_MXFP4, 1, (guint64[]) { 32 }, pattern (17, 1), 17, &error));
+  g_assert_false (
+      bn_gguf_builder_add_tensor (b, "m", BN_GGUF_TYPE_MXFP4, 1, (guint64[]){ 32 }, pattern (17, 1), 17, &error));
   g_assert_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_INVALID);
 }
 
 static void
 test_write_missing_dir (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BnGgufBuilder) b = build_sample ("bitnet");
+  g_autoptr (BnGgufBuilder) b = build_sample ("bitnet");
   g_autofree char *missing = path_in (f, "no-such-dir");
   g_autofree char *path = g_build_filename (missing, "model.gguf", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_false (bn_gguf_builder_write (b, path, &error));
   g_assert_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO);
@@ -617,10 +607,10 @@ test_write_missing_dir (Fixture *f, gconstpointer data)
 static void
 test_write_replaces (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BnGgufBuilder) b = build_sample ("bitnet");
+  g_autoptr (BnGgufBuilder) b = build_sample ("bitnet");
   g_autofree char *path = path_in (f, "model.gguf");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BnGguf) gguf = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BnGguf) gguf = NULL;
 
   g_assert_true (g_file_set_contents (path, "old contents", -1, &error));
   gguf = write_and_open (b, path);
@@ -633,10 +623,10 @@ test_write_replaces (Fixture *f, gconstpointer data)
 static void
 test_write_rename_fails (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BnGgufBuilder) b = build_sample ("bitnet");
+  g_autoptr (BnGgufBuilder) b = build_sample ("bitnet");
   g_autofree char *path = path_in (f, "model.gguf");
   g_autofree char *inside = g_build_filename (path, "keep", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (g_mkdir (path, 0755), ==, 0);
   g_assert_true (g_file_set_contents (inside, "x", -1, &error));
@@ -653,15 +643,15 @@ test_write_rename_fails (Fixture *f, gconstpointer data)
 static void
 test_truncated_while_mapped (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
+  g_autoptr (BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
   g_autofree char *path = path_in (f, "model.gguf");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   guint64 d[] = { 256 * 1024 };
 
-  g_assert_true (bn_gguf_builder_add_tensor (b, "big", BN_GGUF_TYPE_F32, 1, d,
-                                             pattern (1024 * 1024, 5), 1024 * 1024, &error));
+  g_assert_true (
+      bn_gguf_builder_add_tensor (b, "big", BN_GGUF_TYPE_F32, 1, d, pattern (1024 * 1024, 5), 1024 * 1024, &error));
   g_assert_true (bn_gguf_builder_write (b, path, &error));
-  g_autoptr(BnGguf) gguf = bn_gguf_open (path, &error);
+  g_autoptr (BnGguf) gguf = bn_gguf_open (path, &error);
   g_assert_no_error (error);
   g_assert_true (bn_gguf_check_intact (gguf, &error));
   const BnGgufTensorInfo *t = bn_gguf_find_tensor (gguf, "big");
@@ -682,27 +672,26 @@ test_truncated_while_mapped (Fixture *f, gconstpointer data)
 static void
 test_write_fails_midway (Fixture *f, gconstpointer data)
 {
-  if (g_test_subprocess ())
-    {
-      g_autofree char *path = path_in (f, "model.gguf");
-      g_autofree char *contents = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
-      guint64 d[] = { 256 * 1024 };
-      struct rlimit limit = { 64 * 1024, 64 * 1024 };
+  if (g_test_subprocess ()) {
+    g_autofree char *path = path_in (f, "model.gguf");
+    g_autofree char *contents = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (BnGgufBuilder) b = bn_gguf_builder_new (3, 0);
+    guint64 d[] = { 256 * 1024 };
+    struct rlimit limit = { 64 * 1024, 64 * 1024 };
 
-      g_assert_true (g_file_set_contents (path, "old contents", -1, &error));
-      g_assert_true (bn_gguf_builder_add_tensor (b, "big", BN_GGUF_TYPE_F32, 1, d,
-                                                 pattern (1024 * 1024, 3), 1024 * 1024, &error));
-      signal (SIGXFSZ, SIG_IGN);
-      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
-      g_assert_false (bn_gguf_builder_write (b, path, &error));
-      g_assert_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO);
-      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-      g_assert_cmpstr (contents, ==, "old contents");
-      g_assert_cmpuint (test_dir_count (f->dir), ==, 1);
-      return;
-    }
+    g_assert_true (g_file_set_contents (path, "old contents", -1, &error));
+    g_assert_true (
+        bn_gguf_builder_add_tensor (b, "big", BN_GGUF_TYPE_F32, 1, d, pattern (1024 * 1024, 3), 1024 * 1024, &error));
+    signal (SIGXFSZ, SIG_IGN);
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+    g_assert_false (bn_gguf_builder_write (b, path, &error));
+    g_assert_error (error, BN_GGUF_ERROR, BN_GGUF_ERROR_IO);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "old contents");
+    g_assert_cmpuint (test_dir_count (f->dir), ==, 1);
+    return;
+  }
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
 }
@@ -710,14 +699,14 @@ test_write_fails_midway (Fixture *f, gconstpointer data)
 static void
 test_digest (Fixture *f, gconstpointer data)
 {
-  g_autoptr(BnGgufBuilder) b1 = build_sample ("bitnet");
-  g_autoptr(BnGgufBuilder) b2 = build_sample ("bitnet");
-  g_autoptr(BnGgufBuilder) b3 = build_sample ("bitnet-b1.58");
+  g_autoptr (BnGgufBuilder) b1 = build_sample ("bitnet");
+  g_autoptr (BnGgufBuilder) b2 = build_sample ("bitnet");
+  g_autoptr (BnGgufBuilder) b3 = build_sample ("bitnet-b1.58");
   g_autofree char *p1 = path_in (f, "1.gguf"), *p2 = path_in (f, "2.gguf"), *p3 = path_in (f, "3.gguf");
-  g_autoptr(BnGguf) g1 = NULL, g2 = NULL, g3 = NULL, g4 = NULL;
+  g_autoptr (BnGguf) g1 = NULL, g2 = NULL, g3 = NULL, g4 = NULL;
   g_autofree char *d1 = NULL, *d2 = NULL, *d3 = NULL, *d4 = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
   guint8 *copy;
   gsize size;
 
@@ -729,8 +718,8 @@ test_digest (Fixture *f, gconstpointer data)
   d2 = bn_gguf_sample_digest (g2);
   d3 = bn_gguf_sample_digest (g3);
   g_assert_cmpuint (strlen (d1), ==, 64);
-  g_assert_cmpstr (d1, ==, d2);   /* other metadata does not count */
-  g_assert_cmpstr (d1, !=, d3);   /* the architecture does */
+  g_assert_cmpstr (d1, ==, d2); /* other metadata does not count */
+  g_assert_cmpstr (d1, !=, d3); /* the architecture does */
 
   /* one byte of tensor data changes it */
   bytes = bn_gguf_get_bytes (g1);
@@ -750,7 +739,7 @@ test_digest_sampling (void)
   gsize size = 3 * 1024 * 1024 + 100;
   g_autofree guint8 *buf = g_malloc0 (size);
   g_autofree char *base = NULL, *in_window = NULL, *outside = NULL;
-  g_autoptr(GChecksum) c = NULL;
+  g_autoptr (GChecksum) c = NULL;
 
   c = g_checksum_new (G_CHECKSUM_SHA256);
   bn_gguf_checksum_update_sampled (c, buf, size);

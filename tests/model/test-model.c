@@ -83,8 +83,8 @@ test_fixture_2b_shape (void)
 static void
 test_roundtrip_all_types (void)
 {
-  const BnGgufType types[] = { BN_GGUF_TYPE_I2_S, BN_GGUF_TYPE_TQ2_0, BN_GGUF_TYPE_TQ1_0,
-                               BN_GGUF_TYPE_F32, BN_GGUF_TYPE_F16 };
+  const BnGgufType types[] = { BN_GGUF_TYPE_I2_S, BN_GGUF_TYPE_TQ2_0, BN_GGUF_TYPE_TQ1_0, BN_GGUF_TYPE_F32,
+                               BN_GGUF_TYPE_F16 };
   const BnArch arches[] = { BN_ARCH_BITNET, BN_ARCH_BITNET_B158 };
   for (guint a = 0; a < G_N_ELEMENTS (arches); a++)
     for (guint i = 0; i < G_N_ELEMENTS (types); i++) {
@@ -134,14 +134,22 @@ test_config_errors (void)
 {
   g_autoptr (BnModel) base = fixture ("tiny", BN_ARCH_BITNET_B158, 0, 1);
   Broken cases[] = {
-    { "general.architecture", bn_gguf_value_new_string ("llama"), BN_MODEL_ERROR_UNSUPPORTED_ARCH, "\"llama\" is not a BitNet model" },
-    { "bitnet-b1.58.attention.head_count", bn_gguf_value_new_uint32 (3), BN_MODEL_ERROR_INCONSISTENT, "3 attention heads do not divide the hidden size 256" },
-    { "bitnet-b1.58.attention.head_count_kv", bn_gguf_value_new_uint32 (3), BN_MODEL_ERROR_INCONSISTENT, "3 key/value heads" },
-    { "bitnet-b1.58.embedding_length", bn_gguf_value_new_uint32 (512), BN_MODEL_ERROR_BAD_SHAPE, "token_embd.weight has shape 256 x 512" },
-    { "bitnet-b1.58.block_count", bn_gguf_value_new_uint32 (3), BN_MODEL_ERROR_MISSING_TENSOR, "blk.2.attn_norm.weight" },
-    { "bitnet-b1.58.feed_forward_length", bn_gguf_value_new_string ("x"), BN_MODEL_ERROR_INCONSISTENT, "feed_forward_length must be" },
-    { "bitnet-b1.58.rope.dimension_count", bn_gguf_value_new_uint32 (65), BN_MODEL_ERROR_INCONSISTENT, "RoPE dimension 65" },
-    { "bitnet-b1.58.vocab_size", bn_gguf_value_new_uint32 (100), BN_MODEL_ERROR_INCONSISTENT, "100 tokens but token_embd.weight has 512 rows" },
+    { "general.architecture", bn_gguf_value_new_string ("llama"), BN_MODEL_ERROR_UNSUPPORTED_ARCH,
+      "\"llama\" is not a BitNet model" },
+    { "bitnet-b1.58.attention.head_count", bn_gguf_value_new_uint32 (3), BN_MODEL_ERROR_INCONSISTENT,
+      "3 attention heads do not divide the hidden size 256" },
+    { "bitnet-b1.58.attention.head_count_kv", bn_gguf_value_new_uint32 (3), BN_MODEL_ERROR_INCONSISTENT,
+      "3 key/value heads" },
+    { "bitnet-b1.58.embedding_length", bn_gguf_value_new_uint32 (512), BN_MODEL_ERROR_BAD_SHAPE,
+      "token_embd.weight has shape 256 x 512" },
+    { "bitnet-b1.58.block_count", bn_gguf_value_new_uint32 (3), BN_MODEL_ERROR_MISSING_TENSOR,
+      "blk.2.attn_norm.weight" },
+    { "bitnet-b1.58.feed_forward_length", bn_gguf_value_new_string ("x"), BN_MODEL_ERROR_INCONSISTENT,
+      "feed_forward_length must be" },
+    { "bitnet-b1.58.rope.dimension_count", bn_gguf_value_new_uint32 (65), BN_MODEL_ERROR_INCONSISTENT,
+      "RoPE dimension 65" },
+    { "bitnet-b1.58.vocab_size", bn_gguf_value_new_uint32 (100), BN_MODEL_ERROR_INCONSISTENT,
+      "100 tokens but token_embd.weight has 512 rows" },
     { "bitnet-b1.58.context_length", bn_gguf_value_new_uint32 (0), BN_MODEL_ERROR_INCONSISTENT, "must be positive" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -194,16 +202,15 @@ launch (const char *const *args)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = g_subprocess_newv ((const char *const *) argv->pdata,
-                                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                                 &error);
+  g_autoptr (GSubprocess) p = g_subprocess_newv (
+      (const char *const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   Run r = { 0 };
   g_subprocess_communicate_utf8 (p, NULL, NULL, &r.out, &r.err, &error);
   r.status = g_subprocess_get_exit_status (p);
   return r;
 }
-#define LAUNCH(...) launch ((const char *const[]) { __VA_ARGS__, NULL })
+#define LAUNCH(...) launch ((const char *const[]){ __VA_ARGS__, NULL })
 
 static void
 run_free (Run *r)
@@ -316,7 +323,7 @@ test_model_sink_atomic (void)
   g_autofree char *target = tmp_path ("keep.gguf");
   g_assert_true (g_file_set_contents (target, "old", 3, NULL));
   g_autofree char *tloc = g_strdup_printf ("location=%s", target);
-  r = LAUNCH ("fixture-src", "hidden=100", "!", "model-sink", tloc);   /* inconsistent: fails before writing */
+  r = LAUNCH ("fixture-src", "hidden=100", "!", "model-sink", tloc); /* inconsistent: fails before writing */
   g_assert_cmpint (r.status, ==, 1);
   run_free (&r);
   g_autofree char *content = NULL;
@@ -421,7 +428,6 @@ test_non_finite_refused (void)
   g_assert_nonnull (strstr (error->message, "blk.1.ffn_norm.weight"));
   g_assert_nonnull (strstr (error->message, "element 3"));
 }
-
 
 int
 main (int argc, char **argv)

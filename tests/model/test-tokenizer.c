@@ -29,32 +29,47 @@ byte_char (guint b)
 /* Ids 0..255 are the bytes; then the results of the merges below, in
  * order; then the extra tokens. */
 static const char *const tiny_merges[] = {
-  "Ġ t",      /* 256 Ġt */
-  "h e",      /* 257 he */
-  "Ġt he",    /* 258 Ġthe */
-  "a t",      /* 259 at */
-  "Ġ c",      /* 260 Ġc */
-  "Ġc at",    /* 261 Ġcat */
-  "l l",      /* 262 ll */
-  "he ll",    /* 263 hell */
-  "o r",      /* 264 or */
-  "Ġ w",      /* 265 Ġw */
-  "Ġw or",    /* 266 Ġwor */
-  "1 2",      /* 267 12 */
-  "12 3",     /* 268 123 */
-  "o n",      /* 269 on */
-  "d on",     /* 270 don */
-  "' t",      /* 271 't */
-  "Ċ Ċ",      /* 272 ĊĊ */
+  "Ġ t",   /* 256 Ġt */
+  "h e",   /* 257 he */
+  "Ġt he", /* 258 Ġthe */
+  "a t",   /* 259 at */
+  "Ġ c",   /* 260 Ġc */
+  "Ġc at", /* 261 Ġcat */
+  "l l",   /* 262 ll */
+  "he ll", /* 263 hell */
+  "o r",   /* 264 or */
+  "Ġ w",   /* 265 Ġw */
+  "Ġw or", /* 266 Ġwor */
+  "1 2",   /* 267 12 */
+  "12 3",  /* 268 123 */
+  "o n",   /* 269 on */
+  "d on",  /* 270 don */
+  "' t",   /* 271 't */
+  "Ċ Ċ",   /* 272 ĊĊ */
 };
 
 enum {
-  T_GT = 256, T_HE, T_GTHE, T_AT, T_GC, T_GCAT, T_LL, T_HELL, T_OR, T_GW, T_GWOR, T_12, T_123,
-  T_ON, T_DON, T_APOS_T, T_NLNL,
-  T_GHELLO,   /* 273: a token no merge leads to */
-  T_BOS,      /* 274 <|begin_of_text|> */
-  T_EOS,      /* 275 <|end_of_text|> */
-  T_BANGS,    /* 276 "!!", a control token */
+  T_GT = 256,
+  T_HE,
+  T_GTHE,
+  T_AT,
+  T_GC,
+  T_GCAT,
+  T_LL,
+  T_HELL,
+  T_OR,
+  T_GW,
+  T_GWOR,
+  T_12,
+  T_123,
+  T_ON,
+  T_DON,
+  T_APOS_T,
+  T_NLNL,
+  T_GHELLO, /* 273: a token no merge leads to */
+  T_BOS,    /* 274 <|begin_of_text|> */
+  T_EOS,    /* 275 <|end_of_text|> */
+  T_BANGS,  /* 276 "!!", a control token */
   N_TINY
 };
 
@@ -105,10 +120,9 @@ tiny_tokenizer (const char *pre)
 {
   g_autoptr (GError) error = NULL;
   Tiny t = tiny_vocab ();
-  BnTokenizer *tok = bn_tokenizer_new ("gpt2", pre, (const char *const *) t.tokens->pdata,
-                                       t.tokens->len, (const gint32 *) (void *) t.types->data,
-                                       tiny_merges, G_N_ELEMENTS (tiny_merges), T_BOS, T_EOS,
-                                       &error);
+  BnTokenizer *tok = bn_tokenizer_new ("gpt2", pre, (const char *const *) t.tokens->pdata, t.tokens->len,
+                                       (const gint32 *) (void *) t.types->data, tiny_merges, G_N_ELEMENTS (tiny_merges),
+                                       T_BOS, T_EOS, &error);
   g_assert_no_error (error);
   g_assert_nonnull (tok);
   tiny_clear (&t);
@@ -118,8 +132,7 @@ tiny_tokenizer (const char *pre)
 /* Encodes @len bytes of @text and compares with the -1-terminated @expect;
  * then checks that decoding gives the bytes back. */
 static void
-check_encode_len (BnTokenizer *tok, const char *text, gssize len, gboolean add_bos,
-                  const gint32 *expect)
+check_encode_len (BnTokenizer *tok, const char *text, gssize len, gboolean add_bos, const gint32 *expect)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint32));
@@ -135,15 +148,13 @@ check_encode_len (BnTokenizer *tok, const char *text, gssize len, gboolean add_b
     n_expect++;
   g_assert_cmpmem (ids->data, ids->len * sizeof (gint32), expect, n_expect * sizeof (gint32));
 
-  back = bn_tokenizer_decode_bytes (tok, (const gint32 *) (void *) ids->data, ids->len, TRUE,
-                                    &error);
+  back = bn_tokenizer_decode_bytes (tok, (const gint32 *) (void *) ids->data, ids->len, TRUE, &error);
   g_assert_no_error (error);
   back_data = g_bytes_get_data (back, &back_len);
   g_assert_cmpmem (back_data, back_len, text, (gsize) len);
 }
 
-#define CHECK(tok, text, ...) \
-  check_encode_len ((tok), (text), -1, FALSE, (const gint32[]) { __VA_ARGS__, -1 })
+#define CHECK(tok, text, ...) check_encode_len ((tok), (text), -1, FALSE, (const gint32[]){ __VA_ARGS__, -1 })
 
 static void
 test_byte_alphabet (void)
@@ -286,19 +297,26 @@ test_encode_invalid_utf8 (void)
   const gint32 ids[] = { 'a', 'b', 0xff, 'c', 'd' };
   g_autofree char *text = NULL;
 
-  CHECK (tok, "ab\xff" "cd", 'a', 'b', 0xff, 'c', 'd');
+  CHECK (tok,
+         "ab\xff"
+         "cd",
+         'a', 'b', 0xff, 'c', 'd');
   CHECK (tok, "\xff the", 0xff, T_GTHE);
   CHECK (tok, "\xe2\x82", 0xe2, 0x82);           /* a truncated character */
   CHECK (tok, "\xed\xa0\x80", 0xed, 0xa0, 0x80); /* a UTF-16 surrogate */
   CHECK (tok, "\xc0\xaf", 0xc0, 0xaf);           /* an overlong form */
-  check_encode_len (tok, "a\0b the", 7, FALSE, (const gint32[]) { 'a', 0, 'b', T_GTHE, -1 });
+  check_encode_len (tok, "a\0b the", 7, FALSE, (const gint32[]){ 'a', 0, 'b', T_GTHE, -1 });
 
   /* The text variant of decode replaces what is not UTF-8. */
   text = bn_tokenizer_decode (tok, ids, G_N_ELEMENTS (ids), FALSE, NULL);
-  g_assert_cmpstr (text, ==, "ab\xef\xbf\xbd" "cd");
+  g_assert_cmpstr (text, ==,
+                   "ab\xef\xbf\xbd"
+                   "cd");
   g_clear_pointer (&text, g_free);
-  text = bn_tokenizer_decode (tok, (const gint32[]) { 'a', 0, 'b' }, 3, FALSE, NULL);
-  g_assert_cmpstr (text, ==, "a\xef\xbf\xbd" "b");
+  text = bn_tokenizer_decode (tok, (const gint32[]){ 'a', 0, 'b' }, 3, FALSE, NULL);
+  g_assert_cmpstr (text, ==,
+                   "a\xef\xbf\xbd"
+                   "b");
   g_assert_true (g_utf8_validate (text, -1, NULL));
 }
 
@@ -312,11 +330,11 @@ test_encode_empty_and_bos (void)
   g_assert_cmpuint (ids->len, ==, 0);
   g_assert_true (bn_tokenizer_encode (tok, NULL, 0, FALSE, ids, NULL));
   g_assert_cmpuint (ids->len, ==, 0);
-  check_encode_len (tok, "", 0, TRUE, (const gint32[]) { T_BOS, -1 });
-  check_encode_len (tok, " the", -1, TRUE, (const gint32[]) { T_BOS, T_GTHE, -1 });
+  check_encode_len (tok, "", 0, TRUE, (const gint32[]){ T_BOS, -1 });
+  check_encode_len (tok, " the", -1, TRUE, (const gint32[]){ T_BOS, T_GTHE, -1 });
 
   /* Ids are appended to what the array already holds. */
-  g_array_append_val (ids, (gint32) { 7 });
+  g_array_append_val (ids, (gint32){ 7 });
   g_assert_true (bn_tokenizer_encode (tok, " the", -1, TRUE, ids, NULL));
   g_assert_cmpuint (ids->len, ==, 3);
   g_assert_cmpint (g_array_index (ids, gint32, 0), ==, 7);
@@ -338,8 +356,8 @@ test_special_tokens (void)
   g_assert_true (bn_tokenizer_encode (tok, text, -1, FALSE, ids, NULL));
   for (guint i = 0; i < ids->len; i++)
     g_assert_false (bn_tokenizer_is_special (tok, g_array_index (ids, gint32, i)));
-  check_encode_len (tok, "!!", -1, FALSE, (const gint32[]) { '!', '!', -1 });
-  g_array_append_val (ids, (gint32) { -1 });
+  check_encode_len (tok, "!!", -1, FALSE, (const gint32[]){ '!', '!', -1 });
+  g_array_append_val (ids, (gint32){ -1 });
   check_encode_len (tok, text, -1, FALSE, (const gint32 *) (void *) ids->data);
 
   g_assert_true (bn_tokenizer_is_special (tok, T_BOS));
@@ -368,8 +386,7 @@ test_special_tokens (void)
   g_assert_cmpmem (g_bytes_get_data (piece, NULL), g_bytes_get_size (piece), " the", 4);
   g_clear_pointer (&piece, g_bytes_unref);
   piece = bn_tokenizer_token_to_piece (tok, T_EOS, NULL);
-  g_assert_cmpmem (g_bytes_get_data (piece, NULL), g_bytes_get_size (piece),
-                   "<|end_of_text|>", 15);
+  g_assert_cmpmem (g_bytes_get_data (piece, NULL), g_bytes_get_size (piece), "<|end_of_text|>", 15);
 }
 
 static void
@@ -412,9 +429,8 @@ test_boxed (void)
 /* ---- errors at construction ------------------------------------------ */
 
 static void
-expect_new_error (const char *model, const char *const *merges, gsize n_merges,
-                  gint32 bos, gint32 eos, void (*edit) (Tiny *), int code,
-                  const char *in_message)
+expect_new_error (const char *model, const char *const *merges, gsize n_merges, gint32 bos, gint32 eos,
+                  void (*edit) (Tiny *), int code, const char *in_message)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (BnTokenizer) tok = NULL;
@@ -422,9 +438,8 @@ expect_new_error (const char *model, const char *const *merges, gsize n_merges,
 
   if (edit != NULL)
     edit (&t);
-  tok = bn_tokenizer_new (model, "llama-bpe", (const char *const *) t.tokens->pdata,
-                          t.tokens->len, (const gint32 *) (void *) t.types->data, merges,
-                          n_merges, bos, eos, &error);
+  tok = bn_tokenizer_new (model, "llama-bpe", (const char *const *) t.tokens->pdata, t.tokens->len,
+                          (const gint32 *) (void *) t.types->data, merges, n_merges, bos, eos, &error);
   tiny_clear (&t);
   g_assert_null (tok);
   g_assert_error (error, BN_TOKENIZER_ERROR, code);
@@ -463,28 +478,20 @@ test_new_errors (void)
   const char *special[] = { "! !!" };
   const char *null_merge[] = { "h e", NULL };
 
-  expect_new_error ("gpt2", tiny_merges, 2, T_BOS, T_EOS, edit_duplicate,
-                    BN_TOKENIZER_ERROR_INVALID, "repeats token 258");
-  expect_new_error ("gpt2", tiny_merges, 2, T_BOS, T_EOS, edit_bad_type,
-                    BN_TOKENIZER_ERROR_INVALID, "token 5");
-  expect_new_error ("gpt2", tiny_merges, 2, T_BOS, T_EOS, edit_not_utf8,
-                    BN_TOKENIZER_ERROR_INVALID, "UTF-8");
-  expect_new_error ("gpt2", unknown_part, 2, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID,
-                    "merge 1 ('q zz')");
+  expect_new_error ("gpt2", tiny_merges, 2, T_BOS, T_EOS, edit_duplicate, BN_TOKENIZER_ERROR_INVALID,
+                    "repeats token 258");
+  expect_new_error ("gpt2", tiny_merges, 2, T_BOS, T_EOS, edit_bad_type, BN_TOKENIZER_ERROR_INVALID, "token 5");
+  expect_new_error ("gpt2", tiny_merges, 2, T_BOS, T_EOS, edit_not_utf8, BN_TOKENIZER_ERROR_INVALID, "UTF-8");
+  expect_new_error ("gpt2", unknown_part, 2, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID, "merge 1 ('q zz')");
   expect_new_error ("gpt2", unknown_result, 2, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID,
                     "merge 1 ('e h') refers to 'eh'");
-  expect_new_error ("gpt2", no_space, 1, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID,
-                    "merge 0");
-  expect_new_error ("gpt2", trailing_space, 1, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID,
-                    "merge 0");
+  expect_new_error ("gpt2", no_space, 1, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID, "merge 0");
+  expect_new_error ("gpt2", trailing_space, 1, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID, "merge 0");
   expect_new_error ("gpt2", repeated, 3, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID,
                     "merge 2 ('h e') repeats merge 0");
-  expect_new_error ("gpt2", special, 1, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID,
-                    "special");
-  expect_new_error ("gpt2", null_merge, 2, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID,
-                    "merge 1");
-  expect_new_error ("gpt2", tiny_merges, 2, N_TINY, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID,
-                    "BOS");
+  expect_new_error ("gpt2", special, 1, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID, "special");
+  expect_new_error ("gpt2", null_merge, 2, T_BOS, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID, "merge 1");
+  expect_new_error ("gpt2", tiny_merges, 2, N_TINY, T_EOS, NULL, BN_TOKENIZER_ERROR_INVALID, "BOS");
   expect_new_error ("gpt2", tiny_merges, 2, T_BOS, -2, NULL, BN_TOKENIZER_ERROR_INVALID, "EOS");
   expect_new_error ("llama", NULL, 0, -1, -1, NULL, BN_TOKENIZER_ERROR_UNSUPPORTED, "'llama'");
   expect_new_error ("bert", NULL, 0, -1, -1, NULL, BN_TOKENIZER_ERROR_UNSUPPORTED, "'bert'");
@@ -492,8 +499,7 @@ test_new_errors (void)
 
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (BnTokenizer) tok = bn_tokenizer_new ("gpt2", NULL, NULL, 0, NULL, NULL, 0, -1, -1,
-                                                    &error);
+    g_autoptr (BnTokenizer) tok = bn_tokenizer_new ("gpt2", NULL, NULL, 0, NULL, NULL, 0, -1, -1, &error);
     g_assert_null (tok);
     g_assert_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID);
   }
@@ -508,9 +514,8 @@ test_no_types_no_bos (void)
   Tiny t = tiny_vocab ();
 
   /* Without types every token is normal, but BOS and EOS stay special. */
-  tok = bn_tokenizer_new ("gpt2", "llama-bpe", (const char *const *) t.tokens->pdata,
-                          t.tokens->len, NULL, tiny_merges, G_N_ELEMENTS (tiny_merges), -1,
-                          T_EOS, &error);
+  tok = bn_tokenizer_new ("gpt2", "llama-bpe", (const char *const *) t.tokens->pdata, t.tokens->len, NULL, tiny_merges,
+                          G_N_ELEMENTS (tiny_merges), -1, T_EOS, &error);
   tiny_clear (&t);
   g_assert_no_error (error);
   g_assert_cmpint (bn_tokenizer_get_token_type (tok, T_BOS), ==, BN_TOKEN_TYPE_NORMAL);
@@ -518,7 +523,7 @@ test_no_types_no_bos (void)
   g_assert_true (bn_tokenizer_is_special (tok, T_EOS));
   g_assert_cmpint (bn_tokenizer_get_bos (tok), ==, -1);
   /* "!!" is an ordinary token now. */
-  check_encode_len (tok, "!!", -1, FALSE, (const gint32[]) { T_BANGS, -1 });
+  check_encode_len (tok, "!!", -1, FALSE, (const gint32[]){ T_BANGS, -1 });
 
   g_assert_false (bn_tokenizer_encode (tok, "x", -1, TRUE, ids, &error));
   g_assert_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_NO_BOS);
@@ -528,10 +533,8 @@ static void
 test_model_none (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (BnTokenizer) tok = bn_tokenizer_new ("none", NULL, NULL, 10, NULL, NULL, 0, 1, 2,
-                                                  &error);
-  g_autoptr (BnTokenizer) unsized = bn_tokenizer_new ("none", NULL, NULL, 0, NULL, NULL, 0, -1,
-                                                      -1, &error);
+  g_autoptr (BnTokenizer) tok = bn_tokenizer_new ("none", NULL, NULL, 10, NULL, NULL, 0, 1, 2, &error);
+  g_autoptr (BnTokenizer) unsized = bn_tokenizer_new ("none", NULL, NULL, 0, NULL, NULL, 0, -1, -1, &error);
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_autofree char *text = NULL, *skipped = NULL, *big = NULL;
   g_autofree char *out_of_range = NULL;
@@ -554,12 +557,12 @@ test_model_none (void)
   g_assert_cmpmem (g_bytes_get_data (piece, NULL), g_bytes_get_size (piece), "<7>", 3);
   g_assert_null (bn_tokenizer_get_token_text (tok, 7));
 
-  out_of_range = bn_tokenizer_decode (tok, (const gint32[]) { 10 }, 1, FALSE, &error);
+  out_of_range = bn_tokenizer_decode (tok, (const gint32[]){ 10 }, 1, FALSE, &error);
   g_assert_null (out_of_range);
   g_assert_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_UNKNOWN_TOKEN);
   g_clear_error (&error);
   /* Without a size, any id that is not negative is accepted. */
-  big = bn_tokenizer_decode (unsized, (const gint32[]) { 128255 }, 1, FALSE, &error);
+  big = bn_tokenizer_decode (unsized, (const gint32[]){ 128255 }, 1, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (big, ==, "<128255>");
 }
@@ -587,8 +590,8 @@ vocab_checksum (GPtrArray *tokens, GArray *types, GPtrArray *merges)
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
 
   for (guint i = 0; i < tokens->len; i++) {
-    g_autofree char *line = g_strdup_printf ("%d %s\n", g_array_index (types, gint32, i),
-                                             (const char *) tokens->pdata[i]);
+    g_autofree char *line =
+        g_strdup_printf ("%d %s\n", g_array_index (types, gint32, i), (const char *) tokens->pdata[i]);
     g_checksum_update (sum, (const guchar *) line, -1);
   }
   for (guint i = 0; i < merges->len; i++) {
@@ -620,8 +623,8 @@ build (guint n_vocab, guint max_merges)
   g_autoptr (GError) error = NULL;
   Vocab v = { 0 };
 
-  g_assert_true (bn_tokenizer_build_vocab (n_vocab, max_merges, &v.tokens, &v.types, &v.merges,
-                                           &v.bos, &v.eos, &error));
+  g_assert_true (
+      bn_tokenizer_build_vocab (n_vocab, max_merges, &v.tokens, &v.types, &v.merges, &v.bos, &v.eos, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (v.tokens->len, ==, n_vocab);
   g_assert_cmpuint (v.types->len, ==, n_vocab);
@@ -632,11 +635,9 @@ static BnTokenizer *
 vocab_tokenizer (const Vocab *v)
 {
   g_autoptr (GError) error = NULL;
-  BnTokenizer *tok = bn_tokenizer_new ("gpt2", "llama-bpe",
-                                       (const char *const *) v->tokens->pdata, v->tokens->len,
-                                       (const gint32 *) (void *) v->types->data,
-                                       (const char *const *) v->merges->pdata, v->merges->len,
-                                       v->bos, v->eos, &error);
+  BnTokenizer *tok = bn_tokenizer_new ("gpt2", "llama-bpe", (const char *const *) v->tokens->pdata, v->tokens->len,
+                                       (const gint32 *) (void *) v->types->data, (const char *const *) v->merges->pdata,
+                                       v->merges->len, v->bos, v->eos, &error);
   g_assert_no_error (error);
   return tok;
 }
@@ -707,8 +708,7 @@ test_vocab_errors (void)
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
     g_autoptr (GError) error = NULL;
     Vocab v = { 0 };
-    g_assert_false (bn_tokenizer_build_vocab (bad[i], 10, &v.tokens, &v.types, &v.merges,
-                                              &v.bos, &v.eos, &error));
+    g_assert_false (bn_tokenizer_build_vocab (bad[i], 10, &v.tokens, &v.types, &v.merges, &v.bos, &v.eos, &error));
     g_assert_error (error, BN_TOKENIZER_ERROR, BN_TOKENIZER_ERROR_INVALID);
     g_assert_null (v.tokens);
   }
@@ -805,8 +805,7 @@ test_random_bytes_round_trip (void)
     g_assert_true (bn_tokenizer_encode (tok, (const char *) text, (gssize) len, FALSE, ids, NULL));
     for (guint k = 0; k < ids->len; k++)
       g_assert_false (bn_tokenizer_is_special (tok, g_array_index (ids, gint32, k)));
-    back = bn_tokenizer_decode_bytes (tok, (const gint32 *) (void *) ids->data, ids->len, FALSE,
-                                      NULL);
+    back = bn_tokenizer_decode_bytes (tok, (const gint32 *) (void *) ids->data, ids->len, FALSE, NULL);
     g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), text, len);
   }
   vocab_clear (&v);

@@ -56,8 +56,8 @@ bn_test_trace_class_init (BnTestTraceClass *klass)
   ec->stop = trace_stop;
   ec->chain = trace_chain;
   ec->finish = trace_finish;
-  bn_element_class_set_metadata (ec, "Test trace", "Transform",
-                                 "Posts a trace message for each call (tests only)", "tests");
+  bn_element_class_set_metadata (ec, "Test trace", "Transform", "Posts a trace message for each call (tests only)",
+                                 "tests");
   bn_element_class_add_static_pad_template (ec, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
   bn_element_class_add_static_pad_template (ec, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "ANY");
 }
@@ -77,8 +77,10 @@ fail_where_get_type (void)
 {
   static gsize id;
   static const GEnumValue v[] = {
-    { FAIL_NONE, "FAIL_NONE", "none" }, { FAIL_START, "FAIL_START", "start" },
-    { FAIL_CHAIN, "FAIL_CHAIN", "chain" }, { FAIL_FINISH, "FAIL_FINISH", "finish" },
+    { FAIL_NONE, "FAIL_NONE", "none" },
+    { FAIL_START, "FAIL_START", "start" },
+    { FAIL_CHAIN, "FAIL_CHAIN", "chain" },
+    { FAIL_FINISH, "FAIL_FINISH", "finish" },
     { 0, NULL, NULL },
   };
   if (g_once_init_enter (&id))
@@ -91,8 +93,10 @@ fail_domain_get_type (void)
 {
   static gsize id;
   static const GEnumValue v[] = {
-    { DOMAIN_CORE, "DOMAIN_CORE", "core" }, { DOMAIN_STRICT, "DOMAIN_STRICT", "strict" },
-    { DOMAIN_REGRESSION, "DOMAIN_REGRESSION", "regression" }, { 0, NULL, NULL },
+    { DOMAIN_CORE, "DOMAIN_CORE", "core" },
+    { DOMAIN_STRICT, "DOMAIN_STRICT", "strict" },
+    { DOMAIN_REGRESSION, "DOMAIN_REGRESSION", "regression" },
+    { 0, NULL, NULL },
   };
   if (g_once_init_enter (&id))
     g_once_init_leave (&id, g_enum_register_static ("BnTestFailDomain", v));
@@ -120,8 +124,7 @@ make_error (BnTestFail *self)
     return g_error_new (BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK, "Strict mode: Mock computation detected");
   case DOMAIN_REGRESSION:
     return g_error_new (BN_REGRESSION_ERROR, BN_REGRESSION_ERROR_CRITICAL, "critical regression (test)");
-  default:
-    return g_error_new (BN_CORE_ERROR, BN_CORE_ERROR_FAILED, "test-fail failed on purpose");
+  default: return g_error_new (BN_CORE_ERROR, BN_CORE_ERROR_FAILED, "test-fail failed on purpose");
   }
 }
 
@@ -166,18 +169,24 @@ static void
 fail_set_property (GObject *o, guint id, const GValue *v, GParamSpec *p)
 {
   BnTestFail *self = BN_TEST_FAIL (o);
-  if (id == FPROP_WHERE) self->where = g_value_get_enum (v);
-  else if (id == FPROP_DOMAIN) self->domain = g_value_get_enum (v);
-  else if (id == FPROP_AFTER) self->after = g_value_get_uint (v);
+  if (id == FPROP_WHERE)
+    self->where = g_value_get_enum (v);
+  else if (id == FPROP_DOMAIN)
+    self->domain = g_value_get_enum (v);
+  else if (id == FPROP_AFTER)
+    self->after = g_value_get_uint (v);
 }
 
 static void
 fail_get_property (GObject *o, guint id, GValue *v, GParamSpec *p)
 {
   BnTestFail *self = BN_TEST_FAIL (o);
-  if (id == FPROP_WHERE) g_value_set_enum (v, self->where);
-  else if (id == FPROP_DOMAIN) g_value_set_enum (v, self->domain);
-  else if (id == FPROP_AFTER) g_value_set_uint (v, self->after);
+  if (id == FPROP_WHERE)
+    g_value_set_enum (v, self->where);
+  else if (id == FPROP_DOMAIN)
+    g_value_set_enum (v, self->domain);
+  else if (id == FPROP_AFTER)
+    g_value_set_uint (v, self->after);
 }
 
 static void
@@ -191,16 +200,16 @@ bn_test_fail_class_init (BnTestFailClass *klass)
   ec->chain = fail_chain;
   ec->finish = fail_finish;
   g_object_class_install_property (oc, FPROP_WHERE,
-    g_param_spec_enum ("where", "Where", "Where to fail", fail_where_get_type (), FAIL_CHAIN,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+                                   g_param_spec_enum ("where", "Where", "Where to fail", fail_where_get_type (),
+                                                      FAIL_CHAIN, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (oc, FPROP_DOMAIN,
-    g_param_spec_enum ("domain", "Domain", "Error domain to fail with", fail_domain_get_type (),
-                       DOMAIN_CORE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+                                   g_param_spec_enum ("domain", "Domain", "Error domain to fail with",
+                                                      fail_domain_get_type (), DOMAIN_CORE,
+                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (oc, FPROP_AFTER,
-    g_param_spec_uint ("after", "After", "Items to pass before failing in chain", 0, G_MAXUINT, 0,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  bn_element_class_set_metadata (ec, "Test failure", "Transform",
-                                 "Fails on purpose (tests only)", "tests");
+                                   g_param_spec_uint ("after", "After", "Items to pass before failing in chain", 0,
+                                                      G_MAXUINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  bn_element_class_set_metadata (ec, "Test failure", "Transform", "Fails on purpose (tests only)", "tests");
   bn_element_class_add_static_pad_template (ec, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
   bn_element_class_add_static_pad_template (ec, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "ANY");
 }
@@ -271,10 +280,10 @@ bn_test_caps_src_class_init (BnTestCapsSrcClass *klass)
   ec->start = capssrc_start;
   ec->produce = capssrc_produce;
   g_object_class_install_property (oc, 1,
-    g_param_spec_boxed ("caps", "Caps", "Caps of the one item to push", BN_TYPE_CAPS,
-                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  bn_element_class_set_metadata (ec, "Test caps source", "Source",
-                                 "Pushes one item with the given caps (tests only)", "tests");
+                                   g_param_spec_boxed ("caps", "Caps", "Caps of the one item to push", BN_TYPE_CAPS,
+                                                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  bn_element_class_set_metadata (ec, "Test caps source", "Source", "Pushes one item with the given caps (tests only)",
+                                 "tests");
   bn_element_class_add_static_pad_template (ec, "src", BN_PAD_SRC, BN_PAD_ALWAYS,
                                             "model/bitnet; model/gguf; bench/run");
 }
@@ -360,11 +369,11 @@ bn_test_record_src_class_init (BnTestRecordSrcClass *klass)
   ec->start = recordsrc_start;
   ec->produce = recordsrc_produce;
   g_object_class_install_property (oc, 1,
-    g_param_spec_string ("json", "JSON", "The record's members, unchecked", NULL,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_property (oc, 2,
-    g_param_spec_uint ("count", "Count", "Records to push", 0, 1000, 1,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+                                   g_param_spec_string ("json", "JSON", "The record's members, unchecked", NULL,
+                                                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (
+      oc, 2,
+      g_param_spec_uint ("count", "Count", "Records to push", 0, 1000, 1, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   bn_element_class_set_metadata (ec, "Test record source", "Source",
                                  "Pushes bench/run records of the given JSON (tests only)", "tests");
   bn_element_class_add_static_pad_template (ec, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
@@ -397,8 +406,7 @@ bn_test_model_sink_class_init (BnTestModelSinkClass *klass)
 {
   BnElementClass *ec = BN_ELEMENT_CLASS (klass);
   ec->chain = modelsink_chain;
-  bn_element_class_set_metadata (ec, "Test model sink", "Sink",
-                                 "Accepts quantized models only (tests only)", "tests");
+  bn_element_class_set_metadata (ec, "Test model sink", "Sink", "Accepts quantized models only (tests only)", "tests");
   bn_element_class_add_static_pad_template (ec, "sink", BN_PAD_SINK, BN_PAD_ALWAYS,
                                             "model/bitnet, format={ i2s, tl1, tl2 }");
 }
@@ -441,8 +449,8 @@ static BnFlowReturn
 dual_finish (BnElement *e)
 {
   BnTestDual *self = BN_TEST_DUAL (e);
-  bn_element_post_message (e, bn_message_new_element (e, "dual-count",
-                                                      g_variant_new ("(uu)", self->ours, self->reference)));
+  bn_element_post_message (
+      e, bn_message_new_element (e, "dual-count", g_variant_new ("(uu)", self->ours, self->reference)));
   return bn_element_push (e, bn_item_new (NULL));
 }
 
@@ -453,8 +461,7 @@ bn_test_dual_class_init (BnTestDualClass *klass)
   ec->start = dual_start;
   ec->chain = dual_chain;
   ec->finish = dual_finish;
-  bn_element_class_set_metadata (ec, "Test dual input", "Analyzer",
-                                 "Counts items on two inputs (tests only)", "tests");
+  bn_element_class_set_metadata (ec, "Test dual input", "Analyzer", "Counts items on two inputs (tests only)", "tests");
   bn_element_class_add_static_pad_template (ec, "ours", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
   bn_element_class_add_static_pad_template (ec, "reference", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
   bn_element_class_add_static_pad_template (ec, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "ANY");
@@ -475,7 +482,9 @@ color_get_type (void)
 {
   static gsize id;
   static const GEnumValue v[] = {
-    { COLOR_RED, "COLOR_RED", "red" }, { COLOR_GREEN, "COLOR_GREEN", "green" }, { 0, NULL, NULL },
+    { COLOR_RED, "COLOR_RED", "red" },
+    { COLOR_GREEN, "COLOR_GREEN", "green" },
+    { 0, NULL, NULL },
   };
   if (g_once_init_enter (&id))
     g_once_init_leave (&id, g_enum_register_static ("BnTestColor", v));
@@ -487,7 +496,10 @@ opts_get_type (void)
 {
   static gsize id;
   static const GFlagsValue v[] = {
-    { OPT_A, "OPT_A", "a" }, { OPT_B, "OPT_B", "b" }, { OPT_C, "OPT_C", "c" }, { 0, NULL, NULL },
+    { OPT_A, "OPT_A", "a" },
+    { OPT_B, "OPT_B", "b" },
+    { OPT_C, "OPT_C", "c" },
+    { 0, NULL, NULL },
   };
   if (g_once_init_enter (&id))
     g_once_init_leave (&id, g_flags_register_static ("BnTestOpts", v));
@@ -502,8 +514,25 @@ struct _BnTestProps {
 };
 G_DEFINE_FINAL_TYPE (BnTestProps, bn_test_props, BN_TYPE_ELEMENT)
 
-enum { P_0, P_INT, P_UINT, P_INT64, P_UINT64, P_DOUBLE, P_FLOAT, P_BOOL, P_ENUM, P_FLAGS,
-       P_STRING, P_STRV, P_CAPS, P_SIZE, P_DURATION, P_READONLY, N_P };
+enum {
+  P_0,
+  P_INT,
+  P_UINT,
+  P_INT64,
+  P_UINT64,
+  P_DOUBLE,
+  P_FLOAT,
+  P_BOOL,
+  P_ENUM,
+  P_FLAGS,
+  P_STRING,
+  P_STRV,
+  P_CAPS,
+  P_SIZE,
+  P_DURATION,
+  P_READONLY,
+  N_P
+};
 
 static void
 props_set_property (GObject *o, guint id, const GValue *v, GParamSpec *p)
@@ -565,16 +594,14 @@ bn_test_props_class_init (BnTestPropsClass *klass)
   ps[P_STRING] = g_param_spec_string ("string", "String", "A string", NULL, rw);
   ps[P_STRV] = g_param_spec_boxed ("list", "List", "A list of strings", G_TYPE_STRV, rw);
   ps[P_CAPS] = g_param_spec_boxed ("caps", "Caps", "Caps", BN_TYPE_CAPS, rw);
-  ps[P_SIZE] = bn_param_spec_set_unit (
-    g_param_spec_uint64 ("size", "Size", "A size in bytes", 0, G_MAXUINT64, 0, rw), BN_PARAM_UNIT_BYTES);
+  ps[P_SIZE] = bn_param_spec_set_unit (g_param_spec_uint64 ("size", "Size", "A size in bytes", 0, G_MAXUINT64, 0, rw),
+                                       BN_PARAM_UNIT_BYTES);
   ps[P_DURATION] = bn_param_spec_set_unit (
-    g_param_spec_double ("duration", "Duration", "A duration in ms", 0, 1e9, 0, rw),
-    BN_PARAM_UNIT_MILLISECONDS);
-  ps[P_READONLY] = g_param_spec_int ("readonly", "Read-only", "Cannot be set", 0, 10, 3,
-                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+      g_param_spec_double ("duration", "Duration", "A duration in ms", 0, 1e9, 0, rw), BN_PARAM_UNIT_MILLISECONDS);
+  ps[P_READONLY] =
+      g_param_spec_int ("readonly", "Read-only", "Cannot be set", 0, 10, 3, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (oc, N_P, ps);
-  bn_element_class_set_metadata (ec, "Test properties", "Sink",
-                                 "Has one property of each type (tests only)", "tests");
+  bn_element_class_set_metadata (ec, "Test properties", "Sink", "Has one property of each type (tests only)", "tests");
   bn_element_class_add_static_pad_template (ec, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "ANY");
 }
 
@@ -593,14 +620,14 @@ bn_test_props_init (BnTestProps *self)
 static gboolean
 plugin_init (BnPlugin *plugin, GError **error)
 {
-  return bn_element_register (plugin, "test-trace", 0, BN_TYPE_TEST_TRACE) &&
-         bn_element_register (plugin, "test-fail", 0, BN_TYPE_TEST_FAIL) &&
-         bn_element_register (plugin, "test-capssrc", 0, BN_TYPE_TEST_CAPS_SRC) &&
-         bn_element_register (plugin, "test-recordsrc", 0, BN_TYPE_TEST_RECORD_SRC) &&
-         bn_element_register (plugin, "test-modelsink", 0, BN_TYPE_TEST_MODEL_SINK) &&
-         bn_element_register (plugin, "test-dual", 0, BN_TYPE_TEST_DUAL) &&
-         bn_element_register (plugin, "test-props", 0, BN_TYPE_TEST_PROPS);
+  return bn_element_register (plugin, "test-trace", 0, BN_TYPE_TEST_TRACE)
+         && bn_element_register (plugin, "test-fail", 0, BN_TYPE_TEST_FAIL)
+         && bn_element_register (plugin, "test-capssrc", 0, BN_TYPE_TEST_CAPS_SRC)
+         && bn_element_register (plugin, "test-recordsrc", 0, BN_TYPE_TEST_RECORD_SRC)
+         && bn_element_register (plugin, "test-modelsink", 0, BN_TYPE_TEST_MODEL_SINK)
+         && bn_element_register (plugin, "test-dual", 0, BN_TYPE_TEST_DUAL)
+         && bn_element_register (plugin, "test-props", 0, BN_TYPE_TEST_PROPS);
 }
 
-BN_PLUGIN_DEFINE (testelements, "Elements for the test suites (not installed)", plugin_init,
-                  BN_VERSION, "LGPL-2.1-or-later", "gst-bitnet", "gst-bitnet tests")
+BN_PLUGIN_DEFINE (testelements, "Elements for the test suites (not installed)", plugin_init, BN_VERSION,
+                  "LGPL-2.1-or-later", "gst-bitnet", "gst-bitnet tests")

@@ -27,9 +27,8 @@ run_tool (const char *tool_env, const char *const *args)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = g_subprocess_newv ((const char *const *) argv->pdata,
-                                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                 G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_autoptr (GSubprocess) p = g_subprocess_newv (
+      (const char *const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
   Result r = { 0 };
   g_subprocess_communicate_utf8 (p, NULL, NULL, &r.out, &r.err, &error);
@@ -38,8 +37,8 @@ run_tool (const char *tool_env, const char *const *args)
   return r;
 }
 
-#define LAUNCH(...) run_tool ("BN_LAUNCH", (const char *const[]) { __VA_ARGS__, NULL })
-#define INSPECT(...) run_tool ("BN_INSPECT", (const char *const[]) { __VA_ARGS__, NULL })
+#define LAUNCH(...) run_tool ("BN_LAUNCH", (const char *const[]){ __VA_ARGS__, NULL })
+#define INSPECT(...) run_tool ("BN_INSPECT", (const char *const[]){ __VA_ARGS__, NULL })
 
 static void
 assert_contains (const char *hay, const char *needle)
@@ -51,8 +50,7 @@ assert_contains (const char *hay, const char *needle)
 static void
 test_launch_success (void)
 {
-  Result r = LAUNCH ("fakesrc", "num-items=3", "!", "tee", "name=t", "t.", "!", "fakesink",
-                     "t.", "!", "fakesink");
+  Result r = LAUNCH ("fakesrc", "num-items=3", "!", "tee", "name=t", "t.", "!", "fakesink", "t.", "!", "fakesink");
   g_assert_cmpint (r.status, ==, 0);
   assert_contains (r.out, "Got end of stream from /pipeline");
   assert_contains (r.out, "Execution ended after");
@@ -122,11 +120,12 @@ test_launch_file_and_defines (void)
   g_autofree char *file = g_build_filename (dir, "p.bnp", NULL);
   g_autofree char *dot = g_build_filename (dir, "p.dot", NULL);
   g_assert_true (g_file_set_contents (file,
-    "# a test pipeline\n"
-    "fakesrc num-items=${N:-1}   # how many\n"
-    "  ! tee name=t\n"
-    "t. ! fakesink name=a\n"
-    "t. ! fakesink name=${SINK}\n", -1, NULL));
+                                      "# a test pipeline\n"
+                                      "fakesrc num-items=${N:-1}   # how many\n"
+                                      "  ! tee name=t\n"
+                                      "t. ! fakesink name=a\n"
+                                      "t. ! fakesink name=${SINK}\n",
+                                      -1, NULL));
   Result r = LAUNCH ("-f", file, "-D", "N=4", "-D", "SINK=last", "-v", "--dot", dot);
   g_assert_cmpint (r.status, ==, 0);
   assert_contains (r.out, "/fakesrc0: num-items = 4");
@@ -184,10 +183,9 @@ test_launch_sigint (void)
 {
   const char *tool = g_getenv ("BN_LAUNCH");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
-                                                tool, "fakesrc", "num-items=100000", "sleep=10ms",
-                                                "!", "fakesink", NULL);
+  g_autoptr (GSubprocess) p =
+      g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, tool, "fakesrc",
+                        "num-items=100000", "sleep=10ms", "!", "fakesink", NULL);
   g_assert_no_error (error);
   g_usleep (300 * 1000);
   g_subprocess_send_signal (p, SIGINT);
@@ -208,9 +206,8 @@ test_launch_timeout (void)
   g_autofree char *receipt = g_build_filename (dir, "inference.json", NULL);
   g_autofree char *location = g_strconcat ("location=", receipt, NULL);
   gint64 t0 = g_get_monotonic_time ();
-  Result r = LAUNCH ("--timeout", "2", "loader", "fixture=tiny", "!", "quantizer", "format=i2s", "!",
-                     "kernel-executor", "name=exec", "tokens=64", "iterations=100000", "warmup=0", "!",
-                     "receipt-sink", location);
+  Result r = LAUNCH ("--timeout", "2", "loader", "fixture=tiny", "!", "quantizer", "format=i2s", "!", "kernel-executor",
+                     "name=exec", "tokens=64", "iterations=100000", "warmup=0", "!", "receipt-sink", location);
   double elapsed = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
   g_assert_cmpint (r.status, ==, 124);
   g_assert_cmpfloat (elapsed, <, 10.0);
@@ -242,8 +239,8 @@ test_launch_timeout (void)
 static char *
 launch_debug (const char *rules)
 {
-  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                                                 | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocessLauncher) l =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (l, "BN_DEBUG", rules, TRUE);
   g_subprocess_launcher_unsetenv (l, "G_MESSAGES_DEBUG");
   g_autoptr (GError) error = NULL;
@@ -253,9 +250,8 @@ launch_debug (const char *rules)
   g_autofree char *out = g_build_filename (dir, "summary.json", NULL);
   g_autofree char *location = g_strconcat ("location=", out, NULL);
   g_autoptr (GSubprocess) p = g_subprocess_launcher_spawn (
-      l, &error, g_getenv ("BN_LAUNCH"), "-q", "fixture-src", "size=tiny", "!", "quantizer", "!",
-      "kernel-executor", "tokens=1", "iterations=1", "warmup=0", "n-prompt=2", "threads=1", "!",
-      "summary-sink", location, NULL);
+      l, &error, g_getenv ("BN_LAUNCH"), "-q", "fixture-src", "size=tiny", "!", "quantizer", "!", "kernel-executor",
+      "tokens=1", "iterations=1", "warmup=0", "n-prompt=2", "threads=1", "!", "summary-sink", location, NULL);
   g_assert_no_error (error);
   char *err = NULL;
   g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &err, &error);
@@ -294,7 +290,7 @@ test_launch_debug (void)
 static void
 test_inspect_list (void)
 {
-  Result r = run_tool ("BN_INSPECT", (const char *const[]) { NULL });
+  Result r = run_tool ("BN_INSPECT", (const char *const[]){ NULL });
   g_assert_cmpint (r.status, ==, 0);
   assert_contains (r.out, "coreelements:  tee: Sends every item to each of its branches");
   assert_contains (r.out, "fakesrc: ");

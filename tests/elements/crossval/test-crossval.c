@@ -18,7 +18,7 @@
 #define PIN "3.22.1"
 
 static char *tmpdir;
-static char *library;        /* libllama.so, or NULL when absent */
+static char *library; /* libllama.so, or NULL when absent */
 static const char *skip_reason;
 
 static char *
@@ -73,11 +73,11 @@ static gboolean
 crossval_file (const char *ours_src, const char *file, const char *opts, const char *out, GError **error)
 {
   g_autofree char *desc = g_strdup_printf (
-    "%s ! kernel-executor threads=1 tokens=24 iterations=3 warmup=0 keep-logits=true %s ! c.ours "
-    "loader location=%s ! reference-executor threads=1 tokens=24 iterations=3 warmup=0 keep-logits=true %s "
-    "! c.reference "
-    "crossval name=c print=false location=%s",
-    ours_src, opts, file, opts, out);
+      "%s ! kernel-executor threads=1 tokens=24 iterations=3 warmup=0 keep-logits=true %s ! c.ours "
+      "loader location=%s ! reference-executor threads=1 tokens=24 iterations=3 warmup=0 keep-logits=true %s "
+      "! c.reference "
+      "crossval name=c print=false location=%s",
+      ours_src, opts, file, opts, out);
   return run (desc, error);
 }
 
@@ -165,7 +165,7 @@ test_text_prompt_tokenization (void)
     g_error ("crossval with a text prompt failed: %s", error->message);
   g_autoptr (JsonNode) n = bn_test_json_load (out);
   JsonObject *prompt = json_object_get_object_member (
-    json_object_get_object_member (group0 (json_node_get_object (n)), "accuracy"), "prompt");
+      json_object_get_object_member (group0 (json_node_get_object (n)), "accuracy"), "prompt");
   g_assert_cmpstr (json_object_get_string_member (prompt, "kind"), ==, "text");
   g_assert_true (json_object_get_boolean_member (prompt, "identical"));
   g_assert_cmpint (json_object_get_int_member (prompt, "ours_tokens"), >, 2);
@@ -195,12 +195,12 @@ test_wrong_rope_fails (void)
   /* and bn-launch exits 1 with the message */
   g_autofree char *loc = g_strdup_printf ("location=%s", file);
   g_clear_error (&error);
-  g_autoptr (GSubprocess) p = g_subprocess_new (
-    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, g_getenv ("BN_LAUNCH"), "-q",
-    "fixture-src", "size=tiny", "arch=bitnet", "weights=tq2_0", "rope-theta=400000", "!", "kernel-executor",
-    "threads=1", "tokens=8", "iterations=1", "warmup=0", "keep-logits=true", "!", "c.ours", "loader",
-    loc, "!", "reference-executor", "threads=1", "tokens=8", "iterations=1",
-    "warmup=0", "keep-logits=true", "!", "c.reference", "crossval", "name=c", NULL);
+  g_autoptr (GSubprocess) p =
+      g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, g_getenv ("BN_LAUNCH"),
+                        "-q", "fixture-src", "size=tiny", "arch=bitnet", "weights=tq2_0", "rope-theta=400000", "!",
+                        "kernel-executor", "threads=1", "tokens=8", "iterations=1", "warmup=0", "keep-logits=true", "!",
+                        "c.ours", "loader", loc, "!", "reference-executor", "threads=1", "tokens=8", "iterations=1",
+                        "warmup=0", "keep-logits=true", "!", "c.reference", "crossval", "name=c", NULL);
   g_assert_no_error (error);
   g_autofree char *sout = NULL, *serr = NULL;
   g_subprocess_communicate_utf8 (p, NULL, NULL, &sout, &serr, &error);
@@ -217,10 +217,11 @@ test_wrong_rope_tolerance_off (void)
   /* the same mismatch only reported when asked not to fail */
   g_autofree char *file = fixture_file ("tiny", "tq2_0", NULL);
   g_autofree char *desc = g_strdup_printf (
-    "fixture-src size=tiny arch=bitnet weights=tq2_0 rope-theta=400000 ! kernel-executor threads=1 tokens=4 "
-    "iterations=1 warmup=0 keep-logits=true ! c.ours loader location=%s ! reference-executor threads=1 tokens=4 "
-    "iterations=1 warmup=0 keep-logits=true ! c.reference crossval name=c print=false fail-on-mismatch=false "
-    "! fakesink", file);
+      "fixture-src size=tiny arch=bitnet weights=tq2_0 rope-theta=400000 ! kernel-executor threads=1 tokens=4 "
+      "iterations=1 warmup=0 keep-logits=true ! c.ours loader location=%s ! reference-executor threads=1 tokens=4 "
+      "iterations=1 warmup=0 keep-logits=true ! c.reference crossval name=c print=false fail-on-mismatch=false "
+      "! fakesink",
+      file);
   g_autoptr (GError) error = NULL;
   g_assert_true (run (desc, &error));
   g_assert_no_error (error);
@@ -236,8 +237,8 @@ test_architecture_mismatch_fails (void)
   g_autofree char *file = fixture_file ("tiny", "tq2_0", NULL);
   g_autofree char *out = path_in_tmp ("cmp-arch.json");
   g_autoptr (GError) error = NULL;
-  g_assert_false (crossval_file ("fixture-src size=tiny arch=bitnet-b1.58 weights=tq2_0", file, "n-prompt=16", out,
-                                 &error));
+  g_assert_false (
+      crossval_file ("fixture-src size=tiny arch=bitnet-b1.58 weights=tq2_0", file, "n-prompt=16", out, &error));
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "ours ran architecture bitnet-b1.58 and llama.cpp bitnet (silu FFN)"));
 }
@@ -248,14 +249,18 @@ test_refusals (void)
 {
   if (!need_llama ())
     return;
-  struct { const char *fixture; const char *expect; } cases[] = {
+  struct {
+    const char *fixture;
+    const char *expect;
+  } cases[] = {
     { "fixture-src size=tiny arch=bitnet weights=i2_s", "I2_S, a type of the bitnet.cpp fork" },
     { "fixture-src size=tiny arch=bitnet-b1.58 weights=tq2_0", "architecture bitnet-b1.58" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autofree char *file = path_in_tmp ("refused.gguf");
     g_autofree char *desc = g_strdup_printf ("%s location=%s ! reference-executor tokens=2 iterations=1 warmup=0 "
-                                             "! fakesink", cases[i].fixture, file);
+                                             "! fakesink",
+                                             cases[i].fixture, file);
     g_autoptr (GError) error = NULL;
     g_assert_false (run (desc, &error));
     if (!strstr (error->message, cases[i].expect))
@@ -269,7 +274,8 @@ test_missing_library (void)
 {
   g_autoptr (GError) error = NULL;
   g_assert_false (run ("fixture-src size=tiny arch=bitnet weights=tq2_0 ! reference-executor "
-                       "library=/nonexistent/libllama.so ! fakesink", &error));
+                       "library=/nonexistent/libllama.so ! fakesink",
+                       &error));
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE);
   g_assert_nonnull (strstr (error->message, "/nonexistent/libllama.so"));
   g_assert_nonnull (strstr (error->message, "make crossval-deps"));
@@ -296,7 +302,8 @@ test_our_files_in_llama (void)
     g_autofree char *file = fixture_file ("tiny", weights[i], "tensor-scales=true");
     g_autofree char *out = path_in_tmp ("runs.json");
     g_autofree char *desc = g_strdup_printf ("loader location=%s ! reference-executor threads=1 tokens=4 "
-                                             "iterations=2 warmup=0 ! summary-sink silent=true location=%s", file, out);
+                                             "iterations=2 warmup=0 ! summary-sink silent=true location=%s",
+                                             file, out);
     g_autoptr (GError) error = NULL;
     if (!run (desc, &error))
       g_error ("llama.cpp did not run our %s file: %s", weights[i], error->message);
@@ -309,7 +316,10 @@ test_our_files_in_llama (void)
 /* Interop the other way: a TQ2_0 file written by llama.cpp's own quantizer
  * (llama_model_quantize, as the llama-quantize tool) from our float fixture
  * loads in our loader and agrees with llama.cpp on it. */
-typedef struct { int32_t nthread, ftype, output_tensor_type, token_embedding_type; guint8 rest[1008]; } QParams;
+typedef struct {
+  int32_t nthread, ftype, output_tensor_type, token_embedding_type;
+  guint8 rest[1008];
+} QParams;
 
 static void
 test_llama_file_in_ours (void)
@@ -324,15 +334,15 @@ test_llama_file_in_ours (void)
   void (*init) (void) = (void (*) (void)) dlsym (h, "llama_backend_init");
   QParams (*defaults) (void) = (QParams (*) (void)) dlsym (h, "llama_model_quantize_default_params");
   uint32_t (*quantize) (const char *, const char *, const QParams *) =
-    (uint32_t (*) (const char *, const char *, const QParams *)) dlsym (h, "llama_model_quantize");
+      (uint32_t (*) (const char *, const char *, const QParams *)) dlsym (h, "llama_model_quantize");
   g_assert_true (load_all && init && defaults && quantize);
   g_autofree char *dir = g_path_get_dirname (library);
   load_all (dir);
   init ();
   QParams qp = defaults ();
   qp.nthread = 1;
-  qp.ftype = 37;                  /* LLAMA_FTYPE_MOSTLY_TQ2_0 */
-  qp.output_tensor_type = 1;      /* GGML_TYPE_F16 */
+  qp.ftype = 37;             /* LLAMA_FTYPE_MOSTLY_TQ2_0 */
+  qp.output_tensor_type = 1; /* GGML_TYPE_F16 */
   qp.token_embedding_type = 1;
   g_assert_cmpuint (quantize (f32, tq2, &qp), ==, 0);
 
@@ -361,14 +371,15 @@ test_groups_and_rounds (void)
   g_autofree char *file = fixture_file ("tiny", "tq2_0", NULL);
   g_autofree char *out = path_in_tmp ("cmp-groups.json");
   g_autofree char *desc = g_strdup_printf (
-    "loader location=%s ! tee name=t "
-    "t. ! kernel-executor threads=1 tokens=8 iterations=2 warmup=0 keep-logits=true ! c.ours "
-    "t. ! reference-executor threads=1 tokens=8 iterations=2 warmup=0 keep-logits=true ! c.reference "
-    "t. ! kernel-executor threads=2 tokens=8 iterations=2 warmup=0 ! c.ours_%%u "
-    "t. ! reference-executor threads=2 tokens=8 iterations=2 warmup=0 ! c.reference_%%u "
-    "t. ! kernel-executor threads=1 tokens=8 iterations=2 warmup=0 ! c.ours_%%u "
-    "t. ! reference-executor threads=1 tokens=8 iterations=2 warmup=0 ! c.reference_%%u "
-    "crossval name=c print=false location=%s ! fakesink", file, out);
+      "loader location=%s ! tee name=t "
+      "t. ! kernel-executor threads=1 tokens=8 iterations=2 warmup=0 keep-logits=true ! c.ours "
+      "t. ! reference-executor threads=1 tokens=8 iterations=2 warmup=0 keep-logits=true ! c.reference "
+      "t. ! kernel-executor threads=2 tokens=8 iterations=2 warmup=0 ! c.ours_%%u "
+      "t. ! reference-executor threads=2 tokens=8 iterations=2 warmup=0 ! c.reference_%%u "
+      "t. ! kernel-executor threads=1 tokens=8 iterations=2 warmup=0 ! c.ours_%%u "
+      "t. ! reference-executor threads=1 tokens=8 iterations=2 warmup=0 ! c.reference_%%u "
+      "crossval name=c print=false location=%s ! fakesink",
+      file, out);
   g_autoptr (GError) error = NULL;
   if (!run (desc, &error))
     g_error ("%s", error->message);
@@ -383,9 +394,10 @@ test_groups_and_rounds (void)
   g_assert_true (json_object_has_member (json_object_get_object_member (g1, "accuracy"), "logits"));
   /* the thread-2 group kept no logits: tokens only */
   g_assert_false (json_object_has_member (json_object_get_object_member (g2, "accuracy"), "logits"));
-  g_assert_cmpint (json_object_get_int_member (
-                     json_object_get_object_member (json_object_get_object_member (g2, "accuracy"), "tokens"),
-                     "compared"), ==, 8);
+  g_assert_cmpint (
+      json_object_get_int_member (
+          json_object_get_object_member (json_object_get_object_member (g2, "accuracy"), "tokens"), "compared"),
+      ==, 8);
   /* two samples a side: no interval claimed */
   JsonObject *d2 = json_object_get_object_member (json_object_get_object_member (g2, "speed"), "decode_ratio");
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (d2, "ci95_low")));
@@ -403,10 +415,10 @@ test_pipeline_file (void)
   g_autofree char *d_fx = g_strdup_printf ("FIXTURE=%s", fx);
   g_autoptr (GError) error = NULL;
   g_unsetenv ("BITNET_GGUF");
-  g_autoptr (GSubprocess) p = g_subprocess_new (
-    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, g_getenv ("BN_LAUNCH"), "-q", "-f", bnp,
-    "-D", "SIZE=tiny", "-D", "TOKENS=8", "-D", "PROMPT_TOKENS=8", "-D", "ITERATIONS=3", "-D", "WARMUP=0", "-D",
-    d_out, "-D", d_fx, NULL);
+  g_autoptr (GSubprocess) p =
+      g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, g_getenv ("BN_LAUNCH"),
+                        "-q", "-f", bnp, "-D", "SIZE=tiny", "-D", "TOKENS=8", "-D", "PROMPT_TOKENS=8", "-D",
+                        "ITERATIONS=3", "-D", "WARMUP=0", "-D", d_out, "-D", d_fx, NULL);
   g_assert_no_error (error);
   g_autofree char *sout = NULL, *serr = NULL;
   g_subprocess_communicate_utf8 (p, NULL, NULL, &sout, &serr, &error);
@@ -419,7 +431,7 @@ test_pipeline_file (void)
   JsonArray *groups = json_object_get_array_member (json_node_get_object (n), "groups");
   g_assert_cmpuint (json_array_get_length (groups), ==, 2);
   JsonObject *d = json_object_get_object_member (
-    json_object_get_object_member (json_array_get_object_element (groups, 0), "speed"), "decode_ratio");
+      json_object_get_object_member (json_array_get_object_element (groups, 0), "speed"), "decode_ratio");
   g_assert_cmpint (json_object_get_int_member (d, "ours_samples"), ==, 6);
   g_assert_false (JSON_NODE_HOLDS_NULL (json_object_get_member (d, "ci95_low")));
 }

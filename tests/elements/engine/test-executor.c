@@ -12,8 +12,8 @@ run_records (const char *desc_fmt, const char *extra, GError **error)
 {
   static guint counter;
   g_autofree char *out = g_strdup_printf ("%s/bn-exec-%d-%u.json", g_get_tmp_dir (), getpid (), counter++);
-  g_autofree char *desc = g_strdup_printf ("%s %s ! summary-sink silent=true location=%s", desc_fmt,
-                                           extra ? extra : "", out);
+  g_autofree char *desc =
+      g_strdup_printf ("%s %s ! summary-sink silent=true location=%s", desc_fmt, extra ? extra : "", out);
   g_autoptr (GError) perr = NULL;
   g_autoptr (BnElement) p = bn_parse_launch (desc, &perr);
   g_assert_no_error (perr);
@@ -175,7 +175,8 @@ test_cancel_between_tokens (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (BnElement) p = bn_parse_launch ("loader fixture=small ! kernel-executor warmup=0 iterations=50 "
-                                             "tokens=500 ctx-size=600 ! fakesink", &error);
+                                             "tokens=500 ctx-size=600 ! fakesink",
+                                             &error);
   g_assert_no_error (error);
   g_assert_true (bn_pipeline_start (BN_PIPELINE (p), &error));
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -198,8 +199,8 @@ test_mock_marked (void)
   g_assert_cmpuint (json_array_get_length (runs), ==, 2);
   JsonObject *r = json_array_get_object_element (runs, 0);
   g_assert_cmpstr (json_object_get_string_member (r, "compute_path"), ==, "mock");
-  g_assert_true (g_str_has_prefix (json_array_get_string_element (json_object_get_array_member (r, "kernels"), 0),
-                                   "mock_"));
+  g_assert_true (
+      g_str_has_prefix (json_array_get_string_element (json_object_get_array_member (r, "kernels"), 0), "mock_"));
 }
 
 /* the ceiling's bandwidth is read over existing memory (a model's own

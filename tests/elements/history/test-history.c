@@ -158,8 +158,8 @@ pg_location (void)
   }
   PGconn *c = PQconnectdb (loc);
   if (PQstatus (c) != CONNECTION_OK) {
-    g_autofree char *why = g_strdup_printf ("PostgreSQL at BN_HISTORY_TEST_PG is not reachable: %s",
-                                            PQerrorMessage (c));
+    g_autofree char *why =
+        g_strdup_printf ("PostgreSQL at BN_HISTORY_TEST_PG is not reachable: %s", PQerrorMessage (c));
     PQfinish (c);
     g_test_skip (why);
     return NULL;
@@ -199,7 +199,7 @@ check_round_trip (const char *location)
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_file (parser, receipt, NULL));
   JsonArray *orig = json_object_get_array_member (
-    json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "gst_bitnet"), "runs");
+      json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "gst_bitnet"), "runs");
   for (guint i = 0; i < runs->len; i++) {
     JsonObject *got = runs->pdata[i];
     JsonObject *h = json_object_get_object_member (got, "history");
@@ -232,8 +232,8 @@ check_concurrent (const char *location, guint writers, guint per_writer)
     g_autofree char *loc = g_strdup_printf ("location=%s", receipt);
     g_autofree char *hloc = g_strdup_printf ("location=%s", location);
     g_autoptr (GError) error = NULL;
-    GSubprocess *p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, launch, "-q", "receipt-src", loc,
-                                       "!", "history-sink", hloc, "commit=cafe", "platform=concurrent", NULL);
+    GSubprocess *p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, launch, "-q", "receipt-src", loc, "!",
+                                       "history-sink", hloc, "commit=cafe", "platform=concurrent", NULL);
     g_assert_no_error (error);
     g_ptr_array_add (procs, p);
   }
@@ -300,7 +300,8 @@ test_sqlite_migrate (void)
   g_assert_cmpfloat (json_object_get_double_member (runs->pdata[0], "decode_tokens_per_second"), ==, 12.5);
   g_assert_cmpint (sqlite_count (db, "SELECT max(version) FROM bn_schema"), ==, 2);
   g_assert_cmpint (sqlite_count (db, "SELECT count(*) FROM bn_metrics WHERE name = 'decode_tokens_per_second' "
-                                     "AND value = 12.5"), ==, 1);
+                                     "AND value = 12.5"),
+                   ==, 1);
   g_assert_cmpint (sqlite_count (db, "SELECT count(*) FROM bn_samples WHERE metric = 'decode_latency_ms'"), ==, 3);
   /* and new runs go in beside the old */
   g_autofree char *receipt = write_receipt ("after-migration.json", 2, 10, 0);
@@ -378,7 +379,7 @@ test_sqlite_hostile (void)
   gsize len;
   g_assert_true (g_file_get_contents (good, &bytes, &len, NULL));
   g_assert_cmpuint (len, >, 4096);
-  memset (bytes + 100, 0xA5, 600);   /* the schema page */
+  memset (bytes + 100, 0xA5, 600); /* the schema page */
   g_assert_true (g_file_set_contents (good, bytes, len, NULL));
   expect_refused (good, "not a usable SQLite database");
 
@@ -403,8 +404,8 @@ test_sqlite_locked (void)
   sqlite3 *h;
   g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (h, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! history-sink location=%s busy-timeout=200",
-                                           receipt, db);
+  g_autofree char *desc =
+      g_strdup_printf ("receipt-src location=%s ! history-sink location=%s busy-timeout=200", receipt, db);
   g_autoptr (GError) error = NULL;
   g_assert_false (run_pipeline (desc, &error));
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE);
@@ -445,16 +446,15 @@ test_pg_migrate (void)
   if (!loc)
     return;
   PGconn *c = PQconnectdb (loc);
-  PGresult *r = PQexec (c,
-                        "CREATE TABLE bn_schema (version INTEGER NOT NULL); INSERT INTO bn_schema VALUES (1);"
-                        "CREATE TABLE bn_runs (id BIGSERIAL PRIMARY KEY, recorded_at TEXT NOT NULL, "
-                        "platform TEXT NOT NULL, machine TEXT NOT NULL, implementation TEXT NOT NULL, "
-                        "configuration TEXT NOT NULL, commit_id TEXT NOT NULL, commit_date TEXT, "
-                        "model_fingerprint TEXT, strict_outcome TEXT, ceiling_tokens_per_second DOUBLE PRECISION, "
-                        "record TEXT NOT NULL);"
-                        "INSERT INTO bn_runs (recorded_at, platform, machine, implementation, configuration, "
-                        "commit_id, record) VALUES ('2026-01-01T00:00:00Z', 'old', 'm', 'gst-bitnet', 'c', 'aaaa', "
-                        "'{\"decode_tokens_per_second\": 12.5}')");
+  PGresult *r = PQexec (c, "CREATE TABLE bn_schema (version INTEGER NOT NULL); INSERT INTO bn_schema VALUES (1);"
+                           "CREATE TABLE bn_runs (id BIGSERIAL PRIMARY KEY, recorded_at TEXT NOT NULL, "
+                           "platform TEXT NOT NULL, machine TEXT NOT NULL, implementation TEXT NOT NULL, "
+                           "configuration TEXT NOT NULL, commit_id TEXT NOT NULL, commit_date TEXT, "
+                           "model_fingerprint TEXT, strict_outcome TEXT, ceiling_tokens_per_second DOUBLE PRECISION, "
+                           "record TEXT NOT NULL);"
+                           "INSERT INTO bn_runs (recorded_at, platform, machine, implementation, configuration, "
+                           "commit_id, record) VALUES ('2026-01-01T00:00:00Z', 'old', 'm', 'gst-bitnet', 'c', 'aaaa', "
+                           "'{\"decode_tokens_per_second\": 12.5}')");
   g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
   PQclear (r);
   PQfinish (c);
@@ -562,8 +562,7 @@ history_with_step (const char *name, gboolean step_at_end)
   for (guint c = 0; c < 6; c++) {
     gboolean slow = step_at_end ? c == 5 : c == 2 || c == 3;
     g_autofree char *receipt = write_receipt ("step.json", 6, slow ? 70 : 100, c);
-    g_autofree char *props = g_strdup_printf ("commit=commit%u commit-date=2026-11-1%uT00:00:00Z platform=p",
-                                              c, c);
+    g_autofree char *props = g_strdup_printf ("commit=commit%u commit-date=2026-11-1%uT00:00:00Z platform=p", c, c);
     record (db, receipt, props);
   }
   return db;
@@ -586,7 +585,8 @@ test_analyzer_fail_on_change (void)
   g_autofree char *mid = history_with_step ("step-mid.db", FALSE);
   g_autofree char *report = tmp_path ("changepoints.json");
   g_autofree char *p1 = g_strdup_printf ("history-src location=%s ! changepoint-analyzer fail-on-change=true "
-                                         "window=6 output=%s", end, report);
+                                         "window=6 output=%s",
+                                         end, report);
   g_assert_cmpint (launch_status (p1), ==, 3);
   g_autoptr (JsonNode) schema = bn_test_schema_load ("changepoints.schema.json");
   bn_test_schema_assert_valid (schema, report);
@@ -594,17 +594,22 @@ test_analyzer_fail_on_change (void)
   g_assert_true (json_parser_load_from_file (parser, report, NULL));
   JsonObject *root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpint (json_object_get_int_member (root, "n_new_regressions"), ==, 1);
-  JsonObject *cp = json_array_get_object_element (json_object_get_array_member (
-    json_array_get_object_element (json_object_get_array_member (
-      json_array_get_object_element (json_object_get_array_member (root, "series"), 0), "metrics"), 0),
-    "change_points"), 0);
+  JsonObject *cp = json_array_get_object_element (
+      json_object_get_array_member (
+          json_array_get_object_element (
+              json_object_get_array_member (
+                  json_array_get_object_element (json_object_get_array_member (root, "series"), 0), "metrics"),
+              0),
+          "change_points"),
+      0);
   g_assert_cmpstr (json_object_get_string_member (cp, "commit_before"), ==, "commit4");
   g_assert_cmpstr (json_object_get_string_member (cp, "commit_after"), ==, "commit5");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (cp, "change_percent"), -30, 1.5);
 
   /* a slowdown reverted long ago: two change points, neither new */
   g_autofree char *p2 = g_strdup_printf ("history-src location=%s ! changepoint-analyzer fail-on-change=true "
-                                         "window=6 output=%s", mid, report);
+                                         "window=6 output=%s",
+                                         mid, report);
   g_assert_cmpint (launch_status (p2), ==, 0);
   bn_test_schema_assert_valid (schema, report);
   g_assert_true (json_parser_load_from_file (parser, report, NULL));
@@ -622,7 +627,8 @@ test_trend_report (void)
   g_mkdir_with_parents (dir, 0755);
   g_assert_true (g_file_set_contents (md, "# Performance report\n\nearlier content\n", -1, NULL));
   g_autofree char *desc = g_strdup_printf ("history-src location=%s ! changepoint-analyzer silent=true ! "
-                                           "trend-sink directory=%s markdown=%s", db, dir, md);
+                                           "trend-sink directory=%s markdown=%s",
+                                           db, dir, md);
   for (int round = 0; round < 2; round++) {
     g_autoptr (GError) error = NULL;
     g_assert_true (run_pipeline (desc, &error));
@@ -665,7 +671,8 @@ test_pipelines (void)
                                          pipelines, db, tmpdir);
   g_assert_cmpint (launch_status (p1), ==, 0);
   g_assert_cmpint (sqlite_count (db, "SELECT count(*) FROM bn_runs WHERE commit_id = 'pipeline-test' "
-                                     "AND ceiling_tokens_per_second > 0"), ==, 3);
+                                     "AND ceiling_tokens_per_second > 0"),
+                   ==, 3);
   g_autofree char *p2 = g_strdup_printf ("-f %s/trends.bnp -D HISTORY=%s -D REPORT_DIR=%s -D FAIL=true "
                                          "-D CHANGEPOINTS=%s/cp.json -D MARKDOWN=%s/performance-report.md",
                                          pipelines, db, dir, dir, dir);

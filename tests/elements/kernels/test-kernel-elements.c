@@ -42,8 +42,8 @@ test_quantize_latent_all_formats (void)
 {
   const char *formats[] = { "i2s", "tl1", "tl2", "tq2_0", "tq1_0" };
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++) {
-    g_autofree char *desc = g_strdup_printf ("fixture-src size=tiny weights=f32 ! quantizer format=%s ! fakesink",
-                                             formats[i]);
+    g_autofree char *desc =
+        g_strdup_printf ("fixture-src size=tiny weights=f32 ! quantizer format=%s ! fakesink", formats[i]);
     g_autoptr (GError) error = NULL;
     g_autoptr (GPtrArray) msgs = run (desc, &error);
     g_assert_no_error (error);
@@ -75,8 +75,8 @@ test_quantize_lossless (void)
   /* ternary to ternary keeps every weight: zero weight error */
   const char *pairs[][2] = { { "tq2_0", "i2s" }, { "i2_s", "tl2" }, { "tq1_0", "tq2_0" }, { "tq2_0", "tl1" } };
   for (guint i = 0; i < G_N_ELEMENTS (pairs); i++) {
-    g_autofree char *desc = g_strdup_printf ("fixture-src size=tiny arch=bitnet weights=%s ! quantizer format=%s ! fakesink",
-                                             pairs[i][0], pairs[i][1]);
+    g_autofree char *desc = g_strdup_printf (
+        "fixture-src size=tiny arch=bitnet weights=%s ! quantizer format=%s ! fakesink", pairs[i][0], pairs[i][1]);
     g_autoptr (GError) error = NULL;
     g_autoptr (GPtrArray) msgs = run (desc, &error);
     g_assert_no_error (error);
@@ -92,7 +92,8 @@ test_quantize_refuses_shape (void)
 {
   g_autoptr (GError) error = NULL;
   run_only ("fixture-src size=tiny weights=f32 hidden=128 ffn=384 heads=2 kv-heads=1 "
-                                    "! quantizer format=tq2_0 ! fakesink", &error);
+            "! quantizer format=tq2_0 ! fakesink",
+            &error);
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS);
   g_assert_nonnull (strstr (error->message, "cannot be tiled by format tq2_0"));
 }
@@ -101,7 +102,8 @@ static void
 test_head_q8_0 (void)
 {
   g_autofree char *path = g_build_filename (tmpdir, "q8.gguf", NULL);
-  g_autofree char *desc = g_strdup_printf ("fixture-src size=tiny ! quantizer head=q8_0 ! model-sink location=%s", path);
+  g_autofree char *desc =
+      g_strdup_printf ("fixture-src size=tiny ! quantizer head=q8_0 ! model-sink location=%s", path);
   g_autoptr (GError) error = NULL;
   run_only (desc, &error);
   g_assert_no_error (error);
@@ -116,9 +118,10 @@ static void
 test_kernel_bench_records (void)
 {
   g_autofree char *out = g_build_filename (tmpdir, "k.json", NULL);
-  g_autofree char *desc = g_strdup_printf (
-    "kernel-bench formats=i2s,tl2,tq2_0 shapes=256x512 variants=all warmup-time=1ms "
-    "measurement-time=5ms min-samples=5 ! summary-sink silent=true location=%s", out);
+  g_autofree char *desc =
+      g_strdup_printf ("kernel-bench formats=i2s,tl2,tq2_0 shapes=256x512 variants=all warmup-time=1ms "
+                       "measurement-time=5ms min-samples=5 ! summary-sink silent=true location=%s",
+                       out);
   g_autoptr (GError) error = NULL;
   run_only (desc, &error);
   g_assert_no_error (error);
@@ -137,8 +140,8 @@ test_kernel_bench_records (void)
     g_assert_cmpfloat (json_object_get_double_member (r, "gweights_per_s"), >, 0);
     g_assert_true (json_object_get_boolean_member (json_object_get_object_member (r, "accuracy"), "pass"));
     /* the kernel that really ran is named after its format */
-    g_assert_true (g_str_has_prefix (json_object_get_string_member (r, "kernel"),
-                                     json_object_get_string_member (r, "format")));
+    g_assert_true (
+        g_str_has_prefix (json_object_get_string_member (r, "kernel"), json_object_get_string_member (r, "format")));
   }
 }
 

@@ -36,7 +36,8 @@ test_real_run_passes (void)
 {
   good_receipt = g_build_filename (tmpdir, "inference.json", NULL);
   g_autofree char *desc = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=2 "
-                                           "warmup=0 ! strict-validator " ALL " ! receipt-sink location=%s", good_receipt);
+                                           "warmup=0 ! strict-validator " ALL " ! receipt-sink location=%s",
+                                           good_receipt);
   g_autoptr (GError) error = NULL;
   g_assert_true (run (desc, &error));
   g_assert_no_error (error);
@@ -51,7 +52,8 @@ test_real_run_passes (void)
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (x, "runs")), ==, 2);
   g_assert_true (json_object_has_member (x, "accuracy"));
   /* and it validates again when read back */
-  g_autofree char *again = g_strdup_printf ("receipt-src location=%s ! strict-validator " ALL " ! fakesink", good_receipt);
+  g_autofree char *again =
+      g_strdup_printf ("receipt-src location=%s ! strict-validator " ALL " ! fakesink", good_receipt);
   g_assert_true (run (again, &error));
   g_assert_no_error (error);
 }
@@ -61,7 +63,8 @@ test_mock_refused (void)
 {
   g_autofree char *path = g_build_filename (tmpdir, "mock.json", NULL);
   g_autofree char *desc = g_strdup_printf ("loader fixture=tiny ! mock-executor ! strict-validator gates=fail-on-mock "
-                                           "! receipt-sink location=%s", path);
+                                           "! receipt-sink location=%s",
+                                           path);
   g_autoptr (GError) error = NULL;
   g_assert_false (run (desc, &error));
   g_assert_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK);
@@ -77,7 +80,8 @@ validate_edited (void (*edit) (JsonObject *r), const char *gates)
   edit (json_node_get_object (n));
   g_autofree char *path = g_build_filename (tmpdir, "edited.json", NULL);
   save (path, n);
-  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! strict-validator gates=%s ! fakesink", path, gates);
+  g_autofree char *desc =
+      g_strdup_printf ("receipt-src location=%s ! strict-validator gates=%s ! fakesink", path, gates);
   GError *error = NULL;
   run (desc, &error);
   return error;
@@ -86,48 +90,69 @@ validate_edited (void (*edit) (JsonObject *r), const char *gates)
 static JsonObject *
 run0 (JsonObject *r)
 {
-  return json_array_get_object_element (json_object_get_array_member (json_object_get_object_member (r, "gst_bitnet"), "runs"), 0);
+  return json_array_get_object_element (
+      json_object_get_array_member (json_object_get_object_member (r, "gst_bitnet"), "runs"), 0);
 }
 
-static void edit_10x (JsonObject *r)
+static void
+edit_10x (JsonObject *r)
 {
   JsonObject *pb = json_object_get_object_member (r, "performance_baseline");
   JsonObject *o = run0 (r);
-  double ceiling = json_object_get_double_member (o, "read_bandwidth_gb_per_s") * 1e9 * 8 /
-                   json_object_get_double_member (o, "bytes_per_token");
+  double ceiling = json_object_get_double_member (o, "read_bandwidth_gb_per_s") * 1e9 * 8
+                   / json_object_get_double_member (o, "bytes_per_token");
   json_object_set_double_member (pb, "tokens_per_second", 10 * ceiling * 2);
 }
-static void edit_incomplete (JsonObject *r) { json_object_set_int_member (run0 (r), "tokens_generated", 5); }
-static void edit_kernels (JsonObject *r)
+static void
+edit_incomplete (JsonObject *r)
+{
+  json_object_set_int_member (run0 (r), "tokens_generated", 5);
+}
+static void
+edit_kernels (JsonObject *r)
 {
   JsonArray *k = json_array_new ();
   json_array_add_string_element (k, "f32_gemv_fallback");
   json_object_set_array_member (run0 (r), "kernels", k);
 }
-static void edit_accuracy (JsonObject *r)
+static void
+edit_accuracy (JsonObject *r)
 {
   json_object_set_boolean_member (json_object_get_object_member (run0 (r), "quantizer_accuracy"), "pass", FALSE);
 }
-static void edit_tokens (JsonObject *r)
+static void
+edit_tokens (JsonObject *r)
 {
   JsonArray *t = json_array_new ();
   json_array_add_int_element (t, 1);
   json_object_set_array_member (run0 (r), "token_ids", t);
 }
-static void edit_mock_kernel (JsonObject *r)
+static void
+edit_mock_kernel (JsonObject *r)
 {
   json_array_add_string_element (json_object_get_array_member (run0 (r), "kernels"), "mock_gemv");
 }
-static void edit_none (JsonObject *r) {}
+static void
+edit_none (JsonObject *r)
+{
+}
 
 static void
 test_gates_both_ways (void)
 {
-  struct { void (*edit) (JsonObject *); const char *gates; int code; const char *msg; } cases[] = {
-    { edit_none, "fail-on-mock+require-quantization+validate-performance+validate-accuracy+validate-determinism", -1, NULL },
-    { edit_10x, "validate-performance", BN_STRICT_ERROR_PLAUSIBILITY, "Strict mode: Suspicious performance detected: " },
+  struct {
+    void (*edit) (JsonObject *);
+    const char *gates;
+    int code;
+    const char *msg;
+  } cases[] = {
+    { edit_none, "fail-on-mock+require-quantization+validate-performance+validate-accuracy+validate-determinism", -1,
+      NULL },
+    { edit_10x, "validate-performance", BN_STRICT_ERROR_PLAUSIBILITY,
+      "Strict mode: Suspicious performance detected: " },
     { edit_incomplete, "validate-performance", BN_STRICT_ERROR_INCOMPLETE, "5 of 8 tokens" },
-    { edit_kernels, "require-quantization", BN_STRICT_ERROR_QUANTIZATION, "Strict mode: Required quantization kernel not available" },
+    { edit_kernels, "require-quantization", BN_STRICT_ERROR_QUANTIZATION,
+      "Strict mode: Required quantization kernel not available" },
     { edit_accuracy, "validate-accuracy", BN_STRICT_ERROR_ACCURACY, "Accuracy outside tolerance" },
     { edit_tokens, "validate-determinism", BN_STRICT_ERROR_DETERMINISM, "run 1 differs" },
     { edit_mock_kernel, "fail-on-mock", BN_STRICT_ERROR_MOCK, "mock_gemv" },
@@ -143,7 +168,8 @@ test_gates_both_ways (void)
       continue;
     }
     if (!e || !g_error_matches (e, BN_STRICT_ERROR, cases[i].code) || !strstr (e->message, cases[i].msg))
-      g_error ("case %u: expected strict error %d «%s», got %s", i, cases[i].code, cases[i].msg, e ? e->message : "none");
+      g_error ("case %u: expected strict error %d «%s», got %s", i, cases[i].code, cases[i].msg,
+               e ? e->message : "none");
   }
 }
 
@@ -162,7 +188,8 @@ test_foreign_receipt_fallback_limit (void)
     g_autofree char *json = g_strdup_printf (tmpl, speeds[i]);
     g_autofree char *path = g_build_filename (tmpdir, "seed.json", NULL);
     g_assert_true (g_file_set_contents (path, json, -1, NULL));
-    g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! strict-validator gates=validate-performance+fail-on-mock ! fakesink", path);
+    g_autofree char *desc = g_strdup_printf (
+        "receipt-src location=%s ! strict-validator gates=validate-performance+fail-on-mock ! fakesink", path);
     g_autoptr (GError) error = NULL;
     gboolean ok = run (desc, &error);
     g_assert_cmpint (ok, ==, i == 0);
@@ -182,7 +209,8 @@ test_receipt_src_errors (void)
   g_assert_nonnull (strstr (e1->message, bad));
 
   g_autoptr (JsonNode) n = bn_test_json_load (good_receipt);
-  json_object_remove_member (json_object_get_object_member (json_node_get_object (n), "performance_baseline"), "tokens_per_second");
+  json_object_remove_member (json_object_get_object_member (json_node_get_object (n), "performance_baseline"),
+                             "tokens_per_second");
   g_autofree char *miss = g_build_filename (tmpdir, "missing.json", NULL);
   save (miss, n);
   g_autofree char *d2 = g_strdup_printf ("receipt-src location=%s ! fakesink", miss);
@@ -204,22 +232,27 @@ test_atomic_under_failure (void)
   g_autofree char *path = g_build_filename (tmpdir, "keep.json", NULL);
   g_assert_true (g_file_set_contents (path, "previous", -1, NULL));
   /* a failure in the middle of the run: the old file stays untouched */
-  g_autofree char *d1 = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=4 iterations=3 warmup=0 "
-                                         "! test-fail after=1 ! receipt-sink location=%s", path);
+  g_autofree char *d1 =
+      g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=4 iterations=3 warmup=0 "
+                       "! test-fail after=1 ! receipt-sink location=%s",
+                       path);
   g_autoptr (GError) e1 = NULL;
   g_assert_false (run (d1, &e1));
   g_autofree char *content = NULL;
   g_assert_true (g_file_get_contents (path, &content, NULL, NULL));
   g_assert_cmpstr (content, ==, "previous");
   /* asked to, it writes a receipt marked failed, with no figures */
-  g_autofree char *d2 = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=4 iterations=3 warmup=0 "
-                                         "! test-fail after=1 ! receipt-sink write-failed=true location=%s", path);
+  g_autofree char *d2 =
+      g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=4 iterations=3 warmup=0 "
+                       "! test-fail after=1 ! receipt-sink write-failed=true location=%s",
+                       path);
   g_autoptr (GError) e2 = NULL;
   g_assert_false (run (d2, &e2));
   bn_test_schema_assert_valid (schema, path);
   g_autoptr (JsonNode) n = bn_test_json_load (path);
   JsonObject *r = json_node_get_object (n);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (r, "gst_bitnet"), "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (r, "gst_bitnet"), "status"), ==,
+                   "failed");
   g_assert_false (json_object_has_member (r, "performance_baseline"));
   g_assert_cmpstr (json_object_get_string_member (r, "compute_path"), ==, "none");
 }
@@ -227,15 +260,20 @@ test_atomic_under_failure (void)
 static void
 test_environment (void)
 {
-  const char *vars[] = { "BITNET_STRICT_MODE", "BITNET_STRICT_FAIL_ON_MOCK", "BITNET_STRICT_REQUIRE_QUANTIZATION",
-                         "BITNET_STRICT_VALIDATE_PERFORMANCE", "BITNET_DETERMINISTIC", "BITNET_CI_ENHANCED_STRICT", "CI" };
+  const char *vars[] = { "BITNET_STRICT_MODE",
+                         "BITNET_STRICT_FAIL_ON_MOCK",
+                         "BITNET_STRICT_REQUIRE_QUANTIZATION",
+                         "BITNET_STRICT_VALIDATE_PERFORMANCE",
+                         "BITNET_DETERMINISTIC",
+                         "BITNET_CI_ENHANCED_STRICT",
+                         "CI" };
   for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
     g_unsetenv (vars[i]);
   g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_NONE);
   g_setenv ("BITNET_STRICT_MODE", "true", TRUE);
-  g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_FAIL_ON_MOCK | BN_STRICT_REQUIRE_QUANTIZATION |
-                                                    BN_STRICT_VALIDATE_PERFORMANCE | BN_STRICT_VALIDATE_ACCURACY |
-                                                    BN_STRICT_REQUIRE_SIGNATURE);
+  g_assert_cmpint (bn_strict_flags_from_env (), ==,
+                   BN_STRICT_FAIL_ON_MOCK | BN_STRICT_REQUIRE_QUANTIZATION | BN_STRICT_VALIDATE_PERFORMANCE
+                       | BN_STRICT_VALIDATE_ACCURACY | BN_STRICT_REQUIRE_SIGNATURE);
   g_setenv ("BITNET_STRICT_MODE", "0", TRUE);
   g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_NONE);
   g_setenv ("BITNET_STRICT_FAIL_ON_MOCK", "1", TRUE);
@@ -251,7 +289,7 @@ test_environment (void)
   g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_VALIDATE_DETERMINISM);
   g_unsetenv ("BITNET_DETERMINISTIC");
   g_setenv ("BITNET_CI_ENHANCED_STRICT", "1", TRUE);
-  g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_NONE);   /* needs CI too */
+  g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_NONE); /* needs CI too */
   g_setenv ("CI", "true", TRUE);
   g_assert_cmpint (bn_strict_flags_from_env (), ==, BN_STRICT_CI_ENHANCED);
 
@@ -259,7 +297,8 @@ test_environment (void)
    * receipt would be refused in strict mode, see test-signing.c) */
   g_autofree char *log = g_build_filename (tmpdir, "gates.json", NULL);
   g_autofree char *desc = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=2 "
-                                           "warmup=0 ! strict-validator gate-log=%s ! fakesink", log);
+                                           "warmup=0 ! strict-validator gate-log=%s ! fakesink",
+                                           log);
   g_setenv ("BITNET_STRICT_MODE", "1", TRUE);
   g_autoptr (GError) error = NULL;
   g_assert_true (run (desc, &error));
@@ -274,9 +313,9 @@ static void
 test_exit_code_4 (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
-                                                g_getenv ("BN_LAUNCH"), "loader", "fixture=tiny", "!", "mock-executor",
-                                                "!", "strict-validator", "gates=fail-on-mock", "!", "fakesink", NULL);
+  g_autoptr (GSubprocess) p = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, g_getenv ("BN_LAUNCH"), "loader",
+      "fixture=tiny", "!", "mock-executor", "!", "strict-validator", "gates=fail-on-mock", "!", "fakesink", NULL);
   g_assert_no_error (error);
   g_autofree char *err = NULL;
   g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &err, &error);

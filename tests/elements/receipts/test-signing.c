@@ -33,8 +33,9 @@ in_tmp (const char *name)
 static GError *
 validate (const char *path, const char *extra)
 {
-  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! strict-validator " STRICT
-                                           " trusted-keys=%s %s ! fakesink", path, public, extra ? extra : "");
+  g_autofree char *desc =
+      g_strdup_printf ("receipt-src location=%s ! strict-validator " STRICT " trusted-keys=%s %s ! fakesink", path,
+                       public, extra ? extra : "");
   GError *error = NULL;
   run (desc, &error);
   return error;
@@ -78,7 +79,8 @@ test_genuine_passes (void)
 {
   genuine = in_tmp ("inference.json");
   g_autofree char *desc = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=3 "
-                                           "warmup=0 ! receipt-sink location=%s signing-key=%s", genuine, secret);
+                                           "warmup=0 ! receipt-sink location=%s signing-key=%s",
+                                           genuine, secret);
   g_autoptr (GError) error = NULL;
   g_assert_true (run (desc, &error));
   g_assert_no_error (error);
@@ -90,7 +92,8 @@ test_genuine_passes (void)
   g_autoptr (GError) e = validate (genuine, NULL);
   g_assert_no_error (e);
   g_autofree char *d2 = g_strdup_printf ("receipt-src location=%s ! strict-validator " STRICT "+ci-enhanced "
-                                         "trusted-keys=%s gate-log=%s ! fakesink", genuine, public, log);
+                                         "trusted-keys=%s gate-log=%s ! fakesink",
+                                         genuine, public, log);
   g_assert_true (run (d2, &error));
   g_autofree char *text = NULL;
   g_assert_true (g_file_get_contents (log, &text, NULL, NULL));
@@ -134,7 +137,8 @@ forge (const char *name, void (*edit) (JsonObject *r), gboolean keep_envelope)
 static JsonObject *
 runs_of (JsonObject *r, guint i)
 {
-  return json_array_get_object_element (json_object_get_array_member (json_object_get_object_member (r, "gst_bitnet"), "runs"), i);
+  return json_array_get_object_element (
+      json_object_get_array_member (json_object_get_object_member (r, "gst_bitnet"), "runs"), i);
 }
 
 static void
@@ -146,40 +150,67 @@ edit_speed_10x (JsonObject *r)
   JsonArray *runs = json_object_get_array_member (json_object_get_object_member (r, "gst_bitnet"), "runs");
   for (guint i = 0; i < json_array_get_length (runs); i++) {
     JsonObject *o = json_array_get_object_element (runs, i);
-    json_object_set_double_member (o, "decode_tokens_per_second", 10 * json_object_get_double_member (o, "decode_tokens_per_second"));
+    json_object_set_double_member (o, "decode_tokens_per_second",
+                                   10 * json_object_get_double_member (o, "decode_tokens_per_second"));
     json_object_set_double_member (o, "tokens_per_second", 10 * json_object_get_double_member (o, "tokens_per_second"));
   }
 }
-static void edit_fingerprint (JsonObject *r)
+static void
+edit_fingerprint (JsonObject *r)
 {
   for (guint i = 0; i < 3; i++)
     json_object_set_string_member (runs_of (r, i), "model_fingerprint",
                                    "blake2b:0000000000000000000000000000000000000000000000000000000000000000");
 }
-static void edit_cpu (JsonObject *r)
+static void
+edit_cpu (JsonObject *r)
 {
-  json_object_set_string_member (json_object_get_object_member (json_object_get_object_member (r, "gst_bitnet"), "machine"),
-                                 "cpu_model", "AMD EPYC 9999 (made up)");
+  json_object_set_string_member (
+      json_object_get_object_member (json_object_get_object_member (r, "gst_bitnet"), "machine"), "cpu_model",
+      "AMD EPYC 9999 (made up)");
 }
-static void edit_1999 (JsonObject *r) { json_object_set_string_member (r, "timestamp", "1999-01-01T00:00:00Z"); }
-static void edit_tokens (JsonObject *r)
+static void
+edit_1999 (JsonObject *r)
+{
+  json_object_set_string_member (r, "timestamp", "1999-01-01T00:00:00Z");
+}
+static void
+edit_tokens (JsonObject *r)
 {
   JsonArray *t = json_object_get_array_member (runs_of (r, 1), "token_ids");
   json_array_remove_element (t, 0);
   json_array_add_int_element (t, 7);
 }
-static void edit_negative (JsonObject *r) { json_object_set_double_member (runs_of (r, 0), "decode_tokens_per_second", -1); }
+static void
+edit_negative (JsonObject *r)
+{
+  json_object_set_double_member (runs_of (r, 0), "decode_tokens_per_second", -1);
+}
 /* JSON has no infinity: the number is written as 1e999, which parses as one */
 #define INF_MARK 123456.75
-static void edit_inf (JsonObject *r) { json_object_set_double_member (runs_of (r, 0), "prefill_ms", INF_MARK); }
-static void edit_bytes (JsonObject *r) { json_object_set_double_member (runs_of (r, 0), "bytes_per_token", 1e-30); }
-static void edit_headline (JsonObject *r)
+static void
+edit_inf (JsonObject *r)
+{
+  json_object_set_double_member (runs_of (r, 0), "prefill_ms", INF_MARK);
+}
+static void
+edit_bytes (JsonObject *r)
+{
+  json_object_set_double_member (runs_of (r, 0), "bytes_per_token", 1e-30);
+}
+static void
+edit_headline (JsonObject *r)
 {
   JsonObject *pb = json_object_get_object_member (r, "performance_baseline");
   json_object_set_double_member (pb, "tokens_per_second", 2 * json_object_get_double_member (pb, "tokens_per_second"));
 }
-static void edit_compute_path (JsonObject *r) { json_object_set_int_member (runs_of (r, 0), "compute_path", 42); }
-static void edit_embed_envelope (JsonObject *r)
+static void
+edit_compute_path (JsonObject *r)
+{
+  json_object_set_int_member (runs_of (r, 0), "compute_path", 42);
+}
+static void
+edit_embed_envelope (JsonObject *r)
 {
   /* the forger plants a genuine envelope inside the runs of an unsigned file */
   g_autofree char *env = bn_receipt_envelope_path (genuine);
@@ -204,7 +235,14 @@ expect (GError *e, int code, const char *reason, const char *name)
 static void
 test_forgeries (void)
 {
-  struct { const char *name; void (*edit) (JsonObject *); gboolean envelope; const char *extra; int code; const char *reason; } cases[] = {
+  struct {
+    const char *name;
+    void (*edit) (JsonObject *);
+    gboolean envelope;
+    const char *extra;
+    int code;
+    const char *reason;
+  } cases[] = {
     /* signed, then edited: the signature no longer covers the file */
     { "speed-10x.json", edit_speed_10x, TRUE, NULL, BN_STRICT_ERROR_SIGNATURE, "changed after it was signed" },
     { "zero-fingerprint.json", edit_fingerprint, TRUE, NULL, BN_STRICT_ERROR_SIGNATURE, "changed after it was signed" },
@@ -220,19 +258,23 @@ test_forgeries (void)
     { "speed-10x-unsigned.json", edit_speed_10x, FALSE, "allow-unsigned=true", BN_STRICT_ERROR_INCONSISTENT,
       "is not the 7 samples over their" },
     { "negative.json", edit_negative, FALSE, "allow-unsigned=true", BN_STRICT_ERROR_INCOMPLETE, "tok/s" },
-    { "inf.json", edit_inf, FALSE, "allow-unsigned=true", BN_STRICT_ERROR_INCONSISTENT, "prefill_ms is not a finite number" },
+    { "inf.json", edit_inf, FALSE, "allow-unsigned=true", BN_STRICT_ERROR_INCONSISTENT,
+      "prefill_ms is not a finite number" },
     { "tiny-bytes.json", edit_bytes, FALSE, "allow-unsigned=true", BN_STRICT_ERROR_INCONSISTENT, "below 1 KiB" },
     { "1999-unsigned.json", edit_1999, FALSE, "allow-unsigned=true", BN_STRICT_ERROR_INCONSISTENT, "before 2024" },
-    { "headline.json", edit_headline, FALSE, "allow-unsigned=true max-tokens-per-second=1e9", BN_STRICT_ERROR_INCONSISTENT, "is not the median" },
+    { "headline.json", edit_headline, FALSE, "allow-unsigned=true max-tokens-per-second=1e9",
+      BN_STRICT_ERROR_INCONSISTENT, "is not the median" },
     { "compute-path-42.json", edit_compute_path, FALSE, "allow-unsigned=true", BN_STRICT_ERROR_MOCK, "compute_path" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autofree char *path = forge (cases[i].name, cases[i].edit, cases[i].envelope);
     g_autofree char *extra = cases[i].extra && !strcmp (cases[i].extra, "trusted-keys=OTHER")
-                               ? g_strdup_printf ("trusted-keys=%s", other_public) : g_strdup (cases[i].extra);
-    g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! strict-validator " STRICT " trusted-keys=%s %s ! fakesink",
-                                             path, extra && g_str_has_prefix (extra, "trusted-keys=") ? extra + 13 : public,
-                                             extra && !g_str_has_prefix (extra, "trusted-keys=") ? extra : "");
+                                 ? g_strdup_printf ("trusted-keys=%s", other_public)
+                                 : g_strdup (cases[i].extra);
+    g_autofree char *desc =
+        g_strdup_printf ("receipt-src location=%s ! strict-validator " STRICT " trusted-keys=%s %s ! fakesink", path,
+                         extra && g_str_has_prefix (extra, "trusted-keys=") ? extra + 13 : public,
+                         extra && !g_str_has_prefix (extra, "trusted-keys=") ? extra : "");
     g_autoptr (GError) e = NULL;
     run (desc, &e);
     expect (e, cases[i].code, cases[i].reason, cases[i].name);
@@ -241,7 +283,8 @@ test_forgeries (void)
   g_autofree char *path = forge ("bad-sig.json", NULL, TRUE);
   g_autofree char *envp = bn_receipt_envelope_path (path);
   g_autoptr (JsonNode) en = bn_test_json_load (envp);
-  JsonObject *s0 = json_array_get_object_element (json_object_get_array_member (json_node_get_object (en), "signatures"), 0);
+  JsonObject *s0 =
+      json_array_get_object_element (json_object_get_array_member (json_node_get_object (en), "signatures"), 0);
   gsize len = 0;
   g_autofree guint8 *sig = g_base64_decode (json_object_get_string_member (s0, "sig"), &len);
   sig[5] ^= 1;
@@ -257,7 +300,12 @@ test_forgeries (void)
 static void
 test_corpus_files (void)
 {
-  struct { const char *file; const char *extra; int code; const char *reason; } cases[] = {
+  struct {
+    const char *file;
+    const char *extra;
+    int code;
+    const char *reason;
+  } cases[] = {
     { "handtyped-1e300.json", NULL, BN_STRICT_ERROR_SIGNATURE, "is not signed" },
     { "handtyped-1e300.json", "allow-unsigned=true", BN_STRICT_ERROR_INCONSISTENT, "below 1 KiB" },
     { "mock-sed-real.json", NULL, BN_STRICT_ERROR_SIGNATURE, "is not signed" },
@@ -266,10 +314,11 @@ test_corpus_files (void)
     { "non-finite.json", "allow-unsigned=true", -1, "not a finite number" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autofree char *path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "elements", "receipts", "forgeries",
-                                              cases[i].file, NULL);
+    g_autofree char *path =
+        g_build_filename (g_getenv ("G_TEST_SRCDIR"), "elements", "receipts", "forgeries", cases[i].file, NULL);
     g_autoptr (GError) e = validate (path, cases[i].extra);
-    if (!e || (cases[i].code >= 0 && !g_error_matches (e, BN_STRICT_ERROR, cases[i].code)) || !strstr (e->message, cases[i].reason))
+    if (!e || (cases[i].code >= 0 && !g_error_matches (e, BN_STRICT_ERROR, cases[i].code))
+        || !strstr (e->message, cases[i].reason))
       g_error ("%s: expected an error naming «%s», got %s", cases[i].file, cases[i].reason, e ? e->message : "none");
   }
 }

@@ -8,7 +8,6 @@
 
 #include "bn-test-schema.h"
 
-
 static char *tmpdir;
 static JsonNode *regression_schema, *baselines_schema;
 static char *platform;
@@ -31,15 +30,15 @@ tmp (const char *name)
 
 typedef struct {
   guint n;
-  double tps, tps_spread;       /* value * (1 + spread * f), f spread evenly over [-1/2, 1/2] */
-  double lat, lat_spread;       /* per-token decode latency, ms */
+  double tps, tps_spread; /* value * (1 + spread * f), f spread evenly over [-1/2, 1/2] */
+  double lat, lat_spread; /* per-token decode latency, ms */
   double first, first_spread;
   double mem;
   double cosine;
   const char *fingerprint;
   const char *compute_path;
-  int generated;                /* 0: all 8 */
-  double cpu;                   /* cpu_utilization_percent of each run (2 threads); 0: not recorded */
+  int generated; /* 0: all 8 */
+  double cpu;    /* cpu_utilization_percent of each run (2 threads); 0: not recorded */
 } Runs;
 
 #define FP_A "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -48,8 +47,17 @@ typedef struct {
 static Runs
 runs_like (double tps, double lat, double first)
 {
-  return (Runs) { .n = 8, .tps = tps, .tps_spread = 0.02, .lat = lat, .lat_spread = 0.02, .first = first,
-                  .first_spread = 0.02, .mem = 300, .cosine = 0.9999, .fingerprint = FP_A, .compute_path = "real" };
+  return (Runs){ .n = 8,
+                 .tps = tps,
+                 .tps_spread = 0.02,
+                 .lat = lat,
+                 .lat_spread = 0.02,
+                 .first = first,
+                 .first_spread = 0.02,
+                 .mem = 300,
+                 .cosine = 0.9999,
+                 .fingerprint = FP_A,
+                 .compute_path = "real" };
 }
 
 static double
@@ -163,7 +171,8 @@ analyze (const char *file, const Runs *r, const char *extra, GError **error)
   g_autofree char *out = tmp ("analysis.json");
   g_unlink (out);
   g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! regression-analyzer baselines=%s format=json "
-                                           "output=%s silent=true %s", receipt, file, out, extra ? extra : "");
+                                           "output=%s silent=true %s",
+                                           receipt, file, out, extra ? extra : "");
   if (!run_pipeline (desc, NULL, error))
     return NULL;
   bn_test_schema_assert_valid (regression_schema, out);
@@ -201,8 +210,8 @@ has_mismatch (JsonNode *report, const char *field, gboolean blocking)
   JsonArray *a = json_object_get_array_member (json_node_get_object (report), "mismatches");
   for (guint i = 0; i < json_array_get_length (a); i++) {
     JsonObject *m = json_array_get_object_element (a, i);
-    if (!strcmp (json_object_get_string_member (m, "field"), field) &&
-        json_object_get_boolean_member (m, "blocking") == blocking)
+    if (!strcmp (json_object_get_string_member (m, "field"), field)
+        && json_object_get_boolean_member (m, "blocking") == blocking)
       return TRUE;
   }
   return FALSE;
@@ -343,7 +352,8 @@ test_headline_only_baseline (void)
                                            "\"accuracy_score\":0.9987}}},\"thresholds\":{\"critical\":"
                                            "{\"throughput_decrease_percent\":15.0,\"latency_increase_percent\":25.0},"
                                            "\"warning\":{\"throughput_decrease_percent\":8.0,"
-                                           "\"latency_increase_percent\":15.0}}}", platform);
+                                           "\"latency_increase_percent\":15.0}}}",
+                                           platform);
   g_assert_true (g_file_set_contents (file, json, -1, NULL));
   bn_test_schema_assert_valid (baselines_schema, file);
   Runs r = runs_like (1000, 1.0, 5.0);
@@ -389,8 +399,9 @@ test_thresholds (void)
   g_assert_no_error (error);
   g_assert_cmpstr (level (r2, "throughput_tokens_per_second"), ==, "CRITICAL");
   JsonObject *t = json_object_get_object_member (json_node_get_object (r2), "thresholds");
-  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (t, "critical"),
-                                                    "throughput_decrease_percent"), ==, 10);
+  g_assert_cmpfloat (
+      json_object_get_double_member (json_object_get_object_member (t, "critical"), "throughput_decrease_percent"), ==,
+      10);
   g_assert_cmpstr (json_object_get_string_member (t, "source"), ==, file);
 
   /* properties override the file */
@@ -429,12 +440,12 @@ test_platforms_and_merge (void)
   Runs here = runs_like (1000, 1.0, 5.0);
   make_baseline (file, NULL, &here);
   g_assert_false (g_file_test (bak, G_FILE_TEST_EXISTS));
-  set_thresholds (file, 12, 6);   /* the user's thresholds survive merges */
+  set_thresholds (file, 12, 6); /* the user's thresholds survive merges */
   g_autofree char *before = contents (file);
   g_autoptr (JsonNode) nb = bn_test_json_load (file);
   JsonObject *entry = json_object_get_object_member (
-    json_object_get_object_member (json_object_get_object_member (json_node_get_object (nb), "baselines"), platform),
-    "gst-bitnet");
+      json_object_get_object_member (json_object_get_object_member (json_node_get_object (nb), "baselines"), platform),
+      "gst-bitnet");
   g_autoptr (JsonNode) en = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (en, entry);
   g_autofree char *entry_before = json_to_string (en, FALSE);
@@ -444,18 +455,20 @@ test_platforms_and_merge (void)
   make_baseline (file, "test-arm64", &other);
   bn_test_schema_assert_valid (baselines_schema, file);
   g_autofree char *kept = contents (bak);
-  g_assert_cmpstr (kept, ==, before);   /* the previous file, byte for byte */
+  g_assert_cmpstr (kept, ==, before); /* the previous file, byte for byte */
   g_autoptr (JsonNode) na = bn_test_json_load (file);
   JsonObject *root = json_node_get_object (na);
   JsonObject *bl = json_object_get_object_member (root, "baselines");
   g_assert_true (json_object_has_member (bl, "test-arm64"));
   g_autoptr (JsonNode) en2 = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (en2, json_object_get_object_member (json_object_get_object_member (bl, platform), "gst-bitnet"));
+  json_node_set_object (en2,
+                        json_object_get_object_member (json_object_get_object_member (bl, platform), "gst-bitnet"));
   g_autofree char *entry_after = json_to_string (en2, FALSE);
-  g_assert_cmpstr (entry_after, ==, entry_before);   /* this platform untouched */
+  g_assert_cmpstr (entry_after, ==, entry_before); /* this platform untouched */
   g_assert_cmpfloat (json_object_get_double_member (
-                       json_object_get_object_member (json_object_get_object_member (root, "thresholds"), "critical"),
-                       "throughput_decrease_percent"), ==, 12);
+                         json_object_get_object_member (json_object_get_object_member (root, "thresholds"), "critical"),
+                         "throughput_decrease_percent"),
+                     ==, 12);
 
   /* platform=auto picks this machine's baseline */
   g_autoptr (GError) error = NULL;
@@ -469,8 +482,8 @@ test_platforms_and_merge (void)
   g_assert_no_error (error);
   g_assert_cmpstr (status (r2), ==, "INCONCLUSIVE");
   g_assert_true (has_mismatch (r2, "platform", TRUE));
-  g_assert_nonnull (strstr (json_object_get_string_member (alert (r2, "throughput_tokens_per_second"), "message"),
-                            "not compared"));
+  g_assert_nonnull (
+      strstr (json_object_get_string_member (alert (r2, "throughput_tokens_per_second"), "message"), "not compared"));
   /* ... unless asked to, and then still reported */
   g_autoptr (JsonNode) r3 = analyze (file, &here, "platform=test-arm64 compare-mismatched=true", &error);
   g_assert_no_error (error);
@@ -494,9 +507,9 @@ test_corrupt_and_missing (void)
   Runs r = runs_like (1000, 1.0, 5.0);
   g_autofree char *receipt = write_receipt ("corrupt-receipt.json", &r);
   const char *bad[] = {
-    "{ \"baselines\": { \"linux-x86_64\": [1, 2",                            /* truncated */
-    "[]",                                                                     /* not an object */
-    "{ \"baselines\": { \"linux-x86_64\": 3 } }",                             /* misplaced value */
+    "{ \"baselines\": { \"linux-x86_64\": [1, 2", /* truncated */
+    "[]",                                         /* not an object */
+    "{ \"baselines\": { \"linux-x86_64\": 3 } }", /* misplaced value */
     "{ \"baselines\": { \"p\": { \"i\": { \"samples\": { \"throughput_tokens_per_second\": [1, \"x\"] } } } } }",
   };
   const char *what[] = { "not valid JSON", "not a JSON object", "baselines.linux-x86_64",
@@ -541,7 +554,12 @@ test_baseline_sink_refuses (void)
   Runs good = runs_like (1000, 1.0, 5.0);
   make_baseline (file, NULL, &good);
   g_autofree char *before = contents (file);
-  struct { Runs r; GQuark domain; int code; const char *msg; } cases[] = {
+  struct {
+    Runs r;
+    GQuark domain;
+    int code;
+    const char *msg;
+  } cases[] = {
     { good, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK, "Mock computation detected" },
     { good, BN_STRICT_ERROR, BN_STRICT_ERROR_INCOMPLETE, "5 of 8 tokens" },
     { good, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, "at least 6" },
@@ -570,9 +588,11 @@ test_side_by_side (void)
   g_autofree char *rb = write_receipt ("sbs-base.json", &base);
   g_autofree char *rc = write_receipt ("sbs-cand.json", &cand);
   g_autofree char *out = tmp ("sbs.json");
-  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! ra.baseline  receipt-src location=%s ! ra.candidate "
-                                           " regression-analyzer name=ra baselines=%s/none.json format=json output=%s "
-                                           "silent=true", rb, rc, tmpdir, out);
+  g_autofree char *desc =
+      g_strdup_printf ("receipt-src location=%s ! ra.baseline  receipt-src location=%s ! ra.candidate "
+                       " regression-analyzer name=ra baselines=%s/none.json format=json output=%s "
+                       "silent=true",
+                       rb, rc, tmpdir, out);
   BnElement *p = NULL;
   g_autoptr (GError) error = NULL;
   g_assert_true (run_pipeline (desc, &p, &error));
@@ -583,13 +603,14 @@ test_side_by_side (void)
   g_assert_cmpstr (json_object_get_string_member (o, "mode"), ==, "side-by-side");
   g_assert_cmpstr (status (rep), ==, "CRITICAL");
   g_assert_cmpstr (level (rep, "throughput_tokens_per_second"), ==, "CRITICAL");
-  g_assert_null (alert (rep, "memory_usage_mb"));   /* one process: not comparable */
+  g_assert_null (alert (rep, "memory_usage_mb")); /* one process: not comparable */
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (o, "baselines_file")));
 
   /* the verdict on the bus */
   gboolean found = FALSE;
   for (BnMessage *m; (m = bn_bus_pop (bn_pipeline_get_bus (BN_PIPELINE (p))));) {
-    if (bn_message_get_message_type (m) == BN_MESSAGE_ELEMENT && !g_strcmp0 (bn_message_get_name (m), "regression-verdict")) {
+    if (bn_message_get_message_type (m) == BN_MESSAGE_ELEMENT
+        && !g_strcmp0 (bn_message_get_name (m), "regression-verdict")) {
       GVariant *v = bn_message_get_payload (m);
       const char *st = NULL;
       guint32 crit = 0;
@@ -618,9 +639,9 @@ launch (const char *file, const Runs *r, const char *extra)
   g_autofree char *ra = g_strdup_printf ("baselines=%s", file);
   g_autoptr (GError) error = NULL;
   g_autofree char *loc = g_strdup_printf ("location=%s", receipt);
-  g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                                &error, g_getenv ("BN_LAUNCH"), "-q", "receipt-src", loc, "!",
-                                                "regression-analyzer", ra, extra, NULL);
+  g_autoptr (GSubprocess) p =
+      g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                        g_getenv ("BN_LAUNCH"), "-q", "receipt-src", loc, "!", "regression-analyzer", ra, extra, NULL);
   g_assert_no_error (error);
   g_autofree char *err = NULL;
   g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &err, &error);
@@ -649,14 +670,21 @@ test_report_sink (void)
   g_autofree char *receipt = write_receipt ("report-receipt.json", &slow);
   g_autofree char *dir = tmp ("report");
   g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! regression-analyzer baselines=%s silent=true "
-                                           "fail-on-regression=true ! report-sink dir=%s", receipt, verdict_file, dir);
+                                           "fail-on-regression=true ! report-sink dir=%s",
+                                           receipt, verdict_file, dir);
   g_autoptr (GError) error = NULL;
   /* the gate fails the pipeline, after the report is written */
   g_assert_false (run_pipeline (desc, NULL, &error));
   g_assert_error (error, BN_REGRESSION_ERROR, BN_REGRESSION_ERROR_CRITICAL);
-  const char *files[] = { "performance-report.json", "performance-report.md", "system-info.json", "llama-bench.json",
-                          "llama-bench.csv", "bencher.json", "github-action-benchmark-bigger.json",
-                          "github-action-benchmark-smaller.json", "ci-summary.md" };
+  const char *files[] = { "performance-report.json",
+                          "performance-report.md",
+                          "system-info.json",
+                          "llama-bench.json",
+                          "llama-bench.csv",
+                          "bencher.json",
+                          "github-action-benchmark-bigger.json",
+                          "github-action-benchmark-smaller.json",
+                          "ci-summary.md" };
   for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
     g_autofree char *f = g_build_filename (dir, files[i], NULL);
     if (!g_file_test (f, G_FILE_TEST_EXISTS))
@@ -682,8 +710,9 @@ test_report_sink (void)
   g_autoptr (JsonNode) ln = bn_test_json_load (lp);
   JsonArray *rows = json_node_get_array (ln);
   g_assert_cmpuint (json_array_get_length (rows), ==, 2);
-  const char *fields[] = { "build_commit", "cpu_info", "model_type", "n_threads", "n_prompt", "n_gen", "test_time",
-                           "avg_ns", "stddev_ns", "avg_ts", "stddev_ts", "samples_ns", "samples_ts" };
+  const char *fields[] = { "build_commit", "cpu_info",   "model_type", "n_threads", "n_prompt",
+                           "n_gen",        "test_time",  "avg_ns",     "stddev_ns", "avg_ts",
+                           "stddev_ts",    "samples_ns", "samples_ts" };
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_assert_true (json_object_has_member (json_array_get_object_element (rows, 1), fields[i]));
   JsonObject *tg = json_array_get_object_element (rows, 1);
@@ -701,8 +730,8 @@ test_report_sink (void)
   g_autofree char *bp = g_build_filename (dir, "bencher.json", NULL);
   g_autoptr (JsonNode) bn = bn_test_json_load (bp);
   g_autofree char *bname = g_strdup_printf ("%s/decode", json_object_get_string_member (b, "name"));
-  JsonObject *tp = json_object_get_object_member (json_object_get_object_member (json_node_get_object (bn), bname),
-                                                  "throughput");
+  JsonObject *tp =
+      json_object_get_object_member (json_object_get_object_member (json_node_get_object (bn), bname), "throughput");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tp, "value"), 700, 1e-9);
   g_assert_cmpfloat (json_object_get_double_member (tp, "lower_value"), <=, 700);
   g_assert_cmpfloat (json_object_get_double_member (tp, "upper_value"), >=, 700);
@@ -725,31 +754,35 @@ test_real_runs (void)
   g_autofree char *file = tmp ("real.json");
   g_autofree char *out = tmp ("real-analysis.json");
   g_autofree char *d1 = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=6 "
-                                         "warmup=1 ! baseline-sink location=%s", file);
+                                         "warmup=1 ! baseline-sink location=%s",
+                                         file);
   g_autoptr (GError) error = NULL;
   g_assert_true (run_pipeline (d1, NULL, &error));
   g_assert_no_error (error);
   bn_test_schema_assert_valid (baselines_schema, file);
   g_autoptr (JsonNode) n = bn_test_json_load (file);
-  JsonObject *e = json_object_get_object_member (json_object_get_object_member (
-    json_object_get_object_member (json_node_get_object (n), "baselines"), platform), "gst-bitnet");
+  JsonObject *e = json_object_get_object_member (
+      json_object_get_object_member (json_object_get_object_member (json_node_get_object (n), "baselines"), platform),
+      "gst-bitnet");
   g_assert_cmpint (json_object_get_int_member (e, "sample_count"), ==, 6);
   JsonObject *s = json_object_get_object_member (e, "samples");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (s, "throughput_tokens_per_second")), ==, 6);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (s, "decode_latency_ms")), ==, 6 * 7);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (e, "model_fingerprint"), "blake2b:"));
 
-  g_autofree char *d2 = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=6 "
-                                         "warmup=1 ! regression-analyzer baselines=%s format=json output=%s silent=true",
-                                         file, out);
+  g_autofree char *d2 =
+      g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=6 "
+                       "warmup=1 ! regression-analyzer baselines=%s format=json output=%s silent=true",
+                       file, out);
   g_assert_true (run_pipeline (d2, NULL, &error));
   g_assert_no_error (error);
   bn_test_schema_assert_valid (regression_schema, out);
   g_autoptr (JsonNode) rep = bn_test_json_load (out);
   /* same model, same machine: compared, whatever the noise says */
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (rep), "mismatches")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (rep), "mismatches")), ==,
+                    0);
   g_assert_nonnull (alert (rep, "throughput_tokens_per_second"));
-  g_assert_cmpstr (level (rep, "accuracy_score"), ==, "STABLE");   /* deterministic */
+  g_assert_cmpstr (level (rep, "accuracy_score"), ==, "STABLE"); /* deterministic */
 }
 
 static int
@@ -766,9 +799,9 @@ launch_file (const char *pipeline, const char *const *defines, char **out)
     g_ptr_array_add (argv, (gpointer) defines[i]);
   }
   g_ptr_array_add (argv, NULL);
-  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                 G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_cwd (l, tmpdir);   /* the pipelines' default paths land here */
+  g_autoptr (GSubprocessLauncher) l =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_cwd (l, tmpdir); /* the pipelines' default paths land here */
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
@@ -796,7 +829,8 @@ test_shipped_pipelines (void)
   bn_test_schema_assert_valid (regression_schema, analysis);
   g_autoptr (JsonNode) rep = bn_test_json_load (analysis);
   /* a receipt compared with the baseline made of the same runs: no change at all */
-  g_assert_cmpfloat (json_object_get_double_member (alert (rep, "throughput_tokens_per_second"), "change_percent"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (alert (rep, "throughput_tokens_per_second"), "change_percent"), ==,
+                     0);
   g_assert_cmpstr (status (rep), !=, "CRITICAL");
   g_autofree char *md = g_build_filename (tmpdir, "benchmark-results", "performance-report.md", NULL);
   g_assert_true (g_file_test (md, G_FILE_TEST_EXISTS));
