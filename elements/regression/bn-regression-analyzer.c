@@ -26,14 +26,21 @@
  * - IMPROVEMENT: wholly past the warning threshold on the good side;
  * - STABLE: wholly inside the warning band;
  * - INCONCLUSIVE: the interval straddles a bound, there are too few samples
- *   (6 per side at least), the baseline has no raw samples, or the platform,
- *   model fingerprint or compute path differ (reported, never compared);
+ *   (6 per side at least), or the platform, model fingerprint or compute
+ *   path differ (reported, never compared);
  * - NO_BASELINE: the baselines file has none for this platform and
  *   implementation, or does not exist (the report says how to make one).
  *
+ * A baseline that keeps point values without their runs (the seed's
+ * hand-written files) is compared one-sample: the interval of the current
+ * median against the stored value, taken as exact; every report labels such
+ * rows `one-sample`, since the baseline's own noise is unknown.
+ *
  * Two modes. Against a file: link runs to the `sink` pad; the baseline is
- * `baselines.<platform>.<implementation>` of #BnRegressionAnalyzer:baselines,
- * whose `thresholds` block is used unless a threshold property overrides it.
+ * `baselines.<platform>.<implementation>` of #BnRegressionAnalyzer:baselines
+ * (for `gst-bitnet`, the seed's `rust_implementation` entry when the file has
+ * no `gst-bitnet` one), whose `thresholds` block is used unless a threshold
+ * property overrides it.
  * Side by side: link the runs of the reference to the `baseline` pad and
  * those of the candidate to the `candidate` pad, e.g. two kernel-executor
  * branches of one tee'd model, which cancels the drift of the machine
@@ -48,7 +55,7 @@
  * #BN_REGRESSION_ERROR, so bn-launch exits with status 3. With
  * #BnRegressionAnalyzer:fail-on-inconclusive, so does a verdict that cannot
  * vouch for the candidate: INCONCLUSIVE (too few samples, an interval
- * straddling a bound, a mismatched or stripped baseline) or NO_BASELINE.
+ * straddling a bound, a mismatched baseline) or NO_BASELINE.
  * When the `src`
  * pad is linked, the current runs are forwarded and followed by a
  * `bench/verdict` record holding the JSON report (for report-sink).
@@ -389,9 +396,11 @@ bn_regression_analyzer_finish (BnElement *element)
     .skip_memory = side,
     .min_cpu_share = self->min_cpu_share,
   };
+  const char *key = NULL;
   JsonObject *stored = side         ? base
-                       : self->file ? bn_baselines_lookup (self->file, platform, self->implementation)
+                       : self->file ? bn_baselines_find (self->file, platform, self->implementation, &key)
                                     : NULL;
+  opt.baseline_key = key;
   g_autoptr (BnAnalysis) a = bn_analysis_run (&opt, stored, cur);
   JsonObject *json = bn_analysis_to_json (a);
 
@@ -470,8 +479,9 @@ bn_regression_analyzer_class_init (BnRegressionAnalyzerClass *klass)
                                               "auto", rw);
   props[PROP_IMPLEMENTATION] = g_param_spec_string ("implementation", "Implementation",
                                                     "Implementation whose baseline to compare with (the key under "
-                                                    "the platform)",
-                                                    "gst-bitnet", rw);
+                                                    "the platform; for gst-bitnet, a file with no such entry is "
+                                                    "read through the seed's rust_implementation entry)",
+                                                    BN_BASELINES_IMPLEMENTATION, rw);
   props[PROP_FORMAT] = g_param_spec_enum ("format", "Format", "Report format", format_get_type (), FORMAT_HUMAN, rw);
   props[PROP_OUTPUT] = g_param_spec_string ("output", "Output",
                                             "File to write the report to, atomically (standard output when unset; "
@@ -546,7 +556,7 @@ bn_regression_analyzer_init (BnRegressionAnalyzer *self)
 {
   self->baselines = g_strdup ("crossval/baselines.json");
   self->platform = g_strdup ("auto");
-  self->implementation = g_strdup ("gst-bitnet");
+  self->implementation = g_strdup (BN_BASELINES_IMPLEMENTATION);
   self->confidence = 0.95;
   self->min_cpu_share = 0.9;
   for (int k = 0; k < BN_N_LIMITS; k++)

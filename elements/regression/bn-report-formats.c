@@ -98,6 +98,12 @@ bn_report_verdict_markdown (JsonObject *v)
   else
     g_string_append_printf (s, _("**Overall: %s %s** (candidate against baseline, side by side, on %s)\n\n"),
                             bn_level_emoji (level), status ? status : "?", str (v, "platform"));
+  const char *comparison = str (v, "comparison");
+  if (!g_strcmp0 (comparison, "one-sample") || !g_strcmp0 (comparison, "mixed"))
+    g_string_append_printf (s,
+                            _("> **%s comparison:** the rows marked one-sample compare the current runs' median "
+                               "interval with a stored point value; the baseline's own noise is unknown.\n\n"),
+                            !g_strcmp0 (comparison, "mixed") ? _("Mixed one-sample / two-sample") : _("One-sample"));
   g_string_append_printf (s, "| | %s | %s | %s | %s | %s | p | %s | %s |\n|---|---|--:|--:|--:|---|--:|---|---|\n",
                           _("metric"), _("baseline"), _("current"), _("change"), _("95% interval"), _("verdict"),
                           _("reason"));

@@ -19,9 +19,15 @@ typedef enum {
   BN_N_LEVELS
 } BnLevel;
 
+/* How a metric was compared: the baseline's runs against the current runs
+ * (two-sample), or the current runs against a figure the baseline keeps
+ * without its runs (one-sample, docs/design/0014-one-sample-baselines.md). */
+typedef enum { BN_COMPARISON_NONE, BN_COMPARISON_TWO_SAMPLE, BN_COMPARISON_ONE_SAMPLE } BnComparison;
+
 typedef struct {
   BnMetric metric;
   BnLevel level;
+  BnComparison comparison;  /* NONE: no baseline figure */
   double baseline, current; /* medians; NAN when absent */
   double change;            /* percent; for absolute metrics, the difference */
   gboolean has_interval;
@@ -46,6 +52,7 @@ typedef struct {
   const char *platform;         /* the baseline's platform key */
   const char *current_platform; /* where the current runs were measured */
   const char *implementation;
+  const char *baseline_key;   /* the implementation key the baseline was found under; nullable: implementation */
   const char *baselines_file; /* nullable */
   const char *thresholds_source;
   BnThresholds thresholds;
@@ -58,7 +65,7 @@ typedef struct {
 
 typedef struct {
   BnAnalysisOptions opt; /* strings owned below */
-  char *mode, *platform, *current_platform, *implementation, *baselines_file, *thresholds_source;
+  char *mode, *platform, *current_platform, *implementation, *baseline_key, *baselines_file, *thresholds_source;
   BnLevel status;
   JsonObject *baseline; /* nullable */
   JsonObject *current;
@@ -72,6 +79,7 @@ typedef struct {
 BN_BENCH_API const char *bn_level_name (BnLevel level);
 BN_BENCH_API const char *bn_level_marker (BnLevel level);
 BN_BENCH_API const char *bn_level_emoji (BnLevel level);
+BN_BENCH_API const char *bn_comparison_name (BnComparison comparison);
 
 BN_BENCH_API BnAnalysis *bn_analysis_run (const BnAnalysisOptions *options, JsonObject *baseline, JsonObject *current);
 BN_BENCH_API void bn_analysis_free (BnAnalysis *analysis);

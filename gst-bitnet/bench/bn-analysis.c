@@ -41,6 +41,30 @@ bn_level_emoji (BnLevel level)
   return level < BN_N_LEVELS ? level_emoji[level] : "";
 }
 
+/* "two-sample", "one-sample", or %NULL when nothing was compared. */
+const char *
+bn_comparison_name (BnComparison comparison)
+{
+  return comparison == BN_COMPARISON_TWO_SAMPLE   ? "two-sample"
+         : comparison == BN_COMPARISON_ONE_SAMPLE ? "one-sample"
+                                                  : NULL;
+}
+
+/* The comparison of the whole analysis: "two-sample", "one-sample", "mixed"
+ * (a baseline that keeps the runs of some metrics only), or %NULL. */
+static const char *
+overall_comparison (BnAnalysis *a)
+{
+  gboolean seen[3] = { FALSE };
+  for (guint i = 0; i < a->results->len; i++)
+    seen[g_array_index (a->results, BnMetricResult, i).comparison] = TRUE;
+  if (seen[BN_COMPARISON_ONE_SAMPLE] && seen[BN_COMPARISON_TWO_SAMPLE])
+    return "mixed";
+  return bn_comparison_name (seen[BN_COMPARISON_ONE_SAMPLE]   ? BN_COMPARISON_ONE_SAMPLE
+                             : seen[BN_COMPARISON_TWO_SAMPLE] ? BN_COMPARISON_TWO_SAMPLE
+                                                              : BN_COMPARISON_NONE);
+}
+
 static void
 mismatch_free (gpointer p)
 {
@@ -67,6 +91,7 @@ bn_analysis_free (BnAnalysis *a)
   g_free (a->platform);
   g_free (a->current_platform);
   g_free (a->implementation);
+  g_free (a->baseline_key);
   g_free (a->baselines_file);
   g_free (a->thresholds_source);
   g_free (a);
@@ -238,6 +263,110 @@ explain (BnMetricResult *r, const BnMetricInfo *info, double conf, double wlo, d
   }
 }
 
+/* The verdict of a relative metric whose change and interval are set, in
+ * percent: from the thresholds, unless the machine was busy and the metric
+ * is the wall time of a whole phase. */
+static void
+decide_relative (BnAnalysis *a, BnMetricResult *r, const BnMetricInfo *info, double conf)
+{
+  double wlo = info->higher_is_better ? -r->hi : r->lo, whi = info->higher_is_better ? -r->lo : r->hi;
+  if (a->disturbed && (r->metric == BN_METRIC_THROUGHPUT || r->metric == BN_METRIC_FIRST_TOKEN)) {
+    /* a run that waited for a core measured the waiting (the median of
+     * per-token steps does not) */
+    g_autofree char *iv = interval_text (conf, r->change, r->lo, r->hi, TRUE);
+    g_autofree char *sb = share_text (a->cpu_share_baseline), *sc = share_text (a->cpu_share_current);
+    r->level = BN_LEVEL_INCONCLUSIVE;
+    r->message = g_strdup_printf (_("%s, but the machine was busy: the baseline runs got %s and the current "
+                                     "runs %s of the CPU time they asked for (below %.0f%%), so this figure "
+                                     "measures waiting as much as computing; the token latency p50 is robust "
+                                     "to it, or rerun on a quiet machine"),
+                                  iv, sb, sc, a->opt.min_cpu_share * 100);
+    return;
+  }
+  r->level = judge (wlo, whi, r->warning, r->critical);
+  r->message = explain (r, info, conf, wlo, whi);
+}
+
+/* Two-sample, relative: the ratio of the medians with Price and Bonett's
+ * interval (docs/design/0005-regression-statistics.md). */
+static void
+compare_two_samples (BnAnalysis *a, BnMetricResult *r, const BnMetricInfo *info, GArray *base, GArray *cur)
+{
+  double conf = a->opt.confidence;
+  gsize need = bn_stats_median_ci_min_n (conf);
+  double ratio, lo, hi;
+  if (base->len < need || cur->len < need) {
+    r->level = BN_LEVEL_INCONCLUSIVE;
+    r->message = g_strdup_printf (_("too few samples for a %.0f%% interval: %u in the baseline and %u now; at least "
+                                     "%u are needed on each side (below that, not even [min, max] covers a median "
+                                     "with %.0f%% confidence)"),
+                                  conf * 100, base->len, cur->len, (guint) need, conf * 100);
+  } else if (!bn_stats_ratio_of_medians ((double *) base->data, base->len, (double *) cur->data, cur->len, conf, &ratio,
+                                         &lo, &hi)) {
+    r->level = BN_LEVEL_INCONCLUSIVE;
+    r->message = g_strdup (_("the samples are not all positive: no interval on log values"));
+  } else {
+    r->has_interval = TRUE;
+    r->change = (ratio - 1) * 100;
+    r->lo = (lo - 1) * 100;
+    r->hi = (hi - 1) * 100;
+    decide_relative (a, r, info, conf);
+  }
+}
+
+/* One-sample, relative: the distribution-free interval of the current
+ * median (bn_stats_median_ci()) divided by the stored point value, which is
+ * taken as exact: the baseline's own noise is unknown
+ * (docs/design/0014-one-sample-baselines.md). */
+static void
+compare_one_sample (BnAnalysis *a, BnMetricResult *r, const BnMetricInfo *info, GArray *cur)
+{
+  double conf = a->opt.confidence;
+  double lo, hi;
+  if (!(r->baseline > 0)) {
+    r->level = BN_LEVEL_INCONCLUSIVE;
+    r->message = g_strdup_printf (_("the stored %s is not positive: no ratio to it"), _ (info->label));
+  } else if (!bn_stats_median_ci ((double *) cur->data, cur->len, conf, &lo, &hi, NULL)) {
+    r->level = BN_LEVEL_INCONCLUSIVE;
+    r->message = g_strdup_printf (_("too few runs for a %.0f%% interval of the current median: %u now, at least %u "
+                                     "are needed (the baseline keeps a point value only, so the interval comes from "
+                                     "the current runs alone)"),
+                                  conf * 100, cur->len, (guint) bn_stats_median_ci_min_n (conf));
+  } else {
+    r->has_interval = TRUE;
+    r->lo = (lo / r->baseline - 1) * 100;
+    r->hi = (hi / r->baseline - 1) * 100;
+    decide_relative (a, r, info, conf);
+  }
+}
+
+/* Absolute (deterministic figures: same model, same seed): the interval is
+ * the range of every difference, usually a single point; a stored point
+ * value is a range of one. */
+static void
+compare_absolute (BnAnalysis *a, BnMetricResult *r, const BnMetricInfo *info, GArray *base, GArray *cur)
+{
+  double bmin = r->baseline, bmax = r->baseline, cmin = G_MAXDOUBLE, cmax = -G_MAXDOUBLE;
+  if (base) {
+    bmin = G_MAXDOUBLE;
+    bmax = -G_MAXDOUBLE;
+    for (guint i = 0; i < base->len; i++) {
+      bmin = MIN (bmin, g_array_index (base, double, i));
+      bmax = MAX (bmax, g_array_index (base, double, i));
+    }
+  }
+  for (guint i = 0; i < cur->len; i++) {
+    cmin = MIN (cmin, g_array_index (cur, double, i));
+    cmax = MAX (cmax, g_array_index (cur, double, i));
+  }
+  r->has_interval = TRUE;
+  r->lo = cmin - bmax;
+  r->hi = cmax - bmin;
+  double wlo = info->higher_is_better ? -r->hi : r->lo, whi = info->higher_is_better ? -r->lo : r->hi;
+  r->level = judge (wlo, whi, r->warning, r->critical);
+  r->message = explain (r, info, a->opt.confidence, wlo, whi);
+}
+
 static void
 compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
 {
@@ -252,7 +381,6 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
   r.baseline = r.change = r.lo = r.hi = r.p = NAN;
   r.warning = a->opt.thresholds.warning[info->limit];
   r.critical = a->opt.thresholds.critical[info->limit];
-  double conf = a->opt.confidence;
 
   g_autoptr (GArray) base = a->baseline ? current_samples (a, m, a->baseline) : NULL;
   if (base) {
@@ -261,6 +389,8 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
   } else if (a->baseline) {
     r.baseline = bn_baseline_entry_headline (a->baseline, info->key);
   }
+  if (isfinite (r.baseline))
+    r.comparison = base ? BN_COMPARISON_TWO_SAMPLE : BN_COMPARISON_ONE_SAMPLE;
   if (isfinite (r.baseline) && r.baseline != 0)
     r.change = info->relative ? (r.current / r.baseline - 1) * 100 : r.current - r.baseline;
 
@@ -278,65 +408,18 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
   } else if (blocked) {
     r.level = BN_LEVEL_INCONCLUSIVE;
     r.message = g_strdup_printf (_("not compared: %s"), blocked);
-  } else if (!base) {
-    r.level = BN_LEVEL_INCONCLUSIVE;
-    r.message = g_strdup (_("the baseline keeps a headline figure but no raw samples, so no interval can be "
-                             "computed: regenerate it with baseline-sink"));
   } else if (!info->relative) {
-    /* deterministic figures (same model, same seed): the interval is the
-     * range of every difference, usually a single point */
-    double bmin = G_MAXDOUBLE, bmax = -G_MAXDOUBLE, cmin = G_MAXDOUBLE, cmax = -G_MAXDOUBLE;
-    for (guint i = 0; i < base->len; i++) {
-      bmin = MIN (bmin, g_array_index (base, double, i));
-      bmax = MAX (bmax, g_array_index (base, double, i));
-    }
-    for (guint i = 0; i < cur->len; i++) {
-      cmin = MIN (cmin, g_array_index (cur, double, i));
-      cmax = MAX (cmax, g_array_index (cur, double, i));
-    }
-    r.has_interval = TRUE;
-    r.lo = cmin - bmax;
-    r.hi = cmax - bmin;
-    double wlo = info->higher_is_better ? -r.hi : r.lo, whi = info->higher_is_better ? -r.lo : r.hi;
-    r.level = judge (wlo, whi, r.warning, r.critical);
-    r.message = explain (&r, info, conf, wlo, whi);
+    compare_absolute (a, &r, info, base, cur);
+  } else if (base) {
+    compare_two_samples (a, &r, info, base, cur);
   } else {
-    gsize need = bn_stats_median_ci_min_n (conf);
-    if (base->len < need || cur->len < need) {
-      r.level = BN_LEVEL_INCONCLUSIVE;
-      r.message = g_strdup_printf (_("too few samples for a %.0f%% interval: %u in the baseline and %u now; at least "
-                                      "%u are needed on each side (below that, not even [min, max] covers a median "
-                                      "with %.0f%% confidence)"),
-                                   conf * 100, base->len, cur->len, (guint) need, conf * 100);
-    } else {
-      double ratio, lo, hi;
-      if (!bn_stats_ratio_of_medians ((double *) base->data, base->len, (double *) cur->data, cur->len, conf, &ratio,
-                                      &lo, &hi)) {
-        r.level = BN_LEVEL_INCONCLUSIVE;
-        r.message = g_strdup (_("the samples are not all positive: no interval on log values"));
-      } else {
-        r.has_interval = TRUE;
-        r.change = (ratio - 1) * 100;
-        r.lo = (lo - 1) * 100;
-        r.hi = (hi - 1) * 100;
-        double wlo = info->higher_is_better ? -r.hi : r.lo, whi = info->higher_is_better ? -r.lo : r.hi;
-        if (a->disturbed && (m == BN_METRIC_THROUGHPUT || m == BN_METRIC_FIRST_TOKEN)) {
-          /* wall time of a whole phase: a run that waited for a core measured
-           * the waiting (the median of per-token steps does not) */
-          g_autofree char *iv = interval_text (conf, r.change, r.lo, r.hi, TRUE);
-          g_autofree char *sb = share_text (a->cpu_share_baseline), *sc = share_text (a->cpu_share_current);
-          r.level = BN_LEVEL_INCONCLUSIVE;
-          r.message = g_strdup_printf (_("%s, but the machine was busy: the baseline runs got %s and the current "
-                                          "runs %s of the CPU time they asked for (below %.0f%%), so this figure "
-                                          "measures waiting as much as computing; the token latency p50 is robust "
-                                          "to it, or rerun on a quiet machine"),
-                                       iv, sb, sc, a->opt.min_cpu_share * 100);
-        } else {
-          r.level = judge (wlo, whi, r.warning, r.critical);
-          r.message = explain (&r, info, conf, wlo, whi);
-        }
-      }
-    }
+    compare_one_sample (a, &r, info, cur);
+  }
+  if (r.comparison == BN_COMPARISON_ONE_SAMPLE && !blocked) {
+    /* every reader of the row sees that the baseline's noise is not in it */
+    char *labelled = g_strdup_printf (_("one-sample (current runs against a stored point value): %s"), r.message);
+    g_free (r.message);
+    r.message = labelled;
   }
   if (!blocked && info->relative && base && base->len >= BN_STATS_MIN_MANN_WHITNEY
       && cur->len >= BN_STATS_MIN_MANN_WHITNEY) {
@@ -361,6 +444,7 @@ bn_analysis_run (const BnAnalysisOptions *opt, JsonObject *baseline, JsonObject 
   a->opt.platform = a->platform = g_strdup (opt->platform);
   a->opt.current_platform = a->current_platform = g_strdup (opt->current_platform);
   a->opt.implementation = a->implementation = g_strdup (opt->implementation);
+  a->opt.baseline_key = a->baseline_key = g_strdup (opt->baseline_key ? opt->baseline_key : opt->implementation);
   a->opt.baselines_file = a->baselines_file = g_strdup (opt->baselines_file);
   a->opt.thresholds_source = a->thresholds_source = g_strdup (opt->thresholds_source);
   a->baseline = baseline ? json_object_ref (baseline) : NULL;
@@ -394,6 +478,21 @@ bn_analysis_run (const BnAnalysisOptions *opt, JsonObject *baseline, JsonObject 
                                             "were independent: consecutive tokens share the machine's state, so "
                                             "the interval is too narrow (latency-samples=per-run is the honest "
                                             "choice)")));
+
+  if (g_strcmp0 (a->baseline_key, a->implementation) && a->baseline)
+    g_ptr_array_insert (a->notes, 0,
+                        g_strdup_printf (_("The baseline is the %s entry (the seed's name for the implementation "
+                                            "under test), read as %s's: the file has no %s entry on %s; the first "
+                                            "baseline-sink run writes one, which then takes precedence"),
+                                         a->baseline_key, a->implementation, a->implementation, a->platform));
+  const char *comparison = overall_comparison (a);
+  if (!g_strcmp0 (comparison, "one-sample") || !g_strcmp0 (comparison, "mixed"))
+    g_ptr_array_insert (
+        a->notes, 0,
+        g_strdup (_("One-sample comparison: the baseline keeps point values without their runs, so the current "
+                     "runs' median interval is compared with the stored point value; the baseline's own noise is "
+                     "unknown and counts for nothing in the interval. Regenerate the baseline with baseline-sink "
+                     "(pipelines/baseline.bnp) for a two-sample comparison")));
 
   a->status = BN_LEVEL_NO_BASELINE;
   for (guint i = 0; i < a->results->len; i++) {
@@ -455,6 +554,8 @@ bn_analysis_to_json (BnAnalysis *a)
   json_object_set_string_member (o, "status", bn_level_name (a->status));
   json_object_set_string_member (o, "platform", a->platform);
   json_object_set_string_member (o, "implementation", a->implementation);
+  set_string_or_null (o, "baseline_implementation", a->baseline ? a->baseline_key : NULL);
+  set_string_or_null (o, "comparison", overall_comparison (a));
   set_string_or_null (o, "baselines_file", a->baselines_file);
   json_object_set_double_member (o, "confidence", a->opt.confidence);
   json_object_set_string_member (o, "latency_samples", a->opt.per_token_latency ? "per-token" : "per-run");
@@ -501,6 +602,7 @@ bn_analysis_to_json (BnAnalysis *a)
     json_object_set_string_member (e, "label", _ (info->label));
     json_object_set_string_member (e, "unit", info->unit);
     json_object_set_string_member (e, "message", r->message);
+    set_string_or_null (e, "comparison", bn_comparison_name (r->comparison));
     set_number_or_null (e, "current", r->current);
     set_number_or_null (e, "baseline", r->baseline);
     set_number_or_null (
@@ -515,8 +617,11 @@ bn_analysis_to_json (BnAnalysis *a)
       json_object_set_double_member (iv, "high", r->hi);
       json_object_set_string_member (iv, "unit", info->relative ? "percent" : "absolute");
       json_object_set_double_member (iv, "confidence", info->relative ? a->opt.confidence : 1.0);
+      gboolean one = r->comparison == BN_COMPARISON_ONE_SAMPLE;
       json_object_set_string_member (iv, "method",
-                                     info->relative ? "price-bonett-ratio-of-medians" : "range-of-differences");
+                                     info->relative
+                                         ? (one ? "median-interval-vs-point" : "price-bonett-ratio-of-medians")
+                                         : (one ? "range-vs-point" : "range-of-differences"));
       json_object_set_object_member (e, "interval", iv);
     } else {
       json_object_set_null_member (e, "interval");
@@ -576,7 +681,13 @@ bn_analysis_to_text (BnAnalysis *a)
   else
     g_string_append_printf (s, _("Regression analysis, side by side: candidate against baseline on %s\n"),
                             a->platform);
-  if (a->baseline) {
+  if (a->baseline && !g_strcmp0 (overall_comparison (a), "one-sample")) {
+    g_string_append_printf (s,
+                            _("Baseline: stored point values only (no runs kept); current: %" G_GINT64_FORMAT
+                               " runs; thresholds from %s\n"),
+                            json_object_get_int_member_with_default (a->current, "sample_count", 0),
+                            a->thresholds_source);
+  } else if (a->baseline) {
     const char *commit = bn_baseline_entry_string (a->baseline, "build_commit");
     g_string_append_printf (
         s,
@@ -644,6 +755,8 @@ bn_analysis_to_variant (BnAnalysis *a)
   g_variant_builder_add (&b, "{sv}", "mode", g_variant_new_string (a->mode));
   g_variant_builder_add (&b, "{sv}", "platform", g_variant_new_string (a->platform));
   g_variant_builder_add (&b, "{sv}", "implementation", g_variant_new_string (a->implementation));
+  const char *comparison = overall_comparison (a);
+  g_variant_builder_add (&b, "{sv}", "comparison", g_variant_new_string (comparison ? comparison : "none"));
   g_variant_builder_add (&b, "{sv}", "critical", g_variant_new_uint32 (counts[BN_LEVEL_CRITICAL]));
   g_variant_builder_add (&b, "{sv}", "warning", g_variant_new_uint32 (counts[BN_LEVEL_WARNING]));
   g_variant_builder_add (&b, "{sv}", "improvement", g_variant_new_uint32 (counts[BN_LEVEL_IMPROVEMENT]));

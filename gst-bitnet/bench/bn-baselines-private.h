@@ -41,6 +41,11 @@ typedef struct {
  * threads x wall time (1: never waited for a core) */
 #define BN_SAMPLES_CPU_SHARE "cpu_share"
 
+/* our implementation key, and the seed's key for the implementation under
+ * test, read as ours when the file has no entry of ours (docs/regression.md) */
+#define BN_BASELINES_IMPLEMENTATION "gst-bitnet"
+#define BN_BASELINES_SEED_IMPLEMENTATION "rust_implementation"
+
 BN_BENCH_API const BnMetricInfo *bn_metric_info (BnMetric metric);
 BN_BENCH_API const char *bn_limit_key (BnLimit limit);
 /* the largest value the threshold of @limit may take */
@@ -61,6 +66,8 @@ BN_BENCH_API const char *bn_baseline_entry_string (JsonObject *entry, const char
 BN_BENCH_API JsonObject *bn_baselines_load (const char *path, GError **error);
 BN_BENCH_API gboolean bn_baselines_validate (JsonObject *root, const char *path, GError **error);
 BN_BENCH_API JsonObject *bn_baselines_lookup (JsonObject *root, const char *platform, const char *implementation);
+BN_BENCH_API JsonObject *bn_baselines_find (JsonObject *root, const char *platform, const char *implementation,
+                                            const char **key);
 BN_BENCH_API gboolean bn_baselines_save (const char *path, JsonObject *root, GError **error);
 BN_BENCH_API gboolean bn_write_text_atomically (const char *path, const char *text, GError **error);
 

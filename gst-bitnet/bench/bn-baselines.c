@@ -605,6 +605,25 @@ bn_baselines_lookup (JsonObject *root, const char *platform, const char *impleme
   return in && JSON_NODE_HOLDS_OBJECT (in) ? json_node_get_object (in) : NULL;
 }
 
+/* The baseline of @implementation on @platform, or %NULL; for our own
+ * implementation, when the file keeps none under its name, the seed's entry
+ * for its implementation under test (BN_BASELINES_SEED_IMPLEMENTATION), so
+ * a file written for the seed gives verdicts as it is. @key (optional) is
+ * set to the key the entry was found under. */
+JsonObject *
+bn_baselines_find (JsonObject *root, const char *platform, const char *implementation, const char **key)
+{
+  const char *name = implementation;
+  JsonObject *entry = bn_baselines_lookup (root, platform, name);
+  if (!entry && !g_strcmp0 (implementation, BN_BASELINES_IMPLEMENTATION)) {
+    name = BN_BASELINES_SEED_IMPLEMENTATION;
+    entry = bn_baselines_lookup (root, platform, name);
+  }
+  if (key)
+    *key = entry ? name : NULL;
+  return entry;
+}
+
 /* Writes @text to @path through bn_file_replace_contents(): a temporary
  * renamed over a regular file, never over anything else. */
 gboolean

@@ -165,9 +165,8 @@ make_baseline (const char *file, const char *plat, const Runs *r)
 /* Runs the analyzer on @r's runs against @file; returns its JSON report,
  * validated against the schema, or NULL with @error. */
 static JsonNode *
-analyze (const char *file, const Runs *r, const char *extra, GError **error)
+analyze_receipt (const char *file, const char *receipt, const char *extra, GError **error)
 {
-  g_autofree char *receipt = write_receipt ("current-receipt.json", r);
   g_autofree char *out = tmp ("analysis.json");
   g_unlink (out);
   g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! regression-analyzer baselines=%s format=json "
@@ -177,6 +176,13 @@ analyze (const char *file, const Runs *r, const char *extra, GError **error)
     return NULL;
   bn_test_schema_assert_valid (regression_schema, out);
   return bn_test_json_load (out);
+}
+
+static JsonNode *
+analyze (const char *file, const Runs *r, const char *extra, GError **error)
+{
+  g_autofree char *receipt = write_receipt ("current-receipt.json", r);
+  return analyze_receipt (file, receipt, extra, error);
 }
 
 static JsonObject *
@@ -249,6 +255,16 @@ test_every_verdict (void)
   g_assert_cmpstr (level (stable, "latency_p50_ms"), ==, "STABLE");
   g_assert_cmpstr (level (stable, "memory_usage_mb"), ==, "STABLE");
   g_assert_cmpstr (level (stable, "accuracy_score"), ==, "STABLE");
+  /* runs on both sides: a two-sample comparison, labelled as such */
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (stable), "comparison"), ==, "two-sample");
+  g_assert_cmpstr (json_object_get_string_member (alert (stable, "throughput_tokens_per_second"), "comparison"), ==,
+                   "two-sample");
+  g_assert_cmpstr (
+      json_object_get_string_member (
+          json_object_get_object_member (alert (stable, "throughput_tokens_per_second"), "interval"), "method"),
+      ==, "price-bonett-ratio-of-medians");
+  g_assert_null (
+      strstr (json_object_get_string_member (alert (stable, "throughput_tokens_per_second"), "message"), "one-sample"));
 
   /* 30% slower, accuracy down by 0.02: critical */
   Runs slow = runs_like (700, 1.43, 5.0);
@@ -342,28 +358,228 @@ test_every_verdict (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (tok), "notes")), >=, 1);
 }
 
-static void
-test_headline_only_baseline (void)
+/* ---- the seed's baselines file: point values only, compared one-sample ---- */
+
+#define SEED_PLATFORM "linux-x86_64"
+
+/* @n runs as kernel-executor makes them, built with the run-record API:
+ * decode throughput @tps and per-token latency @lat (ms) spread over +-1%,
+ * peak memory @mem MB, the quantizer's minimum cosine @cosine, and CPU use
+ * @cpu percent of one thread (0: not recorded). They are written as a
+ * performance report (report-sink's shape: its runs under gst_bitnet.runs),
+ * which receipt-src reads back. */
+static char *
+write_seed_runs (guint n, double tps, double lat, double mem, double cosine, double cpu)
 {
-  /* the seed's hand-written shape: figures without samples */
-  g_autofree char *file = tmp ("seed-baselines.json");
-  g_autofree char *json = g_strdup_printf ("{\"baselines\":{\"%s\":{\"gst-bitnet\":{\"throughput_tokens_per_second\":"
-                                           "125.3,\"latency_p50_ms\":89.2,\"memory_usage_mb\":1024.5,"
-                                           "\"accuracy_score\":0.9987}}},\"thresholds\":{\"critical\":"
-                                           "{\"throughput_decrease_percent\":15.0,\"latency_increase_percent\":25.0},"
-                                           "\"warning\":{\"throughput_decrease_percent\":8.0,"
-                                           "\"latency_increase_percent\":15.0}}}",
-                                           platform);
-  g_assert_true (g_file_set_contents (file, json, -1, NULL));
-  bn_test_schema_assert_valid (baselines_schema, file);
-  Runs r = runs_like (1000, 1.0, 5.0);
+  JsonArray *runs = json_array_new ();
+  for (guint i = 0; i < n; i++) {
+    double f = 1 + 0.02 * spread (i, n);
+    g_autoptr (BnRecord) r = bn_run_record_new ();
+    bn_run_record_set_string (r, BN_RUN_FIELD_COMPUTE_PATH, "real");
+    bn_run_record_set_string (r, BN_RUN_FIELD_BACKEND, "cpu");
+    bn_run_record_set_string (r, BN_RUN_FIELD_EXECUTOR, "kernel-executor");
+    bn_run_record_set_int (r, BN_RUN_FIELD_ITERATION, i);
+    bn_run_record_set_int (r, BN_RUN_FIELD_THREADS, 1);
+    bn_run_record_set_int (r, BN_RUN_FIELD_TOKENS_REQUESTED, 8);
+    bn_run_record_set_int (r, BN_RUN_FIELD_TOKENS_GENERATED, 8);
+    bn_run_record_set_int (r, BN_RUN_FIELD_PROMPT_TOKENS, 8);
+    bn_run_record_set_double (r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, tps * f);
+    bn_run_record_set_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, 2 * lat * f);
+    JsonArray *steps = json_array_new (); /* the run's median step is lat * f */
+    for (guint j = 0; j < 7; j++)
+      json_array_add_double_element (steps, lat * f * (1 + 0.01 * ((int) (j % 3) - 1)));
+    bn_run_record_take_array (r, BN_RUN_FIELD_DECODE_LATENCY_MS, steps);
+    bn_run_record_set_double (r, BN_RUN_FIELD_PEAK_MEMORY_MB, mem);
+    if (cpu > 0)
+      bn_run_record_set_double (r, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, cpu);
+    JsonArray *kernels = json_array_new ();
+    json_array_add_string_element (kernels, "i2s_gemv_avx2");
+    bn_run_record_take_array (r, BN_RUN_FIELD_KERNELS, kernels);
+    bn_run_record_set_string (r, BN_RUN_FIELD_MODEL_FINGERPRINT, FP_A);
+    bn_run_record_set_string (r, BN_RUN_FIELD_WEIGHT_FORMAT, "i2s");
+    JsonObject *acc = json_object_new ();
+    json_object_set_boolean_member (acc, "pass", TRUE);
+    json_object_set_double_member (acc, "cosine-min", cosine);
+    bn_run_record_take_object (r, BN_RUN_FIELD_QUANTIZER_ACCURACY, acc);
+    json_array_add_object_element (runs, json_object_ref (bn_record_get_object (r)));
+  }
+  JsonObject *x = json_object_new ();
+  json_object_set_array_member (x, "runs", runs);
+  g_autoptr (JsonObject) report = json_object_new ();
+  json_object_set_array_member (report, "benchmarks", json_array_new ());
+  json_object_set_object_member (report, "gst_bitnet", x);
+  char *path = tmp ("seed-runs.json");
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) rep = analyze (file, &r, NULL, &error);
+  g_assert_true (bn_json_write_atomic (path, report, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (status (rep), ==, "INCONCLUSIVE");
-  g_assert_nonnull (strstr (json_object_get_string_member (alert (rep, "throughput_tokens_per_second"), "message"),
-                            "no raw samples"));
-  g_assert_cmpstr (level (rep, "first_token_latency_ms"), ==, "NO_BASELINE");
+  return path;
+}
+
+/* The analyzer's JSON report on @runs against the seed's file; @extra more
+ * properties. The file's platform is named: on another machine the
+ * mismatch is reported and compared anyway. */
+static JsonNode *
+analyze_seed (const char *runs, const char *extra)
+{
+  g_autofree char *file = g_test_build_filename (G_TEST_DIST, "elements", "regression", "seed-baselines.json", NULL);
+  g_autofree char *props =
+      g_strdup_printf ("platform=" SEED_PLATFORM "%s %s",
+                       strcmp (platform, SEED_PLATFORM) ? " compare-mismatched=true" : "", extra ? extra : "");
+  g_autoptr (GError) error = NULL;
+  JsonNode *rep = analyze_receipt (file, runs, props, &error);
+  g_assert_no_error (error);
+  return rep;
+}
+
+static const char *
+member (JsonNode *report, const char *name)
+{
+  return json_object_get_string_member (json_node_get_object (report), name);
+}
+
+/* Every compared row of @report is labelled one-sample, in its comparison,
+ * its interval's method and its message, and a note says what that means. */
+static void
+assert_one_sample (JsonNode *report)
+{
+  g_assert_cmpstr (member (report, "comparison"), ==, "one-sample");
+  const char *metrics[] = { "throughput_tokens_per_second", "latency_p50_ms", "memory_usage_mb" };
+  for (guint i = 0; i < G_N_ELEMENTS (metrics); i++) {
+    JsonObject *a = alert (report, metrics[i]);
+    g_assert_cmpstr (json_object_get_string_member (a, "comparison"), ==, "one-sample");
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (a, "message"), "one-sample"));
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (a, "samples"), "baseline"), ==, 0);
+  }
+  JsonNode *iv = json_object_get_member (alert (report, "throughput_tokens_per_second"), "interval");
+  if (!JSON_NODE_HOLDS_NULL (iv))
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (iv), "method"), ==,
+                     "median-interval-vs-point");
+  JsonArray *notes = json_object_get_array_member (json_node_get_object (report), "notes");
+  g_assert_true (g_str_has_prefix (json_array_get_string_element (notes, 0), "One-sample comparison"));
+  g_assert_nonnull (strstr (json_array_get_string_element (notes, 0), "the baseline's own noise is unknown"));
+}
+
+static void
+test_seed_baselines (void)
+{
+  g_autofree char *file = g_test_build_filename (G_TEST_DIST, "elements", "regression", "seed-baselines.json", NULL);
+  bn_test_schema_assert_valid (baselines_schema, file);
+
+  /* runs equal to the stored figures: STABLE, metric by metric */
+  g_autofree char *equal = write_seed_runs (8, 125.3, 89.2, 1024.5, 0.9987, 0);
+  g_autoptr (JsonNode) same = analyze_seed (equal, NULL);
+  g_assert_cmpstr (status (same), ==, "STABLE");
+  g_assert_cmpstr (level (same, "throughput_tokens_per_second"), ==, "STABLE");
+  g_assert_cmpstr (level (same, "latency_p50_ms"), ==, "STABLE");
+  g_assert_cmpstr (level (same, "memory_usage_mb"), ==, "STABLE");
+  g_assert_cmpstr (level (same, "accuracy_score"), ==, "STABLE");
+  g_assert_cmpstr (level (same, "first_token_latency_ms"), ==, "NO_BASELINE"); /* the seed keeps none */
+  assert_one_sample (same);
+  /* the seed's rust_implementation entry, read as gst-bitnet's, and said so */
+  g_assert_cmpstr (member (same, "implementation"), ==, "gst-bitnet");
+  g_assert_cmpstr (member (same, "baseline_implementation"), ==, "rust_implementation");
+  JsonObject *a = alert (same, "throughput_tokens_per_second");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (a, "baseline"), 125.3, 1e-9);
+  JsonObject *iv = json_object_get_object_member (a, "interval");
+  g_assert_cmpfloat (json_object_get_double_member (iv, "low"), <, 0);
+  g_assert_cmpfloat (json_object_get_double_member (iv, "high"), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (alert (same, "accuracy_score"), "interval"), "method"),
+                   ==, "range-vs-point");
+
+  /* runs 3x slower: CRITICAL on throughput and token latency */
+  g_autofree char *slow = write_seed_runs (8, 125.3 / 3, 89.2 * 3, 1024.5, 0.9987, 0);
+  g_autoptr (JsonNode) crit = analyze_seed (slow, NULL);
+  g_assert_cmpstr (status (crit), ==, "CRITICAL");
+  g_assert_cmpstr (level (crit, "throughput_tokens_per_second"), ==, "CRITICAL");
+  g_assert_cmpstr (level (crit, "latency_p50_ms"), ==, "CRITICAL");
+  g_assert_cmpstr (level (crit, "memory_usage_mb"), ==, "STABLE");
+  g_assert_cmpfloat_with_epsilon (
+      json_object_get_double_member (alert (crit, "throughput_tokens_per_second"), "change_percent"), -200.0 / 3, 1e-6);
+  g_assert_nonnull (
+      strstr (json_object_get_string_member (alert (crit, "latency_p50_ms"), "message"), "critical threshold"));
+  assert_one_sample (crit);
+
+  /* 11% slower, 20% more token latency: past the seed's warning thresholds, not its critical ones */
+  g_autofree char *warn = write_seed_runs (8, 125.3 * 0.89, 89.2 * 1.2, 1024.5, 0.9987, 0);
+  g_autoptr (JsonNode) w = analyze_seed (warn, NULL);
+  g_assert_cmpstr (status (w), ==, "WARNING");
+  g_assert_cmpstr (level (w, "throughput_tokens_per_second"), ==, "WARNING");
+  g_assert_cmpstr (level (w, "latency_p50_ms"), ==, "WARNING");
+
+  /* 5 runs: too few for an interval of their median, whatever they say */
+  g_autofree char *few = write_seed_runs (5, 125.3 / 3, 89.2 * 3, 1024.5, 0.9987, 0);
+  g_autoptr (JsonNode) f = analyze_seed (few, NULL);
+  g_assert_cmpstr (status (f), ==, "INCONCLUSIVE");
+  g_assert_nonnull (
+      strstr (json_object_get_string_member (alert (f, "throughput_tokens_per_second"), "message"), "at least 6"));
+  assert_one_sample (f);
+
+  /* runs that got half the CPU they asked for: throughput measured the waiting */
+  g_autofree char *busy = write_seed_runs (8, 125.3 / 3, 89.2 * 3, 1024.5, 0.9987, 50);
+  g_autoptr (JsonNode) b = analyze_seed (busy, NULL);
+  g_assert_cmpstr (level (b, "throughput_tokens_per_second"), ==, "INCONCLUSIVE");
+  g_assert_nonnull (strstr (json_object_get_string_member (alert (b, "throughput_tokens_per_second"), "message"),
+                            "machine was busy"));
+  g_assert_cmpstr (level (b, "latency_p50_ms"), ==, "CRITICAL");
+
+  /* the seed's entry stands for gst-bitnet only */
+  g_autoptr (JsonNode) other = analyze_seed (equal, "implementation=llama.cpp");
+  g_assert_cmpstr (status (other), ==, "NO_BASELINE");
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_node_get_object (other), "comparison")));
+}
+
+/* The table, the Markdown reports and the bus message say one-sample too. */
+static void
+test_seed_baselines_reports (void)
+{
+  g_autofree char *file = g_test_build_filename (G_TEST_DIST, "elements", "regression", "seed-baselines.json", NULL);
+  g_autofree char *slow = write_seed_runs (8, 125.3 / 3, 89.2 * 3, 1024.5, 0.9987, 0);
+  g_autofree char *table = tmp ("seed-analysis.txt");
+  g_autofree char *dir = tmp ("seed-report");
+  g_autofree char *desc =
+      g_strdup_printf ("receipt-src location=%s ! regression-analyzer baselines=%s platform=" SEED_PLATFORM
+                       " compare-mismatched=true format=human output=%s silent=true "
+                       "! report-sink dir=%s",
+                       slow, file, table, dir);
+  BnElement *p = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (run_pipeline (desc, &p, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *text = contents (table);
+  g_assert_nonnull (strstr (text, "Baseline: stored point values only"));
+  g_assert_nonnull (strstr (text, "Note: One-sample comparison"));
+  g_assert_nonnull (strstr (text, "rust_implementation"));
+  g_assert_nonnull (strstr (text, "CRITICAL     one-sample"));
+  g_assert_nonnull (strstr (text, "Overall: CRITICAL"));
+
+  const char *md[] = { "performance-report.md", "ci-summary.md" };
+  for (guint i = 0; i < G_N_ELEMENTS (md); i++) {
+    g_autofree char *path = g_build_filename (dir, md[i], NULL);
+    g_autofree char *m = contents (path);
+    g_assert_nonnull (strstr (m, "**One-sample comparison:**"));
+    g_assert_nonnull (strstr (m, "| CRITICAL | one-sample"));
+  }
+  g_autofree char *rp = g_build_filename (dir, "performance-report.json", NULL);
+  g_autoptr (JsonNode) report = bn_test_json_load (rp);
+  JsonArray *v = json_object_get_array_member (json_node_get_object (report), "regression");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (v, 0), "comparison"), ==,
+                   "one-sample");
+
+  gboolean found = FALSE;
+  for (BnMessage *m; (m = bn_bus_pop (bn_pipeline_get_bus (BN_PIPELINE (p))));) {
+    if (bn_message_get_message_type (m) == BN_MESSAGE_ELEMENT
+        && !g_strcmp0 (bn_message_get_name (m), "regression-verdict")) {
+      const char *c = NULL;
+      g_assert_true (g_variant_lookup (bn_message_get_payload (m), "comparison", "&s", &c));
+      g_assert_cmpstr (c, ==, "one-sample");
+      found = TRUE;
+    }
+    g_object_unref (m);
+  }
+  g_assert_true (found);
+  g_object_unref (p);
 }
 
 /* ---- thresholds ---- */
@@ -852,7 +1068,8 @@ main (int argc, char **argv)
   regression_schema = bn_test_schema_load ("regression.schema.json");
   baselines_schema = bn_test_schema_load ("baselines.schema.json");
   g_test_add_func ("/regression/analyzer/every-verdict", test_every_verdict);
-  g_test_add_func ("/regression/analyzer/headline-only-baseline", test_headline_only_baseline);
+  g_test_add_func ("/regression/analyzer/seed-baselines", test_seed_baselines);
+  g_test_add_func ("/regression/analyzer/seed-baselines-reports", test_seed_baselines_reports);
   g_test_add_func ("/regression/analyzer/thresholds", test_thresholds);
   g_test_add_func ("/regression/analyzer/platforms-merge-mismatch", test_platforms_and_merge);
   g_test_add_func ("/regression/files/corrupt-or-missing", test_corrupt_and_missing);
