@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 #define BN_TYPE_REFERENCE_EXECUTOR (bn_reference_executor_get_type ())
-G_DECLARE_FINAL_TYPE (BnReferenceExecutor, bn_reference_executor, BN, REFERENCE_EXECUTOR, BnElement)
+G_DECLARE_FINAL_TYPE (BnReferenceExecutor, bn_reference_executor, BN, REFERENCE_EXECUTOR, BnBaseExecutor)
 
 #define BN_TYPE_CROSSVAL (bn_crossval_get_type ())
 G_DECLARE_FINAL_TYPE (BnCrossval, bn_crossval, BN, CROSSVAL, BnElement)
@@ -24,7 +24,7 @@ G_DECLARE_FINAL_TYPE (BnCrossval, bn_crossval, BN, CROSSVAL, BnElement)
  * crossval reads them. The JSON members `logits_steps` and
  * `logits_n_vocab` give the shape.
  */
-#define BN_RUN_LOGITS_KEY "bn-run-logits"
+#define BN_RUN_LOGITS_KEY BN_BASE_EXECUTOR_LOGITS_KEY
 
 /* The synthetic prompt of kernel-executor: n ids drawn from the seed. */
 

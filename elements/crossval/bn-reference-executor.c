@@ -10,7 +10,6 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 /**
@@ -41,23 +40,7 @@
  * ]|
  */
 
-enum {
-  PROP_0,
-  PROP_LIBRARY,
-  PROP_LOCATION,
-  PROP_THREADS,
-  PROP_PROMPT,
-  PROP_PROMPT_TOKENS,
-  PROP_N_PROMPT,
-  PROP_TOKENS,
-  PROP_ITERATIONS,
-  PROP_WARMUP,
-  PROP_CTX_SIZE,
-  PROP_SEED,
-  PROP_KEEP_LOGITS,
-  PROP_FLASH_ATTN,
-  N_PROPS
-};
+enum { PROP_0, PROP_LIBRARY, PROP_LOCATION, PROP_FLASH_ATTN, N_PROPS };
 
 typedef enum { FA_AUTO = -1, FA_DISABLED = 0, FA_ENABLED = 1 } FlashAttn;
 
@@ -78,17 +61,21 @@ flash_attn_get_type (void)
 static GParamSpec *props[N_PROPS];
 
 struct _BnReferenceExecutor {
-  BnElement parent_instance;
-  char *library, *location, *prompt;
-  char **prompt_tokens;
-  guint threads, n_prompt, tokens, iterations, warmup, ctx_size;
-  guint64 seed;
-  gboolean keep_logits;
+  BnBaseExecutor parent_instance;
+  char *library, *location;
   FlashAttn flash_attn;
   const BnLlamaApi *api;
+  /* while a model is run: the file, our view of it, llama.cpp's model and context */
+  char *path, *tmp;
+  BnGguf *gguf;
+  BnModel *ours;
+  void *model, *ctx;
+  const void *vocab;
+  gboolean has_vocab;
+  double load_ms, kv_mb;
 };
 
-G_DEFINE_FINAL_TYPE (BnReferenceExecutor, bn_reference_executor, BN_TYPE_ELEMENT)
+G_DEFINE_FINAL_TYPE (BnReferenceExecutor, bn_reference_executor, BN_TYPE_BASE_EXECUTOR)
 
 static void
 bn_reference_executor_finalize (GObject *object)
@@ -96,8 +83,6 @@ bn_reference_executor_finalize (GObject *object)
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (object);
   g_free (self->library);
   g_free (self->location);
-  g_free (self->prompt);
-  g_strfreev (self->prompt_tokens);
   G_OBJECT_CLASS (bn_reference_executor_parent_class)->finalize (object);
 }
 
@@ -108,16 +93,6 @@ bn_reference_executor_get_property (GObject *object, guint id, GValue *value, GP
   switch (id) {
   case PROP_LIBRARY: g_value_set_string (value, self->library); break;
   case PROP_LOCATION: g_value_set_string (value, self->location); break;
-  case PROP_THREADS: g_value_set_uint (value, self->threads); break;
-  case PROP_PROMPT: g_value_set_string (value, self->prompt); break;
-  case PROP_PROMPT_TOKENS: g_value_set_boxed (value, self->prompt_tokens); break;
-  case PROP_N_PROMPT: g_value_set_uint (value, self->n_prompt); break;
-  case PROP_TOKENS: g_value_set_uint (value, self->tokens); break;
-  case PROP_ITERATIONS: g_value_set_uint (value, self->iterations); break;
-  case PROP_WARMUP: g_value_set_uint (value, self->warmup); break;
-  case PROP_CTX_SIZE: g_value_set_uint (value, self->ctx_size); break;
-  case PROP_SEED: g_value_set_uint64 (value, self->seed); break;
-  case PROP_KEEP_LOGITS: g_value_set_boolean (value, self->keep_logits); break;
   case PROP_FLASH_ATTN: g_value_set_enum (value, self->flash_attn); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
@@ -136,22 +111,6 @@ bn_reference_executor_set_property (GObject *object, guint id, const GValue *val
     g_free (self->location);
     self->location = g_value_dup_string (value);
     break;
-  case PROP_THREADS: self->threads = g_value_get_uint (value); break;
-  case PROP_PROMPT:
-    g_free (self->prompt);
-    self->prompt = g_value_dup_string (value);
-    break;
-  case PROP_PROMPT_TOKENS:
-    g_strfreev (self->prompt_tokens);
-    self->prompt_tokens = g_value_dup_boxed (value);
-    break;
-  case PROP_N_PROMPT: self->n_prompt = g_value_get_uint (value); break;
-  case PROP_TOKENS: self->tokens = g_value_get_uint (value); break;
-  case PROP_ITERATIONS: self->iterations = g_value_get_uint (value); break;
-  case PROP_WARMUP: self->warmup = g_value_get_uint (value); break;
-  case PROP_CTX_SIZE: self->ctx_size = g_value_get_uint (value); break;
-  case PROP_SEED: self->seed = g_value_get_uint64 (value); break;
-  case PROP_KEEP_LOGITS: self->keep_logits = g_value_get_boolean (value); break;
   case PROP_FLASH_ATTN: self->flash_attn = g_value_get_enum (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
@@ -161,11 +120,8 @@ static gboolean
 bn_reference_executor_start (BnElement *element, GError **error)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (element);
-  if (self->prompt && self->prompt_tokens) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                 _("Give either prompt (text) or prompt-tokens (ids), not both"));
+  if (!BN_ELEMENT_CLASS (bn_reference_executor_parent_class)->start (element, error))
     return FALSE;
-  }
   /* opened now, so a missing library fails before any model is made */
   self->api = bn_llama_api_get (self->library, error);
   if (!self->api)
@@ -241,57 +197,6 @@ check_file (const char *path, BnGguf *gguf, GError **error)
   return TRUE;
 }
 
-/* The prompt as token ids: the rules of kernel-executor, with llama.cpp's
- * own tokenizer for a text prompt (crossval compares the two). */
-static gboolean
-prompt_ids (BnReferenceExecutor *self, const void *vocab, guint n_vocab, GArray *ids, GError **error)
-{
-  const BnLlamaApi *api = self->api;
-  if (self->prompt_tokens)
-    return bn_token_ids_parse ((const char *const *) self->prompt_tokens, n_vocab, ids, error);
-  if (self->prompt) {
-    int len = (int) strlen (self->prompt);
-    g_array_set_size (ids, len + 8);
-    int n = api->tokenize (vocab, self->prompt, len, (int32_t *) ids->data, (int32_t) ids->len, TRUE, FALSE);
-    if (n < 0) {
-      g_array_set_size (ids, -n);
-      n = api->tokenize (vocab, self->prompt, len, (int32_t *) ids->data, (int32_t) ids->len, TRUE, FALSE);
-    }
-    if (n <= 0) {
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                   _("llama.cpp could not tokenize the prompt (the model has no vocabulary?); use "
-                      "prompt-tokens or n-prompt"));
-      return FALSE;
-    }
-    g_array_set_size (ids, n);
-    return TRUE;
-  }
-  bn_synthetic_prompt (self->seed, self->n_prompt, n_vocab, ids);
-  return TRUE;
-}
-
-static gint32
-argmax (const float *l, guint n)
-{
-  guint best = 0;
-  for (guint i = 1; i < n; i++)
-    if (l[i] > l[best])
-      best = i;
-  return (gint32) best;
-}
-
-typedef struct {
-  void *ctx;
-  const void *vocab;
-  guint n_vocab; /* logits per step */
-  gboolean has_vocab;
-  GArray *prompt;
-  const char *path;
-  const char *fingerprint, *arch, *format;
-  double load_ms, mapped_mb, bytes_per_token, kv_mb;
-  guint n_threads;
-} Run;
-
 static void
 memory_clear (const BnLlamaApi *api, void *ctx)
 {
@@ -301,36 +206,158 @@ memory_clear (const BnLlamaApi *api, void *ctx)
     api->kv_self_clear (ctx);
 }
 
+/* Opens the file, checks what llama.cpp cannot run, and loads it. */
 static gboolean
-eval (const BnLlamaApi *api, Run *r, gint32 *tokens, guint n, float *logits, GError **error)
+bn_reference_executor_load (BnBaseExecutor *base, BnModel *item, GError **error)
 {
-  int rc = api->decode (r->ctx, api->batch_get_one (tokens, (int32_t) n));
+  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
+  const BnLlamaApi *api = self->api;
+  g_autoptr (GError) local = NULL;
+  self->path = model_file (self, item, &self->tmp, &local);
+  if (!self->path) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the model to a file for llama.cpp: %s"),
+                 local->message);
+    return FALSE;
+  }
+  self->gguf = bn_gguf_open (self->path, &local);
+  if (!self->gguf) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read %s: %s"), self->path, local->message);
+    return FALSE;
+  }
+  if (!check_file (self->path, self->gguf, error))
+    return FALSE;
+  /* our own view of the file, for its fingerprint and shape */
+  self->ours = bn_model_new_from_gguf (self->gguf, NULL);
+
+  g_autoptr (GString) log = g_string_new (NULL);
+  bn_llama_capture_begin (log);
+  gint64 t0 = g_get_monotonic_time ();
+  self->model = api->model_load_from_file (self->path, api->model_default_params ());
+  self->load_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  bn_llama_capture_end ();
+  if (!self->model) {
+    g_strstrip (log->str);
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("llama.cpp (%s) cannot load %s: %s"), api->version,
+                 self->path, log->len ? log->str : _("no reason given"));
+    return FALSE;
+  }
+  self->vocab = api->model_get_vocab (self->model);
+  int nv = self->vocab ? api->vocab_n_tokens (self->vocab) : 0;
+  self->has_vocab = nv > 0;
+  if (nv > 0)
+    bn_base_executor_set_n_vocab (base, (guint) nv);
+  return TRUE;
+}
+
+/* A text prompt through llama.cpp's own tokenizer (crossval compares the two). */
+static gboolean
+bn_reference_executor_tokenize (BnBaseExecutor *base, const char *text, GArray *ids, GError **error)
+{
+  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
+  const BnLlamaApi *api = self->api;
+  int len = (int) strlen (text);
+  int n = -1;
+  if (self->has_vocab) {
+    g_array_set_size (ids, len + 8);
+    n = api->tokenize (self->vocab, text, len, (int32_t *) ids->data, (int32_t) ids->len, TRUE, FALSE);
+    if (n < 0) {
+      g_array_set_size (ids, -n);
+      n = api->tokenize (self->vocab, text, len, (int32_t *) ids->data, (int32_t) ids->len, TRUE, FALSE);
+    }
+  }
+  if (n <= 0) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("llama.cpp could not tokenize the prompt (the model has no vocabulary?); use "
+                    "prompt-tokens or n-prompt"));
+    return FALSE;
+  }
+  g_array_set_size (ids, n);
+  return TRUE;
+}
+
+static gboolean
+bn_reference_executor_prepare (BnBaseExecutor *base, guint n_ctx, guint n_threads, guint n_prompt, GError **error)
+{
+  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
+  const BnLlamaApi *api = self->api;
+  BnModel *desc = self->ours ? self->ours : bn_base_executor_get_model (base);
+  const BnModelConfig *cfg = bn_model_get_config (desc);
+  BnLlamaContextParams cp = api->context_default_params ();
+  cp.head.n_ctx = n_ctx;
+  cp.head.n_batch = MAX (n_prompt, 1); /* the prompt in one batched pass, like ours */
+  cp.head.n_ubatch = MAX (n_prompt, 1);
+  if (self->flash_attn != FA_AUTO) { /* checked in start: the pinned layout */
+    gint32 fa = self->flash_attn;
+    memcpy (cp.bytes + BN_LLAMA_CTX_OFF_FLASH_ATTN, &fa, sizeof fa);
+  }
+  g_autoptr (GString) log = g_string_new (NULL);
+  bn_llama_capture_begin (log);
+  self->ctx = api->init_from_model (self->model, cp);
+  bn_llama_capture_end ();
+  if (!self->ctx) {
+    g_strstrip (log->str);
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                 _("llama.cpp cannot make a context of %u positions for %s: %s"), n_ctx, self->path,
+                 log->len ? log->str : _("no reason given"));
+    return FALSE;
+  }
+  api->set_n_threads (self->ctx, (int32_t) n_threads, (int32_t) n_threads);
+  /* keys and values in f16, llama.cpp's default (and kernel-executor's) */
+  self->kv_mb = 2.0 * cfg->n_layer * n_ctx * cfg->n_head_kv * cfg->head_dim * 2 / 1048576.0;
+  return TRUE;
+}
+
+static void
+bn_reference_executor_reset (BnBaseExecutor *base)
+{
+  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
+  memory_clear (self->api, self->ctx);
+}
+
+static gboolean
+eval (BnReferenceExecutor *self, gint32 *tokens, guint n, float *logits, GError **error)
+{
+  const BnLlamaApi *api = self->api;
+  int rc = api->decode (self->ctx, api->batch_get_one (tokens, (int32_t) n));
   if (rc != 0) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("llama_decode of %u tokens failed (%d)"), n, rc);
     return FALSE;
   }
   if (api->synchronize)
-    api->synchronize (r->ctx);
-  const float *l = api->get_logits_ith (r->ctx, -1);
+    api->synchronize (self->ctx);
+  const float *l = api->get_logits_ith (self->ctx, -1);
   if (!l) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("llama.cpp returned no logits"));
     return FALSE;
   }
-  memcpy (logits, l, r->n_vocab * sizeof (float));
+  memcpy (logits, l, bn_base_executor_get_n_vocab (BN_BASE_EXECUTOR (self)) * sizeof (float));
   return TRUE;
 }
 
-static char *
-detokenize (const BnLlamaApi *api, Run *r, GArray *ids)
+static gboolean
+bn_reference_executor_prefill (BnBaseExecutor *base, gint32 *tokens, guint n, float *logits, GError **error)
 {
-  if (!r->has_vocab)
+  return eval (BN_REFERENCE_EXECUTOR (base), tokens, n, logits, error);
+}
+
+static gboolean
+bn_reference_executor_decode (BnBaseExecutor *base, gint32 token, float *logits, GError **error)
+{
+  return eval (BN_REFERENCE_EXECUTOR (base), &token, 1, logits, error);
+}
+
+static char *
+bn_reference_executor_detokenize (BnBaseExecutor *base, const gint32 *ids, guint n)
+{
+  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
+  if (!self->has_vocab)
     return NULL;
   GString *s = g_string_new (NULL);
   char buf[256];
-  for (guint i = 0; i < ids->len; i++) {
-    int n = api->token_to_piece (r->vocab, g_array_index (ids, gint32, i), buf, sizeof buf, 0, FALSE);
-    if (n > 0)
-      g_string_append_len (s, buf, n);
+  for (guint i = 0; i < n; i++) {
+    int len = self->api->token_to_piece (self->vocab, ids[i], buf, sizeof buf, 0, FALSE);
+    if (len > 0)
+      g_string_append_len (s, buf, len);
   }
   if (!g_utf8_validate (s->str, s->len, NULL)) {
     g_autofree char *valid = g_utf8_make_valid (s->str, s->len);
@@ -339,134 +366,30 @@ detokenize (const BnLlamaApi *api, Run *r, GArray *ids)
   return g_string_free (s, FALSE);
 }
 
-static BnFlowReturn
-run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean timed, BnRecord **out)
+static void
+bn_reference_executor_describe (BnBaseExecutor *base, BnRecord *run)
 {
-  BnElement *element = BN_ELEMENT (self);
+  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
   const BnLlamaApi *api = self->api;
-  g_autofree float *logits = g_new (float, r->n_vocab);
-  g_autoptr (GArray) prompt = g_array_copy (r->prompt); /* llama_batch wants it writable */
-  g_autoptr (GArray) generated = g_array_new (FALSE, FALSE, sizeof (gint32));
-  g_autoptr (GArray) decode_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GPtrArray) digests = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GByteArray) kept = self->keep_logits && timed && iteration == 0 ? g_byte_array_new () : NULL;
-  g_autoptr (GError) error = NULL;
-  struct rusage ru0, ru1;
-
-  memory_clear (api, r->ctx);
-  getrusage (RUSAGE_SELF, &ru0);
-  gint64 t0 = g_get_monotonic_time ();
-  if (!eval (api, r, (gint32 *) prompt->data, prompt->len, logits, &error)) {
-    bn_element_post_error (element, error, NULL);
-    return BN_FLOW_ERROR;
-  }
-  gint64 t_prefill = g_get_monotonic_time ();
-  g_ptr_array_add (digests, bn_logits_digest (logits, r->n_vocab));
-  gint32 next = argmax (logits, r->n_vocab);
-  gint64 t_first = g_get_monotonic_time ();
-  if (kept)
-    g_byte_array_append (kept, (const guint8 *) logits, r->n_vocab * sizeof (float));
-
-  for (guint i = 0; i < self->tokens; i++) {
-    if (bn_element_is_cancelled (element))
-      return BN_FLOW_CANCELLED;
-    g_array_append_val (generated, next);
-    if (i + 1 == self->tokens)
-      break;
-    gint64 a = g_get_monotonic_time ();
-    if (!eval (api, r, &next, 1, logits, &error)) {
-      bn_element_post_error (element, error, NULL);
-      return BN_FLOW_ERROR;
-    }
-    next = argmax (logits, r->n_vocab);
-    double ms = (g_get_monotonic_time () - a) / 1000.0;
-    g_array_append_val (decode_ms, ms);
-    g_ptr_array_add (digests, bn_logits_digest (logits, r->n_vocab));
-    if (kept)
-      g_byte_array_append (kept, (const guint8 *) logits, r->n_vocab * sizeof (float));
-    if (timed && (i % 8 == 0 || i + 2 == self->tokens)) {
-      g_autofree char *text = g_strdup_printf (_("llama.cpp: iteration %u/%u, token %u/%u"), iteration + 1,
-                                               self->iterations, i + 2, self->tokens);
-      bn_element_post_progress (element, (iteration + (i + 2.0) / self->tokens) / self->iterations, text);
-    }
-  }
-  gint64 t_end = g_get_monotonic_time ();
-  getrusage (RUSAGE_SELF, &ru1);
-  if (!timed)
-    return BN_FLOW_OK;
-
-  double prefill_ms = (t_prefill - t0) / 1000.0;
-  double first_ms = (t_first - t0) / 1000.0;
-  double decode_total = 0;
-  for (guint i = 0; i < decode_ms->len; i++)
-    decode_total += g_array_index (decode_ms, double, i);
-  double total_ms = (t_end - t0) / 1000.0;
-  double cpu_s = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6
-                 + (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
-  g_autoptr (GArray) sorted = g_array_copy (decode_ms);
-  bn_doubles_sort ((double *) sorted->data, sorted->len);
-  const double *sv = (const double *) sorted->data;
-  double decode_tps = decode_total > 0 ? decode_ms->len / (decode_total / 1000.0) : 0;
-  double rss, peak;
-  bn_machine_memory_mb (&rss, &peak);
-  g_autofree char *text = detokenize (api, r, generated);
-
-  JsonObject *o = json_object_new ();
-#define STR(k, v) json_object_set_string_member (o, k, v)
-#define NUM(k, v) json_object_set_double_member (o, k, v)
-#define INT(k, v) json_object_set_int_member (o, k, v)
-#define BOOL(k, v) json_object_set_boolean_member (o, k, v)
-  STR ("compute_path", "real");
-  STR ("backend", "llama.cpp");
-  STR ("backend_version", api->version);
-  STR ("executor", "reference-executor");
-  INT ("iteration", iteration);
-  INT ("threads", r->n_threads);
-  BOOL ("deterministic", bn_env_is_true ("BITNET_DETERMINISTIC"));
-  BOOL ("greedy", TRUE);
-  INT ("seed", (gint64) self->seed);
-  INT ("tokens_requested", self->tokens);
-  INT ("tokens_generated", generated->len);
-  INT ("prompt_tokens", prompt->len);
-  NUM ("prefill_ms", prefill_ms);
-  NUM ("prefill_tokens_per_second", prefill_ms > 0 ? prompt->len / (prefill_ms / 1000.0) : 0);
-  NUM ("first_token_latency_ms", first_ms);
-  NUM ("decode_ms", decode_total);
-  NUM ("decode_tokens_per_second", decode_tps);
-  NUM ("tokens_per_second", total_ms > 0 ? generated->len / (total_ms / 1000.0) : 0);
-  NUM ("total_time_ms", total_ms);
-  NUM ("average_token_latency_ms", decode_ms->len ? decode_total / decode_ms->len : 0);
-  NUM ("latency_p50_ms", bn_percentile (sv, sorted->len, 50));
-  NUM ("latency_p95_ms", bn_percentile (sv, sorted->len, 95));
-  NUM ("latency_p99_ms", bn_percentile (sv, sorted->len, 99));
-  NUM ("cpu_utilization_percent", total_ms > 0 ? 100.0 * cpu_s / (total_ms / 1000.0) : 0);
-  NUM ("memory_usage_mb", rss);
-  NUM ("peak_memory_mb", peak);
-  NUM ("kv_cache_mb", r->kv_mb);
-  NUM ("model_load_time_ms", r->load_ms);
-  NUM ("model_mapped_mb", r->mapped_mb);
-  NUM ("bytes_per_token", r->bytes_per_token);
-  STR ("model_fingerprint", r->fingerprint);
-  STR ("model_architecture", r->arch);
-  STR ("weight_format", r->format);
-  STR ("model_path", r->path);
+  BnModel *desc = self->ours ? self->ours : bn_base_executor_get_model (base);
+  const char *arch = bn_gguf_get_architecture (self->gguf);
+  bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND, "llama.cpp");
+  bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND_VERSION, api->version);
+  bn_run_record_set_double (run, BN_RUN_FIELD_KV_CACHE_MB, self->kv_mb);
+  bn_run_record_set_double (run, BN_RUN_FIELD_MODEL_LOAD_TIME_MS, self->load_ms);
+  bn_run_record_set_double (run, BN_RUN_FIELD_MODEL_MAPPED_MB, bn_gguf_get_file_size (self->gguf) / 1048576.0);
+  /* every tensor is read once per token; the tied embedding is the head */
+  bn_run_record_set_double (run, BN_RUN_FIELD_BYTES_PER_TOKEN, (double) bn_gguf_get_data_size (self->gguf));
+  bn_run_record_set_string (run, BN_RUN_FIELD_MODEL_FINGERPRINT, bn_model_get_fingerprint (desc));
+  bn_run_record_set_string (run, BN_RUN_FIELD_MODEL_ARCHITECTURE, arch);
+  bn_run_record_set_string (run, BN_RUN_FIELD_WEIGHT_FORMAT, bn_model_get_weight_format (desc));
+  bn_run_record_set_string (run, BN_RUN_FIELD_MODEL_PATH, self->path);
   /* llama.cpp's `bitnet` graph: silu(gate) * up (src/models/bitnet.cpp) */
-  STR ("ffn_activation", !g_strcmp0 (r->arch, "bitnet") ? "silu" : "unknown");
-  if (text)
-    STR ("text", text);
+  bn_run_record_set_string (run, BN_RUN_FIELD_FFN_ACTIVATION, !g_strcmp0 (arch, "bitnet") ? "silu" : "unknown");
   JsonArray *kernels = json_array_new ();
   g_autofree char *k = g_strdup_printf ("llama.cpp:%s", api->cpu_backend ? api->cpu_backend : "cpu");
   json_array_add_string_element (kernels, k);
-  json_object_set_array_member (o, "kernels", kernels);
-  json_object_set_array_member (o, "token_ids", bn_cv_json_ints ((const gint32 *) generated->data, generated->len));
-  json_object_set_array_member (o, "decode_latency_ms", bn_cv_json_doubles (decode_ms));
-  JsonArray *pl = json_array_new ();
-  json_array_add_double_element (pl, prefill_ms);
-  json_object_set_array_member (o, "prefill_latency_ms", pl);
-  JsonArray *dg = json_array_new ();
-  for (guint i = 0; i < digests->len; i++)
-    json_array_add_string_element (dg, digests->pdata[i]);
-  json_object_set_array_member (o, "logits_digests", dg);
+  bn_run_record_take_array (run, BN_RUN_FIELD_KERNELS, kernels);
   JsonObject *lib = json_object_new ();
   json_object_set_string_member (lib, "library", api->path);
   json_object_set_string_member (lib, "version", api->version);
@@ -479,153 +402,25 @@ run_iteration (BnReferenceExecutor *self, Run *r, guint iteration, gboolean time
                                  self->flash_attn == FA_AUTO      ? "auto"
                                  : self->flash_attn == FA_ENABLED ? "enabled"
                                                                   : "disabled");
-  json_object_set_object_member (o, "llama_cpp", lib);
-  if (kept) {
-    INT ("logits_steps", digests->len);
-    INT ("logits_n_vocab", r->n_vocab);
-    STR ("prompt_kind", self->prompt_tokens ? "ids" : self->prompt ? "text" : "synthetic");
-    json_object_set_array_member (o, "prompt_token_ids", bn_cv_json_ints ((const gint32 *) prompt->data, prompt->len));
-  }
-#undef STR
-#undef NUM
-#undef INT
-#undef BOOL
-  *out = bn_record_new ("bench/run", o);
-  if (kept)
-    g_object_set_data_full (G_OBJECT (*out), BN_RUN_LOGITS_KEY, g_byte_array_free_to_bytes (g_steal_pointer (&kept)),
-                            (GDestroyNotify) g_bytes_unref);
-  return BN_FLOW_OK;
+  bn_run_record_take_object (run, BN_RUN_FIELD_LLAMA_CPP, lib);
 }
 
-static BnFlowReturn
-run_model (BnReferenceExecutor *self, BnModel *item, const char *path)
+static void
+bn_reference_executor_unload (BnBaseExecutor *base)
 {
-  BnElement *element = BN_ELEMENT (self);
-  const BnLlamaApi *api = self->api;
-  g_autoptr (GError) error = NULL;
-
-  g_autoptr (BnGguf) gguf = bn_gguf_open (path, &error);
-  if (!gguf) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot read %s: %s"), path, error->message);
-    return BN_FLOW_ERROR;
-  }
-  if (!check_file (path, gguf, &error)) {
-    bn_element_post_error (element, error, NULL);
-    return BN_FLOW_ERROR;
-  }
-  /* our own view of the file, for its fingerprint and shape */
-  g_autoptr (BnModel) ours = bn_model_new_from_gguf (gguf, NULL);
-  BnModel *desc = ours ? ours : item;
-  const BnModelConfig *cfg = bn_model_get_config (desc);
-
-  g_autoptr (GString) log = g_string_new (NULL);
-  bn_llama_capture_begin (log);
-  gint64 t0 = g_get_monotonic_time ();
-  BnLlamaModelParams mp = api->model_default_params ();
-  void *model = api->model_load_from_file (path, mp);
-  double load_ms = (g_get_monotonic_time () - t0) / 1000.0;
-  bn_llama_capture_end ();
-  if (!model) {
-    g_strstrip (log->str);
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("llama.cpp (%s) cannot load %s: %s"),
-                      api->version, path, log->len ? log->str : _("no reason given"));
-    return BN_FLOW_ERROR;
-  }
-
-  Run r = { 0 };
-  r.path = path;
-  r.vocab = api->model_get_vocab (model);
-  int nv = r.vocab ? api->vocab_n_tokens (r.vocab) : 0;
-  r.has_vocab = nv > 0;
-  r.n_vocab = nv > 0 ? (guint) nv : cfg->n_vocab;
-  r.fingerprint = bn_model_get_fingerprint (desc);
-  r.arch = bn_gguf_get_architecture (gguf);
-  r.format = bn_model_get_weight_format (desc);
-  r.load_ms = load_ms;
-  r.mapped_mb = bn_gguf_get_file_size (gguf) / 1048576.0;
-  /* every tensor is read once per token; the tied embedding is the head */
-  r.bytes_per_token = (double) bn_gguf_get_data_size (gguf);
-
-  g_autoptr (GArray) prompt = g_array_new (FALSE, FALSE, sizeof (gint32));
-  if (!prompt_ids (self, r.vocab, MIN (r.n_vocab, cfg->n_vocab), prompt, &error)) {
-    api->model_free (model);
-    bn_element_post_error (element, error, NULL);
-    return BN_FLOW_ERROR;
-  }
-  r.prompt = prompt;
-  guint needed = prompt->len + self->tokens;
-  guint n_ctx = self->ctx_size ? self->ctx_size : MIN (needed, cfg->n_ctx);
-  if (needed > n_ctx) {
-    api->model_free (model);
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                      _("The prompt (%u tokens) and %u generated tokens need a context of %u, more than "
-                         "ctx-size %u (the model was trained for %u)"),
-                      prompt->len, self->tokens, needed, n_ctx, cfg->n_ctx);
-    return BN_FLOW_ERROR;
-  }
-  const char *env_threads = g_getenv ("BITNET_NUM_THREADS");
-  r.n_threads = self->threads                 ? self->threads
-                : env_threads && *env_threads ? (guint) g_ascii_strtoull (env_threads, NULL, 10)
-                                              : g_get_num_processors ();
-  r.n_threads = MAX (r.n_threads, 1);
-
-  BnLlamaContextParams cp = api->context_default_params ();
-  cp.head.n_ctx = n_ctx;
-  cp.head.n_batch = MAX (prompt->len, 1); /* the prompt in one batched pass, like ours */
-  cp.head.n_ubatch = MAX (prompt->len, 1);
-  if (self->flash_attn != FA_AUTO) { /* checked in start: the pinned layout */
-    gint32 fa = self->flash_attn;
-    memcpy (cp.bytes + BN_LLAMA_CTX_OFF_FLASH_ATTN, &fa, sizeof fa);
-  }
-  g_string_truncate (log, 0);
-  bn_llama_capture_begin (log);
-  r.ctx = api->init_from_model (model, cp);
-  bn_llama_capture_end ();
-  if (!r.ctx) {
-    api->model_free (model);
-    g_strstrip (log->str);
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                      _("llama.cpp cannot make a context of %u positions for %s: %s"), n_ctx, path,
-                      log->len ? log->str : _("no reason given"));
-    return BN_FLOW_ERROR;
-  }
-  api->set_n_threads (r.ctx, (int32_t) r.n_threads, (int32_t) r.n_threads);
-  /* keys and values in f16, llama.cpp's default (and kernel-executor's) */
-  r.kv_mb = 2.0 * cfg->n_layer * n_ctx * cfg->n_head_kv * cfg->head_dim * 2 / 1048576.0;
-
-  BnFlowReturn ret = BN_FLOW_OK;
-  for (guint w = 0; w < self->warmup && ret == BN_FLOW_OK; w++) {
-    bn_element_post_progress (element, 0.0, _("llama.cpp warm-up"));
-    ret = run_iteration (self, &r, w, FALSE, NULL);
-  }
-  for (guint it = 0; it < self->iterations && ret == BN_FLOW_OK; it++) {
-    BnRecord *rec = NULL;
-    ret = run_iteration (self, &r, it, TRUE, &rec);
-    if (ret == BN_FLOW_OK)
-      ret = bn_element_push (element, BN_ITEM (rec));
-  }
-  api->free (r.ctx);
-  api->model_free (model);
-  return ret;
-}
-
-static BnFlowReturn
-bn_reference_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
-{
-  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (element);
-  g_autoptr (BnItem) owned = item;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *tmp = NULL;
-  g_autofree char *path = model_file (self, BN_MODEL (owned), &tmp, &error);
-  if (!path) {
-    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                      _("Cannot write the model to a file for llama.cpp: %s"), error->message);
-    return BN_FLOW_ERROR;
-  }
-  BnFlowReturn ret = run_model (self, BN_MODEL (owned), path);
-  if (tmp)
-    g_unlink (tmp);
-  return ret;
+  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
+  if (self->ctx)
+    self->api->free (self->ctx);
+  if (self->model)
+    self->api->model_free (self->model);
+  self->ctx = self->model = NULL;
+  self->vocab = NULL;
+  if (self->tmp)
+    g_unlink (self->tmp);
+  g_clear_pointer (&self->tmp, g_free);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_object (&self->ours);
+  g_clear_pointer (&self->gguf, bn_gguf_unref);
 }
 
 static void
@@ -633,13 +428,22 @@ bn_reference_executor_class_init (BnReferenceExecutorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   BnElementClass *element_class = BN_ELEMENT_CLASS (klass);
+  BnBaseExecutorClass *executor_class = BN_BASE_EXECUTOR_CLASS (klass);
   const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = bn_reference_executor_finalize;
   object_class->get_property = bn_reference_executor_get_property;
   object_class->set_property = bn_reference_executor_set_property;
   element_class->start = bn_reference_executor_start;
-  element_class->chain = bn_reference_executor_chain;
+  executor_class->load = bn_reference_executor_load;
+  executor_class->tokenize = bn_reference_executor_tokenize;
+  executor_class->prepare = bn_reference_executor_prepare;
+  executor_class->reset = bn_reference_executor_reset;
+  executor_class->prefill = bn_reference_executor_prefill;
+  executor_class->decode = bn_reference_executor_decode;
+  executor_class->detokenize = bn_reference_executor_detokenize;
+  executor_class->describe = bn_reference_executor_describe;
+  executor_class->unload = bn_reference_executor_unload;
 
   props[PROP_LIBRARY] = g_param_spec_string ("library", "Library",
                                              "libllama.so to load (default: the build `make crossval-deps` "
@@ -651,36 +455,6 @@ bn_reference_executor_class_init (BnReferenceExecutorClass *klass)
                                               "(default: $BITNET_GGUF, else the item written to a "
                                               "temporary file)",
                                               NULL, rw);
-  props[PROP_THREADS] = g_param_spec_uint ("threads", "Threads",
-                                           "llama.cpp threads for decode and prefill (0: "
-                                           "$BITNET_NUM_THREADS, else all cores)",
-                                           0, 1024, 0, rw);
-  props[PROP_PROMPT] = g_param_spec_string ("prompt", "Prompt",
-                                            "Prompt text (tokenized by llama.cpp, "
-                                            "BOS added as the vocabulary asks)",
-                                            NULL, rw);
-  props[PROP_PROMPT_TOKENS] =
-      g_param_spec_boxed ("prompt-tokens", "Prompt tokens", "Prompt as comma-separated token ids", G_TYPE_STRV, rw);
-  props[PROP_N_PROMPT] = g_param_spec_uint ("n-prompt", "Synthetic prompt length",
-                                            "Length of the synthetic prompt drawn from the seed (as "
-                                            "kernel-executor) when neither prompt nor prompt-tokens is "
-                                            "set (0: 8)",
-                                            0, 1 << 20, 0, rw);
-  props[PROP_TOKENS] =
-      g_param_spec_uint ("tokens", "Tokens", "Tokens to generate per iteration (greedy)", 1, 1 << 20, 64, rw);
-  props[PROP_ITERATIONS] =
-      g_param_spec_uint ("iterations", "Iterations", "Timed iterations, one run record each", 1, 100000, 3, rw);
-  props[PROP_WARMUP] = g_param_spec_uint ("warmup", "Warm-up", "Untimed iterations first", 0, 1000, 1, rw);
-  props[PROP_CTX_SIZE] =
-      g_param_spec_uint ("ctx-size", "Context size", "KV cache length (0: prompt + tokens)", 0, 1 << 20, 0, rw);
-  props[PROP_SEED] = g_param_spec_uint64 ("seed", "Seed",
-                                          "Seed of the synthetic prompt, as kernel-executor's "
-                                          "(default $BITNET_SEED, else 42)",
-                                          0, G_MAXUINT32, 42, rw);
-  props[PROP_KEEP_LOGITS] = g_param_spec_boolean ("keep-logits", "Keep logits",
-                                                  "Attach every step's float logits and the prompt's token "
-                                                  "ids to the first timed run record (for crossval)",
-                                                  FALSE, rw);
   props[PROP_FLASH_ATTN] = g_param_spec_enum ("flash-attn", "Flash attention",
                                               "llama.cpp's attention path (other than auto only with the "
                                               "pinned build, whose parameter layout is known)",
@@ -690,17 +464,10 @@ bn_reference_executor_class_init (BnReferenceExecutorClass *klass)
                                  "Runs the model's GGUF file through llama.cpp (loaded at run time) and "
                                  "emits run records like kernel-executor's",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "model/bitnet");
-  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
 }
 
 static void
 bn_reference_executor_init (BnReferenceExecutor *self)
 {
-  const char *seed = g_getenv ("BITNET_SEED");
-  self->tokens = 64;
-  self->iterations = 3;
-  self->warmup = 1;
-  self->seed = seed && *seed ? g_ascii_strtoull (seed, NULL, 10) : 42;
   self->flash_attn = FA_AUTO;
 }

@@ -25,6 +25,7 @@
 #include <gst-bitnet/bench/bn-bench-enum-types.h>
 #include <gst-bitnet/bench/bn-record.h>
 #include <gst-bitnet/bench/bn-run-record.h>
+#include <gst-bitnet/bench/bn-base-executor.h>
 #include <gst-bitnet/bench/bn-machine.h>
 #include <gst-bitnet/bench/bn-strict.h>
 #include <gst-bitnet/bench/bn-stats.h>
