@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include "bn-i18n-private.h"
 #include "bn-init.h"
 #include "bn-pipeline.h"
 #include "bn-plugin.h"
@@ -18,8 +19,9 @@
  * @title: Initialization
  * @short_description: bn_init() and version information
  *
- * Call bn_init() once before anything else. It sets up translations,
- * applies `BN_DEBUG`, and loads plugins:
+ * Call bn_init() once before anything else. It sets up translations (from
+ * the directory in `BN_LOCALEDIR` when that variable is set, else from the
+ * installed locale directory), applies `BN_DEBUG`, and loads plugins:
  *
  * - every directory in `BN_PLUGIN_PATH` (separated by `:`), first;
  * - then every directory in `BN_PLUGIN_SYSTEM_PATH`, or the installed
@@ -52,6 +54,17 @@ scan_list (const char *list)
     }
 }
 
+const char *
+bn_i18n_bind_textdomain (void)
+{
+  const char *dir = g_getenv ("BN_LOCALEDIR");
+  if (!dir || !*dir)
+    dir = BN_LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  return dir;
+}
+
 /**
  * bn_init_check:
  * @argc: (inout) (nullable): the program's argument count (unused for now)
@@ -69,8 +82,7 @@ gboolean
 bn_init_check (int *argc, char ***argv, GError **error)
 {
   if (g_once_init_enter (&initialized)) {
-    bindtextdomain (GETTEXT_PACKAGE, BN_LOCALEDIR);
-    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    bn_i18n_bind_textdomain ();
     _bn_debug_init ();
     /* make the core types known before plugins refer to them */
     g_type_ensure (BN_TYPE_PIPELINE);

@@ -8,6 +8,7 @@
 #include "bn-parse.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -246,11 +247,11 @@ set_integer (GValue *value, GParamSpec *pspec, const char *string, GError **erro
 range:
   if (is_signed)
     g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                 _("%s is out of range: allowed %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "%s"), string, smin, smax,
+                 _("%s is out of range: allowed %" PRId64 " to %" PRId64 "%s"), string, smin, smax,
                  bn_param_unit_get_suffix (unit));
   else
     g_set_error (error, BN_PARSE_ERROR, BN_PARSE_ERROR_COULD_NOT_SET_PROPERTY,
-                 _("%s is out of range: allowed %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT "%s"), string, umin, umax,
+                 _("%s is out of range: allowed %" PRIu64 " to %" PRIu64 "%s"), string, umin, umax,
                  bn_param_unit_get_suffix (unit));
   return FALSE;
 }

@@ -6,6 +6,7 @@
 #include "bn-core-elements.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 /**
  * SECTION:element-fakesink
@@ -83,7 +84,7 @@ bn_fake_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   if (self->dump) {
     g_autofree char *caps = bn_caps_to_string (bn_item_get_caps (item));
     g_autofree char *text =
-        g_strdup_printf (_("item %" G_GUINT64_FORMAT ": %s (%s)"), self->received, caps, G_OBJECT_TYPE_NAME (item));
+        g_strdup_printf (_("item %" PRIu64 ": %s (%s)"), self->received, caps, G_OBJECT_TYPE_NAME (item));
     bn_element_post_info (element, text);
   }
   if (self->signal_handoffs)

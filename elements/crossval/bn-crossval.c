@@ -7,6 +7,7 @@
 #include "bn-crossval-util.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -626,8 +627,8 @@ bn_crossval_finish (BnElement *element)
   const char *fr = json_object_get_string_member_with_default (first_r, "model_fingerprint", NULL);
   g_autoptr (GString) table = g_string_new (NULL);
   g_string_append_printf (table, "%-8s %14s %14s %-24s %14s %14s %-24s\n", _("threads"), _("decode ours"),
-                          _("llama.cpp"), _("ratio [95% CI]"), _("prefill ours"), _("llama.cpp"),
-                          _("ratio [95% CI]"));
+                          _("llama.cpp"), /* xgettext:no-c-format */ _("ratio [95% CI]"), _("prefill ours"),
+                          _("llama.cpp"), _("ratio [95% CI]"));
   JsonArray *groups = json_array_new ();
   g_autoptr (GString) bandwidth = g_string_new (NULL);
   for (guint g = 0; g < counts->len; g++) {
@@ -651,7 +652,7 @@ bn_crossval_finish (BnElement *element)
     json_object_set_int_member (grp, "threads", t);
     if (!o->len || !r->len) {
       g_string_append_printf (summary,
-                              _("threads=%" G_GINT64_FORMAT ": runs from one side only (%u ours, %u "
+                              _("threads=%" PRId64 ": runs from one side only (%u ours, %u "
                                  "reference): not compared\n"),
                               t, o->len, r->len);
       json_object_set_string_member (grp, "note", "runs from one side only");
@@ -702,13 +703,13 @@ bn_crossval_finish (BnElement *element)
     json_object_set_boolean_member (sp, "contended", contended);
     if (contended)
       g_string_append_printf (bandwidth,
-                              _("WARNING: threads=%" G_GINT64_FORMAT ": the runs got %.0f%% (ours) and %.0f%% "
+                              _("WARNING: threads=%" PRId64 ": the runs got %.0f%% (ours) and %.0f%% "
                                  "(llama.cpp) of the CPU time they asked for: the machine was busy and this "
                                  "group's speed ratio measures that, not the implementations\n"),
                               t, 100 * share_o, 100 * share_r);
     if (obm > 0 && rbm > 0 && bwm > 0)
       g_string_append_printf (bandwidth,
-                              _("threads=%" G_GINT64_FORMAT ": bytes per token ours %.0f MB, llama.cpp %.0f MB; read "
+                              _("threads=%" PRId64 ": bytes per token ours %.0f MB, llama.cpp %.0f MB; read "
                                  "bandwidth %.1f GB/s (measured by kernel-executor) gives decode ceilings of %.1f and "
                                  "%.1f tok/s; decode reads at %.1f GB/s (ours) and %.1f GB/s (llama.cpp)\n"),
                               t, obm / 1e6, rbm / 1e6, bwm, bwm * 1e9 / obm, bwm * 1e9 / rbm,
@@ -743,7 +744,7 @@ bn_crossval_finish (BnElement *element)
             json_object_get_string_member_with_default (first_o, "weight_format", "?"),
             json_object_get_string_member_with_default (first_r, "backend", "?"),
             json_object_get_string_member_with_default (first_r, "backend_version", "?"));
-    printf (_("model %s; prompt %" G_GINT64_FORMAT " tokens, %" G_GINT64_FORMAT " generated%s\n"), fo ? fo : "?",
+    printf (_("model %s; prompt %" PRId64 " tokens, %" PRId64 " generated%s\n"), fo ? fo : "?",
             json_object_get_int_member_with_default (first_o, "prompt_tokens", 0),
             json_object_get_int_member_with_default (first_o, "tokens_generated", 0),
             fo && fr && strcmp (fo, fr) ? _("; NOTE: the reference ran a file with another fingerprint") : "");

@@ -6,6 +6,7 @@
 #include "bn-engine-elements.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 /**
  * SECTION:element-mock-executor
@@ -62,7 +63,7 @@ bn_mock_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
   /* every latency sample is held as a JSON node (about 100 bytes) */
   if ((guint64) self->tokens * self->iterations > MAX_SAMPLES) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
-                      _("tokens=%u x iterations=%u makes %" G_GUINT64_FORMAT " latency samples; at most %u are "
+                      _("tokens=%u x iterations=%u makes %" PRIu64 " latency samples; at most %u are "
                          "held in memory: lower tokens or iterations"),
                       self->tokens, self->iterations, (guint64) self->tokens * self->iterations, MAX_SAMPLES);
     return BN_FLOW_ERROR;

@@ -6,6 +6,7 @@
 #include "bn-history-db.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -331,7 +332,7 @@ migrate (BnHistoryDb *db, GError **error)
   }
   if (version > BN_HISTORY_SCHEMA_VERSION) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                 _("History %s has schema version %" G_GINT64_FORMAT ", newer than this gst-bitnet knows (%d): "
+                 _("History %s has schema version %" PRId64 ", newer than this gst-bitnet knows (%d): "
                     "use a newer gst-bitnet"),
                  db->location, version, BN_HISTORY_SCHEMA_VERSION);
     goto fail;

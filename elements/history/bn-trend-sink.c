@@ -382,7 +382,8 @@ html_points (GString *h, GString *md, JsonArray *points)
   g_string_append_printf (h,
                           "<table class=\"changepoints\"><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                           "<th>%s</th><th>%s</th></tr>\n",
-                          _("verdict"), _("before"), _("after"), _("step"), _("95% interval"), _("p-value"));
+                          _("verdict"), _("before"), _("after"), _("step"),
+                          /* xgettext:no-c-format */ _("95% interval"), _("p-value"));
   g_string_append_printf (md, "| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", _("verdict"),
                           _("before"), _("after"), _("step"), _("95% interval"), _("p-value"));
   for (guint k = 0; k < json_array_get_length (points); k++) {

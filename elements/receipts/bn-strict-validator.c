@@ -8,6 +8,7 @@
 
 #include <gst-bitnet/bench/bn-json-private.h>
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -248,9 +249,8 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     double tps =
         bn_record_get_double (rec, "decode_tokens_per_second", bn_record_get_double (rec, "tokens_per_second", 0));
     gboolean complete = got >= 0 && got == req && tps > 0;
-    g_autofree char *d =
-        g_strdup_printf (_("run %u%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " tokens generated at %.3f tok/s"),
-                         idx, where, got, req, tps);
+    g_autofree char *d = g_strdup_printf (_("run %u%s: %" PRId64 " of %" PRId64 " tokens generated at %.3f tok/s"),
+                                          idx, where, got, req, tps);
     if (!gate (self, "complete", idx, complete, BN_STRICT_ERROR_INCOMPLETE, "Strict mode: Incomplete run",
                complete ? NULL : d))
       return FALSE;

@@ -105,8 +105,8 @@ bn_report_verdict_markdown (JsonObject *v)
                                "interval with a stored point value; the baseline's own noise is unknown.\n\n"),
                             !g_strcmp0 (comparison, "mixed") ? _("Mixed one-sample / two-sample") : _("One-sample"));
   g_string_append_printf (s, "| | %s | %s | %s | %s | %s | p | %s | %s |\n|---|---|--:|--:|--:|---|--:|---|---|\n",
-                          _("metric"), _("baseline"), _("current"), _("change"), _("95% interval"), _("verdict"),
-                          _("reason"));
+                          _("metric"), _("baseline"), _("current"), _("change"),
+                          /* xgettext:no-c-format */ _("95% interval"), _("verdict"), _("reason"));
   JsonArray *alerts = arr (v, "alerts");
   for (guint i = 0; alerts && i < json_array_get_length (alerts); i++) {
     JsonObject *a = json_array_get_object_element (alerts, i);
@@ -150,7 +150,8 @@ results_table (GString *s, JsonObject *report, gboolean full)
     g_string_append_printf (s,
                             "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n"
                             "|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",
-                            _("benchmark"), _("runs"), _("decode tok/s, median [95% interval]"), _("prefill tok/s"),
+                            _("benchmark"), _("runs"),
+                            /* xgettext:no-c-format */ _("decode tok/s, median [95% interval]"), _("prefill tok/s"),
                             _("first token ms"), _("token latency p50 / p95 / p99 ms"), _("peak memory MB"),
                             _("CPU %"), _("of bandwidth ceiling"));
   else
@@ -202,6 +203,7 @@ bn_report_markdown (JsonObject *report)
                                                                          : "?",
                             *kt ? kt : "-");
   }
+  /* xgettext:no-c-format */
   g_string_append (s, _("\nFigures are medians over runs. The interval in brackets is the distribution-free 95% "
                          "interval of the median (shown from 6 runs). Token latency percentiles pool every decoded "
                          "token.\n"));

@@ -11,6 +11,7 @@
 #include "bn-analysis-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -682,17 +683,13 @@ bn_analysis_to_text (BnAnalysis *a)
     g_string_append_printf (s, _("Regression analysis, side by side: candidate against baseline on %s\n"),
                             a->platform);
   if (a->baseline && !g_strcmp0 (overall_comparison (a), "one-sample")) {
-    g_string_append_printf (s,
-                            _("Baseline: stored point values only (no runs kept); current: %" G_GINT64_FORMAT
-                               " runs; thresholds from %s\n"),
-                            json_object_get_int_member_with_default (a->current, "sample_count", 0),
-                            a->thresholds_source);
+    g_string_append_printf (
+        s, _("Baseline: stored point values only (no runs kept); current: %" PRId64 " runs; thresholds from %s\n"),
+        json_object_get_int_member_with_default (a->current, "sample_count", 0), a->thresholds_source);
   } else if (a->baseline) {
     const char *commit = bn_baseline_entry_string (a->baseline, "build_commit");
     g_string_append_printf (
-        s,
-        _("Baseline: %" G_GINT64_FORMAT " runs, %s, build %s; current: %" G_GINT64_FORMAT
-           " runs; thresholds from %s\n"),
+        s, _("Baseline: %" PRId64 " runs, %s, build %s; current: %" PRId64 " runs; thresholds from %s\n"),
         json_object_get_int_member_with_default (a->baseline, "sample_count", 0),
         bn_baseline_entry_string (a->baseline, "date") ? bn_baseline_entry_string (a->baseline, "date") : "?",
         commit && *commit ? commit : "?", json_object_get_int_member_with_default (a->current, "sample_count", 0),

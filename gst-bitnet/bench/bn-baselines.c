@@ -23,6 +23,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -224,10 +225,10 @@ bn_run_check_strict (BnRecord *run, guint index, GError **error)
   double tps =
       bn_record_get_double (run, "decode_tokens_per_second", bn_record_get_double (run, "tokens_per_second", 0));
   if (got < 0 || got != req || !(tps > 0) || !isfinite (tps)) {
-    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_INCOMPLETE,
-                 _("Strict mode: Incomplete run (run %u%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                    " tokens generated at %.3f tok/s)"),
-                 index, where, got, req, tps);
+    g_set_error (
+        error, BN_STRICT_ERROR, BN_STRICT_ERROR_INCOMPLETE,
+        _("Strict mode: Incomplete run (run %u%s: %" PRId64 " of %" PRId64 " tokens generated at %.3f tok/s)"), index,
+        where, got, req, tps);
     return FALSE;
   }
   JsonNode *an = json_object_get_member (o, "quantizer_accuracy");

@@ -34,7 +34,7 @@ bn_json_check_depth (const char *text, gsize length, guint max_depth, const char
     } else if (c == '[' || c == '{') {
       if (++depth > max_depth) {
         g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                     _("%s: arrays and objects nest deeper than %u levels at byte %" G_GSIZE_FORMAT
+                     _("%s: arrays and objects nest deeper than %u levels at byte %zu"
                         " (no file the toolkit writes comes near; refusing to parse it)"),
                      what, max_depth, i);
         return FALSE;
@@ -51,13 +51,12 @@ bn_json_parse_bounded (const char *text, gsize length, const char *what, GError 
 {
   if (length > BN_JSON_MAX_SIZE) {
     g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                 _("%s: %" G_GSIZE_FORMAT " bytes, more than the limit of %u MiB"), what, length,
-                 BN_JSON_MAX_SIZE >> 20);
+                 _("%s: %zu bytes, more than the limit of %u MiB"), what, length, BN_JSON_MAX_SIZE >> 20);
     return NULL;
   }
   if (memchr (text, '\0', length)) {
     g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                 _("%s: a NUL byte at offset %" G_GSIZE_FORMAT " (JSON is text)"), what,
+                 _("%s: a NUL byte at offset %zu (JSON is text)"), what,
                  (gsize) ((const char *) memchr (text, '\0', length) - text));
     return NULL;
   }

@@ -6,6 +6,7 @@
 #include "bn-signing-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 
 /* the name of the first non-finite number under @node, or NULL */
@@ -122,8 +123,7 @@ bn_run_inconsistency (JsonObject *run)
     }
     double decode_ms = json_object_get_double_member (run, "decode_ms");
     if (toks > 0 && n != (guint64) toks - 1)
-      return g_strdup_printf (_("%u decode latency samples for %" G_GINT64_FORMAT " tokens (expected one fewer)"), n,
-                              toks);
+      return g_strdup_printf (_("%u decode latency samples for %" PRId64 " tokens (expected one fewer)"), n, toks);
     if (fabs (sum - decode_ms) > 1e-6 * MAX (sum, decode_ms) + 1e-3)
       return g_strdup_printf (_("the decode latency samples add up to %.6g ms, not the decode_ms %.6g"), sum,
                               decode_ms);
@@ -142,9 +142,8 @@ bn_run_inconsistency (JsonObject *run)
     double tps = json_object_get_double_member_with_default (run, "tokens_per_second", 0);
     double expect = total > 0 && toks > 0 ? toks / (total / 1000.0) : 0;
     if (!near (tps, expect))
-      return g_strdup_printf (
-          _("tokens_per_second %.6g is not the %" G_GINT64_FORMAT " tokens over total_time_ms %.6g"), tps, toks,
-          total);
+      return g_strdup_printf (_("tokens_per_second %.6g is not the %" PRId64 " tokens over total_time_ms %.6g"), tps,
+                              toks, total);
     if (json_object_get_double_member (run, "decode_ms") > total * (1 + 1e-9))
       return g_strdup (_("decode_ms is longer than total_time_ms"));
   }
@@ -152,8 +151,8 @@ bn_run_inconsistency (JsonObject *run)
   for (guint i = 0; per_token[i] && toks >= 0; i++) {
     JsonNode *n = json_object_get_member (run, per_token[i]);
     if (n && (!JSON_NODE_HOLDS_ARRAY (n) || json_array_get_length (json_node_get_array (n)) != (guint64) toks))
-      return g_strdup_printf (_("field %s does not hold one entry per generated token (%" G_GINT64_FORMAT ")"),
-                              per_token[i], toks);
+      return g_strdup_printf (_("field %s does not hold one entry per generated token (%" PRId64 ")"), per_token[i],
+                              toks);
   }
   JsonNode *tn = json_object_get_member (run, BN_RUN_RECEIPT_TIMESTAMP);
   if (tn) {

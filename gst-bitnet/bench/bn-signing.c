@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -554,7 +555,7 @@ bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer, GError *
   if (!runs || idx < 0 || idx >= json_array_get_length (runs)
       || !JSON_NODE_HOLDS_OBJECT (json_array_get_element (runs, idx))) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_MISMATCH,
-                 _("run %" G_GINT64_FORMAT " is not among the runs signed by %s"), idx, who);
+                 _("run %" PRId64 " is not among the runs signed by %s"), idx, who);
     return FALSE;
   }
   g_autoptr (JsonObject) mine = json_object_new ();
@@ -565,7 +566,7 @@ bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer, GError *
   const char *diff = first_difference (mine, json_node_get_object (json_array_get_element (runs, idx)));
   if (diff) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_MISMATCH,
-                 _("run %" G_GINT64_FORMAT " differs from the run signed by %s in field \"%s\""), idx, who, diff);
+                 _("run %" PRId64 " differs from the run signed by %s in field \"%s\""), idx, who, diff);
     return FALSE;
   }
   if (signer)

@@ -11,6 +11,7 @@
 #include "kernels/bn-threads.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 /**
@@ -138,8 +139,8 @@ repack_all (GArray *jobs, guint n_threads, GError **error)
     if (set.jobs[i].rc != BN_K_OK) {
       const BnTensor *t = set.jobs[i].t;
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                   _("Cannot read I2_S tensor %s (%" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT ", %zu bytes): %s"),
-                   t->name, t->dims[1], t->dims[0], (size_t) t->size, bn_kstatus_to_string (set.jobs[i].rc));
+                   _("Cannot read I2_S tensor %s (%" PRIu64 " x %" PRIu64 ", %zu bytes): %s"), t->name, t->dims[1],
+                   t->dims[0], (size_t) t->size, bn_kstatus_to_string (set.jobs[i].rc));
       return FALSE;
     }
   return TRUE;
@@ -232,8 +233,8 @@ load_norm (BnEngine *self, const char *name, guint64 n, float *dst, GError **err
   }
   if (t->type != BN_GGUF_TYPE_F32 || t->n_elements != n || t->size < n * sizeof (float)) {
     g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                 _("Norm tensor %s is %s with %" G_GUINT64_FORMAT " values; the engine reads F32 "
-                    "norms of %" G_GUINT64_FORMAT " values"),
+                 _("Norm tensor %s is %s with %" PRIu64 " values; the engine reads F32 "
+                    "norms of %" PRIu64 " values"),
                  name, bn_gguf_type_name (t->type), t->n_elements, n);
     return FALSE;
   }
@@ -259,7 +260,7 @@ load_table (const BnTensor *t, guint64 n_embd, guint64 n_vocab, BnFwdFloatType *
     row = n_embd / BN_Q8_0_BLOCK * BN_Q8_0_BLOCK_BYTES;
     if (n_embd % BN_Q8_0_BLOCK) {
       g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                   _("Tensor %s is Q8_0 but its rows (%" G_GUINT64_FORMAT ") are not multiples "
+                   _("Tensor %s is Q8_0 but its rows (%" PRIu64 ") are not multiples "
                       "of 32"),
                    t->name, n_embd);
       return FALSE;
@@ -274,8 +275,7 @@ load_table (const BnTensor *t, guint64 n_embd, guint64 n_vocab, BnFwdFloatType *
   }
   if (t->n_dims != 2 || t->dims[0] != n_embd || t->dims[1] != n_vocab || t->size < row * n_vocab) {
     g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
-                 _("Tensor %s does not hold %" G_GUINT64_FORMAT " rows of %" G_GUINT64_FORMAT " values"), t->name,
-                 n_vocab, n_embd);
+                 _("Tensor %s does not hold %" PRIu64 " rows of %" PRIu64 " values"), t->name, n_vocab, n_embd);
     return FALSE;
   }
   return TRUE;

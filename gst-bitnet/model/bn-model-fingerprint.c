@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -208,7 +209,7 @@ _bn_model_compute_fingerprint (BnModel *model, const char *cache_path, GError **
   for (guint i = 0; i < n; i++)
     if (w.bad[i] >= 0) {
       g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_NON_FINITE,
-                   _("Tensor %s holds a non-finite value (NaN or infinity) at element %" G_GINT64_FORMAT
+                   _("Tensor %s holds a non-finite value (NaN or infinity) at element %" PRId64
                       ": the model is broken and is refused"),
                    tensors[i]->name, w.bad[i]);
       goto out;

@@ -10,6 +10,7 @@
 #include "kernels/bn-ktypes.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -272,8 +273,8 @@ add_entry (BnModel *model, const char *name, BnGgufType type, guint n_dims, cons
   }
   if (n_dims < 1 || n_dims > 4 || !bn_gguf_type_compute_size (type, n_dims, dims, &expect) || expect != size) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_BAD_SHAPE,
-                 _("Tensor %s: %" G_GSIZE_FORMAT " bytes do not hold its shape in type %s "
-                    "(%" G_GUINT64_FORMAT " expected)"),
+                 _("Tensor %s: %zu bytes do not hold its shape in type %s "
+                    "(%" PRIu64 " expected)"),
                  name, size, bn_gguf_type_name (type), expect);
     return FALSE;
   }
@@ -354,8 +355,7 @@ bn_model_replace_tensor (BnModel *model, const char *name, BnGgufType type, GByt
   }
   if (!bn_gguf_type_compute_size (type, e->t.n_dims, e->t.dims, &expect) || expect != size) {
     g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_BAD_SHAPE,
-                 _("Tensor %s: %" G_GSIZE_FORMAT " bytes do not hold its shape in type %s"), name, size,
-                 bn_gguf_type_name (type));
+                 _("Tensor %s: %zu bytes do not hold its shape in type %s"), name, size, bn_gguf_type_name (type));
     return FALSE;
   }
   g_clear_pointer (&e->bytes, g_bytes_unref);
@@ -553,11 +553,10 @@ expect_tensor (BnModel *m, const char *name, guint64 d0, guint64 d1, gboolean re
     shape = g_string_free (s, FALSE);
     if (d1)
       g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_BAD_SHAPE,
-                   _("Tensor %s has shape %s; the hyperparameters need %" G_GUINT64_FORMAT " x %" G_GUINT64_FORMAT),
-                   name, shape, d0, d1);
+                   _("Tensor %s has shape %s; the hyperparameters need %" PRIu64 " x %" PRIu64), name, shape, d0, d1);
     else
       g_set_error (error, BN_MODEL_ERROR, BN_MODEL_ERROR_BAD_SHAPE,
-                   _("Tensor %s has shape %s; the hyperparameters need %" G_GUINT64_FORMAT), name, shape, d0);
+                   _("Tensor %s has shape %s; the hyperparameters need %" PRIu64), name, shape, d0);
     return FALSE;
   }
   if (!bn_gguf_type_is_supported (e->t.type)) {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gst-bitnet/bn.h>
+#include <gst-bitnet/bn-i18n-private.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
@@ -357,8 +358,8 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BN_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  setlocale (LC_NUMERIC, "C"); /* numbers in files and messages keep the decimal point */
+  bn_i18n_bind_textdomain ();
   textdomain (GETTEXT_PACKAGE);
 
   GOptionEntry entries[] = {

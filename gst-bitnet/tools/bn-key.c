@@ -5,6 +5,7 @@
 
 #include <gst-bitnet/bench/bench.h>
 #include <gst-bitnet/bench/bn-signing-private.h>
+#include <gst-bitnet/bn-i18n-private.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
@@ -26,8 +27,8 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BN_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  setlocale (LC_NUMERIC, "C"); /* numbers in files and messages keep the decimal point */
+  bn_i18n_bind_textdomain ();
   textdomain (GETTEXT_PACKAGE);
   g_autoptr (GOptionContext) ctx = g_option_context_new (_("generate NAME | show FILE"));
   g_option_context_set_summary (ctx, _("Makes Ed25519 keys that sign receipts (receipt-sink signing-key=NAME.key)\n"

@@ -5,8 +5,10 @@
 
 #include <gst-bitnet/bn.h>
 #include <gst-bitnet/bn-file-private.h>
+#include <gst-bitnet/bn-i18n-private.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -321,8 +323,8 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, BN_LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  setlocale (LC_NUMERIC, "C"); /* numbers in files and messages keep the decimal point */
+  bn_i18n_bind_textdomain ();
   textdomain (GETTEXT_PACKAGE);
 
   GOptionEntry entries[] = {
@@ -419,8 +421,8 @@ main (int argc, char **argv)
           line++;
           column = 0;
         }
-      g_printerr (_("bn-launch: %s:%u:%u: a NUL byte (offset %" G_GSIZE_FORMAT "): a pipeline file is text\n"), file,
-                  line, column, (gsize) (nul - description));
+      g_printerr (_("bn-launch: %s:%u:%u: a NUL byte (offset %zu): a pipeline file is text\n"), file, line, column,
+                  (gsize) (nul - description));
       return EXIT_USAGE;
     }
   } else {
@@ -504,9 +506,8 @@ main (int argc, char **argv)
   g_source_remove (sigterm);
   if (!quiet) {
     gint64 s = elapsed / G_USEC_PER_SEC;
-    printf (_("Execution ended after %" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT
-               ".%06" G_GINT64_FORMAT "\n"),
-            s / 3600, (s / 60) % 60, s % 60, elapsed % G_USEC_PER_SEC);
+    printf (_("Execution ended after %" PRId64 ":%02" PRId64 ":%02" PRId64 ".%06" PRId64 "\n"), s / 3600,
+            (s / 60) % 60, s % 60, elapsed % G_USEC_PER_SEC);
   }
   g_main_loop_unref (app.loop);
   g_hash_table_unref (app.last_percent);

@@ -2,6 +2,8 @@
 #include <gst-bitnet/bn.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
+#include <libintl.h>
+#include <locale.h>
 #include <string.h>
 
 typedef struct {
@@ -16,8 +18,18 @@ result_clear (Result *r)
   g_free (r->err);
 }
 
+/* The German setting of the translation tests: LC_ALL and LANGUAGE (NULL:
+ * unset). */
+typedef struct {
+  const char *locale;
+  const char *language;
+} German;
+
+/* Runs @tool_env's tool with @args; under @g's locale when @g is given, and
+ * with BN_LOCALEDIR=@localedir when that is given (else in the environment
+ * of the test). */
 static Result
-run_tool (const char *tool_env, const char *const *args)
+run_tool_in (const German *g, const char *localedir, const char *tool_env, const char *const *args)
 {
   const char *tool = g_getenv (tool_env);
   g_assert_nonnull (tool);
@@ -26,9 +38,19 @@ run_tool (const char *tool_env, const char *const *args)
   for (guint i = 0; args[i]; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
+  g_autoptr (GSubprocessLauncher) l =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (g) {
+    g_subprocess_launcher_setenv (l, "LC_ALL", g->locale, TRUE);
+    if (g->language)
+      g_subprocess_launcher_setenv (l, "LANGUAGE", g->language, TRUE);
+    else
+      g_subprocess_launcher_unsetenv (l, "LANGUAGE");
+  }
+  if (localedir)
+    g_subprocess_launcher_setenv (l, "BN_LOCALEDIR", localedir, TRUE);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p = g_subprocess_newv (
-      (const char *const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_autoptr (GSubprocess) p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   Result r = { 0 };
   g_subprocess_communicate_utf8 (p, NULL, NULL, &r.out, &r.err, &error);
@@ -37,8 +59,15 @@ run_tool (const char *tool_env, const char *const *args)
   return r;
 }
 
+static Result
+run_tool (const char *tool_env, const char *const *args)
+{
+  return run_tool_in (NULL, NULL, tool_env, args);
+}
+
 #define LAUNCH(...) run_tool ("BN_LAUNCH", (const char *const[]){ __VA_ARGS__, NULL })
 #define INSPECT(...) run_tool ("BN_INSPECT", (const char *const[]){ __VA_ARGS__, NULL })
+#define LAUNCH_IN(g, dir, ...) run_tool_in (g, dir, "BN_LAUNCH", (const char *const[]){ __VA_ARGS__, NULL })
 
 static void
 assert_contains (const char *hay, const char *needle)
@@ -359,10 +388,156 @@ test_inspect_json (void)
   result_clear (&r);
 }
 
+/* Translations: the catalogue built from po/de.po is found in the build
+ * tree through BN_LOCALEDIR, and a failing pipeline says what went wrong in
+ * German, from the parser (the core library), from an element of a plugin at
+ * run time and from bn-launch's own option checks. The German locale is
+ * de_DE.UTF-8 when the C library has it; otherwise C.UTF-8 with LANGUAGE=de
+ * (glibc reads LANGUAGE in any locale but "C"). When neither makes the C
+ * library read the catalogue, the tests are skipped and say why. */
+
+#define DOMAIN "gst-bitnet-1.0"
+
+/* The built catalogues: <build>/po/<lang>/LC_MESSAGES/gst-bitnet-1.0.mo */
+static const char *
+build_localedir (void)
+{
+  const char *dir = g_getenv ("BN_TEST_LOCALEDIR");
+  g_assert_nonnull (dir);
+  g_autofree char *mo = g_build_filename (dir, "de", "LC_MESSAGES", DOMAIN ".mo", NULL);
+  if (!g_file_test (mo, G_FILE_TEST_IS_REGULAR))
+    g_error ("%s was not built (po/LINGUAS lists de)", mo);
+  return dir;
+}
+
+/* Whether the C library, in @g's locale, reads the German catalogue in
+ * @localedir: its header entry (the translation of "") names the language. */
+static gboolean
+probe (const German *g, const char *localedir)
+{
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  g_autofree char *saved_language = g_strdup (g_getenv ("LANGUAGE"));
+  gboolean ok = FALSE;
+  if (setlocale (LC_ALL, g->locale)) {
+    if (g->language)
+      g_setenv ("LANGUAGE", g->language, TRUE);
+    else
+      g_unsetenv ("LANGUAGE");
+    bindtextdomain (DOMAIN, localedir);
+    bind_textdomain_codeset (DOMAIN, "UTF-8");
+    const char *header = dgettext (DOMAIN, "");
+    ok = header && strstr (header, "Language: de\n");
+  }
+  if (saved_language)
+    g_setenv ("LANGUAGE", saved_language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  setlocale (LC_ALL, saved);
+  return ok;
+}
+
+/* The first German setting the C library honours, or NULL; found in main()
+ * before any thread exists, as it sets LANGUAGE. */
+static const German *german;
+
+static const German *
+find_german (const char *localedir)
+{
+  static const German candidates[] = {
+    { "de_DE.UTF-8", NULL },
+    { "C.UTF-8", "de" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (probe (&candidates[i], localedir))
+      return &candidates[i];
+  return NULL;
+}
+
+static void
+test_launch_german (void)
+{
+  const char *localedir = build_localedir ();
+  const German *g = german;
+  if (!g) {
+    g_test_skip ("no German locale: the C library has no de_DE.UTF-8 and does not honour LANGUAGE=de under "
+                 "C.UTF-8 (on Debian: apt-get install locales && locale-gen de_DE.UTF-8)");
+    return;
+  }
+  g_test_message ("German through LC_ALL=%s%s%s", g->locale, g->language ? " LANGUAGE=" : "",
+                  g->language ? g->language : "");
+
+  static const struct {
+    const char *what;
+    const char *args[6];
+    int status;
+    const char *out, *err; /* expected in stdout, in stderr */
+  } cases[] = {
+    { "a misspelled element: the parser's message, its suggestion and position",
+      { "fakesrc", "!", "fakesnk" },
+      2,
+      "",
+      "bn-launch: fehlerhafte Pipeline: 1:11: kein Element \"fakesnk\" (bn-inspect listet sie auf); meinten Sie "
+      "\"fakesink\"?\n  fakesrc ! fakesnk\n            ^~~~~~~" },
+    { "a bad property value: the core's parameter parser",
+      { "fakesrc", "num-items=abc", "!", "fakesink" },
+      2,
+      "",
+      "die Eigenschaft \"num-items\" des Elements \"fakesrc\" kann nicht gesetzt werden: \"abc\" ist keine ganze "
+      "Zahl" },
+    { "an element of a plugin failing at run time, and bn-launch's report of it",
+      { "receipt-src", "!", "fakesink" },
+      1,
+      "Pipeline läuft...",
+      "FEHLER: von Element /pipeline0/receipt-src0: receipt-src0: receipt-src braucht location=FILE[,FILE...]" },
+    { "bn-launch's own checks, before bn_init()",
+      { "-f", "a.bnp", "fakesrc" },
+      2,
+      "",
+      "bn-launch: geben Sie entweder -f FILE oder eine Beschreibung an, nicht beides" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_test_message ("%s", cases[i].what);
+    Result r = run_tool_in (g, localedir, "BN_LAUNCH", cases[i].args);
+    g_assert_cmpint (r.status, ==, cases[i].status);
+    assert_contains (r.out, cases[i].out);
+    assert_contains (r.err, cases[i].err);
+    result_clear (&r);
+  }
+}
+
+/* The same failure in the test's (English) locale with the catalogues, and
+ * in German with BN_LOCALEDIR naming a directory without catalogues, is in
+ * English: the German comes from the catalogue that BN_LOCALEDIR names. */
+static void
+test_launch_english (void)
+{
+  const char *localedir = build_localedir ();
+  if (!german) {
+    g_test_skip ("no German locale (see /tools/i18n/german)");
+    return;
+  }
+  g_autofree char *empty = g_dir_make_tmp ("bn-i18n-XXXXXX", NULL);
+  g_assert_nonnull (empty);
+  const struct {
+    const German *g;
+    const char *dir;
+  } cases[] = { { NULL, localedir }, { german, empty } };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    Result r = LAUNCH_IN (cases[i].g, cases[i].dir, "fakesrc", "!", "fakesnk");
+    g_assert_cmpint (r.status, ==, 2);
+    assert_contains (r.err, "bn-launch: erroneous pipeline: 1:11: no element \"fakesnk\"");
+    result_clear (&r);
+  }
+  g_assert_cmpint (g_rmdir (empty), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  const char *localedir = g_getenv ("BN_TEST_LOCALEDIR");
+  if (localedir)
+    german = find_german (localedir);
   g_test_add_func ("/tools/launch/success", test_launch_success);
   g_test_add_func ("/tools/launch/misspelled", test_launch_misspelled);
   g_test_add_func ("/tools/launch/exit-codes", test_launch_exit_codes);
@@ -375,5 +550,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tools/inspect/list", test_inspect_list);
   g_test_add_func ("/tools/inspect/element", test_inspect_element);
   g_test_add_func ("/tools/inspect/json", test_inspect_json);
+  g_test_add_func ("/tools/i18n/german", test_launch_german);
+  g_test_add_func ("/tools/i18n/english", test_launch_english);
   return g_test_run ();
 }
