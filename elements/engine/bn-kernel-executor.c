@@ -288,6 +288,8 @@ bn_kernel_executor_describe (BnBaseExecutor *base, BnRecord *run)
   double model_mb = bn_model_get_tensor_bytes (model) / 1048576.0;
 
   bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND, "cpu");
+  bn_run_record_set_string (run, BN_RUN_FIELD_KV_TYPE, self->kv_type == KV_F16 ? "f16" : "f32");
+  bn_run_record_set_boolean (run, BN_RUN_FIELD_MATCH_LLAMA, self->match_llama);
   bn_run_record_set_int (run, BN_RUN_FIELD_THREADS, bn_engine_get_n_threads (engine));
   bn_run_record_set_double (run, BN_RUN_FIELD_KV_CACHE_MB, kv_mb);
   bn_run_record_set_double (run, BN_RUN_FIELD_MODEL_LOAD_TIME_MS, bn_model_get_load_time (model) / 1000.0);

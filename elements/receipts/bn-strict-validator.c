@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "bn-receipt-elements.h"
+#include "bn-replay.h"
 #include <gst-bitnet/bench/bn-signing-private.h>
 
 #include <gst-bitnet/bench/bn-json-private.h>
@@ -50,6 +51,18 @@
  *   token, a receipt timestamp between 2024 and now, and the receipt's
  *   headline equal to the median of its runs.
  *
+ * With #BnStrictValidator:model (the GGUF file the runs used), the
+ * validator believes no bytes-per-token figure at all: it computes the
+ * bytes read per token from the model file itself, quantized to each
+ * run's weight format. With #BnStrictValidator:replay set to N as well, it
+ * re-executes each run of the toolkit's engine: the recorded prompt, then
+ * the recorded tokens, comparing the logits digest (and, for a greedy
+ * run, the chosen token) at every step up to the last of N steps chosen
+ * at random, and refuses the first mismatch with its step named ("replay"
+ * gate, #BN_STRICT_ERROR_REPLAY): the tokens must have come from this
+ * model. Runs of other backends (llama.cpp) are refused by the gate as
+ * not replayable here.
+ *
  * With require-signature armed, the plausibility ceiling uses a run's
  * bytes-per-token figure only when it was measured here or signed by a
  * trusted key; the figure of an unsigned receipt let through by
@@ -69,13 +82,28 @@ struct _BnStrictValidator {
   gboolean allow_unsigned;
   BnKeyring *ring;
   double bandwidth_gbs;
+  char *model;
+  guint replay;
+  BnReplayer *replayer;
+  GRand *rand;
   GPtrArray *runs;
   JsonArray *log;
 };
 
 G_DEFINE_FINAL_TYPE (BnStrictValidator, bn_strict_validator, BN_TYPE_ELEMENT)
 
-enum { PROP_0, PROP_GATES, PROP_MAX_TPS, PROP_MARGIN, PROP_GATE_LOG, PROP_TRUSTED_KEYS, PROP_ALLOW_UNSIGNED, N_PROPS };
+enum {
+  PROP_0,
+  PROP_GATES,
+  PROP_MAX_TPS,
+  PROP_MARGIN,
+  PROP_GATE_LOG,
+  PROP_TRUSTED_KEYS,
+  PROP_ALLOW_UNSIGNED,
+  PROP_MODEL,
+  PROP_REPLAY,
+  N_PROPS
+};
 static GParamSpec *props[N_PROPS];
 
 static void
@@ -84,6 +112,9 @@ bn_strict_validator_finalize (GObject *object)
   BnStrictValidator *self = BN_STRICT_VALIDATOR (object);
   g_free (self->gate_log);
   g_strfreev (self->trusted_keys);
+  g_free (self->model);
+  g_clear_pointer (&self->replayer, bn_replayer_free);
+  g_clear_pointer (&self->rand, g_rand_free);
   g_clear_pointer (&self->ring, bn_keyring_free);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->log, json_array_unref);
@@ -101,6 +132,8 @@ bn_strict_validator_get_property (GObject *object, guint id, GValue *value, GPar
   case PROP_GATE_LOG: g_value_set_string (value, self->gate_log); break;
   case PROP_TRUSTED_KEYS: g_value_set_boxed (value, self->trusted_keys); break;
   case PROP_ALLOW_UNSIGNED: g_value_set_boolean (value, self->allow_unsigned); break;
+  case PROP_MODEL: g_value_set_string (value, self->model); break;
+  case PROP_REPLAY: g_value_set_uint (value, self->replay); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -122,6 +155,11 @@ bn_strict_validator_set_property (GObject *object, guint id, const GValue *value
     self->trusted_keys = g_value_dup_boxed (value);
     break;
   case PROP_ALLOW_UNSIGNED: self->allow_unsigned = g_value_get_boolean (value); break;
+  case PROP_MODEL:
+    g_free (self->model);
+    self->model = g_value_dup_string (value);
+    break;
+  case PROP_REPLAY: self->replay = g_value_get_uint (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -137,6 +175,21 @@ bn_strict_validator_start (BnElement *element, GError **error)
   self->bandwidth_gbs = self->gates & BN_STRICT_VALIDATE_PERFORMANCE
                             ? bn_machine_read_bandwidth (256u << 20, g_get_num_processors ())
                             : 0;
+  if (self->replay && !(self->model && *self->model)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("replay=%u needs model=PATH: the GGUF file the runs were made with"), self->replay);
+    return FALSE;
+  }
+  if (self->model && *self->model && !g_file_test (self->model, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("model=%s: no such file"), self->model);
+    return FALSE;
+  }
+  g_clear_pointer (&self->replayer, bn_replayer_free);
+  g_clear_pointer (&self->rand, g_rand_free);
+  if (self->model && *self->model) {
+    self->replayer = bn_replayer_new (self->model);
+    self->rand = g_rand_new (); /* unpredictable: a forger cannot know which steps are checked */
+  }
   g_clear_pointer (&self->ring, bn_keyring_free);
   self->ring = bn_keyring_load ((const char *const *) self->trusted_keys, error);
   return self->ring != NULL;
@@ -261,16 +314,26 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     double claimed = MAX (tps, bn_record_get_double (rec, "claimed_tokens_per_second", 0));
     /* a figure from an unsigned file is the forger's own: not believed */
     double bytes = signed_ok ? bn_record_get_double (rec, "bytes_per_token", 0) : 0;
+    const char *bytes_from = _("bytes per token");
+    const char *format = bn_run_record_get_string (rec, BN_RUN_FIELD_WEIGHT_FORMAT);
+    if (self->replayer && format) {
+      /* the model file at hand: its own figure, whatever the run says */
+      g_autoptr (GError) e = NULL;
+      if (!bn_replayer_bytes_per_token (self->replayer, format, &bytes, &e)) {
+        bn_element_post_error (BN_ELEMENT (self), e, NULL);
+        return FALSE;
+      }
+      bytes_from = _("bytes per token computed from model=");
+    }
     double ceiling;
     g_autofree char *basis = NULL;
     if (bytes > 0 && self->bandwidth_gbs > 0) {
       double bw = self->bandwidth_gbs * (bytes < 32.0 * 1048576 ? 8 : 1);
       ceiling = bw * 1e9 / bytes * self->margin;
       basis = g_strdup_printf (
-          _("ceiling %.1f tok/s = %.1f GB/s read bandwidth of all cores measured here%s / %.0f bytes per "
-             "token x margin %.2f"),
+          _("ceiling %.1f tok/s = %.1f GB/s read bandwidth of all cores measured here%s / %.0f %s x margin %.2f"),
           ceiling, self->bandwidth_gbs, bytes < 32.0 * 1048576 ? _(" x 8 (cache-resident model)") : "", bytes,
-          self->margin);
+          bytes_from, self->margin);
     } else {
       ceiling = self->max_tps;
       basis = g_strdup_printf (signed_ok ? _("no bytes-per-token figure: limit max-tokens-per-second=%.1f")
@@ -282,6 +345,14 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     g_autofree char *d2 = g_strdup_printf (_("run %u%s: %s"), idx, where, basis);
     if (!gate (self, "plausibility", idx, claimed <= ceiling, BN_STRICT_ERROR_PLAUSIBILITY, msg,
                claimed <= ceiling ? NULL : d2))
+      return FALSE;
+  }
+  if (self->replay && self->replayer) {
+    g_autoptr (GError) e = NULL;
+    g_autofree char *summary = NULL;
+    gboolean same = bn_replayer_check (self->replayer, rec, self->replay, self->rand, &summary, &e);
+    g_autofree char *d = g_strdup_printf (_("run %u%s: %s"), idx, where, same ? summary : e->message);
+    if (!gate_detail (self, "replay", idx, same, BN_STRICT_ERROR_REPLAY, "Strict mode: Replay does not match", d))
       return FALSE;
   }
   if (self->gates & BN_STRICT_VALIDATE_ACCURACY) {
@@ -429,6 +500,14 @@ bn_strict_validator_class_init (BnStrictValidatorClass *klass)
                                                      "gate (their bytes-per-token figure is still not believed); "
                                                      "default BITNET_ALLOW_UNSIGNED",
                                                      FALSE, rw);
+  props[PROP_MODEL] = g_param_spec_string ("model", "Model",
+                                           "The GGUF file the runs were made with: bytes per token are computed "
+                                           "from it, never taken from a receipt, and replay re-executes runs on it",
+                                           NULL, rw);
+  props[PROP_REPLAY] = g_param_spec_uint ("replay", "Replay",
+                                          "Re-execute each run on model= up to the last of N steps chosen at "
+                                          "random, comparing logits digests and tokens (0: off)",
+                                          0, G_MAXUINT, 0, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Strict validator", "Analyzer",
                                  "Refuses mock, incomplete, inaccurate, non-deterministic or physically "

@@ -6,6 +6,7 @@
 #include "bench.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <sys/resource.h>
 
 /**
@@ -297,6 +298,12 @@ make_record (BnBaseExecutor *self, const Measured *m)
   bn_run_record_take_array (run, BN_RUN_FIELD_DECODE_LATENCY_MS,
                             json_doubles ((const double *) m->decode_ms->data, m->decode_ms->len));
   bn_run_record_take_array (run, BN_RUN_FIELD_PREFILL_LATENCY_MS, json_doubles (&prefill_ms, 1));
+  /* what a replay needs to re-execute the run (strict-validator replay=N) */
+  bn_run_record_set_string (run, BN_RUN_FIELD_PROMPT_KIND,
+                            priv->prompt_tokens ? "ids"
+                            : priv->prompt      ? "text"
+                                                : "synthetic");
+  bn_run_record_take_array (run, BN_RUN_FIELD_PROMPT_TOKEN_IDS, json_ints ((const gint32 *) prompt->data, prompt->len));
   JsonArray *digests = json_array_sized_new (m->digests->len);
   for (guint i = 0; i < m->digests->len; i++)
     json_array_add_string_element (digests, m->digests->pdata[i]);
@@ -305,19 +312,13 @@ make_record (BnBaseExecutor *self, const Measured *m)
   return run;
 }
 
-/* Attaches the kept logits and the prompt to the first timed record. */
+/* Attaches the kept logits to the first timed record. */
 static void
 attach_logits (BnBaseExecutor *self, BnRecord *run, GByteArray *kept, guint steps)
 {
   BnBaseExecutorPrivate *priv = PRIV (self);
-  const GArray *prompt = priv->prompt_ids;
   bn_run_record_set_int (run, BN_RUN_FIELD_LOGITS_STEPS, steps);
   bn_run_record_set_int (run, BN_RUN_FIELD_LOGITS_N_VOCAB, priv->n_vocab);
-  bn_run_record_set_string (run, BN_RUN_FIELD_PROMPT_KIND,
-                            priv->prompt_tokens ? "ids"
-                            : priv->prompt      ? "text"
-                                                : "synthetic");
-  bn_run_record_take_array (run, BN_RUN_FIELD_PROMPT_TOKEN_IDS, json_ints ((const gint32 *) prompt->data, prompt->len));
   g_object_set_data_full (G_OBJECT (run), BN_BASE_EXECUTOR_LOGITS_KEY, g_byte_array_free_to_bytes (kept),
                           (GDestroyNotify) g_bytes_unref);
 }
@@ -329,6 +330,23 @@ post_progress (BnBaseExecutor *self, guint iteration, guint token)
   g_autofree char *text =
       g_strdup_printf (_("iteration %u/%u, token %u/%u"), iteration + 1, priv->iterations, token, priv->tokens);
   bn_element_post_progress (BN_ELEMENT (self), (iteration + (double) token / priv->tokens) / priv->iterations, text);
+}
+
+/* FALSE, with the step and the first offending token id in @error, when
+ * @logits hold a NaN or an infinity: a broken model must not produce a
+ * run, let alone a fast one. Checked outside the timed regions. */
+static gboolean
+logits_finite (const float *logits, guint n, guint step, GError **error)
+{
+  for (guint i = 0; i < n; i++)
+    if (!isfinite (logits[i])) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
+                   _("The logits went non-finite at step %u (%s for token id %u): the model's weights or the "
+                      "engine are broken; no run is recorded"),
+                   step, isnan (logits[i]) ? "NaN" : "infinity", i);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* One iteration: prefill, then decode token by token; a record when
@@ -361,9 +379,13 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
     return BN_FLOW_ERROR;
   }
   gint64 t_prefill = g_get_monotonic_time ();
-  g_ptr_array_add (digests, bn_logits_digest (logits, n_vocab));
   gint32 next = greedy ? argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
   gint64 t_first = g_get_monotonic_time ();
+  if (!logits_finite (logits, n_vocab, 0, &error)) {
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
+  g_ptr_array_add (digests, bn_logits_digest (logits, n_vocab));
   if (kept)
     g_byte_array_append (kept, (const guint8 *) logits, n_vocab * sizeof (float));
 
@@ -381,6 +403,10 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
     next = greedy ? argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
     double ms = (g_get_monotonic_time () - a) / 1000.0;
     g_array_append_val (decode_ms, ms);
+    if (!logits_finite (logits, n_vocab, i + 1, &error)) {
+      bn_element_post_error (element, error, NULL);
+      return BN_FLOW_ERROR;
+    }
     g_ptr_array_add (digests, bn_logits_digest (logits, n_vocab));
     if (kept)
       g_byte_array_append (kept, (const guint8 *) logits, n_vocab * sizeof (float));

@@ -105,6 +105,10 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
   [BN_RUN_FIELD_PROMPT_TOKEN_IDS] = { "prompt_token_ids", K_ARRAY, NULL, N_("the prompt's token ids") },
   [BN_RUN_FIELD_PROMPT_KIND] = { "prompt_kind", K_STRING, NULL,
                                  N_("how the prompt was given: `ids`, `text` or `synthetic`") },
+  [BN_RUN_FIELD_KV_TYPE] = { "kv_type", K_STRING, NULL,
+                             N_("element type of the KV cache (`f16`, `f32`), for replay") },
+  [BN_RUN_FIELD_MATCH_LLAMA] = { "match_llama", K_BOOLEAN, NULL,
+                                 N_("activations quantized per block of 256 as llama.cpp does, for replay") },
 };
 
 static gboolean

@@ -84,6 +84,8 @@ G_BEGIN_DECLS
  * @BN_RUN_FIELD_LOGITS_N_VOCAB: `logits_n_vocab`: logits per kept step
  * @BN_RUN_FIELD_PROMPT_TOKEN_IDS: `prompt_token_ids`: the prompt's token ids
  * @BN_RUN_FIELD_PROMPT_KIND: `prompt_kind`: how the prompt was given: `ids`, `text` or `synthetic`
+ * @BN_RUN_FIELD_KV_TYPE: `kv_type`: element type of the KV cache (`f16`, `f32`), for replay
+ * @BN_RUN_FIELD_MATCH_LLAMA: `match_llama`: activations quantized per block of 256 as llama.cpp does, for replay
  * @BN_RUN_N_FIELDS: the number of fields
  *
  * Every member of a `bench/run` record. Code names a field by its value
@@ -146,6 +148,8 @@ typedef enum {
   BN_RUN_FIELD_LOGITS_N_VOCAB,
   BN_RUN_FIELD_PROMPT_TOKEN_IDS,
   BN_RUN_FIELD_PROMPT_KIND,
+  BN_RUN_FIELD_KV_TYPE,
+  BN_RUN_FIELD_MATCH_LLAMA,
   BN_RUN_N_FIELDS
 } BnRunField;
 

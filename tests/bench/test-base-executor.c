@@ -2,11 +2,92 @@
  * (docs/examples/example-executor.c, compiled here as the guide shows it). */
 #include "example-executor.c"
 
+#include <math.h>
 #include <string.h>
 
+static GPtrArray *run (const char *executor, GError **error);
+
+/* A backend gone wrong: its third decode step writes a NaN. The base
+ * class must fail the run with the step named, not record it. */
+#define TEST_TYPE_BROKEN_EXECUTOR (test_broken_executor_get_type ())
+G_DECLARE_FINAL_TYPE (TestBrokenExecutor, test_broken_executor, TEST, BROKEN_EXECUTOR, BnBaseExecutor)
+struct _TestBrokenExecutor {
+  BnBaseExecutor parent_instance;
+  guint steps;
+};
+G_DEFINE_FINAL_TYPE (TestBrokenExecutor, test_broken_executor, BN_TYPE_BASE_EXECUTOR)
+
+static gboolean
+broken_load (BnBaseExecutor *base, BnModel *model, GError **error)
+{
+  return TRUE;
+}
+static void
+broken_reset (BnBaseExecutor *base)
+{
+  TEST_BROKEN_EXECUTOR (base)->steps = 0;
+}
+static gboolean
+broken_eval (BnBaseExecutor *base, gint32 *tokens, guint n, float *logits, GError **error)
+{
+  guint n_vocab = bn_base_executor_get_n_vocab (base);
+  for (guint i = 0; i < n_vocab; i++)
+    logits[i] = (float) ((i * 7919u) % 101u);
+  if (TEST_BROKEN_EXECUTOR (base)->steps++ == 3)
+    logits[5] = NAN;
+  return TRUE;
+}
+static gboolean
+broken_decode (BnBaseExecutor *base, gint32 token, float *logits, GError **error)
+{
+  return broken_eval (base, &token, 1, logits, error);
+}
+static void
+broken_describe (BnBaseExecutor *base, BnRecord *run)
+{
+}
+static void
+test_broken_executor_class_init (TestBrokenExecutorClass *klass)
+{
+  BnBaseExecutorClass *executor_class = BN_BASE_EXECUTOR_CLASS (klass);
+  executor_class->load = broken_load;
+  executor_class->reset = broken_reset;
+  executor_class->prefill = broken_eval;
+  executor_class->decode = broken_decode;
+  executor_class->describe = broken_describe;
+}
+static void
+test_broken_executor_init (TestBrokenExecutor *self)
+{
+}
+
+static void
+test_non_finite_logits (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) runs = run ("broken-executor tokens=8 iterations=1 warmup=0", &error);
+  g_assert_null (runs);
+  g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "non-finite at step 3 (NaN for token id 5)"));
+}
+
+static gboolean
+test_plugin_init (BnPlugin *plugin, GError **error)
+{
+  return example_plugin_init (plugin, error)
+         && bn_element_register (plugin, "broken-executor", 0, TEST_TYPE_BROKEN_EXECUTOR);
+}
+
 static const BnPluginDesc example_plugin = {
-  BN_VERSION_MAJOR,    BN_VERSION_MINOR,   "example",       "the guide's example executor", example_plugin_init, "1.0",
-  "LGPL-2.1-or-later", "gst-bitnet tests", "docs/guide.md",
+  .major_version = BN_VERSION_MAJOR,
+  .minor_version = BN_VERSION_MINOR,
+  .name = "example",
+  .description = "the guide's example executor and a broken one",
+  .init = test_plugin_init,
+  .version = "1.0",
+  .license = "LGPL-2.1-or-later",
+  .package = "gst-bitnet tests",
+  .origin = "docs/guide.md",
 };
 
 static void
@@ -140,5 +221,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bench/base-executor/example-matches-kernel-executor", test_example_matches_kernel_executor);
   g_test_add_func ("/bench/base-executor/keep-logits", test_keep_logits);
   g_test_add_func ("/bench/base-executor/errors", test_errors);
+  g_test_add_func ("/bench/base-executor/non-finite-logits", test_non_finite_logits);
   return g_test_run ();
 }

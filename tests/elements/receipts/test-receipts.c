@@ -323,6 +323,77 @@ test_exit_code_4 (void)
   g_assert_nonnull (strstr (err, "Strict mode: Mock computation detected"));
 }
 
+/* replay re-executes the recorded run on the model file: a genuine receipt
+ * passes, edited tokens, a swapped model of the same shape and a speed
+ * multiplied by ten (its latencies untouched) are each refused */
+static void
+edit_token_3 (JsonObject *r)
+{
+  JsonArray *t = json_object_get_array_member (run0 (r), "token_ids");
+  JsonNode *n = json_array_get_element (t, 3);
+  json_node_set_int (n, (json_node_get_int (n) + 1) % 100);
+}
+static void
+edit_speed_10x (JsonObject *r)
+{
+  JsonObject *o = run0 (r);
+  json_object_set_double_member (o, "decode_tokens_per_second",
+                                 10 * json_object_get_double_member (o, "decode_tokens_per_second"));
+}
+
+static void
+test_replay (void)
+{
+  g_autofree char *model = g_build_filename (tmpdir, "replay.gguf", NULL);
+  g_autofree char *other = g_build_filename (tmpdir, "other.gguf", NULL);
+  g_autofree char *receipt = g_build_filename (tmpdir, "replay.json", NULL);
+  g_autofree char *make = g_strdup_printf ("fixture-src size=tiny location=%s ! quantizer format=i2s ! kernel-executor "
+                                           "tokens=8 iterations=2 warmup=0 n-prompt=6 threads=2 ! receipt-sink "
+                                           "location=%s",
+                                           model, receipt);
+  g_autofree char *make_other = g_strdup_printf ("fixture-src size=tiny seed=7 location=%s ! fakesink", other);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (run (make, &error));
+  g_assert_true (run (make_other, &error));
+  g_assert_no_error (error);
+
+  /* genuine: every step replays identically, on fewer threads than it ran */
+  g_autofree char *check = g_strdup_printf (
+      "receipt-src location=%s ! strict-validator gates=fail-on-mock model=%s replay=8 ! fakesink", receipt, model);
+  g_assert_true (run (check, &error));
+  g_assert_no_error (error);
+
+  /* the same run against another model of the same shape */
+  g_autofree char *swapped = g_strdup_printf (
+      "receipt-src location=%s ! strict-validator gates=fail-on-mock model=%s replay=8 ! fakesink", receipt, other);
+  g_assert_false (run (swapped, &error));
+  g_assert_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY);
+  g_assert_nonnull (strstr (error->message, "step 0: the logits of"));
+  g_clear_error (&error);
+
+  /* one token edited: caught at that step */
+  g_autofree char *gates = g_strdup_printf ("fail-on-mock model=%s replay=8", model);
+  g_free (good_receipt);
+  good_receipt = g_strdup (receipt);
+  error = validate_edited (edit_token_3, gates);
+  g_assert_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY);
+  g_assert_nonnull (strstr (error->message, "step 3: greedy decoding gives token"));
+  g_clear_error (&error);
+
+  /* speed multiplied: the consistency checks refuse it before any replay */
+  g_autofree char *perf = g_strdup_printf ("fail-on-mock+validate-performance model=%s replay=8", model);
+  error = validate_edited (edit_speed_10x, perf);
+  g_assert_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_INCONSISTENT);
+  g_clear_error (&error);
+
+  /* replay needs the model */
+  g_autofree char *bare =
+      g_strdup_printf ("receipt-src location=%s ! strict-validator gates=fail-on-mock replay=2 ! fakesink", receipt);
+  g_assert_false (run (bare, &error));
+  g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS);
+  g_assert_nonnull (strstr (error->message, "replay=2 needs model=PATH"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -338,6 +409,7 @@ main (int argc, char **argv)
   g_test_add_func ("/receipts/atomic-under-failure", test_atomic_under_failure);
   g_test_add_func ("/receipts/environment", test_environment);
   g_test_add_func ("/receipts/exit-code-4", test_exit_code_4);
+  g_test_add_func ("/receipts/replay", test_replay);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   (void) !system (cmd);
