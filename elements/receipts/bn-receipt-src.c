@@ -130,6 +130,7 @@ typedef struct {
   char *sha256;
   JsonNode *timestamp;
   JsonNode *envelope;
+  JsonNode *machine; /* gst_bitnet.machine: where the runs were measured */
 } Origin;
 
 /* what a run says of the file it came from: set here, whatever the file holds */
@@ -142,6 +143,10 @@ mark_origin (JsonObject *o, const Origin *origin, gint64 index)
   json_object_set_int_member (o, BN_RUN_RECEIPT_INDEX, index);
   json_object_set_member (o, BN_RUN_RECEIPT_TIMESTAMP,
                           origin->timestamp ? json_node_copy (origin->timestamp) : json_node_new (JSON_NODE_NULL));
+  if (origin->machine)
+    json_object_set_member (o, BN_RUN_RECEIPT_MACHINE, json_node_copy (origin->machine));
+  else if (json_object_has_member (o, BN_RUN_RECEIPT_MACHINE))
+    json_object_remove_member (o, BN_RUN_RECEIPT_MACHINE);
   if (origin->envelope)
     json_object_set_member (o, BN_RUN_ENVELOPE, json_node_copy (origin->envelope));
   else if (json_object_has_member (o, BN_RUN_ENVELOPE))
@@ -267,7 +272,10 @@ bn_receipt_src_produce (BnElement *element)
   }
   double claimed = json_object_get_double_member (pb, "tokens_per_second");
   g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len);
-  Origin origin = { file, claimed, sha, json_object_get_member (r, "timestamp"), NULL };
+  JsonNode *machine = x ? json_object_get_member (x, "machine") : NULL;
+  Origin origin = { file, claimed,
+                    sha,  json_object_get_member (r, "timestamp"),
+                    NULL, machine && JSON_NODE_HOLDS_OBJECT (machine) ? machine : NULL };
   g_autoptr (JsonNode) envelope = NULL;
   g_autofree char *envpath = bn_receipt_envelope_path (file);
   if (g_file_test (envpath, G_FILE_TEST_EXISTS)) {

@@ -63,6 +63,13 @@
  * model. Runs of other backends (llama.cpp) are refused by the gate as
  * not replayable here.
  *
+ * A receipt measured on another machine (its `gst_bitnet.machine` names
+ * another CPU, core count, architecture or SIMD set) is judged against the
+ * read bandwidth that machine measured, as recorded in the receipt, when a
+ * trusted key signed it (or when signatures are not required); with
+ * require-signature armed and no trusted signature (allow-unsigned) it is
+ * refused as unverifiable ("Strict mode: Unverifiable performance").
+ *
  * With require-signature armed, the plausibility ceiling uses a run's
  * bytes-per-token figure only when it was measured here or signed by a
  * trusted key; the figure of an unsigned receipt let through by
@@ -86,6 +93,7 @@ struct _BnStrictValidator {
   guint replay;
   BnReplayer *replayer;
   GRand *rand;
+  JsonObject *here; /* this machine, as receipts describe theirs */
   GPtrArray *runs;
   JsonArray *log;
 };
@@ -115,6 +123,7 @@ bn_strict_validator_finalize (GObject *object)
   g_free (self->model);
   g_clear_pointer (&self->replayer, bn_replayer_free);
   g_clear_pointer (&self->rand, g_rand_free);
+  g_clear_pointer (&self->here, json_object_unref);
   g_clear_pointer (&self->ring, bn_keyring_free);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->log, json_array_unref);
@@ -190,6 +199,8 @@ bn_strict_validator_start (BnElement *element, GError **error)
     self->replayer = bn_replayer_new (self->model);
     self->rand = g_rand_new (); /* unpredictable: a forger cannot know which steps are checked */
   }
+  g_clear_pointer (&self->here, json_object_unref);
+  self->here = bn_machine_info ();
   g_clear_pointer (&self->ring, bn_keyring_free);
   self->ring = bn_keyring_load ((const char *const *) self->trusted_keys, error);
   return self->ring != NULL;
@@ -247,6 +258,28 @@ gate_detail (BnStrictValidator *self, const char *name, guint run, gboolean pass
   return TRUE;
 }
 
+/* The receipt's machine in a few words when it is not this one (another
+ * CPU, core count, architecture or SIMD set), else NULL. */
+static char *
+foreign_machine (BnStrictValidator *self, JsonObject *run)
+{
+  static const char *const keys[] = { "cpu_model", "cores", "arch", "simd_features" };
+  JsonNode *n = json_object_get_member (run, BN_RUN_RECEIPT_MACHINE);
+  if (!n || !JSON_NODE_HOLDS_OBJECT (n))
+    return NULL;
+  JsonObject *m = json_node_get_object (n);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+    JsonNode *a = json_object_get_member (m, keys[i]), *b = json_object_get_member (self->here, keys[i]);
+    if (!a || !b || !json_node_equal (a, b)) {
+      JsonNode *cpu = json_object_get_member (m, "cpu_model");
+      g_autofree char *text = cpu ? json_to_string (cpu, FALSE) : g_strdup (_("an unnamed CPU"));
+      return g_strdup_printf (_("%s, %" PRId64 " cores"), text,
+                              json_object_get_int_member_with_default (m, "cores", 0));
+    }
+  }
+  return NULL;
+}
+
 static gboolean
 check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
 {
@@ -256,11 +289,11 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
   const char *source = bn_record_get_string (rec, "source");
   g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
 
-  gboolean signed_ok = FALSE;
+  gboolean signed_ok = FALSE, verified = FALSE;
   if ((self->gates & BN_STRICT_REQUIRE_SIGNATURE) && source) {
     g_autoptr (GError) e = NULL;
     g_autofree char *signer = NULL;
-    signed_ok = bn_receipt_run_verify (o, self->ring, &signer, &e);
+    signed_ok = verified = bn_receipt_run_verify (o, self->ring, &signer, &e);
     gboolean pass =
         signed_ok || (self->allow_unsigned && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED));
     g_autofree char *d = signed_ok ? g_strdup_printf (_("run %u%s: signed by %s"), idx, where, signer)
@@ -325,15 +358,36 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
       }
       bytes_from = _("bytes per token computed from model=");
     }
+    /* whose bandwidth: this machine's, or for a receipt measured elsewhere
+     * the figure that machine measured, when a trusted key vouches for it */
+    double bw_base = self->bandwidth_gbs;
+    g_autofree char *bw_from = g_strdup (_("read bandwidth of all cores measured here"));
+    g_autofree char *foreign = source ? foreign_machine (self, o) : NULL;
+    if (foreign) {
+      double theirs = bn_record_get_double (rec, "read_bandwidth_gb_per_s", 0);
+      gboolean vouched = verified || !(self->gates & BN_STRICT_REQUIRE_SIGNATURE);
+      g_autofree char *du = g_strdup_printf (
+          _("run %u%s: measured on another machine (%s)%s: its speed cannot be judged against this machine's "
+             "bandwidth"),
+          idx, where, foreign,
+          vouched ? _(" without a read-bandwidth figure") : _(" and not signed by a trusted key"));
+      if (!gate (self, "plausibility", idx, vouched && theirs > 0, BN_STRICT_ERROR_PLAUSIBILITY,
+                 "Strict mode: Unverifiable performance", vouched && theirs > 0 ? NULL : du))
+        return FALSE;
+      bw_base = theirs;
+      g_free (bw_from);
+      bw_from = g_strdup_printf (verified ? _("read bandwidth measured on %s (signed)")
+                                          : _("read bandwidth measured on %s (believed: signatures not required)"),
+                                 foreign);
+    }
     double ceiling;
     g_autofree char *basis = NULL;
-    if (bytes > 0 && self->bandwidth_gbs > 0) {
-      double bw = self->bandwidth_gbs * (bytes < 32.0 * 1048576 ? 8 : 1);
+    if (bytes > 0 && bw_base > 0) {
+      double bw = bw_base * (bytes < 32.0 * 1048576 ? 8 : 1);
       ceiling = bw * 1e9 / bytes * self->margin;
-      basis = g_strdup_printf (
-          _("ceiling %.1f tok/s = %.1f GB/s read bandwidth of all cores measured here%s / %.0f %s x margin %.2f"),
-          ceiling, self->bandwidth_gbs, bytes < 32.0 * 1048576 ? _(" x 8 (cache-resident model)") : "", bytes,
-          bytes_from, self->margin);
+      basis = g_strdup_printf (_("ceiling %.1f tok/s = %.1f GB/s %s%s / %.0f %s x margin %.2f"), ceiling, bw_base,
+                               bw_from, bytes < 32.0 * 1048576 ? _(" x 8 (cache-resident model)") : "", bytes,
+                               bytes_from, self->margin);
     } else {
       ceiling = self->max_tps;
       basis = g_strdup_printf (signed_ok ? _("no bytes-per-token figure: limit max-tokens-per-second=%.1f")

@@ -43,6 +43,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnKeyring, bn_keyring_free)
 #define BN_RUN_RECEIPT_INDEX "receipt_run_index"
 #define BN_RUN_CLAIMED_TPS "claimed_tokens_per_second"
 #define BN_RUN_RECEIPT_TIMESTAMP "receipt_timestamp"
+#define BN_RUN_RECEIPT_MACHINE "receipt_machine"
 
 BN_BENCH_API char *bn_receipt_envelope_path (const char *receipt_path);
 BN_BENCH_API JsonObject *bn_receipt_sign (BnSigningKey *key, JsonObject *receipt, const char *receipt_name,

@@ -481,13 +481,10 @@ bn_envelope_open (JsonObject *envelope, BnKeyring *ring, char **signer, GError *
   return json_object_ref (st);
 }
 
-static const char *const added_members[] = { BN_RUN_SOURCE,
-                                             BN_RUN_ENVELOPE,
-                                             BN_RUN_RECEIPT_SHA256,
-                                             BN_RUN_RECEIPT_INDEX,
-                                             BN_RUN_CLAIMED_TPS,
-                                             BN_RUN_RECEIPT_TIMESTAMP,
-                                             NULL };
+static const char *const added_members[] = { BN_RUN_SOURCE,          BN_RUN_ENVELOPE,
+                                             BN_RUN_RECEIPT_SHA256,  BN_RUN_RECEIPT_INDEX,
+                                             BN_RUN_CLAIMED_TPS,     BN_RUN_RECEIPT_TIMESTAMP,
+                                             BN_RUN_RECEIPT_MACHINE, NULL };
 
 /* the first member of @a and @b (objects) whose values differ, or NULL */
 static const char *

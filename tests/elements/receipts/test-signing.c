@@ -296,6 +296,63 @@ test_forgeries (void)
   expect (e, BN_STRICT_ERROR_SIGNATURE, "does not verify", "bad-sig");
 }
 
+/* the genuine receipt as if measured on another machine, re-signed by the
+ * trusted key (@sign) or left unsigned; @bw_factor scales the bandwidth
+ * that machine recorded */
+static char *
+foreign_receipt (const char *name, gboolean sign, double bw_factor)
+{
+  g_autoptr (JsonNode) n = bn_test_json_load (genuine);
+  JsonObject *x = json_object_get_object_member (json_node_get_object (n), "gst_bitnet");
+  JsonObject *m = json_object_get_object_member (x, "machine");
+  json_object_set_string_member (m, "cpu_model", "Foreign CPU 9000");
+  json_object_set_int_member (m, "cores", 64);
+  JsonArray *runs = json_object_get_array_member (x, "runs");
+  for (guint i = 0; i < json_array_get_length (runs); i++) {
+    JsonObject *o = json_array_get_object_element (runs, i);
+    json_object_set_double_member (o, "read_bandwidth_gb_per_s",
+                                   bw_factor * json_object_get_double_member (o, "read_bandwidth_gb_per_s"));
+  }
+  g_autofree char *path = in_tmp (name);
+  g_autofree char *text = json_to_string (n, TRUE);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_autofree char *env_path = bn_receipt_envelope_path (path);
+  g_remove (env_path);
+  if (sign) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (BnSigningKey) key = bn_signing_key_load (secret, &error);
+    g_assert_no_error (error);
+    g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+    g_autoptr (JsonObject) env = bn_receipt_sign (key, json_node_get_object (n), name, digest);
+    g_autoptr (JsonNode) en = json_node_init_object (json_node_alloc (), env);
+    g_autofree char *env_text = json_to_string (en, TRUE);
+    g_assert_true (g_file_set_contents (env_path, env_text, -1, NULL));
+  }
+  return g_steal_pointer (&path);
+}
+
+/* A receipt from another machine is judged against the bandwidth that
+ * machine measured when a trusted key vouches for it, else refused. */
+static void
+test_foreign_machine (void)
+{
+  g_autofree char *ok = foreign_receipt ("foreign.json", TRUE, 1);
+  g_autoptr (GError) e = validate (ok, NULL);
+  g_assert_no_error (e);
+
+  /* signed, with a bandwidth too low for its speed: its own figure judges it */
+  g_autofree char *slow = foreign_receipt ("foreign-slow.json", TRUE, 1e-4);
+  e = validate (slow, NULL);
+  expect (e, BN_STRICT_ERROR_PLAUSIBILITY, "measured on \"Foreign CPU 9000\", 64 cores (signed)", "foreign-slow");
+  g_clear_error (&e);
+
+  /* unsigned, let through the signature gate: unverifiable */
+  g_autofree char *unsigned_path = foreign_receipt ("foreign-unsigned.json", FALSE, 1);
+  e = validate (unsigned_path, "allow-unsigned=true");
+  expect (e, BN_STRICT_ERROR_PLAUSIBILITY, "Unverifiable performance", "foreign-unsigned");
+  g_assert_nonnull (strstr (e->message, "and not signed by a trusted key"));
+}
+
 /* hand-typed files of the corpus in tests/elements/receipts/forgeries/ */
 static void
 test_corpus_files (void)
@@ -353,6 +410,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signing/keys", test_keys);
   g_test_add_func ("/signing/genuine-passes", test_genuine_passes);
   g_test_add_func ("/signing/forgeries-refused", test_forgeries);
+  g_test_add_func ("/signing/foreign-machine", test_foreign_machine);
   g_test_add_func ("/signing/corpus-files", test_corpus_files);
   g_test_add_func ("/signing/mock-never-travels", test_mock_never_travels);
   int rc = g_test_run ();
