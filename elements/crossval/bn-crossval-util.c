@@ -37,21 +37,3 @@ bn_cv_ratio_ci (const GArray *a, const GArray *b, guint64 seed, BnRatioCi *out)
                                                4000, seed, &out->lo, &out->hi))
     out->lo = out->hi = NAN;
 }
-
-JsonArray *
-bn_cv_json_doubles (const GArray *values)
-{
-  JsonArray *a = json_array_sized_new (values->len);
-  for (guint i = 0; i < values->len; i++)
-    json_array_add_double_element (a, g_array_index (values, double, i));
-  return a;
-}
-
-JsonArray *
-bn_cv_json_ints (const gint32 *values, guint n)
-{
-  JsonArray *a = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    json_array_add_int_element (a, values[i]);
-  return a;
-}

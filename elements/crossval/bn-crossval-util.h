@@ -17,7 +17,5 @@ typedef struct {
 
 double bn_cv_median (const GArray *values);
 void bn_cv_ratio_ci (const GArray *a, const GArray *b, guint64 seed, BnRatioCi *out);
-JsonArray *bn_cv_json_doubles (const GArray *values);
-JsonArray *bn_cv_json_ints (const gint32 *values, guint n);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include "bn-crossval-elements.h"
 #include "bn-crossval-util.h"
+#include <gst-bitnet/bench/bn-json-private.h>
 
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
@@ -140,7 +141,7 @@ static BnFlowReturn
 bn_crossval_chain (BnElement *element, BnPad *pad, BnItem *item)
 {
   BnCrossval *self = BN_CROSSVAL (element);
-  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run")) {
+  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), BN_RUN_MEDIA_TYPE)) {
     g_object_unref (item);
     return BN_FLOW_OK;
   }
@@ -234,11 +235,17 @@ compare_step (const float *a, const float *b, guint n, guint k, Step *s)
   s->topk = k ? (double) common / k : 1;
 }
 
+static const char *
+or_unknown (const char *s)
+{
+  return s ? s : "?";
+}
+
 static GArray *
-int_array (JsonObject *o, const char *member)
+int_array (BnRecord *run, BnRunField field)
 {
   GArray *v = g_array_new (FALSE, FALSE, sizeof (gint32));
-  JsonArray *a = json_object_has_member (o, member) ? json_object_get_array_member (o, member) : NULL;
+  JsonArray *a = bn_run_record_get_array (run, field);
   for (guint i = 0; a && i < json_array_get_length (a); i++) {
     gint32 x = (gint32) json_array_get_int_element (a, i);
     g_array_append_val (v, x);
@@ -277,16 +284,15 @@ static void
 compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads, JsonObject *group, Failures *f,
               GString *summary)
 {
-  JsonObject *o = bn_record_get_object (o_rec), *r = bn_record_get_object (r_rec);
   JsonObject *acc = json_object_new ();
-  json_object_set_int_member (acc, "ours_iteration", json_object_get_int_member_with_default (o, "iteration", 0));
-  json_object_set_int_member (acc, "reference_iteration", json_object_get_int_member_with_default (r, "iteration", 0));
+  json_object_set_int_member (acc, "ours_iteration", bn_run_record_get_int (o_rec, BN_RUN_FIELD_ITERATION, 0));
+  json_object_set_int_member (acc, "reference_iteration", bn_run_record_get_int (r_rec, BN_RUN_FIELD_ITERATION, 0));
 
   /* prompts */
-  g_autoptr (GArray) po = int_array (o, "prompt_token_ids");
-  g_autoptr (GArray) pr = int_array (r, "prompt_token_ids");
-  const char *kind_o = json_object_get_string_member_with_default (o, "prompt_kind", NULL);
-  const char *kind_r = json_object_get_string_member_with_default (r, "prompt_kind", NULL);
+  g_autoptr (GArray) po = int_array (o_rec, BN_RUN_FIELD_PROMPT_TOKEN_IDS);
+  g_autoptr (GArray) pr = int_array (r_rec, BN_RUN_FIELD_PROMPT_TOKEN_IDS);
+  const char *kind_o = bn_run_record_get_string (o_rec, BN_RUN_FIELD_PROMPT_KIND);
+  const char *kind_r = bn_run_record_get_string (r_rec, BN_RUN_FIELD_PROMPT_KIND);
   if (po->len && pr->len) {
     guint n = MIN (po->len, pr->len), first = n;
     for (guint i = 0; i < n && first == n; i++)
@@ -300,8 +306,10 @@ compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads,
     json_object_set_int_member (tk, "reference_tokens", pr->len);
     if (!same)
       json_object_set_int_member (tk, "first_difference", first);
-    json_object_set_array_member (tk, "ours", bn_cv_json_ints ((const gint32 *) po->data, po->len));
-    json_object_set_array_member (tk, "reference", bn_cv_json_ints ((const gint32 *) pr->data, pr->len));
+    json_object_set_array_member (tk, "ours",
+                                  json_array_ref (bn_run_record_get_array (o_rec, BN_RUN_FIELD_PROMPT_TOKEN_IDS)));
+    json_object_set_array_member (tk, "reference",
+                                  json_array_ref (bn_run_record_get_array (r_rec, BN_RUN_FIELD_PROMPT_TOKEN_IDS)));
     json_object_set_object_member (acc, "prompt", tk);
     if (!same) {
       gboolean text = !g_strcmp0 (kind_o, "text") && !g_strcmp0 (kind_r, "text");
@@ -320,20 +328,20 @@ compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads,
   }
 
   /* the same function? a bitnet-b1.58 model (ReLU^2) is not what llama.cpp's bitnet graph (SiLU) runs */
-  const char *arch_o = json_object_get_string_member_with_default (o, "model_architecture", NULL);
-  const char *arch_r = json_object_get_string_member_with_default (r, "model_architecture", NULL);
+  const char *arch_o = bn_run_record_get_string (o_rec, BN_RUN_FIELD_MODEL_ARCHITECTURE);
+  const char *arch_r = bn_run_record_get_string (r_rec, BN_RUN_FIELD_MODEL_ARCHITECTURE);
   if (arch_o && arch_r && strcmp (arch_o, arch_r))
     fail_at (f, -1, _("threads=%u: ours ran architecture %s and llama.cpp %s (%s FFN): not the same model"), threads,
-             arch_o, arch_r, json_object_get_string_member_with_default (r, "ffn_activation", "?"));
+             arch_o, arch_r, or_unknown (bn_run_record_get_string (r_rec, BN_RUN_FIELD_FFN_ACTIVATION)));
 
   /* greedy tokens */
-  if (!json_object_get_boolean_member_with_default (o, "greedy", TRUE))
+  if (!bn_run_record_get_boolean (o_rec, BN_RUN_FIELD_GREEDY, TRUE))
     fail_at (f, -1,
              _("threads=%u: our run did not decode greedily (temperature > 0): tokens cannot be "
                 "compared; unset temperature on kernel-executor"),
              threads);
-  g_autoptr (GArray) to = int_array (o, "token_ids");
-  g_autoptr (GArray) tr = int_array (r, "token_ids");
+  g_autoptr (GArray) to = int_array (o_rec, BN_RUN_FIELD_TOKEN_IDS);
+  g_autoptr (GArray) tr = int_array (r_rec, BN_RUN_FIELD_TOKEN_IDS);
   guint nt = MIN (to->len, tr->len), same = 0;
   gint diverge = -1;
   for (guint i = 0; i < nt; i++) {
@@ -355,8 +363,8 @@ compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads,
   /* logits */
   GBytes *lo = g_object_get_data (G_OBJECT (o_rec), BN_RUN_LOGITS_KEY);
   GBytes *lr = g_object_get_data (G_OBJECT (r_rec), BN_RUN_LOGITS_KEY);
-  guint nvo = json_object_get_int_member_with_default (o, "logits_n_vocab", 0);
-  guint nvr = json_object_get_int_member_with_default (r, "logits_n_vocab", 0);
+  guint nvo = bn_run_record_get_int (o_rec, BN_RUN_FIELD_LOGITS_N_VOCAB, 0);
+  guint nvr = bn_run_record_get_int (r_rec, BN_RUN_FIELD_LOGITS_N_VOCAB, 0);
   gboolean have_logits = lo && lr && nvo && nvo == nvr;
   const float *a = NULL, *b = NULL;
   guint steps = 0;
@@ -484,11 +492,11 @@ compare_runs (BnCrossval *self, BnRecord *o_rec, BnRecord *r_rec, guint threads,
 /* ---- speed ---------------------------------------------------------------- */
 
 static GArray *
-figures (GPtrArray *runs, const char *member)
+figures (GPtrArray *runs, BnRunField field)
 {
   GArray *v = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 0; i < runs->len; i++) {
-    double d = bn_record_get_double (runs->pdata[i], member, NAN);
+    double d = bn_run_record_get_double (runs->pdata[i], field, NAN);
     if (!isnan (d))
       g_array_append_val (v, d);
   }
@@ -499,37 +507,42 @@ static JsonObject *
 side_figures (GPtrArray *runs)
 {
   JsonObject *s = json_object_new ();
-  JsonObject *first = bn_record_get_object (runs->pdata[0]);
-  const char *members[] = { "decode_tokens_per_second",
-                            "prefill_tokens_per_second",
-                            "first_token_latency_ms",
-                            "average_token_latency_ms",
-                            "latency_p50_ms",
-                            "latency_p95_ms",
-                            "peak_memory_mb",
-                            "cpu_utilization_percent",
-                            "bytes_per_token",
-                            "read_bandwidth_gb_per_s",
-                            "ceiling_tokens_per_second",
-                            "fraction_of_ceiling" };
+  BnRecord *first = runs->pdata[0];
+  static const BnRunField medians[] = {
+    BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND,
+    BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND,
+    BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS,
+    BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS,
+    BN_RUN_FIELD_LATENCY_P50_MS,
+    BN_RUN_FIELD_LATENCY_P95_MS,
+    BN_RUN_FIELD_PEAK_MEMORY_MB,
+    BN_RUN_FIELD_CPU_UTILIZATION_PERCENT,
+    BN_RUN_FIELD_BYTES_PER_TOKEN,
+    BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S,
+    BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND,
+    BN_RUN_FIELD_FRACTION_OF_CEILING,
+  };
   json_object_set_int_member (s, "iterations", runs->len);
-  json_object_set_string_member (s, "backend", json_object_get_string_member_with_default (first, "backend", "?"));
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++) {
-    g_autoptr (GArray) v = figures (runs, members[i]);
-    g_autofree char *name = g_strconcat (members[i], "_median", NULL);
+  json_object_set_string_member (s, bn_run_field_name (BN_RUN_FIELD_BACKEND),
+                                 or_unknown (bn_run_record_get_string (first, BN_RUN_FIELD_BACKEND)));
+  for (guint i = 0; i < G_N_ELEMENTS (medians); i++) {
+    g_autoptr (GArray) v = figures (runs, medians[i]);
+    g_autofree char *name = g_strconcat (bn_run_field_name (medians[i]), "_median", NULL);
     double m = bn_cv_median (v);
     if (isnan (m))
       json_object_set_null_member (s, name);
     else
       json_object_set_double_member (s, name, m);
   }
-  g_autoptr (GArray) d = figures (runs, "decode_tokens_per_second");
-  json_object_set_array_member (s, "decode_tokens_per_second", bn_cv_json_doubles (d));
-  g_autoptr (GArray) p = figures (runs, "prefill_tokens_per_second");
-  json_object_set_array_member (s, "prefill_tokens_per_second", bn_cv_json_doubles (p));
-  json_object_set_int_member (s, "prompt_tokens", json_object_get_int_member_with_default (first, "prompt_tokens", 0));
-  json_object_set_int_member (s, "tokens_generated",
-                              json_object_get_int_member_with_default (first, "tokens_generated", 0));
+  /* every run's speeds, and the first run's token counts, under their own names */
+  static const BnRunField speeds[] = { BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND };
+  for (guint i = 0; i < G_N_ELEMENTS (speeds); i++) {
+    g_autoptr (GArray) v = figures (runs, speeds[i]);
+    json_object_set_array_member (s, bn_run_field_name (speeds[i]), bn_json_doubles ((const double *) v->data, v->len));
+  }
+  static const BnRunField counts[] = { BN_RUN_FIELD_PROMPT_TOKENS, BN_RUN_FIELD_TOKENS_GENERATED };
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    json_object_set_int_member (s, bn_run_field_name (counts[i]), bn_run_record_get_int (first, counts[i], 0));
   return s;
 }
 
@@ -543,10 +556,10 @@ set_num (JsonObject *o, const char *name, double v)
 }
 
 static JsonObject *
-ratio_object (GPtrArray *ours, GPtrArray *ref, const char *member, guint64 seed, BnRatioCi *ci)
+ratio_object (GPtrArray *ours, GPtrArray *ref, BnRunField field, guint64 seed, BnRatioCi *ci)
 {
-  g_autoptr (GArray) a = figures (ours, member);
-  g_autoptr (GArray) b = figures (ref, member);
+  g_autoptr (GArray) a = figures (ours, field);
+  g_autoptr (GArray) b = figures (ref, field);
   bn_cv_ratio_ci (a, b, seed, ci);
   JsonObject *o = json_object_new ();
   set_num (o, "ratio", ci->estimate);
@@ -578,16 +591,18 @@ static JsonObject *
 identity (JsonObject *o)
 {
   JsonObject *id = json_object_new ();
-  const char *members[] = { "executor",       "backend",           "backend_version",
-                            "compute_path",   "model_fingerprint", "model_architecture",
-                            "ffn_activation", "weight_format",     "model_path" };
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    if (json_object_has_member (o, members[i]))
-      json_object_set_member (id, members[i], json_node_copy (json_object_get_member (o, members[i])));
-  if (json_object_has_member (o, "kernels"))
-    json_object_set_member (id, "kernels", json_node_copy (json_object_get_member (o, "kernels")));
-  if (json_object_has_member (o, "llama_cpp"))
-    json_object_set_member (id, "llama_cpp", json_node_copy (json_object_get_member (o, "llama_cpp")));
+  /* copied under their own names */
+  static const BnRunField fields[] = {
+    BN_RUN_FIELD_EXECUTOR,       BN_RUN_FIELD_BACKEND,           BN_RUN_FIELD_BACKEND_VERSION,
+    BN_RUN_FIELD_COMPUTE_PATH,   BN_RUN_FIELD_MODEL_FINGERPRINT, BN_RUN_FIELD_MODEL_ARCHITECTURE,
+    BN_RUN_FIELD_FFN_ACTIVATION, BN_RUN_FIELD_WEIGHT_FORMAT,     BN_RUN_FIELD_MODEL_PATH,
+    BN_RUN_FIELD_KERNELS,        BN_RUN_FIELD_LLAMA_CPP,
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++) {
+    JsonNode *n = json_object_get_member (o, bn_run_field_name (fields[i]));
+    if (n)
+      json_object_set_member (id, bn_run_field_name (fields[i]), json_node_copy (n));
+  }
   return id;
 }
 
@@ -614,7 +629,7 @@ bn_crossval_finish (BnElement *element)
   for (guint side = 0; side < 2; side++) {
     GPtrArray *runs = side ? self->reference : self->ours;
     for (guint i = 0; i < runs->len; i++) {
-      gint64 t = json_object_get_int_member_with_default (bn_record_get_object (runs->pdata[i]), "threads", 0);
+      gint64 t = bn_run_record_get_int (runs->pdata[i], BN_RUN_FIELD_THREADS, 0);
       gboolean seen = FALSE;
       for (guint j = 0; j < counts->len; j++)
         seen |= g_array_index (counts, gint64, j) == t;
@@ -623,8 +638,8 @@ bn_crossval_finish (BnElement *element)
     }
   }
 
-  const char *fo = json_object_get_string_member_with_default (first_o, "model_fingerprint", NULL);
-  const char *fr = json_object_get_string_member_with_default (first_r, "model_fingerprint", NULL);
+  const char *fo = bn_run_object_get_string (first_o, BN_RUN_FIELD_MODEL_FINGERPRINT);
+  const char *fr = bn_run_object_get_string (first_r, BN_RUN_FIELD_MODEL_FINGERPRINT);
   g_autoptr (GString) table = g_string_new (NULL);
   g_string_append_printf (table, "%-8s %14s %14s %-24s %14s %14s %-24s\n", _("threads"), _("decode ours"),
                           _("llama.cpp"), /* xgettext:no-c-format */ _("ratio [95% CI]"), _("prefill ours"),
@@ -640,7 +655,7 @@ bn_crossval_finish (BnElement *element)
       GPtrArray *runs = side ? self->reference : self->ours;
       for (guint i = 0; i < runs->len; i++) {
         BnRecord *rec = runs->pdata[i];
-        if (json_object_get_int_member_with_default (bn_record_get_object (rec), "threads", 0) != t)
+        if (bn_run_record_get_int (rec, BN_RUN_FIELD_THREADS, 0) != t)
           continue;
         g_ptr_array_add (side ? r : o, rec);
         BnRecord **l = side ? &rl : &ol;
@@ -664,24 +679,25 @@ bn_crossval_finish (BnElement *element)
     json_object_set_object_member (sp, "ours", side_figures (o));
     json_object_set_object_member (sp, "reference", side_figures (r));
     BnRatioCi dci, pci;
-    json_object_set_object_member (sp, "decode_ratio", ratio_object (o, r, "decode_tokens_per_second", 42 + t, &dci));
+    json_object_set_object_member (sp, "decode_ratio",
+                                   ratio_object (o, r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, 42 + t, &dci));
     json_object_set_object_member (sp, "prefill_ratio",
-                                   ratio_object (o, r, "prefill_tokens_per_second", 4242 + t, &pci));
+                                   ratio_object (o, r, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND, 4242 + t, &pci));
     json_object_set_object_member (grp, "speed", sp);
     json_array_add_object_element (groups, grp);
-    g_autoptr (GArray) od = figures (o, "decode_tokens_per_second");
-    g_autoptr (GArray) rd = figures (r, "decode_tokens_per_second");
-    g_autoptr (GArray) op = figures (o, "prefill_tokens_per_second");
-    g_autoptr (GArray) rp = figures (r, "prefill_tokens_per_second");
+    g_autoptr (GArray) od = figures (o, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND);
+    g_autoptr (GArray) rd = figures (r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND);
+    g_autoptr (GArray) op = figures (o, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND);
+    g_autoptr (GArray) rp = figures (r, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND);
     g_autofree char *dt = ratio_text (&dci);
     g_autofree char *pt = ratio_text (&pci);
     g_string_append_printf (table, "%-8" G_GINT64_FORMAT " %10.2f t/s %10.2f t/s %-24s %10.1f t/s %10.1f t/s %-24s\n",
                             t, bn_cv_median (od), bn_cv_median (rd), dt, bn_cv_median (op), bn_cv_median (rp), pt);
     /* what bounds decode: bytes read per token against the read bandwidth
      * kernel-executor measured with this thread count */
-    g_autoptr (GArray) ob = figures (o, "bytes_per_token");
-    g_autoptr (GArray) rb = figures (r, "bytes_per_token");
-    g_autoptr (GArray) bw = figures (o, "read_bandwidth_gb_per_s");
+    g_autoptr (GArray) ob = figures (o, BN_RUN_FIELD_BYTES_PER_TOKEN);
+    g_autoptr (GArray) rb = figures (r, BN_RUN_FIELD_BYTES_PER_TOKEN);
+    g_autoptr (GArray) bw = figures (o, BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S);
     double obm = bn_cv_median (ob), rbm = bn_cv_median (rb), bwm = bn_cv_median (bw);
     JsonObject *mem = json_object_new ();
     set_num (mem, "ours_bytes_per_token", obm);
@@ -694,8 +710,8 @@ bn_crossval_finish (BnElement *element)
     json_object_set_object_member (sp, "memory_bound", mem);
     /* a run that got fewer cores than it asked for measured the machine's
      * other load, not the implementation: say so beside the ratio */
-    g_autoptr (GArray) oc = figures (o, "cpu_utilization_percent");
-    g_autoptr (GArray) rc = figures (r, "cpu_utilization_percent");
+    g_autoptr (GArray) oc = figures (o, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT);
+    g_autoptr (GArray) rc = figures (r, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT);
     double share_o = bn_cv_median (oc) / (100.0 * MAX (t, 1)), share_r = bn_cv_median (rc) / (100.0 * MAX (t, 1));
     gboolean contended = share_o < 0.85 || share_r < 0.85;
     set_num (sp, "ours_cpu_share", share_o);
@@ -740,13 +756,13 @@ bn_crossval_finish (BnElement *element)
 
   if (self->print) {
     printf (_("Cross-validation: %s (%s) vs %s (%s)\n"),
-            json_object_get_string_member_with_default (first_o, "executor", "?"),
-            json_object_get_string_member_with_default (first_o, "weight_format", "?"),
-            json_object_get_string_member_with_default (first_r, "backend", "?"),
-            json_object_get_string_member_with_default (first_r, "backend_version", "?"));
+            or_unknown (bn_run_object_get_string (first_o, BN_RUN_FIELD_EXECUTOR)),
+            or_unknown (bn_run_object_get_string (first_o, BN_RUN_FIELD_WEIGHT_FORMAT)),
+            or_unknown (bn_run_object_get_string (first_r, BN_RUN_FIELD_BACKEND)),
+            or_unknown (bn_run_object_get_string (first_r, BN_RUN_FIELD_BACKEND_VERSION)));
     printf (_("model %s; prompt %" PRId64 " tokens, %" PRId64 " generated%s\n"), fo ? fo : "?",
-            json_object_get_int_member_with_default (first_o, "prompt_tokens", 0),
-            json_object_get_int_member_with_default (first_o, "tokens_generated", 0),
+            bn_run_object_get_int (first_o, BN_RUN_FIELD_PROMPT_TOKENS, 0),
+            bn_run_object_get_int (first_o, BN_RUN_FIELD_TOKENS_GENERATED, 0),
             fo && fr && strcmp (fo, fr) ? _("; NOTE: the reference ran a file with another fingerprint") : "");
     printf ("%s%s%s", summary->str, table->str, bandwidth->str);
     if (pass)
@@ -861,10 +877,11 @@ bn_crossval_class_init (BnCrossvalClass *klass)
                                  "Compares our engine's runs with llama.cpp's: logits, greedy tokens, "
                                  "tokenization and speed",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "ours", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
-  bn_element_class_add_static_pad_template (element_class, "reference", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
-  bn_element_class_add_static_pad_template (element_class, "ours_%u", BN_PAD_SINK, BN_PAD_REQUEST, "bench/run");
-  bn_element_class_add_static_pad_template (element_class, "reference_%u", BN_PAD_SINK, BN_PAD_REQUEST, "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "ours", BN_PAD_SINK, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
+  bn_element_class_add_static_pad_template (element_class, "reference", BN_PAD_SINK, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
+  bn_element_class_add_static_pad_template (element_class, "ours_%u", BN_PAD_SINK, BN_PAD_REQUEST, BN_RUN_MEDIA_TYPE);
+  bn_element_class_add_static_pad_template (element_class, "reference_%u", BN_PAD_SINK, BN_PAD_REQUEST,
+                                            BN_RUN_MEDIA_TYPE);
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_REQUEST, "crossval/result");
 }
 

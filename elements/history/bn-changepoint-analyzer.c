@@ -327,14 +327,14 @@ bn_changepoint_analyzer_class_init (BnChangepointAnalyzerClass *klass)
   bn_element_class_set_metadata (element_class, "Change-point analyzer", "Analyzer",
                                  "Finds change points in each series of a history (E-divisive means, t-test)",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_REQUEST, "ANY");
 }
 
 static void
 bn_changepoint_analyzer_init (BnChangepointAnalyzer *self)
 {
-  static const char *const defaults[] = { "decode_tokens_per_second", NULL };
+  const char *const defaults[] = { bn_run_field_name (BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND), NULL };
   self->metrics = g_strdupv ((char **) defaults);
   self->max_p = 0.001;
   self->min_size = 3;

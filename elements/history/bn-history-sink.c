@@ -158,16 +158,17 @@ static char *
 configuration_of (JsonObject *o)
 {
   static const struct {
-    const char *member, *prefix;
+    BnRunField field;
+    const char *prefix;
   } parts[] = {
-    { "weight_format", "" },
-    { "threads", "t" },
-    { "tokens_requested", "n" },
-    { "prompt_tokens", "p" },
+    { BN_RUN_FIELD_WEIGHT_FORMAT, "" },
+    { BN_RUN_FIELD_THREADS, "t" },
+    { BN_RUN_FIELD_TOKENS_REQUESTED, "n" },
+    { BN_RUN_FIELD_PROMPT_TOKENS, "p" },
   };
   GString *s = g_string_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++) {
-    JsonNode *n = json_object_get_member (o, parts[i].member);
+    JsonNode *n = json_object_get_member (o, bn_run_field_name (parts[i].field));
     if (!n || !JSON_NODE_HOLDS_VALUE (n))
       continue;
     if (s->len)
@@ -260,9 +261,9 @@ bn_history_sink_finish (BnElement *element)
       .configuration = config,
       .commit = commit,
       .commit_date = date,
-      .model_fingerprint = bn_record_get_string (run, "model_fingerprint"),
+      .model_fingerprint = bn_run_record_get_string (run, BN_RUN_FIELD_MODEL_FINGERPRINT),
       .strict_outcome = strict,
-      .ceiling_tokens_per_second = bn_record_get_double (run, "ceiling_tokens_per_second", NAN),
+      .ceiling_tokens_per_second = bn_run_record_get_double (run, BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND, NAN),
     };
     if (!bn_history_db_insert (db, &info, o, NULL, &error))
       goto fail;
@@ -322,7 +323,7 @@ bn_history_sink_class_init (BnHistorySinkClass *klass)
   bn_element_class_set_metadata (element_class, "History sink", "Sink",
                                  "Files every run into the history database (SQLite or PostgreSQL)",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
 }
 
 static void

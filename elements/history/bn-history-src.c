@@ -121,7 +121,7 @@ bn_history_src_produce (BnElement *element)
   if (self->next >= self->runs->len)
     return BN_FLOW_EOS;
   JsonObject *o = json_object_ref (self->runs->pdata[self->next++]);
-  return bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
+  return bn_element_push (element, BN_ITEM (bn_record_new (BN_RUN_MEDIA_TYPE, o)));
 }
 
 static void
@@ -169,7 +169,7 @@ bn_history_src_class_init (BnHistorySrcClass *klass)
   bn_element_class_set_metadata (element_class, "History source", "Source",
                                  "Selects runs from the history database and pushes them in history order",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
 }
 
 static void

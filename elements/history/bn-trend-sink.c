@@ -352,7 +352,7 @@ static void
 baseline_band (JsonObject *file, JsonObject *run, const char *metric, Plot *p)
 {
   p->band_lo = p->band_mid = p->band_hi = NAN;
-  if (!file || g_strcmp0 (metric, "decode_tokens_per_second"))
+  if (!file || g_strcmp0 (metric, bn_run_field_name (BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND)))
     return;
   JsonObject *entry =
       bn_baselines_lookup (file, bn_history_filed (run, "platform"), bn_history_filed (run, "implementation"));
@@ -528,7 +528,7 @@ bn_trend_sink_finish (BnElement *element)
       g_ptr_array_add (metrics,
                        (gpointer) json_object_get_string_member (json_array_get_object_element (rm, k), "metric"));
     if (!metrics->len)
-      g_ptr_array_add (metrics, (gpointer) "decode_tokens_per_second");
+      g_ptr_array_add (metrics, (gpointer) bn_run_field_name (BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND));
 
     g_autofree char *heading =
         g_strdup_printf ("%s %s [%s]", bn_history_filed (first, "platform"), bn_history_filed (first, "implementation"),
@@ -548,8 +548,8 @@ bn_trend_sink_finish (BnElement *element)
         if (!n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) == G_TYPE_STRING)
           continue;
         double v = json_node_get_double (n);
-        double c = !strcmp (metric, "decode_tokens_per_second")
-                       ? json_object_get_double_member_with_default (o, "ceiling_tokens_per_second", NAN)
+        double c = !strcmp (metric, bn_run_field_name (BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND))
+                       ? bn_run_object_get_double (o, BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND, NAN)
                        : NAN;
         g_array_append_val (p.values, v);
         g_array_append_val (p.ceiling, c);

@@ -206,7 +206,7 @@ bn_summary_sink_finish (BnElement *element)
   gboolean kernels = FALSE, runs = FALSE;
   for (guint i = 0; i < self->records->len; i++) {
     kernels |= is_type (self->records->pdata[i], "bench/kernel");
-    runs |= is_type (self->records->pdata[i], "bench/run");
+    runs |= is_type (self->records->pdata[i], BN_RUN_MEDIA_TYPE);
   }
   if (!self->silent && kernels)
     print_kernel_table (self->records);

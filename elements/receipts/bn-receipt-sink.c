@@ -92,13 +92,12 @@ bn_receipt_sink_set_property (GObject *object, guint id, const GValue *value, GP
 }
 
 static double
-median_of (GPtrArray *runs, const char *member)
+median_of (GPtrArray *runs, BnRunField field)
 {
   g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 0; i < runs->len; i++) {
-    JsonObject *o = bn_record_get_object (runs->pdata[i]);
-    if (json_object_has_member (o, member)) {
-      double d = json_object_get_double_member (o, member);
+    if (bn_run_record_has (runs->pdata[i], field)) {
+      double d = bn_run_record_get_double (runs->pdata[i], field, 0);
       g_array_append_val (v, d);
     }
   }
@@ -107,9 +106,9 @@ median_of (GPtrArray *runs, const char *member)
 }
 
 static JsonNode *
-copy_member (JsonObject *o, const char *m)
+copy_field (JsonObject *o, BnRunField field)
 {
-  JsonNode *n = json_object_get_member (o, m);
+  JsonNode *n = json_object_get_member (o, bn_run_field_name (field));
   return n ? json_node_copy (n) : json_node_new (JSON_NODE_NULL);
 }
 
@@ -127,18 +126,17 @@ bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
   /* the compute path is "real" only if every run says so */
   const char *path = "real";
   for (guint i = 0; i < runs->len; i++) {
-    const char *p = bn_record_get_string (runs->pdata[i], "compute_path");
+    const char *p = bn_run_record_get_string (runs->pdata[i], BN_RUN_FIELD_COMPUTE_PATH);
     if (g_strcmp0 (p, "real"))
       path = p ? p : "unknown";
   }
   json_object_set_string_member (r, "compute_path", path);
-  json_object_set_member (r, "backend", copy_member (first, "backend"));
+  json_object_set_member (r, "backend", copy_field (first, BN_RUN_FIELD_BACKEND));
   /* every kernel any run invoked, in first-seen order */
   JsonArray *kernels = json_array_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < runs->len; i++) {
-    JsonObject *o = bn_record_get_object (runs->pdata[i]);
-    JsonArray *k = json_object_has_member (o, "kernels") ? json_object_get_array_member (o, "kernels") : NULL;
+    JsonArray *k = bn_run_record_get_array (runs->pdata[i], BN_RUN_FIELD_KERNELS);
     for (guint j = 0; k && j < json_array_get_length (k); j++) {
       const char *name = json_array_get_string_element (k, j);
       if (g_hash_table_add (seen, (gpointer) name))
@@ -147,19 +145,20 @@ bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
   }
   json_object_set_array_member (r, "kernels", kernels);
   json_object_set_boolean_member (r, "deterministic",
-                                  json_object_get_boolean_member_with_default (first, "deterministic", FALSE));
+                                  bn_run_object_get_boolean (first, BN_RUN_FIELD_DETERMINISTIC, FALSE));
 
   JsonObject *pb = json_object_new ();
-  json_object_set_int_member (pb, "tokens_generated",
-                              json_object_get_int_member_with_default (first, "tokens_generated", 0));
-  json_object_set_double_member (pb, "total_time_ms", median_of (runs, "total_time_ms"));
-  json_object_set_double_member (pb, "tokens_per_second", median_of (runs, "decode_tokens_per_second"));
-  json_object_set_double_member (pb, "first_token_latency_ms", median_of (runs, "first_token_latency_ms"));
-  json_object_set_double_member (pb, "average_token_latency_ms", median_of (runs, "average_token_latency_ms"));
+  json_object_set_int_member (pb, "tokens_generated", bn_run_object_get_int (first, BN_RUN_FIELD_TOKENS_GENERATED, 0));
+  json_object_set_double_member (pb, "total_time_ms", median_of (runs, BN_RUN_FIELD_TOTAL_TIME_MS));
+  json_object_set_double_member (pb, "tokens_per_second", median_of (runs, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND));
+  json_object_set_double_member (pb, "first_token_latency_ms", median_of (runs, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS));
+  json_object_set_double_member (pb, "average_token_latency_ms",
+                                 median_of (runs, BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS));
   double mem = 0;
   for (guint i = 0; i < runs->len; i++)
-    mem = MAX (mem, bn_record_get_double (runs->pdata[i], "peak_memory_mb",
-                                          bn_record_get_double (runs->pdata[i], "memory_usage_mb", 0)));
+    mem = MAX (mem,
+               bn_run_record_get_double (runs->pdata[i], BN_RUN_FIELD_PEAK_MEMORY_MB,
+                                         bn_run_record_get_double (runs->pdata[i], BN_RUN_FIELD_MEMORY_USAGE_MB, 0)));
   json_object_set_double_member (pb, "memory_usage_mb", mem);
   json_object_set_object_member (r, "performance_baseline", pb);
 
@@ -167,16 +166,14 @@ bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
   JsonObject *x = json_object_new ();
   json_object_set_string_member (x, "status", "success");
   json_object_set_int_member (x, "iterations", runs->len);
-  json_object_set_int_member (x, "tokens_requested",
-                              json_object_get_int_member_with_default (first, "tokens_requested", 0));
-  json_object_set_member (x, "threads", copy_member (first, "threads"));
+  json_object_set_int_member (x, "tokens_requested", bn_run_object_get_int (first, BN_RUN_FIELD_TOKENS_REQUESTED, 0));
+  json_object_set_member (x, "threads", copy_field (first, BN_RUN_FIELD_THREADS));
   g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
   JsonArray *iters = json_array_new ();
   for (guint i = 0; i < runs->len; i++) {
     JsonObject *o = bn_record_get_object (runs->pdata[i]);
     json_array_add_object_element (iters, json_object_ref (o));
-    JsonArray *a =
-        json_object_has_member (o, "decode_latency_ms") ? json_object_get_array_member (o, "decode_latency_ms") : NULL;
+    JsonArray *a = bn_run_record_get_array (runs->pdata[i], BN_RUN_FIELD_DECODE_LATENCY_MS);
     for (guint j = 0; a && j < json_array_get_length (a); j++) {
       double d = json_array_get_double_element (a, j);
       g_array_append_val (lat, d);
@@ -190,16 +187,16 @@ bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
   json_object_set_int_member (l, "samples", lat->len);
   json_object_set_object_member (x, "latency", l);
   JsonObject *pf = json_object_new ();
-  json_object_set_int_member (pf, "tokens", json_object_get_int_member_with_default (first, "prompt_tokens", 0));
-  json_object_set_double_member (pf, "tokens_per_second", median_of (runs, "prefill_tokens_per_second"));
-  json_object_set_double_member (pf, "ms", median_of (runs, "prefill_ms"));
+  json_object_set_int_member (pf, "tokens", bn_run_object_get_int (first, BN_RUN_FIELD_PROMPT_TOKENS, 0));
+  json_object_set_double_member (pf, "tokens_per_second", median_of (runs, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND));
+  json_object_set_double_member (pf, "ms", median_of (runs, BN_RUN_FIELD_PREFILL_MS));
   json_object_set_object_member (x, "prefill", pf);
-  json_object_set_double_member (x, "cpu_utilization_percent", median_of (runs, "cpu_utilization_percent"));
+  json_object_set_double_member (x, "cpu_utilization_percent", median_of (runs, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT));
   JsonObject *model = json_object_new ();
-  json_object_set_member (model, "fingerprint", copy_member (first, "model_fingerprint"));
-  json_object_set_member (model, "architecture", copy_member (first, "model_architecture"));
-  json_object_set_member (model, "weight_format", copy_member (first, "weight_format"));
-  json_object_set_double_member (model, "load_time_ms", median_of (runs, "model_load_time_ms"));
+  json_object_set_member (model, "fingerprint", copy_field (first, BN_RUN_FIELD_MODEL_FINGERPRINT));
+  json_object_set_member (model, "architecture", copy_field (first, BN_RUN_FIELD_MODEL_ARCHITECTURE));
+  json_object_set_member (model, "weight_format", copy_field (first, BN_RUN_FIELD_WEIGHT_FORMAT));
+  json_object_set_double_member (model, "load_time_ms", median_of (runs, BN_RUN_FIELD_MODEL_LOAD_TIME_MS));
   json_object_set_object_member (x, "model", model);
   json_object_set_object_member (x, "machine", bn_machine_info ());
   JsonObject *settings = json_object_new ();
@@ -207,16 +204,17 @@ bn_receipt_build (GPtrArray *runs, BnStrictFlags strict)
   json_object_set_string_member (settings, "strict_gates", strict ? sf : "none");
   json_object_set_boolean_member (settings, "strict_mode", bn_env_is_true ("BITNET_STRICT_MODE"));
   json_object_set_boolean_member (settings, "deterministic_env", bn_env_is_true ("BITNET_DETERMINISTIC"));
-  json_object_set_member (settings, "seed", copy_member (first, "seed"));
-  json_object_set_member (settings, "greedy", copy_member (first, "greedy"));
+  json_object_set_member (settings, "seed", copy_field (first, BN_RUN_FIELD_SEED));
+  json_object_set_member (settings, "greedy", copy_field (first, BN_RUN_FIELD_GREEDY));
   json_object_set_object_member (x, "settings", settings);
-  if (json_object_has_member (first, "quantizer_accuracy"))
-    json_object_set_member (x, "accuracy", copy_member (first, "quantizer_accuracy"));
+  if (bn_run_object_has (first, BN_RUN_FIELD_QUANTIZER_ACCURACY))
+    json_object_set_member (x, "accuracy", copy_field (first, BN_RUN_FIELD_QUANTIZER_ACCURACY));
   JsonObject *bw = json_object_new ();
-  json_object_set_member (bw, "bytes_per_token", copy_member (first, "bytes_per_token"));
-  json_object_set_double_member (bw, "read_bandwidth_gb_per_s", median_of (runs, "read_bandwidth_gb_per_s"));
-  json_object_set_double_member (bw, "ceiling_tokens_per_second", median_of (runs, "ceiling_tokens_per_second"));
-  json_object_set_double_member (bw, "fraction_of_ceiling", median_of (runs, "fraction_of_ceiling"));
+  json_object_set_member (bw, "bytes_per_token", copy_field (first, BN_RUN_FIELD_BYTES_PER_TOKEN));
+  json_object_set_double_member (bw, "read_bandwidth_gb_per_s", median_of (runs, BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S));
+  json_object_set_double_member (bw, "ceiling_tokens_per_second",
+                                 median_of (runs, BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND));
+  json_object_set_double_member (bw, "fraction_of_ceiling", median_of (runs, BN_RUN_FIELD_FRACTION_OF_CEILING));
   json_object_set_object_member (x, "bandwidth", bw);
   json_object_set_array_member (x, "runs", iters);
   json_object_set_object_member (r, "gst_bitnet", x);
@@ -241,7 +239,7 @@ static BnFlowReturn
 bn_receipt_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
 {
   BnReceiptSink *self = BN_RECEIPT_SINK (element);
-  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run")) {
+  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), BN_RUN_MEDIA_TYPE)) {
     g_object_unref (item);
     return BN_FLOW_OK;
   }
@@ -360,7 +358,7 @@ bn_receipt_sink_class_init (BnReceiptSinkClass *klass)
   bn_element_class_set_metadata (element_class, "Receipt sink", "Sink",
                                  "Writes the measured runs as a receipt (ci/inference.json, schema 1.0.0)",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
 }
 
 static void

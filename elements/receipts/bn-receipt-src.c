@@ -189,7 +189,7 @@ push_report_runs (BnElement *element, const char *file, JsonObject *x)
     JsonObject *o = json_node_dup_object (copy);
     json_node_unref (copy);
     json_object_set_string_member (o, BN_RUN_SOURCE, file);
-    ret = bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
+    ret = bn_element_push (element, BN_ITEM (bn_record_new (BN_RUN_MEDIA_TYPE, o)));
   }
   return ret;
 }
@@ -310,36 +310,38 @@ bn_receipt_src_produce (BnElement *element)
         bn_element_post_error (element, error, NULL);
         return BN_FLOW_ERROR;
       }
-      ret = bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
+      ret = bn_element_push (element, BN_ITEM (bn_record_new (BN_RUN_MEDIA_TYPE, o)));
     }
     return ret;
   }
   /* the seed's fields only: one run made of them */
-  JsonObject *o = json_object_new ();
-  json_object_set_string_member (o, "compute_path", json_object_get_string_member (r, "compute_path"));
-  json_object_set_member (o, "backend", json_node_copy (json_object_get_member (r, "backend")));
-  json_object_set_member (o, "kernels", json_node_copy (json_object_get_member (r, "kernels")));
-  json_object_set_boolean_member (o, "deterministic",
-                                  json_object_get_boolean_member_with_default (r, "deterministic", FALSE));
+  g_autoptr (BnRecord) run = bn_run_record_new ();
+  JsonObject *o = bn_record_get_object (run);
+  bn_run_record_set_string (run, BN_RUN_FIELD_COMPUTE_PATH, json_object_get_string_member (r, "compute_path"));
+  json_object_set_member (o, bn_run_field_name (BN_RUN_FIELD_BACKEND),
+                          json_node_copy (json_object_get_member (r, "backend")));
+  json_object_set_member (o, bn_run_field_name (BN_RUN_FIELD_KERNELS),
+                          json_node_copy (json_object_get_member (r, "kernels")));
+  bn_run_record_set_boolean (run, BN_RUN_FIELD_DETERMINISTIC,
+                             json_object_get_boolean_member_with_default (r, "deterministic", FALSE));
   gint64 toks = json_object_get_int_member (pb, "tokens_generated");
-  json_object_set_int_member (o, "tokens_generated", toks);
-  json_object_set_int_member (o, "tokens_requested", toks);
-  json_object_set_double_member (o, "decode_tokens_per_second", claimed);
-  json_object_set_double_member (o, "tokens_per_second", claimed);
-  json_object_set_double_member (o, "claimed_tokens_per_second", claimed);
-  json_object_set_double_member (o, "total_time_ms", json_object_get_double_member (pb, "total_time_ms"));
-  json_object_set_double_member (o, "first_token_latency_ms",
-                                 json_object_get_double_member (pb, "first_token_latency_ms"));
-  json_object_set_double_member (o, "average_token_latency_ms",
-                                 json_object_get_double_member (pb, "average_token_latency_ms"));
-  json_object_set_double_member (o, "memory_usage_mb", json_object_get_double_member (pb, "memory_usage_mb"));
+  bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_GENERATED, toks);
+  bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_REQUESTED, toks);
+  bn_run_record_set_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, claimed);
+  bn_run_record_set_double (run, BN_RUN_FIELD_TOKENS_PER_SECOND, claimed);
+  json_object_set_double_member (o, BN_RUN_CLAIMED_TPS, claimed);
+  bn_run_record_set_double (run, BN_RUN_FIELD_TOTAL_TIME_MS, json_object_get_double_member (pb, "total_time_ms"));
+  bn_run_record_set_double (run, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS,
+                            json_object_get_double_member (pb, "first_token_latency_ms"));
+  bn_run_record_set_double (run, BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS,
+                            json_object_get_double_member (pb, "average_token_latency_ms"));
+  bn_run_record_set_double (run, BN_RUN_FIELD_MEMORY_USAGE_MB, json_object_get_double_member (pb, "memory_usage_mb"));
   mark_origin (o, &origin, -1);
   if (!bn_run_record_check (o, file, &error)) {
-    json_object_unref (o);
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
   }
-  return bn_element_push (element, BN_ITEM (bn_record_new ("bench/run", o)));
+  return bn_element_push (element, BN_ITEM (g_steal_pointer (&run)));
 }
 
 static void
@@ -359,7 +361,7 @@ bn_receipt_src_class_init (BnReceiptSrcClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Receipt source", "Source",
                                  "Reads receipts (ci/inference.json) and pushes their runs", "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
 }
 
 static void

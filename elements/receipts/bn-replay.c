@@ -199,8 +199,8 @@ bn_replayer_check (BnReplayer *r, BnRecord *run, guint n_steps, GRand *rand, cha
   const BnModelConfig *cfg = bn_model_get_config (model);
   g_autoptr (GArray) prompt = g_array_new (FALSE, FALSE, sizeof (gint32));
   g_autoptr (GArray) tokens = g_array_new (FALSE, FALSE, sizeof (gint32));
-  if (!ids_of (prompt_a, "prompt_token_ids", cfg->n_vocab, prompt, error)
-      || !ids_of (tokens_a, "token_ids", cfg->n_vocab, tokens, error))
+  if (!ids_of (prompt_a, bn_run_field_name (BN_RUN_FIELD_PROMPT_TOKEN_IDS), cfg->n_vocab, prompt, error)
+      || !ids_of (tokens_a, bn_run_field_name (BN_RUN_FIELD_TOKEN_IDS), cfg->n_vocab, tokens, error))
     return FALSE;
   guint n = tokens->len;
   if ((guint64) prompt->len + n > cfg->n_ctx) {

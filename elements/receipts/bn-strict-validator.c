@@ -284,9 +284,9 @@ static gboolean
 check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
 {
   JsonObject *o = bn_record_get_object (rec);
-  const char *path = bn_record_get_string (rec, "compute_path");
-  JsonArray *k = json_object_has_member (o, "kernels") ? json_object_get_array_member (o, "kernels") : NULL;
-  const char *source = bn_record_get_string (rec, "source");
+  const char *path = bn_run_record_get_string (rec, BN_RUN_FIELD_COMPUTE_PATH);
+  JsonArray *k = bn_run_record_get_array (rec, BN_RUN_FIELD_KERNELS);
+  const char *source = bn_record_get_string (rec, BN_RUN_SOURCE);
   g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
 
   gboolean signed_ok = FALSE, verified = FALSE;
@@ -330,10 +330,10 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
       return FALSE;
   }
   if (self->gates & BN_STRICT_VALIDATE_PERFORMANCE) {
-    gint64 req = json_object_get_int_member_with_default (o, "tokens_requested", -1);
-    gint64 got = json_object_get_int_member_with_default (o, "tokens_generated", -1);
-    double tps =
-        bn_record_get_double (rec, "decode_tokens_per_second", bn_record_get_double (rec, "tokens_per_second", 0));
+    gint64 req = bn_run_record_get_int (rec, BN_RUN_FIELD_TOKENS_REQUESTED, -1);
+    gint64 got = bn_run_record_get_int (rec, BN_RUN_FIELD_TOKENS_GENERATED, -1);
+    double tps = bn_run_record_get_double (rec, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND,
+                                           bn_run_record_get_double (rec, BN_RUN_FIELD_TOKENS_PER_SECOND, 0));
     gboolean complete = got >= 0 && got == req && tps > 0;
     g_autofree char *d = g_strdup_printf (_("run %u%s: %" PRId64 " of %" PRId64 " tokens generated at %.3f tok/s"),
                                           idx, where, got, req, tps);
@@ -344,9 +344,9 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     g_autofree char *dc = why ? g_strdup_printf (_("run %u%s: %s"), idx, where, why) : NULL;
     if (!gate (self, "consistency", idx, !why, BN_STRICT_ERROR_INCONSISTENT, "Strict mode: Inconsistent receipt", dc))
       return FALSE;
-    double claimed = MAX (tps, bn_record_get_double (rec, "claimed_tokens_per_second", 0));
+    double claimed = MAX (tps, bn_record_get_double (rec, BN_RUN_CLAIMED_TPS, 0));
     /* a figure from an unsigned file is the forger's own: not believed */
-    double bytes = signed_ok ? bn_record_get_double (rec, "bytes_per_token", 0) : 0;
+    double bytes = signed_ok ? bn_run_record_get_double (rec, BN_RUN_FIELD_BYTES_PER_TOKEN, 0) : 0;
     const char *bytes_from = _("bytes per token");
     const char *format = bn_run_record_get_string (rec, BN_RUN_FIELD_WEIGHT_FORMAT);
     if (self->replayer && format) {
@@ -364,7 +364,7 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     g_autofree char *bw_from = g_strdup (_("read bandwidth of all cores measured here"));
     g_autofree char *foreign = source ? foreign_machine (self, o) : NULL;
     if (foreign) {
-      double theirs = bn_record_get_double (rec, "read_bandwidth_gb_per_s", 0);
+      double theirs = bn_run_record_get_double (rec, BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S, 0);
       gboolean vouched = verified || !(self->gates & BN_STRICT_REQUIRE_SIGNATURE);
       g_autofree char *du = g_strdup_printf (
           _("run %u%s: measured on another machine (%s)%s: its speed cannot be judged against this machine's "
@@ -410,9 +410,7 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
       return FALSE;
   }
   if (self->gates & BN_STRICT_VALIDATE_ACCURACY) {
-    JsonObject *acc = json_object_has_member (o, "quantizer_accuracy")
-                          ? json_object_get_object_member (o, "quantizer_accuracy")
-                          : NULL;
+    JsonObject *acc = bn_run_record_get_object (rec, BN_RUN_FIELD_QUANTIZER_ACCURACY);
     gboolean pass = acc && json_object_get_boolean_member_with_default (acc, "pass", FALSE);
     g_autofree char *d =
         acc ? g_strdup_printf (_("run %u%s: output relative MSE %.3g against tolerance %.3g (%s)"), idx, where,
@@ -431,7 +429,7 @@ static BnFlowReturn
 bn_strict_validator_chain (BnElement *element, BnPad *pad, BnItem *item)
 {
   BnStrictValidator *self = BN_STRICT_VALIDATOR (element);
-  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run"))
+  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), BN_RUN_MEDIA_TYPE))
     return bn_element_push (element, item);
   g_autoptr (GError) error = NULL;
   if (!bn_run_check_types (BN_RECORD (item), &error)) {
@@ -448,9 +446,9 @@ bn_strict_validator_chain (BnElement *element, BnPad *pad, BnItem *item)
 }
 
 static char *
-member_text (JsonObject *o, const char *m)
+field_text (JsonObject *o, BnRunField field)
 {
-  JsonNode *n = json_object_get_member (o, m);
+  JsonNode *n = json_object_get_member (o, bn_run_field_name (field));
   return n ? json_to_string (n, FALSE) : g_strdup ("");
 }
 
@@ -466,7 +464,7 @@ check_headlines (BnStrictValidator *self)
     g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
     for (guint j = i; j < self->runs->len; j++)
       if (!g_strcmp0 (bn_record_get_string (self->runs->pdata[j], BN_RUN_SOURCE), src)) {
-        double d = bn_record_get_double (self->runs->pdata[j], "decode_tokens_per_second", NAN);
+        double d = bn_run_record_get_double (self->runs->pdata[j], BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, NAN);
         g_array_append_val (v, d);
       }
     bn_doubles_sort ((double *) v->data, v->len);
@@ -490,10 +488,10 @@ bn_strict_validator_finish (BnElement *element)
     return BN_FLOW_ERROR;
   if ((self->gates & BN_STRICT_VALIDATE_DETERMINISM) && self->runs->len > 1) {
     JsonObject *a = bn_record_get_object (self->runs->pdata[0]);
-    g_autofree char *ta = member_text (a, "token_ids"), *da = member_text (a, "logits_digests");
+    g_autofree char *ta = field_text (a, BN_RUN_FIELD_TOKEN_IDS), *da = field_text (a, BN_RUN_FIELD_LOGITS_DIGESTS);
     for (guint i = 1; i < self->runs->len; i++) {
       JsonObject *b = bn_record_get_object (self->runs->pdata[i]);
-      g_autofree char *tb = member_text (b, "token_ids"), *db = member_text (b, "logits_digests");
+      g_autofree char *tb = field_text (b, BN_RUN_FIELD_TOKEN_IDS), *db = field_text (b, BN_RUN_FIELD_LOGITS_DIGESTS);
       gboolean same = !strcmp (ta, tb) && !strcmp (da, db);
       g_autofree char *d = g_strdup_printf (_("run %u differs from run 0 in its %s"), i,
                                             strcmp (ta, tb) ? _("tokens") : _("logits digests"));

@@ -179,7 +179,7 @@ static BnFlowReturn
 bn_baseline_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
 {
   BnBaselineSink *self = BN_BASELINE_SINK (element);
-  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run")) {
+  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), BN_RUN_MEDIA_TYPE)) {
     g_object_unref (item);
     return BN_FLOW_OK;
   }
@@ -270,7 +270,7 @@ bn_baseline_sink_class_init (BnBaselineSinkClass *klass)
                                  "Aggregates measured runs into this platform's baseline and merges it into the "
                                  "baselines file (crossval/baselines.json)",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
 }
 
 static void

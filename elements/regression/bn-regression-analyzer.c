@@ -306,7 +306,7 @@ static BnFlowReturn
 bn_regression_analyzer_chain (BnElement *element, BnPad *pad, BnItem *item)
 {
   BnRegressionAnalyzer *self = BN_REGRESSION_ANALYZER (element);
-  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), "bench/run")) {
+  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), BN_RUN_MEDIA_TYPE)) {
     g_object_unref (item);
     return BN_FLOW_OK;
   }
@@ -545,9 +545,9 @@ bn_regression_analyzer_class_init (BnRegressionAnalyzerClass *klass)
                                  "Compares runs with a baseline (a file or a side-by-side branch) and gives "
                                  "honest verdicts: CRITICAL, WARNING, IMPROVEMENT, STABLE, INCONCLUSIVE, NO_BASELINE",
                                  "gst-bitnet developers");
-  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_REQUEST, "bench/run");
-  bn_element_class_add_static_pad_template (element_class, "baseline", BN_PAD_SINK, BN_PAD_REQUEST, "bench/run");
-  bn_element_class_add_static_pad_template (element_class, "candidate", BN_PAD_SINK, BN_PAD_REQUEST, "bench/run");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_REQUEST, BN_RUN_MEDIA_TYPE);
+  bn_element_class_add_static_pad_template (element_class, "baseline", BN_PAD_SINK, BN_PAD_REQUEST, BN_RUN_MEDIA_TYPE);
+  bn_element_class_add_static_pad_template (element_class, "candidate", BN_PAD_SINK, BN_PAD_REQUEST, BN_RUN_MEDIA_TYPE);
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_REQUEST, "ANY");
 }
 

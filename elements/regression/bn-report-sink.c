@@ -5,6 +5,7 @@
 
 #include "bn-regression-elements.h"
 #include "gst-bitnet/bench/bn-baselines-private.h"
+#include "gst-bitnet/bench/bn-json-private.h"
 #include "bn-report.h"
 
 #include <glib/gi18n-lib.h>
@@ -122,13 +123,13 @@ bn_report_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   }
   const char *type = bn_caps_get_media_type (bn_item_get_caps (item), 0);
   g_autoptr (GError) error = NULL;
-  if (!g_strcmp0 (type, "bench/run") && !bn_run_check_real (BN_RECORD (item), self->runs->len, &error)) {
+  if (!g_strcmp0 (type, BN_RUN_MEDIA_TYPE) && !bn_run_check_real (BN_RECORD (item), self->runs->len, &error)) {
     /* a mock run is never reported or exported, whatever the environment */
     g_object_unref (item);
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
   }
-  g_ptr_array_add (!g_strcmp0 (type, "bench/run")       ? self->runs
+  g_ptr_array_add (!g_strcmp0 (type, BN_RUN_MEDIA_TYPE) ? self->runs
                    : !g_strcmp0 (type, "bench/verdict") ? self->verdicts
                                                         : self->others,
                    item);
@@ -142,13 +143,6 @@ is_number (JsonNode *n)
 {
   return n && JSON_NODE_HOLDS_VALUE (n)
          && (json_node_get_value_type (n) == G_TYPE_DOUBLE || json_node_get_value_type (n) == G_TYPE_INT64);
-}
-
-static double
-num (JsonObject *o, const char *m)
-{
-  JsonNode *n = json_object_get_member (o, m);
-  return is_number (n) ? json_node_get_double (n) : NAN;
 }
 
 static void
@@ -193,18 +187,15 @@ stats (GArray *v, gboolean keep_samples)
     json_object_set_null_member (o, "ci95_high");
   }
   if (keep_samples) {
-    JsonArray *a = json_array_sized_new (v->len);
-    for (guint i = 0; i < v->len; i++)
-      json_array_add_double_element (a, d[i]);
-    json_object_set_array_member (o, "samples", a);
+    json_object_set_array_member (o, "samples", bn_json_doubles (d, v->len));
   }
   return o;
 }
 
 static char *
-member_text (JsonObject *o, const char *m)
+field_text (JsonObject *o, BnRunField field)
 {
-  JsonNode *n = json_object_get_member (o, m);
+  JsonNode *n = json_object_get_member (o, bn_run_field_name (field));
   if (!n || !JSON_NODE_HOLDS_VALUE (n))
     return g_strdup ("");
   if (json_node_get_value_type (n) == G_TYPE_STRING)
@@ -212,17 +203,12 @@ member_text (JsonObject *o, const char *m)
   return json_to_string (n, FALSE);
 }
 
-static const char *const config_members[] = { "model_fingerprint",
-                                              "model_architecture",
-                                              "weight_format",
-                                              "threads",
-                                              "tokens_requested",
-                                              "prompt_tokens",
-                                              "backend",
-                                              "executor",
-                                              "compute_path",
-                                              "bytes_per_token",
-                                              NULL };
+/* the fields that make a configuration, copied under their own names */
+static const BnRunField config_fields[] = {
+  BN_RUN_FIELD_MODEL_FINGERPRINT, BN_RUN_FIELD_MODEL_ARCHITECTURE, BN_RUN_FIELD_WEIGHT_FORMAT, BN_RUN_FIELD_THREADS,
+  BN_RUN_FIELD_TOKENS_REQUESTED,  BN_RUN_FIELD_PROMPT_TOKENS,      BN_RUN_FIELD_BACKEND,       BN_RUN_FIELD_EXECUTOR,
+  BN_RUN_FIELD_COMPUTE_PATH,      BN_RUN_FIELD_BYTES_PER_TOKEN,
+};
 
 /* One configuration's runs summarized. */
 static JsonObject *
@@ -230,10 +216,10 @@ benchmark (const char *prefix, GPtrArray *runs)
 {
   JsonObject *first = bn_record_get_object (runs->pdata[0]);
   JsonObject *b = json_object_new ();
-  g_autofree char *fp = member_text (first, "model_fingerprint");
-  g_autofree char *fmt = member_text (first, "weight_format");
-  g_autofree char *threads = member_text (first, "threads");
-  g_autofree char *tokens = member_text (first, "tokens_requested");
+  g_autofree char *fp = field_text (first, BN_RUN_FIELD_MODEL_FINGERPRINT);
+  g_autofree char *fmt = field_text (first, BN_RUN_FIELD_WEIGHT_FORMAT);
+  g_autofree char *threads = field_text (first, BN_RUN_FIELD_THREADS);
+  g_autofree char *tokens = field_text (first, BN_RUN_FIELD_TOKENS_REQUESTED);
   const char *hex = g_str_has_prefix (fp, "sha256:") ? fp + 7 : fp;
   g_autofree char *short_fp = g_strndup (hex, 8);
   g_autofree char *name = g_strdup_printf ("%s/%s%s%s/t%s/tg%s", prefix, *fmt ? fmt : "model", *short_fp ? "-" : "",
@@ -241,10 +227,11 @@ benchmark (const char *prefix, GPtrArray *runs)
   json_object_set_string_member (b, "name", name);
   json_object_set_int_member (b, "runs", runs->len);
   JsonObject *config = json_object_new ();
-  for (guint i = 0; config_members[i]; i++) {
-    JsonNode *n = json_object_get_member (first, config_members[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (config_fields); i++) {
+    const char *field = bn_run_field_name (config_fields[i]);
+    JsonNode *n = json_object_get_member (first, field);
     if (n)
-      json_object_set_member (config, config_members[i], json_node_copy (n));
+      json_object_set_member (config, field, json_node_copy (n));
   }
   json_object_set_object_member (b, "config", config);
 
@@ -255,29 +242,30 @@ benchmark (const char *prefix, GPtrArray *runs)
   JsonArray *kernels = json_array_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint r = 0; r < runs->len; r++) {
-    JsonObject *o = bn_record_get_object (runs->pdata[r]);
-    double dec = num (o, "decode_tokens_per_second");
-    push (v[DEC], isfinite (dec) ? dec : num (o, "tokens_per_second"));
-    push (v[PRE], num (o, "prefill_tokens_per_second"));
-    push (v[FIRST], num (o, "first_token_latency_ms"));
-    double peak = num (o, "peak_memory_mb");
-    push (v[MEM], isfinite (peak) ? peak : num (o, "memory_usage_mb"));
-    push (v[CPU], num (o, "cpu_utilization_percent"));
-    push (v[FRAC], num (o, "fraction_of_ceiling"));
-    push (v[DEC_MS], num (o, "decode_ms"));
-    push (v[PRE_MS], num (o, "prefill_ms"));
-    JsonNode *ln = json_object_get_member (o, "decode_latency_ms");
+    BnRecord *run = runs->pdata[r];
+    double dec = bn_run_record_get_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, NAN);
+    push (v[DEC], isfinite (dec) ? dec : bn_run_record_get_double (run, BN_RUN_FIELD_TOKENS_PER_SECOND, NAN));
+    push (v[PRE], bn_run_record_get_double (run, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND, NAN));
+    push (v[FIRST], bn_run_record_get_double (run, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, NAN));
+    double peak = bn_run_record_get_double (run, BN_RUN_FIELD_PEAK_MEMORY_MB, NAN);
+    push (v[MEM], isfinite (peak) ? peak : bn_run_record_get_double (run, BN_RUN_FIELD_MEMORY_USAGE_MB, NAN));
+    push (v[CPU], bn_run_record_get_double (run, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, NAN));
+    push (v[FRAC], bn_run_record_get_double (run, BN_RUN_FIELD_FRACTION_OF_CEILING, NAN));
+    push (v[DEC_MS], bn_run_record_get_double (run, BN_RUN_FIELD_DECODE_MS, NAN));
+    push (v[PRE_MS], bn_run_record_get_double (run, BN_RUN_FIELD_PREFILL_MS, NAN));
+    JsonArray *ln = bn_run_record_get_array (run, BN_RUN_FIELD_DECODE_LATENCY_MS);
     g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
-    for (guint i = 0; ln && JSON_NODE_HOLDS_ARRAY (ln) && i < json_array_get_length (json_node_get_array (ln)); i++) {
-      JsonNode *e = json_array_get_element (json_node_get_array (ln), i);
+    for (guint i = 0; ln && i < json_array_get_length (ln); i++) {
+      JsonNode *e = json_array_get_element (ln, i);
       if (is_number (e))
         push (lat, json_node_get_double (e));
     }
     g_array_append_vals (v[TOK], lat->data, lat->len);
-    push (v[RUN_P50], lat->len ? bn_stats_median ((double *) lat->data, lat->len) : num (o, "latency_p50_ms"));
-    JsonNode *kn = json_object_get_member (o, "kernels");
-    for (guint i = 0; kn && JSON_NODE_HOLDS_ARRAY (kn) && i < json_array_get_length (json_node_get_array (kn)); i++) {
-      const char *k = json_array_get_string_element (json_node_get_array (kn), i);
+    push (v[RUN_P50], lat->len ? bn_stats_median ((double *) lat->data, lat->len)
+                               : bn_run_record_get_double (run, BN_RUN_FIELD_LATENCY_P50_MS, NAN));
+    JsonArray *kn = bn_run_record_get_array (run, BN_RUN_FIELD_KERNELS);
+    for (guint i = 0; kn && i < json_array_get_length (kn); i++) {
+      const char *k = json_array_get_string_element (kn, i);
       if (k && g_hash_table_add (seen, (gpointer) k))
         json_array_add_string_element (kernels, k);
     }
@@ -315,8 +303,8 @@ benchmarks (const char *prefix, GPtrArray *runs)
   for (guint i = 0; i < runs->len; i++) {
     JsonObject *o = bn_record_get_object (runs->pdata[i]);
     GString *key = g_string_new (NULL);
-    for (guint m = 0; config_members[m]; m++) {
-      g_autofree char *t = member_text (o, config_members[m]);
+    for (guint m = 0; m < G_N_ELEMENTS (config_fields); m++) {
+      g_autofree char *t = field_text (o, config_fields[m]);
       g_string_append_printf (key, "%s\x1f", t);
     }
     g_autofree char *k = g_string_free (key, FALSE);

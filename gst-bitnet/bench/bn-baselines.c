@@ -170,12 +170,10 @@ bn_thresholds_to_json (const BnThresholds *t)
 gboolean
 bn_run_check_real (BnRecord *run, guint index, GError **error)
 {
-  JsonObject *o = bn_record_get_object (run);
-  const char *path = bn_record_get_string (run, "compute_path");
-  const char *source = bn_record_get_string (run, "source");
+  const char *path = bn_run_record_get_string (run, BN_RUN_FIELD_COMPUTE_PATH);
+  const char *source = bn_record_get_string (run, BN_RUN_SOURCE);
   g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
-  JsonNode *kn = json_object_get_member (o, "kernels");
-  JsonArray *k = kn && JSON_NODE_HOLDS_ARRAY (kn) ? json_node_get_array (kn) : NULL;
+  JsonArray *k = bn_run_record_get_array (run, BN_RUN_FIELD_KERNELS);
 
   if (g_strcmp0 (path, "real")) {
     g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK,
@@ -205,7 +203,7 @@ gboolean
 bn_run_check_strict (BnRecord *run, guint index, GError **error)
 {
   JsonObject *o = bn_record_get_object (run);
-  const char *source = bn_record_get_string (run, "source");
+  const char *source = bn_record_get_string (run, BN_RUN_SOURCE);
   g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
   if (!bn_run_check_real (run, index, error))
     return FALSE;
@@ -220,10 +218,10 @@ bn_run_check_strict (BnRecord *run, guint index, GError **error)
       return FALSE;
     }
   }
-  gint64 req = json_object_get_int_member_with_default (o, "tokens_requested", -1);
-  gint64 got = json_object_get_int_member_with_default (o, "tokens_generated", -1);
-  double tps =
-      bn_record_get_double (run, "decode_tokens_per_second", bn_record_get_double (run, "tokens_per_second", 0));
+  gint64 req = bn_run_record_get_int (run, BN_RUN_FIELD_TOKENS_REQUESTED, -1);
+  gint64 got = bn_run_record_get_int (run, BN_RUN_FIELD_TOKENS_GENERATED, -1);
+  double tps = bn_run_record_get_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND,
+                                         bn_run_record_get_double (run, BN_RUN_FIELD_TOKENS_PER_SECOND, 0));
   if (got < 0 || got != req || !(tps > 0) || !isfinite (tps)) {
     g_set_error (
         error, BN_STRICT_ERROR, BN_STRICT_ERROR_INCOMPLETE,
@@ -231,23 +229,13 @@ bn_run_check_strict (BnRecord *run, guint index, GError **error)
         where, got, req, tps);
     return FALSE;
   }
-  JsonNode *an = json_object_get_member (o, "quantizer_accuracy");
-  if (an && JSON_NODE_HOLDS_OBJECT (an)
-      && !json_object_get_boolean_member_with_default (json_node_get_object (an), "pass", TRUE)) {
+  JsonObject *acc = bn_run_record_get_object (run, BN_RUN_FIELD_QUANTIZER_ACCURACY);
+  if (acc && !json_object_get_boolean_member_with_default (acc, "pass", TRUE)) {
     g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_ACCURACY,
                  _("Strict mode: Accuracy outside tolerance (run %u%s)"), index, where);
     return FALSE;
   }
   return TRUE;
-}
-
-static double
-run_number (JsonObject *o, const char *a, const char *b)
-{
-  JsonNode *n = json_object_get_member (o, a);
-  if (!is_number (n) && b)
-    n = json_object_get_member (o, b);
-  return is_number (n) ? json_node_get_double (n) : NAN;
 }
 
 static void
@@ -257,21 +245,14 @@ append (GArray *a, double v)
     g_array_append_val (a, v);
 }
 
-static JsonArray *
-to_json_array (GArray *a)
-{
-  JsonArray *j = json_array_sized_new (a->len);
-  for (guint i = 0; i < a->len; i++)
-    json_array_add_double_element (j, g_array_index (a, double, i));
-  return j;
-}
-
+/* copies @field of the run @from, under its own name */
 static void
-copy_member (JsonObject *to, JsonObject *from, const char *member)
+copy_field (JsonObject *to, JsonObject *from, BnRunField field)
 {
-  JsonNode *n = json_object_get_member (from, member);
+  const char *name = bn_run_field_name (field);
+  JsonNode *n = json_object_get_member (from, name);
   if (n)
-    json_object_set_member (to, member, json_node_copy (n));
+    json_object_set_member (to, name, json_node_copy (n));
 }
 
 /* The baseline of @runs (bench/run records, at least one): the median of
@@ -284,7 +265,7 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
   g_return_val_if_fail (runs && runs->len, NULL);
   const char *fingerprint = NULL;
   for (guint i = 0; i < runs->len; i++) {
-    const char *fp = bn_record_get_string (runs->pdata[i], "model_fingerprint");
+    const char *fp = bn_run_record_get_string (runs->pdata[i], BN_RUN_FIELD_MODEL_FINGERPRINT);
     if (fp && fingerprint && strcmp (fp, fingerprint)) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
                    _("The runs are of different models (%s, then %s in run %u): a baseline describes one model"),
@@ -304,27 +285,30 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
 
   for (guint i = 0; i < runs->len; i++) {
     BnRecord *r = runs->pdata[i];
-    JsonObject *o = bn_record_get_object (r);
-    append (s[BN_METRIC_THROUGHPUT], run_number (o, "decode_tokens_per_second", "tokens_per_second"));
-    JsonNode *ln = json_object_get_member (o, "decode_latency_ms");
+    append (s[BN_METRIC_THROUGHPUT],
+            bn_run_record_get_double (r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND,
+                                      bn_run_record_get_double (r, BN_RUN_FIELD_TOKENS_PER_SECOND, NAN)));
+    JsonArray *ln = bn_run_record_get_array (r, BN_RUN_FIELD_DECODE_LATENCY_MS);
     g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
-    for (guint j = 0; ln && JSON_NODE_HOLDS_ARRAY (ln) && j < json_array_get_length (json_node_get_array (ln)); j++) {
-      JsonNode *e = json_array_get_element (json_node_get_array (ln), j);
+    for (guint j = 0; ln && j < json_array_get_length (ln); j++) {
+      JsonNode *e = json_array_get_element (ln, j);
       if (is_number (e))
         append (lat, json_node_get_double (e));
     }
     g_array_append_vals (tokens, lat->data, lat->len);
-    append (s[BN_METRIC_LATENCY_P50],
-            lat->len ? bn_stats_median ((double *) lat->data, lat->len) : run_number (o, "latency_p50_ms", NULL));
-    append (p95, run_number (o, "latency_p95_ms", NULL));
-    append (p99, run_number (o, "latency_p99_ms", NULL));
-    append (s[BN_METRIC_FIRST_TOKEN], run_number (o, "first_token_latency_ms", NULL));
-    append (s[BN_METRIC_MEMORY], run_number (o, "peak_memory_mb", "memory_usage_mb"));
-    double threads = run_number (o, "threads", NULL);
-    append (share, run_number (o, "cpu_utilization_percent", NULL) / (100 * MAX (threads, 1)));
-    JsonNode *an = json_object_get_member (o, "quantizer_accuracy");
-    if (an && JSON_NODE_HOLDS_OBJECT (an))
-      append (s[BN_METRIC_ACCURACY], run_number (json_node_get_object (an), "cosine-min", NULL));
+    append (s[BN_METRIC_LATENCY_P50], lat->len ? bn_stats_median ((double *) lat->data, lat->len)
+                                               : bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P50_MS, NAN));
+    append (p95, bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P95_MS, NAN));
+    append (p99, bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P99_MS, NAN));
+    append (s[BN_METRIC_FIRST_TOKEN], bn_run_record_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, NAN));
+    append (s[BN_METRIC_MEMORY],
+            bn_run_record_get_double (r, BN_RUN_FIELD_PEAK_MEMORY_MB,
+                                      bn_run_record_get_double (r, BN_RUN_FIELD_MEMORY_USAGE_MB, NAN)));
+    double threads = (double) bn_run_record_get_int (r, BN_RUN_FIELD_THREADS, 1);
+    append (share, bn_run_record_get_double (r, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, NAN) / (100 * MAX (threads, 1)));
+    JsonObject *acc = bn_run_record_get_object (r, BN_RUN_FIELD_QUANTIZER_ACCURACY);
+    if (acc)
+      append (s[BN_METRIC_ACCURACY], json_object_get_double_member_with_default (acc, "cosine-min", NAN));
   }
 
   JsonObject *entry = json_object_new ();
@@ -333,7 +317,7 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
     if (!s[m]->len)
       continue;
     json_object_set_double_member (entry, metrics[m].key, bn_stats_median ((double *) s[m]->data, s[m]->len));
-    json_object_set_array_member (samples, metrics[m].key, to_json_array (s[m]));
+    json_object_set_array_member (samples, metrics[m].key, bn_json_doubles ((const double *) s[m]->data, s[m]->len));
     if (m == BN_METRIC_LATENCY_P50) {
       /* tail percentiles over every token when there are samples */
       GArray *src95 = tokens->len ? tokens : p95, *src99 = tokens->len ? tokens : p99;
@@ -348,9 +332,11 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
     }
   }
   if (tokens->len)
-    json_object_set_array_member (samples, BN_SAMPLES_PER_TOKEN, to_json_array (tokens));
+    json_object_set_array_member (samples, BN_SAMPLES_PER_TOKEN,
+                                  bn_json_doubles ((const double *) tokens->data, tokens->len));
   if (share->len)
-    json_object_set_array_member (samples, BN_SAMPLES_CPU_SHARE, to_json_array (share));
+    json_object_set_array_member (samples, BN_SAMPLES_CPU_SHARE,
+                                  bn_json_doubles ((const double *) share->data, share->len));
   json_object_set_object_member (entry, "samples", samples);
   json_object_set_int_member (entry, "sample_count", runs->len);
 
@@ -365,14 +351,20 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
     json_object_set_string_member (entry, "model_fingerprint", fingerprint);
 
   JsonObject *first = bn_record_get_object (runs->pdata[0]);
-  copy_member (entry, first, "compute_path");
+  copy_field (entry, first, BN_RUN_FIELD_COMPUTE_PATH);
   JsonObject *config = json_object_new ();
-  static const char *const config_members[] = {
-    "backend", "executor", "threads", "tokens_requested", "prompt_tokens", "weight_format", "model_architecture",
-    "seed",    NULL
+  static const BnRunField config_fields[] = {
+    BN_RUN_FIELD_BACKEND,
+    BN_RUN_FIELD_EXECUTOR,
+    BN_RUN_FIELD_THREADS,
+    BN_RUN_FIELD_TOKENS_REQUESTED,
+    BN_RUN_FIELD_PROMPT_TOKENS,
+    BN_RUN_FIELD_WEIGHT_FORMAT,
+    BN_RUN_FIELD_MODEL_ARCHITECTURE,
+    BN_RUN_FIELD_SEED,
   };
-  for (guint i = 0; config_members[i]; i++)
-    copy_member (config, first, config_members[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (config_fields); i++)
+    copy_field (config, first, config_fields[i]);
   json_object_set_object_member (entry, "config", config);
 
   for (int m = 0; m < BN_N_METRICS; m++)

@@ -35,6 +35,9 @@ BN_BENCH_API gboolean bn_json_check_finite (JsonNode *node, GError **error);
  * numbers. */
 BN_BENCH_API char *bn_json_to_text (JsonObject *object, GError **error);
 
+/* A new JSON array of the @n numbers at @values. */
+BN_BENCH_API JsonArray *bn_json_doubles (const double *values, guint n);
+
 /* The type of each known member of a `bench/run` record
  * (docs/schemas/bench-run.md): a record from a file whose member has another
  * type is refused, naming the member, before any element reads it. Unknown

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "bn-json-private.h"
+#include "bn-signing-private.h"
 
 #include <gst-bitnet/bn-file-private.h>
 #include <glib/gi18n-lib.h>
@@ -149,6 +150,15 @@ bn_json_to_text (JsonObject *object, GError **error)
   return g_strconcat (text, "\n", NULL);
 }
 
+JsonArray *
+bn_json_doubles (const double *values, guint n)
+{
+  JsonArray *a = json_array_sized_new (n);
+  for (guint i = 0; i < n; i++)
+    json_array_add_double_element (a, values[i]);
+  return a;
+}
+
 /* ---- bench/run records -------------------------------------------------------------- */
 
 typedef enum {
@@ -162,68 +172,42 @@ typedef enum {
   T_STRINGS, /* array of strings */
 } FieldType;
 
+/* members that receipt-src adds to the runs it reads; the run's own are in BnRunField */
 static const struct {
   const char *name;
   FieldType type;
-} run_fields[] = {
-  /* docs/schemas/bench-run.md, in its order */
-  { "compute_path", T_STRING },
-  { "backend", T_STRING },
-  { "executor", T_STRING },
-  { "iteration", T_INT },
-  { "threads", T_INT },
-  { "deterministic", T_BOOL },
-  { "greedy", T_BOOL },
-  { "seed", T_INT },
-  { "tokens_requested", T_INT },
-  { "tokens_generated", T_INT },
-  { "prompt_tokens", T_INT },
-  { "prefill_ms", T_NUMBER },
-  { "prefill_tokens_per_second", T_NUMBER },
-  { "first_token_latency_ms", T_NUMBER },
-  { "decode_ms", T_NUMBER },
-  { "decode_tokens_per_second", T_NUMBER },
-  { "tokens_per_second", T_NUMBER },
-  { "total_time_ms", T_NUMBER },
-  { "average_token_latency_ms", T_NUMBER },
-  { "latency_p50_ms", T_NUMBER },
-  { "latency_p95_ms", T_NUMBER },
-  { "latency_p99_ms", T_NUMBER },
-  { "decode_latency_ms", T_NUMBERS },
-  { "prefill_latency_ms", T_NUMBERS },
-  { "cpu_utilization_percent", T_NUMBER },
-  { "memory_usage_mb", T_NUMBER },
-  { "peak_memory_mb", T_NUMBER },
-  { "kv_cache_mb", T_NUMBER },
-  { "model_bytes_mb", T_NUMBER },
-  { "peak_memory_bound_mb", T_NUMBER },
-  { "model_load_time_ms", T_NUMBER },
-  { "model_mapped_mb", T_NUMBER },
-  { "bytes_per_token", T_NUMBER },
-  { "read_bandwidth_gb_per_s", T_NUMBER },
-  { "ceiling_tokens_per_second", T_NUMBER },
-  { "fraction_of_ceiling", T_NUMBER },
-  { "model_fingerprint", T_STRING },
-  { "model_architecture", T_STRING },
-  { "weight_format", T_STRING },
-  { "kernels", T_STRINGS },
-  { "token_ids", T_INTS },
-  { "text", T_STRING },
-  { "logits_digests", T_STRINGS },
-  { "quantizer_accuracy", T_OBJECT },
-  /* reference-executor and crossval */
-  { "backend_version", T_STRING },
-  { "llama_cpp", T_OBJECT },
-  { "model_path", T_STRING },
-  { "ffn_activation", T_STRING },
-  { "logits_steps", T_INT },
-  { "logits_n_vocab", T_INT },
-  { "prompt_token_ids", T_INTS },
-  { "prompt_kind", T_STRING },
-  /* added by receipt-src */
-  { "claimed_tokens_per_second", T_NUMBER },
-  { "source", T_STRING },
+} receipt_fields[] = {
+  { BN_RUN_CLAIMED_TPS, T_NUMBER },
+  { BN_RUN_SOURCE, T_STRING },
 };
+
+static FieldType
+scalar_type (GType type)
+{
+  if (type == G_TYPE_INT64)
+    return T_INT;
+  if (type == G_TYPE_STRING)
+    return T_STRING;
+  if (type == G_TYPE_BOOLEAN)
+    return T_BOOL;
+  return T_NUMBER;
+}
+
+/* the type a field of the run-record table must have */
+static FieldType
+run_field_type (BnRunField field)
+{
+  GType type = bn_run_field_type (field);
+  if (type == JSON_TYPE_OBJECT)
+    return T_OBJECT;
+  if (type != JSON_TYPE_ARRAY)
+    return scalar_type (type);
+  switch (scalar_type (bn_run_field_element_type (field))) {
+  case T_INT: return T_INTS;
+  case T_STRING: return T_STRINGS;
+  default: return T_NUMBERS;
+  }
+}
 
 static const char *const type_names[] = {
   [T_NUMBER] = N_("a number"),           [T_INT] = N_("an integer"),
@@ -274,19 +258,28 @@ static const struct {
   { "cosine-min", T_NUMBER },
 };
 
+static gboolean
+member_check (JsonObject *record, const char *name, FieldType type, const char *where, GError **error)
+{
+  JsonNode *n = json_object_get_member (record, name);
+  if (n && !value_is (n, type)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                 _("%s: the member \"%s\" must be %s (docs/schemas/bench-run.md)"), where, name, _ (type_names[type]));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 bn_run_record_check (JsonObject *record, const char *where, GError **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (run_fields); i++) {
-    JsonNode *n = json_object_get_member (record, run_fields[i].name);
-    if (n && !value_is (n, run_fields[i].type)) {
-      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                   _("%s: the member \"%s\" must be %s (docs/schemas/bench-run.md)"), where, run_fields[i].name,
-                   _ (type_names[run_fields[i].type]));
+  for (BnRunField f = 0; f < BN_RUN_N_FIELDS; f++)
+    if (!member_check (record, bn_run_field_name (f), run_field_type (f), where, error))
       return FALSE;
-    }
-  }
-  JsonNode *an = json_object_get_member (record, "quantizer_accuracy");
+  for (guint i = 0; i < G_N_ELEMENTS (receipt_fields); i++)
+    if (!member_check (record, receipt_fields[i].name, receipt_fields[i].type, where, error))
+      return FALSE;
+  JsonNode *an = json_object_get_member (record, bn_run_field_name (BN_RUN_FIELD_QUANTIZER_ACCURACY));
   for (guint i = 0; an && i < G_N_ELEMENTS (accuracy_fields); i++) {
     JsonNode *n = json_object_get_member (json_node_get_object (an), accuracy_fields[i].name);
     if (n && !value_is (n, accuracy_fields[i].type)) {
@@ -302,7 +295,7 @@ bn_run_record_check (JsonObject *record, const char *where, GError **error)
 gboolean
 bn_run_check_types (BnRecord *run, GError **error)
 {
-  const char *source = bn_record_get_string (run, "source");
+  const char *source = bn_record_get_string (run, BN_RUN_SOURCE);
   g_autofree char *where = source ? g_strdup_printf (_("A run from %s"), source) : g_strdup (_("A run"));
   return bn_run_record_check (bn_record_get_object (run), where, error);
 }

@@ -49,19 +49,34 @@ near (double a, double b)
   return fabs (a - b) <= 1e-6 * MAX (fabs (a), fabs (b)) + 1e-9;
 }
 
-static const char *const numbers[] = { "decode_tokens_per_second",
-                                       "tokens_per_second",
-                                       "total_time_ms",
-                                       "decode_ms",
-                                       "first_token_latency_ms",
-                                       "average_token_latency_ms",
-                                       "prefill_ms",
-                                       "bytes_per_token",
-                                       "memory_usage_mb",
-                                       "peak_memory_mb",
-                                       "claimed_tokens_per_second",
-                                       NULL };
-static const char *const counts[] = { "tokens_generated", "tokens_requested", "prompt_tokens", "threads", NULL };
+static const BnRunField numbers[] = {
+  BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND,
+  BN_RUN_FIELD_TOKENS_PER_SECOND,
+  BN_RUN_FIELD_TOTAL_TIME_MS,
+  BN_RUN_FIELD_DECODE_MS,
+  BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS,
+  BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS,
+  BN_RUN_FIELD_PREFILL_MS,
+  BN_RUN_FIELD_BYTES_PER_TOKEN,
+  BN_RUN_FIELD_MEMORY_USAGE_MB,
+  BN_RUN_FIELD_PEAK_MEMORY_MB,
+};
+static const BnRunField counts[] = { BN_RUN_FIELD_TOKENS_GENERATED, BN_RUN_FIELD_TOKENS_REQUESTED,
+                                     BN_RUN_FIELD_PROMPT_TOKENS, BN_RUN_FIELD_THREADS };
+
+/* the member of @run named @field, present or not */
+static JsonNode *
+field (JsonObject *run, BnRunField f)
+{
+  return json_object_get_member (run, bn_run_field_name (f));
+}
+
+/* a number of at least 0, when present and not null */
+static gboolean
+nonnegative (JsonNode *n)
+{
+  return !n || JSON_NODE_HOLDS_NULL (n) || (is_number (n) && json_node_get_double (n) >= 0);
+}
 
 /*
  * bn_run_inconsistency:
@@ -82,10 +97,10 @@ bn_run_inconsistency (JsonObject *run)
   g_autofree char *bad = non_finite (root, "");
   if (bad)
     return g_strdup_printf (_("field %s is not a finite number"), bad);
-  JsonNode *cp = json_object_get_member (run, "compute_path");
+  JsonNode *cp = field (run, BN_RUN_FIELD_COMPUTE_PATH);
   if (!cp || !JSON_NODE_HOLDS_VALUE (cp) || json_node_get_value_type (cp) != G_TYPE_STRING)
     return g_strdup (_("field compute_path is missing or not a string"));
-  JsonNode *kn = json_object_get_member (run, "kernels");
+  JsonNode *kn = field (run, BN_RUN_FIELD_KERNELS);
   if (!kn || !JSON_NODE_HOLDS_ARRAY (kn))
     return g_strdup (_("field kernels is missing or not an array"));
   for (guint i = 0; i < json_array_get_length (json_node_get_array (kn)); i++) {
@@ -93,25 +108,25 @@ bn_run_inconsistency (JsonObject *run)
     if (!JSON_NODE_HOLDS_VALUE (e) || json_node_get_value_type (e) != G_TYPE_STRING)
       return g_strdup_printf (_("field kernels[%u] is not a string"), i);
   }
-  for (guint i = 0; counts[i]; i++) {
-    JsonNode *n = json_object_get_member (run, counts[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++) {
+    JsonNode *n = field (run, counts[i]);
     if (n
         && (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 || json_node_get_int (n) < 0
             || json_node_get_int (n) > 100000000))
-      return g_strdup_printf (_("field %s is not a whole number between 0 and 1e8"), counts[i]);
+      return g_strdup_printf (_("field %s is not a whole number between 0 and 1e8"), bn_run_field_name (counts[i]));
   }
-  for (guint i = 0; numbers[i]; i++) {
-    JsonNode *n = json_object_get_member (run, numbers[i]);
-    if (n && !JSON_NODE_HOLDS_NULL (n) && (!is_number (n) || json_node_get_double (n) < 0))
-      return g_strdup_printf (_("field %s is not a number of at least 0"), numbers[i]);
-  }
-  JsonNode *bn = json_object_get_member (run, "bytes_per_token");
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    if (!nonnegative (field (run, numbers[i])))
+      return g_strdup_printf (_("field %s is not a number of at least 0"), bn_run_field_name (numbers[i]));
+  if (!nonnegative (json_object_get_member (run, BN_RUN_CLAIMED_TPS)))
+    return g_strdup_printf (_("field %s is not a number of at least 0"), BN_RUN_CLAIMED_TPS);
+  JsonNode *bn = field (run, BN_RUN_FIELD_BYTES_PER_TOKEN);
   if (is_number (bn) && json_node_get_double (bn) < 1024)
     return g_strdup_printf (_("bytes_per_token %.3g is below 1 KiB: no transformer reads so little per token"),
                             json_node_get_double (bn));
-  gint64 toks = json_object_get_int_member_with_default (run, "tokens_generated", -1);
-  JsonNode *ln = json_object_get_member (run, "decode_latency_ms");
-  if (ln && JSON_NODE_HOLDS_ARRAY (ln) && json_object_has_member (run, "decode_ms")) {
+  gint64 toks = bn_run_object_get_int (run, BN_RUN_FIELD_TOKENS_GENERATED, -1);
+  JsonNode *ln = field (run, BN_RUN_FIELD_DECODE_LATENCY_MS);
+  if (ln && JSON_NODE_HOLDS_ARRAY (ln) && bn_run_object_has (run, BN_RUN_FIELD_DECODE_MS)) {
     JsonArray *a = json_node_get_array (ln);
     guint n = json_array_get_length (a);
     double sum = 0;
@@ -121,38 +136,38 @@ bn_run_inconsistency (JsonObject *run)
         return g_strdup_printf (_("decode_latency_ms[%u] is not a number of at least 0"), i);
       sum += json_node_get_double (e);
     }
-    double decode_ms = json_object_get_double_member (run, "decode_ms");
+    double decode_ms = bn_run_object_get_double (run, BN_RUN_FIELD_DECODE_MS, 0);
     if (toks > 0 && n != (guint64) toks - 1)
       return g_strdup_printf (_("%u decode latency samples for %" PRId64 " tokens (expected one fewer)"), n, toks);
     if (fabs (sum - decode_ms) > 1e-6 * MAX (sum, decode_ms) + 1e-3)
       return g_strdup_printf (_("the decode latency samples add up to %.6g ms, not the decode_ms %.6g"), sum,
                               decode_ms);
-    double tps = json_object_get_double_member_with_default (run, "decode_tokens_per_second", 0);
+    double tps = bn_run_object_get_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, 0);
     double expect = decode_ms > 0 ? n / (decode_ms / 1000.0) : 0;
     if (!near (tps, expect))
       return g_strdup_printf (_("decode_tokens_per_second %.6g is not the %u samples over their %.6g ms (%.6g tok/s)"),
                               tps, n, decode_ms, expect);
-    double avg = json_object_get_double_member_with_default (run, "average_token_latency_ms", 0);
-    if (json_object_has_member (run, "average_token_latency_ms") && !near (avg, n ? decode_ms / n : 0))
+    double avg = bn_run_object_get_double (run, BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS, 0);
+    if (bn_run_object_has (run, BN_RUN_FIELD_AVERAGE_TOKEN_LATENCY_MS) && !near (avg, n ? decode_ms / n : 0))
       return g_strdup_printf (_("average_token_latency_ms %.6g is not the mean of the samples (%.6g)"), avg,
                               n ? decode_ms / n : 0);
   }
-  if (json_object_has_member (run, "total_time_ms") && json_object_has_member (run, "decode_ms")) {
-    double total = json_object_get_double_member (run, "total_time_ms");
-    double tps = json_object_get_double_member_with_default (run, "tokens_per_second", 0);
+  if (bn_run_object_has (run, BN_RUN_FIELD_TOTAL_TIME_MS) && bn_run_object_has (run, BN_RUN_FIELD_DECODE_MS)) {
+    double total = bn_run_object_get_double (run, BN_RUN_FIELD_TOTAL_TIME_MS, 0);
+    double tps = bn_run_object_get_double (run, BN_RUN_FIELD_TOKENS_PER_SECOND, 0);
     double expect = total > 0 && toks > 0 ? toks / (total / 1000.0) : 0;
     if (!near (tps, expect))
       return g_strdup_printf (_("tokens_per_second %.6g is not the %" PRId64 " tokens over total_time_ms %.6g"), tps,
                               toks, total);
-    if (json_object_get_double_member (run, "decode_ms") > total * (1 + 1e-9))
+    if (bn_run_object_get_double (run, BN_RUN_FIELD_DECODE_MS, 0) > total * (1 + 1e-9))
       return g_strdup (_("decode_ms is longer than total_time_ms"));
   }
-  static const char *const per_token[] = { "token_ids", "logits_digests", NULL };
-  for (guint i = 0; per_token[i] && toks >= 0; i++) {
-    JsonNode *n = json_object_get_member (run, per_token[i]);
+  static const BnRunField per_token[] = { BN_RUN_FIELD_TOKEN_IDS, BN_RUN_FIELD_LOGITS_DIGESTS };
+  for (guint i = 0; i < G_N_ELEMENTS (per_token) && toks >= 0; i++) {
+    JsonNode *n = field (run, per_token[i]);
     if (n && (!JSON_NODE_HOLDS_ARRAY (n) || json_array_get_length (json_node_get_array (n)) != (guint64) toks))
-      return g_strdup_printf (_("field %s does not hold one entry per generated token (%" PRId64 ")"), per_token[i],
-                              toks);
+      return g_strdup_printf (_("field %s does not hold one entry per generated token (%" PRId64 ")"),
+                              bn_run_field_name (per_token[i]), toks);
   }
   JsonNode *tn = json_object_get_member (run, BN_RUN_RECEIPT_TIMESTAMP);
   if (tn) {

@@ -35,6 +35,7 @@ typedef struct {
   Kind kind;
   const char *unit;
   const char *doc;
+  Kind element; /* of an array field */
 } FieldInfo;
 
 static const FieldInfo fields[BN_RUN_N_FIELDS] = {
@@ -67,8 +68,8 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
   [BN_RUN_FIELD_LATENCY_P50_MS] = { "latency_p50_ms", K_DOUBLE, "ms", N_("median decode step") },
   [BN_RUN_FIELD_LATENCY_P95_MS] = { "latency_p95_ms", K_DOUBLE, "ms", N_("95th percentile of the decode steps") },
   [BN_RUN_FIELD_LATENCY_P99_MS] = { "latency_p99_ms", K_DOUBLE, "ms", N_("99th percentile of the decode steps") },
-  [BN_RUN_FIELD_DECODE_LATENCY_MS] = { "decode_latency_ms", K_ARRAY, "ms", N_("every decode step") },
-  [BN_RUN_FIELD_PREFILL_LATENCY_MS] = { "prefill_latency_ms", K_ARRAY, "ms", N_("every prefill pass") },
+  [BN_RUN_FIELD_DECODE_LATENCY_MS] = { "decode_latency_ms", K_ARRAY, "ms", N_("every decode step"), K_DOUBLE },
+  [BN_RUN_FIELD_PREFILL_LATENCY_MS] = { "prefill_latency_ms", K_ARRAY, "ms", N_("every prefill pass"), K_DOUBLE },
   [BN_RUN_FIELD_CPU_UTILIZATION_PERCENT] = { "cpu_utilization_percent", K_DOUBLE, "%",
                                              N_("user + system CPU time over wall time") },
   [BN_RUN_FIELD_MEMORY_USAGE_MB] = { "memory_usage_mb", K_DOUBLE, "MiB",
@@ -91,18 +92,18 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
   [BN_RUN_FIELD_MODEL_FINGERPRINT] = { "model_fingerprint", K_STRING, NULL, N_("identifies the model's content") },
   [BN_RUN_FIELD_MODEL_ARCHITECTURE] = { "model_architecture", K_STRING, NULL, N_("the model's architecture") },
   [BN_RUN_FIELD_WEIGHT_FORMAT] = { "weight_format", K_STRING, NULL, N_("the kernel format of the weights") },
-  [BN_RUN_FIELD_KERNELS] = { "kernels", K_ARRAY, NULL, N_("names of the kernels that really ran") },
-  [BN_RUN_FIELD_TOKEN_IDS] = { "token_ids", K_ARRAY, NULL, N_("the generated tokens") },
+  [BN_RUN_FIELD_KERNELS] = { "kernels", K_ARRAY, NULL, N_("names of the kernels that really ran"), K_STRING },
+  [BN_RUN_FIELD_TOKEN_IDS] = { "token_ids", K_ARRAY, NULL, N_("the generated tokens"), K_INT },
   [BN_RUN_FIELD_TEXT] = { "text", K_STRING, NULL, N_("their text, when the model has a vocabulary") },
   [BN_RUN_FIELD_LOGITS_DIGESTS] = { "logits_digests", K_ARRAY, NULL,
-                                    N_("SHA-256 of the logits after prefill and every decode step") },
+                                    N_("SHA-256 of the logits after prefill and every decode step"), K_STRING },
   [BN_RUN_FIELD_QUANTIZER_ACCURACY] = { "quantizer_accuracy", K_OBJECT, NULL, N_("the quantizer's accuracy results") },
   [BN_RUN_FIELD_LLAMA_CPP] = { "llama_cpp", K_OBJECT, NULL, N_("library, version and system info of llama.cpp") },
   [BN_RUN_FIELD_MODEL_PATH] = { "model_path", K_STRING, NULL, N_("the GGUF file the executor ran") },
   [BN_RUN_FIELD_FFN_ACTIVATION] = { "ffn_activation", K_STRING, NULL, N_("the FFN activation of the run") },
   [BN_RUN_FIELD_LOGITS_STEPS] = { "logits_steps", K_INT, NULL, N_("steps of the kept logits") },
   [BN_RUN_FIELD_LOGITS_N_VOCAB] = { "logits_n_vocab", K_INT, NULL, N_("logits per kept step") },
-  [BN_RUN_FIELD_PROMPT_TOKEN_IDS] = { "prompt_token_ids", K_ARRAY, NULL, N_("the prompt's token ids") },
+  [BN_RUN_FIELD_PROMPT_TOKEN_IDS] = { "prompt_token_ids", K_ARRAY, NULL, N_("the prompt's token ids"), K_INT },
   [BN_RUN_FIELD_PROMPT_KIND] = { "prompt_kind", K_STRING, NULL,
                                  N_("how the prompt was given: `ids`, `text` or `synthetic`") },
   [BN_RUN_FIELD_KV_TYPE] = { "kv_type", K_STRING, NULL,
@@ -115,6 +116,20 @@ static gboolean
 valid (BnRunField field)
 {
   return (guint) field < BN_RUN_N_FIELDS;
+}
+
+static GType
+gtype_of (Kind kind)
+{
+  switch (kind) {
+  case K_STRING: return G_TYPE_STRING;
+  case K_INT: return G_TYPE_INT64;
+  case K_DOUBLE: return G_TYPE_DOUBLE;
+  case K_BOOLEAN: return G_TYPE_BOOLEAN;
+  case K_ARRAY: return JSON_TYPE_ARRAY;
+  case K_OBJECT: return JSON_TYPE_OBJECT;
+  }
+  return G_TYPE_INVALID;
 }
 
 /**
@@ -149,15 +164,26 @@ GType
 bn_run_field_type (BnRunField field)
 {
   g_return_val_if_fail (valid (field), G_TYPE_INVALID);
-  switch (fields[field].kind) {
-  case K_STRING: return G_TYPE_STRING;
-  case K_INT: return G_TYPE_INT64;
-  case K_DOUBLE: return G_TYPE_DOUBLE;
-  case K_BOOLEAN: return G_TYPE_BOOLEAN;
-  case K_ARRAY: return JSON_TYPE_ARRAY;
-  case K_OBJECT: return JSON_TYPE_OBJECT;
-  }
-  return G_TYPE_INVALID;
+  return gtype_of (fields[field].kind);
+}
+
+/**
+ * bn_run_field_element_type:
+ * @field: a field
+ *
+ * Gets the type of the elements of an array field: %G_TYPE_STRING,
+ * %G_TYPE_INT64 or %G_TYPE_DOUBLE.
+ *
+ * Returns: the type of the field's elements, or %G_TYPE_INVALID for a
+ *   field that is not an array.
+ *
+ * Since: 0.2
+ */
+GType
+bn_run_field_element_type (BnRunField field)
+{
+  g_return_val_if_fail (valid (field), G_TYPE_INVALID);
+  return fields[field].kind == K_ARRAY ? gtype_of (fields[field].element) : G_TYPE_INVALID;
 }
 
 /**
@@ -223,12 +249,12 @@ settable (BnRecord *run, BnRunField field, Kind kind)
 
 /* The field's node when it is present and of @kind, else NULL. */
 static JsonNode *
-member (BnRecord *run, BnRunField field, Kind kind)
+member (JsonObject *run, BnRunField field, Kind kind)
 {
-  g_return_val_if_fail (BN_IS_RECORD (run), NULL);
+  g_return_val_if_fail (run != NULL, NULL);
   g_return_val_if_fail (valid (field), NULL);
   g_return_val_if_fail (fields[field].kind == kind, NULL);
-  JsonNode *n = json_object_get_member (bn_record_get_object (run), fields[field].name);
+  JsonNode *n = json_object_get_member (run, fields[field].name);
   if (!n)
     return NULL;
   switch (kind) {
@@ -236,6 +262,13 @@ member (BnRecord *run, BnRunField field, Kind kind)
   case K_OBJECT: return JSON_NODE_HOLDS_OBJECT (n) ? n : NULL;
   default: return JSON_NODE_HOLDS_VALUE (n) ? n : NULL;
   }
+}
+
+static JsonObject *
+object_of (BnRecord *run)
+{
+  g_return_val_if_fail (BN_IS_RECORD (run), NULL);
+  return bn_record_get_object (run);
 }
 
 /**
@@ -252,9 +285,8 @@ member (BnRecord *run, BnRunField field, Kind kind)
 gboolean
 bn_run_record_has (BnRecord *run, BnRunField field)
 {
-  g_return_val_if_fail (BN_IS_RECORD (run), FALSE);
-  g_return_val_if_fail (valid (field), FALSE);
-  return json_object_has_member (bn_record_get_object (run), fields[field].name);
+  JsonObject *o = object_of (run);
+  return o && bn_run_object_has (o, field);
 }
 
 /**
@@ -384,11 +416,8 @@ bn_run_record_take_object (BnRecord *run, BnRunField field, JsonObject *value)
 gint64
 bn_run_record_get_int (BnRecord *run, BnRunField field, gint64 fallback)
 {
-  JsonNode *n = member (run, field, K_INT);
-  if (!n)
-    return fallback;
-  GType t = json_node_get_value_type (n);
-  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE ? json_node_get_int (n) : fallback;
+  JsonObject *o = object_of (run);
+  return o ? bn_run_object_get_int (o, field, fallback) : fallback;
 }
 
 /**
@@ -406,11 +435,8 @@ bn_run_record_get_int (BnRecord *run, BnRunField field, gint64 fallback)
 double
 bn_run_record_get_double (BnRecord *run, BnRunField field, double fallback)
 {
-  JsonNode *n = member (run, field, K_DOUBLE);
-  if (!n)
-    return fallback;
-  GType t = json_node_get_value_type (n);
-  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE ? json_node_get_double (n) : fallback;
+  JsonObject *o = object_of (run);
+  return o ? bn_run_object_get_double (o, field, fallback) : fallback;
 }
 
 /**
@@ -428,8 +454,8 @@ bn_run_record_get_double (BnRecord *run, BnRunField field, double fallback)
 gboolean
 bn_run_record_get_boolean (BnRecord *run, BnRunField field, gboolean fallback)
 {
-  JsonNode *n = member (run, field, K_BOOLEAN);
-  return n && json_node_get_value_type (n) == G_TYPE_BOOLEAN ? json_node_get_boolean (n) : fallback;
+  JsonObject *o = object_of (run);
+  return o ? bn_run_object_get_boolean (o, field, fallback) : fallback;
 }
 
 /**
@@ -447,8 +473,8 @@ bn_run_record_get_boolean (BnRecord *run, BnRunField field, gboolean fallback)
 const char *
 bn_run_record_get_string (BnRecord *run, BnRunField field)
 {
-  JsonNode *n = member (run, field, K_STRING);
-  return n && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : NULL;
+  JsonObject *o = object_of (run);
+  return o ? bn_run_object_get_string (o, field) : NULL;
 }
 
 /**
@@ -466,8 +492,8 @@ bn_run_record_get_string (BnRecord *run, BnRunField field)
 JsonArray *
 bn_run_record_get_array (BnRecord *run, BnRunField field)
 {
-  JsonNode *n = member (run, field, K_ARRAY);
-  return n ? json_node_get_array (n) : NULL;
+  JsonObject *o = object_of (run);
+  return o ? bn_run_object_get_array (o, field) : NULL;
 }
 
 /**
@@ -484,6 +510,147 @@ bn_run_record_get_array (BnRecord *run, BnRunField field)
  */
 JsonObject *
 bn_run_record_get_object (BnRecord *run, BnRunField field)
+{
+  JsonObject *o = object_of (run);
+  return o ? bn_run_object_get_object (o, field) : NULL;
+}
+
+/**
+ * bn_run_object_has:
+ * @run: the object of a run record, e.g. one run of a receipt
+ * @field: a field
+ *
+ * Checks whether @run carries @field; the bn_run_object_*() getters read
+ * a run as the bn_run_record_*() ones do, from a #JsonObject that is not
+ * wrapped in a #BnRecord (a run read back from a receipt or a report).
+ *
+ * Returns: %TRUE when the field is present.
+ *
+ * Since: 0.2
+ */
+gboolean
+bn_run_object_has (JsonObject *run, BnRunField field)
+{
+  g_return_val_if_fail (run != NULL, FALSE);
+  g_return_val_if_fail (valid (field), FALSE);
+  return json_object_has_member (run, fields[field].name);
+}
+
+/**
+ * bn_run_object_get_int:
+ * @run: the object of a run record
+ * @field: an integer field
+ * @fallback: returned when the field is absent or not a number
+ *
+ * Gets an integer field of @run, like bn_run_record_get_int().
+ *
+ * Returns: the field's value, or @fallback.
+ *
+ * Since: 0.2
+ */
+gint64
+bn_run_object_get_int (JsonObject *run, BnRunField field, gint64 fallback)
+{
+  JsonNode *n = member (run, field, K_INT);
+  if (!n)
+    return fallback;
+  GType t = json_node_get_value_type (n);
+  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE ? json_node_get_int (n) : fallback;
+}
+
+/**
+ * bn_run_object_get_double:
+ * @run: the object of a run record
+ * @field: a number field
+ * @fallback: returned when the field is absent or not a number
+ *
+ * Gets a number field of @run, like bn_run_record_get_double().
+ *
+ * Returns: the field's value, or @fallback.
+ *
+ * Since: 0.2
+ */
+double
+bn_run_object_get_double (JsonObject *run, BnRunField field, double fallback)
+{
+  JsonNode *n = member (run, field, K_DOUBLE);
+  if (!n)
+    return fallback;
+  GType t = json_node_get_value_type (n);
+  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE ? json_node_get_double (n) : fallback;
+}
+
+/**
+ * bn_run_object_get_boolean:
+ * @run: the object of a run record
+ * @field: a boolean field
+ * @fallback: returned when the field is absent or not a boolean
+ *
+ * Gets a boolean field of @run, like bn_run_record_get_boolean().
+ *
+ * Returns: the field's value, or @fallback.
+ *
+ * Since: 0.2
+ */
+gboolean
+bn_run_object_get_boolean (JsonObject *run, BnRunField field, gboolean fallback)
+{
+  JsonNode *n = member (run, field, K_BOOLEAN);
+  return n && json_node_get_value_type (n) == G_TYPE_BOOLEAN ? json_node_get_boolean (n) : fallback;
+}
+
+/**
+ * bn_run_object_get_string:
+ * @run: the object of a run record
+ * @field: a string field
+ *
+ * Gets a string field of @run, like bn_run_record_get_string().
+ *
+ * Returns: (transfer none) (nullable): the field's value, or %NULL when it
+ *   is absent or not a string.
+ *
+ * Since: 0.2
+ */
+const char *
+bn_run_object_get_string (JsonObject *run, BnRunField field)
+{
+  JsonNode *n = member (run, field, K_STRING);
+  return n && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : NULL;
+}
+
+/**
+ * bn_run_object_get_array:
+ * @run: the object of a run record
+ * @field: an array field
+ *
+ * Gets an array field of @run, like bn_run_record_get_array().
+ *
+ * Returns: (transfer none) (nullable): the field's value, or %NULL when it
+ *   is absent or not an array.
+ *
+ * Since: 0.2
+ */
+JsonArray *
+bn_run_object_get_array (JsonObject *run, BnRunField field)
+{
+  JsonNode *n = member (run, field, K_ARRAY);
+  return n ? json_node_get_array (n) : NULL;
+}
+
+/**
+ * bn_run_object_get_object:
+ * @run: the object of a run record
+ * @field: an object field
+ *
+ * Gets an object field of @run, like bn_run_record_get_object().
+ *
+ * Returns: (transfer none) (nullable): the field's value, or %NULL when it
+ *   is absent or not an object.
+ *
+ * Since: 0.2
+ */
+JsonObject *
+bn_run_object_get_object (JsonObject *run, BnRunField field)
 {
   JsonNode *n = member (run, field, K_OBJECT);
   return n ? json_node_get_object (n) : NULL;

@@ -155,6 +155,7 @@ typedef enum {
 
 BN_BENCH_API const char *bn_run_field_name (BnRunField field);
 BN_BENCH_API GType bn_run_field_type (BnRunField field);
+BN_BENCH_API GType bn_run_field_element_type (BnRunField field);
 BN_BENCH_API const char *bn_run_field_unit (BnRunField field);
 BN_BENCH_API const char *bn_run_field_doc (BnRunField field);
 
@@ -172,5 +173,13 @@ BN_BENCH_API gboolean bn_run_record_get_boolean (BnRecord *run, BnRunField field
 BN_BENCH_API const char *bn_run_record_get_string (BnRecord *run, BnRunField field);
 BN_BENCH_API JsonArray *bn_run_record_get_array (BnRecord *run, BnRunField field);
 BN_BENCH_API JsonObject *bn_run_record_get_object (BnRecord *run, BnRunField field);
+
+BN_BENCH_API gboolean bn_run_object_has (JsonObject *run, BnRunField field);
+BN_BENCH_API gint64 bn_run_object_get_int (JsonObject *run, BnRunField field, gint64 fallback);
+BN_BENCH_API double bn_run_object_get_double (JsonObject *run, BnRunField field, double fallback);
+BN_BENCH_API gboolean bn_run_object_get_boolean (JsonObject *run, BnRunField field, gboolean fallback);
+BN_BENCH_API const char *bn_run_object_get_string (JsonObject *run, BnRunField field);
+BN_BENCH_API JsonArray *bn_run_object_get_array (JsonObject *run, BnRunField field);
+BN_BENCH_API JsonObject *bn_run_object_get_object (JsonObject *run, BnRunField field);
 
 G_END_DECLS

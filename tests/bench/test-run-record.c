@@ -20,6 +20,17 @@ test_table (void)
   g_assert_null (bn_run_field_unit (BN_RUN_FIELD_COMPUTE_PATH));
   g_assert_true (bn_run_field_type (BN_RUN_FIELD_KERNELS) == JSON_TYPE_ARRAY);
   g_assert_true (bn_run_field_type (BN_RUN_FIELD_ITERATION) == G_TYPE_INT64);
+  /* arrays say what they hold; nothing else has elements */
+  for (guint f = 0; f < BN_RUN_N_FIELDS; f++) {
+    GType e = bn_run_field_element_type (f);
+    if (bn_run_field_type (f) == JSON_TYPE_ARRAY)
+      g_assert_true (e == G_TYPE_STRING || e == G_TYPE_INT64 || e == G_TYPE_DOUBLE);
+    else
+      g_assert_true (e == G_TYPE_INVALID);
+  }
+  g_assert_true (bn_run_field_element_type (BN_RUN_FIELD_KERNELS) == G_TYPE_STRING);
+  g_assert_true (bn_run_field_element_type (BN_RUN_FIELD_TOKEN_IDS) == G_TYPE_INT64);
+  g_assert_true (bn_run_field_element_type (BN_RUN_FIELD_DECODE_LATENCY_MS) == G_TYPE_DOUBLE);
 }
 
 static void
@@ -59,6 +70,34 @@ test_round_trip (void)
   g_assert_null (bn_run_record_get_string (run, BN_RUN_FIELD_TEXT));
 }
 
+/* a run read back as JSON, not wrapped in a record: the same getters */
+static void
+test_object (void)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (
+      p,
+      "{\"seed\": 7, \"decode_tokens_per_second\": 12, \"greedy\": false, \"backend\": \"cpu\", "
+      "\"token_ids\": [1, 2], \"llama_cpp\": {}, \"prefill_ms\": \"fast\", \"text\": 3}",
+      -1, NULL));
+  JsonObject *o = json_node_get_object (json_parser_get_root (p));
+  g_assert_true (bn_run_object_has (o, BN_RUN_FIELD_SEED));
+  g_assert_false (bn_run_object_has (o, BN_RUN_FIELD_THREADS));
+  g_assert_cmpint (bn_run_object_get_int (o, BN_RUN_FIELD_SEED, -1), ==, 7);
+  g_assert_cmpint (bn_run_object_get_int (o, BN_RUN_FIELD_THREADS, -1), ==, -1);
+  /* an integer where a number is due is that number */
+  g_assert_cmpfloat (bn_run_object_get_double (o, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, -1), ==, 12);
+  g_assert_false (bn_run_object_get_boolean (o, BN_RUN_FIELD_GREEDY, TRUE));
+  g_assert_true (bn_run_object_get_boolean (o, BN_RUN_FIELD_DETERMINISTIC, TRUE));
+  g_assert_cmpstr (bn_run_object_get_string (o, BN_RUN_FIELD_BACKEND), ==, "cpu");
+  g_assert_cmpuint (json_array_get_length (bn_run_object_get_array (o, BN_RUN_FIELD_TOKEN_IDS)), ==, 2);
+  g_assert_nonnull (bn_run_object_get_object (o, BN_RUN_FIELD_LLAMA_CPP));
+  g_assert_null (bn_run_object_get_object (o, BN_RUN_FIELD_QUANTIZER_ACCURACY));
+  /* members of the wrong JSON type give the fallback */
+  g_assert_cmpfloat (bn_run_object_get_double (o, BN_RUN_FIELD_PREFILL_MS, -3), ==, -3);
+  g_assert_null (bn_run_object_get_string (o, BN_RUN_FIELD_TEXT));
+}
+
 static void
 test_wrong_type_refused (void)
 {
@@ -78,6 +117,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/run-record/table", test_table);
   g_test_add_func ("/run-record/round-trip", test_round_trip);
+  g_test_add_func ("/run-record/object", test_object);
   g_test_add_func ("/run-record/wrong-type-refused", test_wrong_type_refused);
   return g_test_run ();
 }

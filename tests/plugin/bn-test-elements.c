@@ -348,7 +348,7 @@ recordsrc_produce (BnElement *e)
     bn_element_post_error_literal (e, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, "json= is not a JSON object");
     return BN_FLOW_ERROR;
   }
-  return bn_element_push (e, BN_ITEM (bn_record_new ("bench/run", json_node_dup_object (n))));
+  return bn_element_push (e, BN_ITEM (bn_record_new (BN_RUN_MEDIA_TYPE, json_node_dup_object (n))));
 }
 
 static void

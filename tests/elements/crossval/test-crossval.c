@@ -6,6 +6,7 @@
 #include <gst-bitnet/bn.h>
 #include <json-glib/json-glib.h>
 #include <gst-bitnet/model/model.h>
+#include <gst-bitnet/bench/bench.h>
 #include <glib/gstdio.h>
 #include <dlfcn.h>
 #include <math.h>
@@ -96,8 +97,8 @@ assert_pass_figures (const char *out)
   g_assert_cmpstr (json_object_get_string_member (r, "kind"), ==, "gst-bitnet/comparison-results");
   g_assert_true (json_object_get_boolean_member (r, "same_model_file"));
   JsonObject *ref = json_object_get_object_member (r, "reference");
-  g_assert_cmpstr (json_object_get_string_member (ref, "backend"), ==, "llama.cpp");
-  g_assert_nonnull (strstr (json_object_get_string_member (ref, "backend_version"), "llama.cpp"));
+  g_assert_cmpstr (bn_run_object_get_string (ref, BN_RUN_FIELD_BACKEND), ==, "llama.cpp");
+  g_assert_nonnull (strstr (bn_run_object_get_string (ref, BN_RUN_FIELD_BACKEND_VERSION), "llama.cpp"));
   JsonObject *g = group0 (r);
   g_assert_cmpint (json_object_get_int_member (g, "threads"), ==, 1);
   JsonObject *acc = json_object_get_object_member (g, "accuracy");

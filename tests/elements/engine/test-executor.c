@@ -1,6 +1,7 @@
 /* Tests of kernel-executor and mock-executor. */
 #include <gst-bitnet/bn.h>
 #include <gst-bitnet/bench/bench.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -26,7 +27,7 @@ run_records (const char *desc_fmt, const char *extra, GError **error)
   JsonArray *runs = json_array_new ();
   for (guint i = 0; i < json_array_get_length (results); i++) {
     JsonObject *o = json_array_get_object_element (results, i);
-    if (!g_strcmp0 (json_object_get_string_member (o, "type"), "bench/run"))
+    if (!g_strcmp0 (json_object_get_string_member (o, "type"), BN_RUN_MEDIA_TYPE))
       json_array_add_object_element (runs, json_object_ref (json_object_get_object_member (o, "result")));
   }
   return runs;
@@ -58,17 +59,17 @@ test_real_runs (void)
   g_autofree char *tok0 = NULL, *dig0 = NULL;
   for (guint i = 0; i < 2; i++) {
     JsonObject *r = json_array_get_object_element (runs, i);
-    g_assert_cmpstr (json_object_get_string_member (r, "compute_path"), ==, "real");
-    g_assert_cmpstr (json_object_get_string_member (r, "backend"), ==, "cpu");
-    g_assert_cmpint (json_object_get_int_member (r, "tokens_generated"), ==, 8);
-    g_assert_cmpint (json_object_get_int_member (r, "threads"), ==, 2);
-    g_assert_cmpfloat (json_object_get_double_member (r, "decode_tokens_per_second"), >, 0);
-    g_assert_cmpfloat (json_object_get_double_member (r, "first_token_latency_ms"), >, 0);
-    g_assert_cmpfloat (json_object_get_double_member (r, "latency_p99_ms"), >=,
-                       json_object_get_double_member (r, "latency_p50_ms"));
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "decode_latency_ms")), ==, 7);
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (r, "logits_digests")), ==, 8);
-    JsonArray *k = json_object_get_array_member (r, "kernels");
+    g_assert_cmpstr (bn_run_object_get_string (r, BN_RUN_FIELD_COMPUTE_PATH), ==, "real");
+    g_assert_cmpstr (bn_run_object_get_string (r, BN_RUN_FIELD_BACKEND), ==, "cpu");
+    g_assert_cmpint (bn_run_object_get_int (r, BN_RUN_FIELD_TOKENS_GENERATED, -1), ==, 8);
+    g_assert_cmpint (bn_run_object_get_int (r, BN_RUN_FIELD_THREADS, -1), ==, 2);
+    g_assert_cmpfloat (bn_run_object_get_double (r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, NAN), >, 0);
+    g_assert_cmpfloat (bn_run_object_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, NAN), >, 0);
+    g_assert_cmpfloat (bn_run_object_get_double (r, BN_RUN_FIELD_LATENCY_P99_MS, NAN), >=,
+                       bn_run_object_get_double (r, BN_RUN_FIELD_LATENCY_P50_MS, NAN));
+    g_assert_cmpuint (json_array_get_length (bn_run_object_get_array (r, BN_RUN_FIELD_DECODE_LATENCY_MS)), ==, 7);
+    g_assert_cmpuint (json_array_get_length (bn_run_object_get_array (r, BN_RUN_FIELD_LOGITS_DIGESTS)), ==, 8);
+    JsonArray *k = bn_run_object_get_array (r, BN_RUN_FIELD_KERNELS);
     g_assert_cmpuint (json_array_get_length (k), >, 0);
     gboolean i2s = FALSE;
     for (guint j = 0; j < json_array_get_length (k); j++) {
@@ -77,9 +78,9 @@ test_real_runs (void)
       i2s |= g_str_has_prefix (name, "i2s_");
     }
     g_assert_true (i2s);
-    g_assert_true (json_object_has_member (r, "quantizer_accuracy"));
-    g_autofree char *tok = join_array (json_object_get_array_member (r, "token_ids"));
-    g_autofree char *dig = join_array (json_object_get_array_member (r, "logits_digests"));
+    g_assert_true (bn_run_object_has (r, BN_RUN_FIELD_QUANTIZER_ACCURACY));
+    g_autofree char *tok = join_array (bn_run_object_get_array (r, BN_RUN_FIELD_TOKEN_IDS));
+    g_autofree char *dig = join_array (bn_run_object_get_array (r, BN_RUN_FIELD_LOGITS_DIGESTS));
     if (i == 0) {
       tok0 = g_steal_pointer (&tok);
       dig0 = g_steal_pointer (&dig);
@@ -101,7 +102,7 @@ test_threads_identical (void)
     g_autoptr (JsonArray) runs = run_records (TINY, extra, &error);
     g_assert_no_error (error);
     JsonObject *r = json_array_get_object_element (runs, 0);
-    g_autofree char *dig = join_array (json_object_get_array_member (r, "logits_digests"));
+    g_autofree char *dig = join_array (bn_run_object_get_array (r, BN_RUN_FIELD_LOGITS_DIGESTS));
     if (!ref)
       ref = g_steal_pointer (&dig);
     else
@@ -116,8 +117,8 @@ test_prompt_text (void)
   g_autoptr (JsonArray) runs = run_records (TINY, "tokens=4 iterations=1 prompt=\"the measurement of speed\"", &error);
   g_assert_no_error (error);
   JsonObject *r = json_array_get_object_element (runs, 0);
-  g_assert_cmpint (json_object_get_int_member (r, "prompt_tokens"), >=, 3);
-  g_assert_true (json_object_has_member (r, "text"));
+  g_assert_cmpint (bn_run_object_get_int (r, BN_RUN_FIELD_PROMPT_TOKENS, -1), >=, 3);
+  g_assert_true (bn_run_object_has (r, BN_RUN_FIELD_TEXT));
 }
 
 static void
@@ -129,8 +130,8 @@ test_sampling_seeded (void)
     g_autoptr (JsonArray) runs = run_records (TINY, "tokens=12 iterations=1 temperature=1.5 top-k=50 seed=7", &error);
     g_assert_no_error (error);
     JsonObject *r = json_array_get_object_element (runs, 0);
-    g_assert_false (json_object_get_boolean_member (r, "greedy"));
-    char *s = join_array (json_object_get_array_member (r, "token_ids"));
+    g_assert_false (bn_run_object_get_boolean (r, BN_RUN_FIELD_GREEDY, TRUE));
+    char *s = join_array (bn_run_object_get_array (r, BN_RUN_FIELD_TOKEN_IDS));
     if (i == 0)
       a = s;
     else
@@ -143,7 +144,7 @@ test_sampling_seeded (void)
   g_autoptr (JsonArray) runs = run_records (TINY, "tokens=4 iterations=1 temperature=1.5", &error);
   g_unsetenv ("BITNET_DETERMINISTIC");
   g_assert_no_error (error);
-  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (runs, 0), "greedy"));
+  g_assert_true (bn_run_object_get_boolean (json_array_get_object_element (runs, 0), BN_RUN_FIELD_GREEDY, FALSE));
 }
 
 static void
@@ -198,9 +199,9 @@ test_mock_marked (void)
   g_assert_no_error (error);
   g_assert_cmpuint (json_array_get_length (runs), ==, 2);
   JsonObject *r = json_array_get_object_element (runs, 0);
-  g_assert_cmpstr (json_object_get_string_member (r, "compute_path"), ==, "mock");
+  g_assert_cmpstr (bn_run_object_get_string (r, BN_RUN_FIELD_COMPUTE_PATH), ==, "mock");
   g_assert_true (
-      g_str_has_prefix (json_array_get_string_element (json_object_get_array_member (r, "kernels"), 0), "mock_"));
+      g_str_has_prefix (json_array_get_string_element (bn_run_object_get_array (r, BN_RUN_FIELD_KERNELS), 0), "mock_"));
 }
 
 /* the ceiling's bandwidth is read over existing memory (a model's own

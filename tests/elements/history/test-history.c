@@ -46,20 +46,21 @@ write_receipt (const char *name, guint n, double tps, guint tag)
   JsonArray *runs = json_array_new ();
   for (guint i = 0; i < n; i++) {
     JsonObject *r = json_object_new ();
-    json_object_set_string_member (r, "compute_path", "real");
-    json_object_set_string_member (r, "weight_format", "i2s");
-    json_object_set_int_member (r, "threads", 2);
-    json_object_set_int_member (r, "tokens_requested", 8);
-    json_object_set_int_member (r, "iteration", i);
+    json_object_set_string_member (r, bn_run_field_name (BN_RUN_FIELD_COMPUTE_PATH), "real");
+    json_object_set_string_member (r, bn_run_field_name (BN_RUN_FIELD_WEIGHT_FORMAT), "i2s");
+    json_object_set_int_member (r, bn_run_field_name (BN_RUN_FIELD_THREADS), 2);
+    json_object_set_int_member (r, bn_run_field_name (BN_RUN_FIELD_TOKENS_REQUESTED), 8);
+    json_object_set_int_member (r, bn_run_field_name (BN_RUN_FIELD_ITERATION), i);
     json_object_set_int_member (r, "writer", tag);
-    json_object_set_boolean_member (r, "deterministic", TRUE);
-    json_object_set_double_member (r, "decode_tokens_per_second", tps * (1 + 0.01 * ((int) ((i * 7 + 3) % 5) - 2)));
-    json_object_set_double_member (r, "ceiling_tokens_per_second", tps * 4);
-    json_object_set_string_member (r, "model_fingerprint", "sha256:abc");
+    json_object_set_boolean_member (r, bn_run_field_name (BN_RUN_FIELD_DETERMINISTIC), TRUE);
+    json_object_set_double_member (r, bn_run_field_name (BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND),
+                                   tps * (1 + 0.01 * ((int) ((i * 7 + 3) % 5) - 2)));
+    json_object_set_double_member (r, bn_run_field_name (BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND), tps * 4);
+    json_object_set_string_member (r, bn_run_field_name (BN_RUN_FIELD_MODEL_FINGERPRINT), "sha256:abc");
     JsonArray *lat = json_array_new ();
     for (guint k = 0; k < 4; k++)
       json_array_add_double_element (lat, 1.25 + k * 0.5 + i);
-    json_object_set_array_member (r, "decode_latency_ms", lat);
+    json_object_set_array_member (r, bn_run_field_name (BN_RUN_FIELD_DECODE_LATENCY_MS), lat);
     JsonObject *nested = json_object_new ();
     json_object_set_string_member (nested, "note", "kept whole");
     json_object_set_object_member (r, "extra", nested);
@@ -251,7 +252,7 @@ check_concurrent (const char *location, guint writers, guint per_writer)
   for (guint i = 0; i < runs->len; i++) {
     char *k = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
                                json_object_get_int_member (runs->pdata[i], "writer"),
-                               json_object_get_int_member (runs->pdata[i], "iteration"));
+                               bn_run_object_get_int (runs->pdata[i], BN_RUN_FIELD_ITERATION, -1));
     g_assert_true (g_hash_table_add (seen, k));
   }
 }
@@ -297,7 +298,7 @@ test_sqlite_migrate (void)
   g_autoptr (GPtrArray) runs = read_history (db, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (runs->len, ==, 1);
-  g_assert_cmpfloat (json_object_get_double_member (runs->pdata[0], "decode_tokens_per_second"), ==, 12.5);
+  g_assert_cmpfloat (bn_run_object_get_double (runs->pdata[0], BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, NAN), ==, 12.5);
   g_assert_cmpint (sqlite_count (db, "SELECT max(version) FROM bn_schema"), ==, 2);
   g_assert_cmpint (sqlite_count (db, "SELECT count(*) FROM bn_metrics WHERE name = 'decode_tokens_per_second' "
                                      "AND value = 12.5"),

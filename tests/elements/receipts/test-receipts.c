@@ -3,6 +3,7 @@
 #include <gst-bitnet/bench/bench.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -99,38 +100,38 @@ edit_10x (JsonObject *r)
 {
   JsonObject *pb = json_object_get_object_member (r, "performance_baseline");
   JsonObject *o = run0 (r);
-  double ceiling = json_object_get_double_member (o, "read_bandwidth_gb_per_s") * 1e9 * 8
-                   / json_object_get_double_member (o, "bytes_per_token");
+  double ceiling = bn_run_object_get_double (o, BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S, NAN) * 1e9 * 8
+                   / bn_run_object_get_double (o, BN_RUN_FIELD_BYTES_PER_TOKEN, NAN);
   json_object_set_double_member (pb, "tokens_per_second", 10 * ceiling * 2);
 }
 static void
 edit_incomplete (JsonObject *r)
 {
-  json_object_set_int_member (run0 (r), "tokens_generated", 5);
+  json_object_set_int_member (run0 (r), bn_run_field_name (BN_RUN_FIELD_TOKENS_GENERATED), 5);
 }
 static void
 edit_kernels (JsonObject *r)
 {
   JsonArray *k = json_array_new ();
   json_array_add_string_element (k, "f32_gemv_fallback");
-  json_object_set_array_member (run0 (r), "kernels", k);
+  json_object_set_array_member (run0 (r), bn_run_field_name (BN_RUN_FIELD_KERNELS), k);
 }
 static void
 edit_accuracy (JsonObject *r)
 {
-  json_object_set_boolean_member (json_object_get_object_member (run0 (r), "quantizer_accuracy"), "pass", FALSE);
+  json_object_set_boolean_member (bn_run_object_get_object (run0 (r), BN_RUN_FIELD_QUANTIZER_ACCURACY), "pass", FALSE);
 }
 static void
 edit_tokens (JsonObject *r)
 {
   JsonArray *t = json_array_new ();
   json_array_add_int_element (t, 1);
-  json_object_set_array_member (run0 (r), "token_ids", t);
+  json_object_set_array_member (run0 (r), bn_run_field_name (BN_RUN_FIELD_TOKEN_IDS), t);
 }
 static void
 edit_mock_kernel (JsonObject *r)
 {
-  json_array_add_string_element (json_object_get_array_member (run0 (r), "kernels"), "mock_gemv");
+  json_array_add_string_element (bn_run_object_get_array (run0 (r), BN_RUN_FIELD_KERNELS), "mock_gemv");
 }
 static void
 edit_none (JsonObject *r)
@@ -329,7 +330,7 @@ test_exit_code_4 (void)
 static void
 edit_token_3 (JsonObject *r)
 {
-  JsonArray *t = json_object_get_array_member (run0 (r), "token_ids");
+  JsonArray *t = bn_run_object_get_array (run0 (r), BN_RUN_FIELD_TOKEN_IDS);
   JsonNode *n = json_array_get_element (t, 3);
   json_node_set_int (n, (json_node_get_int (n) + 1) % 100);
 }
@@ -337,8 +338,8 @@ static void
 edit_speed_10x (JsonObject *r)
 {
   JsonObject *o = run0 (r);
-  json_object_set_double_member (o, "decode_tokens_per_second",
-                                 10 * json_object_get_double_member (o, "decode_tokens_per_second"));
+  json_object_set_double_member (o, bn_run_field_name (BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND),
+                                 10 * bn_run_object_get_double (o, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, NAN));
 }
 
 static void

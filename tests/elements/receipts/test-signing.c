@@ -5,6 +5,7 @@
 #include <gst-bitnet/bench/bn-signing-private.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -150,16 +151,17 @@ edit_speed_10x (JsonObject *r)
   JsonArray *runs = json_object_get_array_member (json_object_get_object_member (r, "gst_bitnet"), "runs");
   for (guint i = 0; i < json_array_get_length (runs); i++) {
     JsonObject *o = json_array_get_object_element (runs, i);
-    json_object_set_double_member (o, "decode_tokens_per_second",
-                                   10 * json_object_get_double_member (o, "decode_tokens_per_second"));
-    json_object_set_double_member (o, "tokens_per_second", 10 * json_object_get_double_member (o, "tokens_per_second"));
+    json_object_set_double_member (o, bn_run_field_name (BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND),
+                                   10 * bn_run_object_get_double (o, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, NAN));
+    json_object_set_double_member (o, bn_run_field_name (BN_RUN_FIELD_TOKENS_PER_SECOND),
+                                   10 * bn_run_object_get_double (o, BN_RUN_FIELD_TOKENS_PER_SECOND, NAN));
   }
 }
 static void
 edit_fingerprint (JsonObject *r)
 {
   for (guint i = 0; i < 3; i++)
-    json_object_set_string_member (runs_of (r, i), "model_fingerprint",
+    json_object_set_string_member (runs_of (r, i), bn_run_field_name (BN_RUN_FIELD_MODEL_FINGERPRINT),
                                    "blake2b:0000000000000000000000000000000000000000000000000000000000000000");
 }
 static void
@@ -177,26 +179,26 @@ edit_1999 (JsonObject *r)
 static void
 edit_tokens (JsonObject *r)
 {
-  JsonArray *t = json_object_get_array_member (runs_of (r, 1), "token_ids");
+  JsonArray *t = bn_run_object_get_array (runs_of (r, 1), BN_RUN_FIELD_TOKEN_IDS);
   json_array_remove_element (t, 0);
   json_array_add_int_element (t, 7);
 }
 static void
 edit_negative (JsonObject *r)
 {
-  json_object_set_double_member (runs_of (r, 0), "decode_tokens_per_second", -1);
+  json_object_set_double_member (runs_of (r, 0), bn_run_field_name (BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND), -1);
 }
 /* JSON has no infinity: the number is written as 1e999, which parses as one */
 #define INF_MARK 123456.75
 static void
 edit_inf (JsonObject *r)
 {
-  json_object_set_double_member (runs_of (r, 0), "prefill_ms", INF_MARK);
+  json_object_set_double_member (runs_of (r, 0), bn_run_field_name (BN_RUN_FIELD_PREFILL_MS), INF_MARK);
 }
 static void
 edit_bytes (JsonObject *r)
 {
-  json_object_set_double_member (runs_of (r, 0), "bytes_per_token", 1e-30);
+  json_object_set_double_member (runs_of (r, 0), bn_run_field_name (BN_RUN_FIELD_BYTES_PER_TOKEN), 1e-30);
 }
 static void
 edit_headline (JsonObject *r)
@@ -207,7 +209,7 @@ edit_headline (JsonObject *r)
 static void
 edit_compute_path (JsonObject *r)
 {
-  json_object_set_int_member (runs_of (r, 0), "compute_path", 42);
+  json_object_set_int_member (runs_of (r, 0), bn_run_field_name (BN_RUN_FIELD_COMPUTE_PATH), 42);
 }
 static void
 edit_embed_envelope (JsonObject *r)
@@ -310,8 +312,8 @@ foreign_receipt (const char *name, gboolean sign, double bw_factor)
   JsonArray *runs = json_object_get_array_member (x, "runs");
   for (guint i = 0; i < json_array_get_length (runs); i++) {
     JsonObject *o = json_array_get_object_element (runs, i);
-    json_object_set_double_member (o, "read_bandwidth_gb_per_s",
-                                   bw_factor * json_object_get_double_member (o, "read_bandwidth_gb_per_s"));
+    json_object_set_double_member (o, bn_run_field_name (BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S),
+                                   bw_factor * bn_run_object_get_double (o, BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S, NAN));
   }
   g_autofree char *path = in_tmp (name);
   g_autofree char *text = json_to_string (n, TRUE);
