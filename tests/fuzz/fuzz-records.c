@@ -93,7 +93,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   read_every_field (run);
   if (!typed)
     return 0;
-  g_autofree char *why = bn_run_inconsistency (o);
+  g_free (bn_run_inconsistency (o));
   g_autoptr (GError) real_error = NULL;
   g_assert_true (bn_run_check_real (run, 0, &real_error) || real_error);
   g_autoptr (GError) strict_error = NULL;
