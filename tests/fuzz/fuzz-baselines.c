@@ -57,9 +57,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       for (guint m = 0; m < BN_N_METRICS; m++) {
         const BnMetricInfo *info = bn_metric_info (m);
         g_autoptr (GArray) samples = bn_baseline_entry_samples (entry, info->key);
+        for (guint k = 0; samples && k < samples->len; k++)
+          (void) g_array_index (samples, double, k);
         (void) bn_baseline_entry_headline (entry, info->key);
       }
       g_autoptr (GArray) lat = bn_baseline_entry_samples (entry, BN_SAMPLES_PER_TOKEN);
+      g_assert_true (!lat || lat->len < G_MAXUINT);
       (void) bn_baseline_entry_string (entry, "model_fingerprint");
     }
   return 0;
