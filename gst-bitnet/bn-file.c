@@ -143,6 +143,27 @@ bn_file_read_bounded (const char *path, const char *what, gsize max_size, char *
 
 /* ---- atomic replacement ---------------------------------------------------- */
 
+/* a run's deferred renames and held locks, per thread */
+typedef struct {
+  char *tmp, *path, *dir;
+} Pending;
+
+typedef struct {
+  GArray *pending; /* Pending */
+  GArray *locks;   /* int */
+} Transaction;
+
+static void
+pending_clear (gpointer data)
+{
+  Pending *p = data;
+  g_free (p->tmp);
+  g_free (p->path);
+  g_free (p->dir);
+}
+
+static GPrivate transaction_key;
+
 struct _BnAtomicFile {
   char *path;
   char *dir;
@@ -304,6 +325,14 @@ bn_atomic_file_commit (BnAtomicFile *file, GError **error)
   /* the target may have changed kind since we opened: look again */
   if (!check_target (file->path, error))
     return FALSE;
+  Transaction *t = g_private_get (&transaction_key);
+  if (t) {
+    /* renamed when the whole run has succeeded */
+    Pending p = { g_steal_pointer (&file->tmp), g_strdup (file->path), g_strdup (file->dir) };
+    g_array_append_val (t->pending, p);
+    file->done = TRUE;
+    return TRUE;
+  }
   if (g_rename (file->tmp, file->path) != 0) {
     set_errno_error (error, errno, _("Cannot replace %s with the new file: %s. The old file, if any, is unchanged."),
                      file->path);
@@ -392,8 +421,73 @@ bn_file_lock (const char *path, guint timeout_ms, GError **error)
 void
 bn_file_unlock (int fd)
 {
+  Transaction *t = g_private_get (&transaction_key);
+  if (t && fd >= 0) {
+    /* held until the deferred files are renamed: nobody merges in between */
+    g_array_append_val (t->locks, fd);
+    return;
+  }
   if (fd >= 0) {
     flock (fd, LOCK_UN);
     close (fd);
   }
+}
+
+void
+bn_file_transaction_begin (void)
+{
+  g_return_if_fail (g_private_get (&transaction_key) == NULL);
+  Transaction *t = g_new0 (Transaction, 1);
+  t->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g_array_set_clear_func (t->pending, pending_clear);
+  t->locks = g_array_new (FALSE, FALSE, sizeof (int));
+  g_private_set (&transaction_key, t);
+}
+
+gboolean
+bn_file_transaction_active (void)
+{
+  return g_private_get (&transaction_key) != NULL;
+}
+
+gboolean
+bn_file_transaction_end (gboolean commit, GError **error)
+{
+  Transaction *t = g_private_get (&transaction_key);
+  g_return_val_if_fail (t != NULL, FALSE);
+  g_private_set (&transaction_key, NULL);
+  gboolean ok = TRUE;
+  for (guint i = 0; i < t->pending->len; i++) {
+    Pending *p = &g_array_index (t->pending, Pending, i);
+    if (!commit || !ok) {
+      g_unlink (p->tmp);
+      continue;
+    }
+    if (!check_target (p->path, error)) {
+      g_unlink (p->tmp);
+      ok = FALSE;
+      continue;
+    }
+    if (g_rename (p->tmp, p->path) != 0) {
+      set_errno_error (error, errno, _("Cannot replace %s with the new file: %s. The old file, if any, is unchanged."),
+                       p->path);
+      g_unlink (p->tmp);
+      ok = FALSE;
+      continue;
+    }
+    int dfd = g_open (p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+    if (dfd >= 0) {
+      fsync (dfd);
+      close (dfd);
+    }
+  }
+  for (guint i = 0; i < t->locks->len; i++) {
+    int fd = g_array_index (t->locks, int, i);
+    flock (fd, LOCK_UN);
+    close (fd);
+  }
+  g_array_unref (t->pending);
+  g_array_unref (t->locks);
+  g_free (t);
+  return ok;
 }

@@ -6,6 +6,7 @@
 #include "bn-pipeline.h"
 #include "bn-error.h"
 #include "bn-private.h"
+#include "bn-file-private.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -323,6 +324,9 @@ run_thread (gpointer data)
 
   /* Sources in the order they were added: deterministic. */
   g_autoptr (GPtrArray) elements = bn_bin_get_elements_recursive (BN_BIN (self));
+  /* files written during the run are renamed into place only if it ends
+   * well (two-phase commit, docs/design/0017) */
+  bn_file_transaction_begin ();
   for (guint i = 0; i < elements->len && ret == BN_FLOW_OK; i++) {
     BnElement *src = elements->pdata[i];
     if (bn_element_count_pads (src, BN_PAD_SINK) > 0)
@@ -343,14 +347,23 @@ run_thread (gpointer data)
   }
 
   g_autoptr (GError) error = bn_pipeline_dup_error (self);
+  gboolean cancelled = ret == BN_FLOW_CANCELLED || g_cancellable_is_cancelled (self->cancellable);
+  gboolean good = !error && !cancelled && (ret == BN_FLOW_OK || ret == BN_FLOW_EOS);
+  g_autoptr (GError) commit_error = NULL;
+  gboolean committed = bn_file_transaction_end (good, &commit_error);
   if (error)
     return NULL; /* already on the bus */
-  if (ret == BN_FLOW_CANCELLED || g_cancellable_is_cancelled (self->cancellable)) {
+  if (cancelled) {
     post_pipeline_error (self, BN_CORE_ERROR_CANCELLED, _("The pipeline was cancelled"));
-  } else if (ret != BN_FLOW_OK && ret != BN_FLOW_EOS) {
+  } else if (!good) {
     g_autofree char *text = g_strdup_printf (_("Streaming from %s stopped: %s"),
                                              culprit ? bn_element_get_name (culprit) : "?", bn_flow_get_name (ret));
     post_pipeline_error (self, BN_CORE_ERROR_FAILED, text);
+  } else if (!committed) {
+    g_autoptr (GError) e =
+        g_error_new (BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                     _("The run succeeded but its files could not be put in place: %s"), commit_error->message);
+    post_own_error (self, e);
   } else {
     bn_bus_post (self->bus, bn_message_new_eos (BN_ELEMENT (self)));
   }

@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include "bn-receipt-elements.h"
+#include <gst-bitnet/bn-file-private.h>
 #include <gst-bitnet/bench/bn-signing-private.h>
 
 #include <gst-bitnet/bench/bn-json-private.h>
 #include <glib/gi18n-lib.h>
+#include <string.h>
 #include <errno.h>
 #include <math.h>
 
@@ -24,9 +26,12 @@
  * accuracy, fraction of the bandwidth ceiling). Schema:
  * docs/schemas/receipt.schema.json.
  *
- * The receipt is written atomically at end of stream. A pipeline that
- * fails or is cancelled never leaves a receipt claiming success: by
- * default nothing is written; with #BnReceiptSink:write-failed a receipt
+ * The receipt is written at end of stream and, in a pipeline, put in
+ * place only when the whole pipeline has succeeded (two-phase commit: a
+ * failure in another branch, such as baseline-sink refusing too few runs,
+ * discards it). A pipeline that fails or is cancelled never leaves a
+ * receipt claiming success: by default nothing is written (an older
+ * receipt stays as it was); with #BnReceiptSink:write-failed a receipt
  * marked `"status": "failed"` without performance figures is written.
  *
  * With #BnReceiptSink:signing-key (default `BITNET_SIGNING_KEY`) the
@@ -42,6 +47,7 @@ struct _BnReceiptSink {
   char *location;
   char *signing_key;
   gboolean write_failed;
+  char *written; /* the receipt as written at end of stream */
   GPtrArray *runs;
   gboolean finished;
 };
@@ -57,6 +63,7 @@ bn_receipt_sink_finalize (GObject *object)
   BnReceiptSink *self = BN_RECEIPT_SINK (object);
   g_free (self->location);
   g_free (self->signing_key);
+  g_free (self->written);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   G_OBJECT_CLASS (bn_receipt_sink_parent_class)->finalize (object);
 }
@@ -253,16 +260,16 @@ bn_receipt_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   return BN_FLOW_OK;
 }
 
-/* signs the receipt as written: an envelope beside it */
+/* signs the receipt as written (@bytes: the file's contents): an envelope
+ * beside it */
 static BnFlowReturn
-sign (BnReceiptSink *self, JsonObject *receipt)
+sign (BnReceiptSink *self, JsonObject *receipt, const char *bytes)
 {
   BnElement *element = BN_ELEMENT (self);
   g_autoptr (GError) error = NULL;
-  g_autofree char *bytes = NULL;
-  gsize len = 0;
+  gsize len = strlen (bytes);
   g_autoptr (BnSigningKey) key = bn_signing_key_load (self->signing_key, &error);
-  if (!key || !g_file_get_contents (self->location, &bytes, &len, &error)) {
+  if (!key) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("Cannot sign the receipt %s: %s"),
                       self->location, error->message);
     return BN_FLOW_ERROR;
@@ -294,23 +301,35 @@ bn_receipt_sink_finish (BnElement *element)
     return BN_FLOW_ERROR;
   }
   g_autoptr (JsonObject) r = bn_receipt_build (self->runs, bn_strict_flags_from_env ());
-  if (!bn_json_write_atomic (self->location, r, &error)) {
+  /* signed as serialized here: in a pipeline the file reaches its place
+   * only when the whole run has succeeded */
+  g_autofree char *bytes = bn_json_to_text (r, &error);
+  if (!bytes || !bn_file_replace_contents (self->location, bytes, -1, &error)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the receipt %s: %s"),
                       self->location, error->message);
     return BN_FLOW_ERROR;
   }
+  g_free (self->written);
+  self->written = g_strdup (bytes);
   g_autofree char *text = g_strdup_printf (_("receipt written to %s (%u runs)"), self->location, self->runs->len);
   bn_element_post_info (element, text);
-  return self->signing_key && *self->signing_key ? sign (self, r) : BN_FLOW_OK;
+  return self->signing_key && *self->signing_key ? sign (self, r, bytes) : BN_FLOW_OK;
 }
 
 static void
 bn_receipt_sink_stop (BnElement *element)
 {
   BnReceiptSink *self = BN_RECEIPT_SINK (element);
-  if (self->finished || !self->write_failed)
+  g_autofree char *written = g_steal_pointer (&self->written);
+  if (!self->write_failed)
     return;
-  /* the run did not reach end of stream: say so, and claim nothing */
+  /* the receipt reached its place only if the whole run succeeded (the
+   * pipeline's two-phase commit); otherwise it claims nothing */
+  g_autofree char *on_disk = NULL;
+  if (self->finished && written && g_file_get_contents (self->location, &on_disk, NULL, NULL)
+      && !strcmp (on_disk, written))
+    return;
+  /* the run did not succeed: say so, and claim nothing */
   g_autoptr (JsonObject) r = json_object_new ();
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *ts = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");

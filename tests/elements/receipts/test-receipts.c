@@ -395,6 +395,50 @@ test_replay (void)
   g_assert_nonnull (strstr (error->message, "replay=2 needs model=PATH"));
 }
 
+/* two-phase commit: a receipt written at end of stream reaches its place
+ * only when the whole pipeline succeeds (baseline.bnp's case: baseline-sink
+ * refuses 5 runs on one tee branch, receipt-sink on the other) */
+static void
+test_two_phase (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "two-phase", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_autofree char *receipt = g_build_filename (dir, "inference.json", NULL);
+  g_autofree char *baselines = g_build_filename (dir, "baselines.json", NULL);
+  g_assert_true (g_file_set_contents (receipt, "{\"older\": true}", -1, NULL));
+  const char *fmt = "loader fixture=tiny ! quantizer ! kernel-executor tokens=4 warmup=0 threads=1 iterations=%u "
+                    "! tee name=t t. ! receipt-sink location=%s %s t. ! baseline-sink location=%s platform=p "
+                    "implementation=gst-bitnet";
+  g_autofree char *failing = g_strdup_printf (fmt, 5, receipt, "", baselines);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (run (failing, &error));
+  g_assert_nonnull (strstr (error->message, "needs at least 6"));
+  g_clear_error (&error);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (receipt, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "{\"older\": true}");
+  /* no temporary left behind */
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d));)
+    g_assert_true (!strcmp (name, "inference.json"));
+
+  /* write-failed: the receipt says the run failed */
+  g_autofree char *marked = g_strdup_printf (fmt, 5, receipt, "write-failed=true", baselines);
+  g_assert_false (run (marked, &error));
+  g_clear_error (&error);
+  g_autoptr (JsonNode) n = bn_test_json_load (receipt);
+  JsonObject *x = json_object_get_object_member (json_node_get_object (n), "gst_bitnet");
+  g_assert_cmpstr (json_object_get_string_member (x, "status"), ==, "failed");
+
+  /* a run that succeeds puts both files in place */
+  g_autofree char *good = g_strdup_printf (fmt, 6, receipt, "", baselines);
+  g_assert_true (run (good, &error));
+  g_assert_no_error (error);
+  g_autoptr (JsonNode) r = bn_test_json_load (receipt);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (r), "compute_path"), ==, "real");
+  g_assert_true (g_file_test (baselines, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -410,6 +454,7 @@ main (int argc, char **argv)
   g_test_add_func ("/receipts/atomic-under-failure", test_atomic_under_failure);
   g_test_add_func ("/receipts/environment", test_environment);
   g_test_add_func ("/receipts/exit-code-4", test_exit_code_4);
+  g_test_add_func ("/receipts/two-phase", test_two_phase);
   g_test_add_func ("/receipts/replay", test_replay);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
