@@ -170,6 +170,7 @@ struct _BnAtomicFile {
   char *tmp; /* NULL when writing to standard output */
   int fd;
   gboolean done;
+  gboolean deferred; /* a success claim: renamed when the run succeeds */
 };
 
 /* Refuses a target that exists and is not a regular file, saying what it is. */
@@ -325,7 +326,7 @@ bn_atomic_file_commit (BnAtomicFile *file, GError **error)
   /* the target may have changed kind since we opened: look again */
   if (!check_target (file->path, error))
     return FALSE;
-  Transaction *t = g_private_get (&transaction_key);
+  Transaction *t = file->deferred ? g_private_get (&transaction_key) : NULL;
   if (t) {
     /* renamed when the whole run has succeeded */
     Pending p = { g_steal_pointer (&file->tmp), g_strdup (file->path), g_strdup (file->dir) };
@@ -431,6 +432,23 @@ bn_file_unlock (int fd)
     flock (fd, LOCK_UN);
     close (fd);
   }
+}
+
+void
+bn_atomic_file_set_deferred (BnAtomicFile *file, gboolean deferred)
+{
+  g_return_if_fail (file != NULL);
+  file->deferred = deferred;
+}
+
+gboolean
+bn_file_replace_contents_deferred (const char *path, const char *data, gssize length, GError **error)
+{
+  g_autoptr (BnAtomicFile) f = bn_atomic_file_new (path, TRUE, error);
+  if (f)
+    bn_atomic_file_set_deferred (f, TRUE);
+  return f && bn_atomic_file_write (f, data, length < 0 ? strlen (data) : (gsize) length, error)
+         && bn_atomic_file_commit (f, error);
 }
 
 void

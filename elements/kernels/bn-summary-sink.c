@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <gst-bitnet/bench/bn-json-private.h>
+
 #include "bn-kernel-elements.h"
 
 #include <glib/gi18n-lib.h>
@@ -236,7 +238,7 @@ bn_summary_sink_finish (BnElement *element)
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   g_autoptr (GError) error = NULL;
-  if (!bn_json_write_atomic (self->location, json_node_get_object (root), &error)) {
+  if (!bn_json_write_deferred (self->location, json_node_get_object (root), &error)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write results to %s: %s"),
                       self->location, error->message);
     return BN_FLOW_ERROR;

@@ -278,7 +278,7 @@ sign (BnReceiptSink *self, JsonObject *receipt, const char *bytes)
   g_autofree char *name = g_path_get_basename (self->location);
   g_autoptr (JsonObject) env = bn_receipt_sign (key, receipt, name, digest);
   g_autofree char *path = bn_receipt_envelope_path (self->location);
-  if (!bn_json_write_atomic (path, env, &error)) {
+  if (!bn_json_write_deferred (path, env, &error)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the envelope %s: %s"), path,
                       error->message);
     return BN_FLOW_ERROR;
@@ -304,7 +304,7 @@ bn_receipt_sink_finish (BnElement *element)
   /* signed as serialized here: in a pipeline the file reaches its place
    * only when the whole run has succeeded */
   g_autofree char *bytes = bn_json_to_text (r, &error);
-  if (!bytes || !bn_file_replace_contents (self->location, bytes, -1, &error)) {
+  if (!bytes || !bn_file_replace_contents_deferred (self->location, bytes, -1, &error)) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the receipt %s: %s"),
                       self->location, error->message);
     return BN_FLOW_ERROR;

@@ -635,8 +635,8 @@ bn_baselines_save (const char *path, JsonObject *root, GError **error)
   if (g_file_test (path, G_FILE_TEST_EXISTS)) {
     g_autofree char *bak = g_strconcat (path, ".bak", NULL);
     if (!bn_file_read_bounded (path, _("baselines file"), BN_JSON_MAX_SIZE, &old, &len, error)
-        || !bn_file_replace_contents (bak, old, (gssize) len, error))
+        || !bn_file_replace_contents_deferred (bak, old, (gssize) len, error))
       return FALSE;
   }
-  return bn_json_write_atomic (path, root, error);
+  return bn_json_write_deferred (path, root, error);
 }

@@ -48,4 +48,8 @@ BN_BENCH_API gboolean bn_run_record_check (JsonObject *record, const char *where
  * source file when it has one. */
 BN_BENCH_API gboolean bn_run_check_types (BnRecord *run, GError **error);
 
+/* bn_json_write_atomic() for a success claim: in a pipeline, renamed into
+ * place only when the whole run succeeds (bn-file-private.h) */
+BN_BENCH_API gboolean bn_json_write_deferred (const char *path, JsonObject *object, GError **error);
+
 G_END_DECLS

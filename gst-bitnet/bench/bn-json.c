@@ -299,3 +299,10 @@ bn_run_check_types (BnRecord *run, GError **error)
   g_autofree char *where = source ? g_strdup_printf (_("A run from %s"), source) : g_strdup (_("A run"));
   return bn_run_record_check (bn_record_get_object (run), where, error);
 }
+
+gboolean
+bn_json_write_deferred (const char *path, JsonObject *object, GError **error)
+{
+  g_autofree char *text = bn_json_to_text (object, error);
+  return text && bn_file_replace_contents_deferred (path, text, -1, error);
+}
