@@ -3,6 +3,10 @@
  */
 #include "config.h"
 
+#include <gst-bitnet/bench/bn-json-private.h>
+
+#include <gst-bitnet/bench/bn-baselines-private.h>
+
 #include "bn-history-elements.h"
 #include "bn-history-db.h"
 
@@ -218,6 +222,17 @@ bn_history_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   if (!BN_IS_RECORD (item)) {
     g_object_unref (item);
     return BN_FLOW_OK;
+  }
+  /* mock runs never enter the history; in strict mode neither do runs of
+   * receipts no trusted key signed */
+  g_autoptr (GError) error = NULL;
+  if (!g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), BN_RUN_MEDIA_TYPE)
+      && (!bn_run_check_types (BN_RECORD (item), &error)
+          || !bn_run_check_real (BN_RECORD (item), self->runs->len, &error)
+          || !bn_run_check_signed (BN_RECORD (item), self->runs->len, &error))) {
+    g_object_unref (item);
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
   }
   g_ptr_array_add (self->runs, item);
   return BN_FLOW_OK;

@@ -57,6 +57,7 @@ BN_BENCH_API gboolean bn_thresholds_check (const BnThresholds *thresholds, GErro
 BN_BENCH_API JsonObject *bn_thresholds_to_json (const BnThresholds *thresholds);
 
 BN_BENCH_API gboolean bn_run_check_real (BnRecord *run, guint index, GError **error);
+BN_BENCH_API gboolean bn_run_check_signed (BnRecord *run, guint index, GError **error);
 BN_BENCH_API gboolean bn_run_check_strict (BnRecord *run, guint index, GError **error);
 BN_BENCH_API JsonObject *bn_baseline_entry_from_runs (GPtrArray *runs, GError **error);
 BN_BENCH_API GArray *bn_baseline_entry_samples (JsonObject *entry, const char *key);

@@ -193,6 +193,28 @@ bn_run_check_real (BnRecord *run, guint index, GError **error)
   return TRUE;
 }
 
+/* In strict mode (BITNET_STRICT_MODE), refuses a run read from a receipt
+ * file that is not signed by a key of BITNET_TRUSTED_KEYS (unless
+ * BITNET_ALLOW_UNSIGNED lets an unsigned one through); runs measured in the
+ * pipeline pass. */
+gboolean
+bn_run_check_signed (BnRecord *run, guint index, GError **error)
+{
+  const char *source = bn_record_get_string (run, BN_RUN_SOURCE);
+  if (!source || !(bn_strict_flags_from_env () & BN_STRICT_REQUIRE_SIGNATURE))
+    return TRUE;
+  g_autoptr (GError) e = NULL;
+  g_autoptr (BnKeyring) ring = bn_keyring_from_env (&e);
+  if (!(ring && bn_receipt_run_verify (bn_record_get_object (run), ring, NULL, &e))
+      && !(bn_env_is_true ("BITNET_ALLOW_UNSIGNED")
+           && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED))) {
+    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_SIGNATURE,
+                 _("Strict mode: Receipt signature refused (run %u in %s: %s)"), index, source, e->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* Refuses a run that strict validation would refuse: not on the real
  * compute path, a mock kernel (bn_run_check_real()), fewer tokens than
  * requested or no speed, or the quantizer's accuracy outside its tolerance;
@@ -202,22 +224,10 @@ bn_run_check_real (BnRecord *run, guint index, GError **error)
 gboolean
 bn_run_check_strict (BnRecord *run, guint index, GError **error)
 {
-  JsonObject *o = bn_record_get_object (run);
   const char *source = bn_record_get_string (run, BN_RUN_SOURCE);
   g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
-  if (!bn_run_check_real (run, index, error))
+  if (!bn_run_check_real (run, index, error) || !bn_run_check_signed (run, index, error))
     return FALSE;
-  if (source && (bn_strict_flags_from_env () & BN_STRICT_REQUIRE_SIGNATURE)) {
-    g_autoptr (GError) e = NULL;
-    g_autoptr (BnKeyring) ring = bn_keyring_from_env (&e);
-    if (!(ring && bn_receipt_run_verify (o, ring, NULL, &e))
-        && !(bn_env_is_true ("BITNET_ALLOW_UNSIGNED")
-             && g_error_matches (e, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED))) {
-      g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_SIGNATURE,
-                   _("Strict mode: Receipt signature refused (run %u%s: %s)"), index, where, e->message);
-      return FALSE;
-    }
-  }
   gint64 req = bn_run_record_get_int (run, BN_RUN_FIELD_TOKENS_REQUESTED, -1);
   gint64 got = bn_run_record_get_int (run, BN_RUN_FIELD_TOKENS_GENERATED, -1);
   double tps = bn_run_record_get_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND,

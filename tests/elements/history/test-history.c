@@ -685,6 +685,20 @@ test_pipelines (void)
   g_assert_nonnull (strstr (html, "<img class=\"trend\""));
 }
 
+/* mock runs never enter the history, whatever the environment */
+static void
+test_mock_refused (void)
+{
+  g_autofree char *db = tmp_path ("mock.db");
+  g_autofree char *desc =
+      g_strdup_printf ("loader fixture=tiny ! mock-executor iterations=2 ! history-sink location=%s", db);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (run_pipeline (desc, &error));
+  g_assert_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK);
+  g_assert_nonnull (strstr (error->message, "Mock computation detected"));
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -710,6 +724,7 @@ main (int argc, char **argv)
   g_test_add_func ("/changepoint/analyzer/fail-on-change", test_analyzer_fail_on_change);
   g_test_add_func ("/trends/report", test_trend_report);
   g_test_add_func ("/history/pipelines", test_pipelines);
+  g_test_add_func ("/history/mock-refused", test_mock_refused);
   int ret = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
   if (ret == 0 && !g_getenv ("BN_KEEP_TMP"))
