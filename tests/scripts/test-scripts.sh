@@ -5,7 +5,11 @@
 set -u
 src=${1:?source root}
 S=$src/scripts
-PY=${PYTHON:-python3}
+# PYTHON empty: no Python with PyGObject for this build (none installed, no
+# introspection, or a sanitized build): the cases that run the .py scripts
+# on real files are skipped, saying so; their --help still runs.
+PY=${PYTHON-python3}
+HELP_PY=${PY:-python3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
@@ -33,8 +37,8 @@ for s in setup-perf-env.sh run-performance-benchmarks.sh generate-performance-ba
   expect 2 "$s rejects an unknown flag" sh "$S/$s" --no-such-flag; has 'unknown option "--no-such-flag"' "$s names the bad flag"
 done
 for s in detect-performance-regression.py validate-performance-receipts.py benchmark_comparison.py; do
-  expect 0 "$s --help" "$PY" "$S/$s" --help; has "Exit status" "$s --help documents exit statuses"
-  expect 2 "$s rejects an unknown flag" "$PY" "$S/$s" --no-such-flag x
+  expect 0 "$s --help" "$HELP_PY" "$S/$s" --help; has "Exit status" "$s --help documents exit statuses"
+  expect 2 "$s rejects an unknown flag" "$HELP_PY" "$S/$s" --no-such-flag x
 done
 
 # bad values
@@ -64,6 +68,7 @@ for f in benchmark-results/performance-report.json benchmark-results/performance
 done
 has "Overall:" "the run printed a verdict"
 
+if [ -n "$PY" ]; then
 # the detector reads the report and the receipt
 expect 0 "detect-performance-regression.py on the report" "$PY" "$S/detect-performance-regression.py" \
   benchmark-results/performance-report.json
@@ -79,6 +84,15 @@ expect 0 "validate-performance-receipts.py passes a real receipt" env BITNET_STR
 "${BN_LAUNCH:?}" -q loader fixture=tiny ! quantizer format=i2s ! mock-executor ! receipt-sink location=mock.json >/dev/null 2>&1
 expect 4 "validate-performance-receipts.py refuses a mock receipt without BITNET_STRICT_MODE" env -u BITNET_STRICT_MODE \
   "$PY" "$S/validate-performance-receipts.py" mock.json
+else
+  for name in "detect-performance-regression.py on the report" "the detector printed a verdict" \
+              "detect-performance-regression.py --format json --output" "the JSON analysis was written" \
+              "detect-performance-regression.py on a malformed report" \
+              "validate-performance-receipts.py passes a real receipt" \
+              "validate-performance-receipts.py refuses a mock receipt without BITNET_STRICT_MODE"; do
+    n=$((n + 1)); echo "ok $n - $name # SKIP no Python with PyGObject for this build (see tests/meson.build)"
+  done
+fi
 
 # timeouts: status 124 and no receipt
 rm -rf ci benchmark-results
