@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <gst-bitnet/bench/bn-json-private.h>
+
 #include "bn-history-elements.h"
 #include "gst-bitnet/bench/bn-baselines-private.h"
 
@@ -500,8 +502,7 @@ bn_trend_sink_finish (BnElement *element)
   g_autoptr (GPtrArray) keys = bn_history_split_series (self->runs, by_key);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M UTC");
-  guint n_regressions =
-      self->report ? json_object_get_int_member_with_default (self->report, "n_new_regressions", 0) : 0;
+  guint n_regressions = self->report ? bn_json_int_or (self->report, "n_new_regressions", 0) : 0;
   g_autofree char *summary =
       g_strdup_printf (_("%u runs in %u series; generated %s. %s"), self->runs->len, keys->len, when,
                        n_regressions ? _("New regression: see the red rows.") : _("No new regression."));

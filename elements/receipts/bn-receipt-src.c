@@ -322,8 +322,7 @@ bn_receipt_src_produce (BnElement *element)
                           json_node_copy (json_object_get_member (r, "backend")));
   json_object_set_member (o, bn_run_field_name (BN_RUN_FIELD_KERNELS),
                           json_node_copy (json_object_get_member (r, "kernels")));
-  bn_run_record_set_boolean (run, BN_RUN_FIELD_DETERMINISTIC,
-                             json_object_get_boolean_member_with_default (r, "deterministic", FALSE));
+  bn_run_record_set_boolean (run, BN_RUN_FIELD_DETERMINISTIC, bn_json_boolean_or (r, "deterministic", FALSE));
   gint64 toks = json_object_get_int_member (pb, "tokens_generated");
   bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_GENERATED, toks);
   bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_REQUESTED, toks);

@@ -273,8 +273,7 @@ foreign_machine (BnStrictValidator *self, JsonObject *run)
     if (!a || !b || !json_node_equal (a, b)) {
       JsonNode *cpu = json_object_get_member (m, "cpu_model");
       g_autofree char *text = cpu ? json_to_string (cpu, FALSE) : g_strdup (_("an unnamed CPU"));
-      return g_strdup_printf (_("%s, %" PRId64 " cores"), text,
-                              json_object_get_int_member_with_default (m, "cores", 0));
+      return g_strdup_printf (_("%s, %" PRId64 " cores"), text, bn_json_int_or (m, "cores", 0));
     }
   }
   return NULL;
@@ -411,12 +410,11 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
   }
   if (self->gates & BN_STRICT_VALIDATE_ACCURACY) {
     JsonObject *acc = bn_run_record_get_object (rec, BN_RUN_FIELD_QUANTIZER_ACCURACY);
-    gboolean pass = acc && json_object_get_boolean_member_with_default (acc, "pass", FALSE);
+    gboolean pass = acc && bn_json_boolean_or (acc, "pass", FALSE);
     g_autofree char *d =
         acc ? g_strdup_printf (_("run %u%s: output relative MSE %.3g against tolerance %.3g (%s)"), idx, where,
-                               json_object_get_double_member_with_default (acc, "output-rel-mse", -1),
-                               json_object_get_double_member_with_default (acc, "tolerance", -1),
-                               json_object_get_string_member_with_default (acc, "format", "?"))
+                               bn_json_double_or (acc, "output-rel-mse", -1), bn_json_double_or (acc, "tolerance", -1),
+                               bn_json_string_or (acc, "format", "?"))
             : g_strdup_printf (_("run %u%s: no accuracy results (put a quantizer before the executor)"), idx, where);
     if (!gate (self, "accuracy", idx, pass, BN_STRICT_ERROR_ACCURACY, "Strict mode: Accuracy outside tolerance",
                pass ? NULL : d))
@@ -459,7 +457,7 @@ check_headlines (BnStrictValidator *self)
   for (guint i = 0; i < self->runs->len; i++) {
     const char *src = bn_record_get_string (self->runs->pdata[i], BN_RUN_SOURCE);
     JsonObject *o = bn_record_get_object (self->runs->pdata[i]);
-    if (!src || json_object_get_int_member_with_default (o, BN_RUN_RECEIPT_INDEX, -1) != 0)
+    if (!src || bn_json_int_or (o, BN_RUN_RECEIPT_INDEX, -1) != 0)
       continue;
     g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
     for (guint j = i; j < self->runs->len; j++)

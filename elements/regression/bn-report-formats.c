@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <gst-bitnet/bench/bn-json-private.h>
+
 #include "bn-report.h"
 #include "gst-bitnet/bench/bn-analysis-private.h"
 
@@ -131,7 +133,7 @@ bn_report_verdict_markdown (JsonObject *v)
   for (guint i = 0; mm && i < json_array_get_length (mm); i++) {
     JsonObject *m = json_array_get_object_element (mm, i);
     g_string_append_printf (s,
-                            json_object_get_boolean_member_with_default (m, "blocking", FALSE)
+                            bn_json_boolean_or (m, "blocking", FALSE)
                                 ? _("\n> **Mismatch, not compared:** %s differs: baseline `%s`, current `%s`\n")
                                 : _("\n> Note: %s differs: baseline `%s`, current `%s`\n"),
                             str (m, "field"), str (m, "baseline"), str (m, "current"));

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include "bn-json-private.h"
+
 #include "bn-analysis-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -528,7 +530,7 @@ static JsonObject *
 side_summary (JsonObject *entry)
 {
   JsonObject *o = json_object_new ();
-  json_object_set_int_member (o, "sample_count", json_object_get_int_member_with_default (entry, "sample_count", 0));
+  json_object_set_int_member (o, "sample_count", bn_json_int_or (entry, "sample_count", 0));
   set_string_or_null (o, "date", bn_baseline_entry_string (entry, "date"));
   set_string_or_null (o, "build_commit", bn_baseline_entry_string (entry, "build_commit"));
   set_string_or_null (o, "model_fingerprint", bn_baseline_entry_string (entry, "model_fingerprint"));
@@ -685,15 +687,14 @@ bn_analysis_to_text (BnAnalysis *a)
   if (a->baseline && !g_strcmp0 (overall_comparison (a), "one-sample")) {
     g_string_append_printf (
         s, _("Baseline: stored point values only (no runs kept); current: %" PRId64 " runs; thresholds from %s\n"),
-        json_object_get_int_member_with_default (a->current, "sample_count", 0), a->thresholds_source);
+        bn_json_int_or (a->current, "sample_count", 0), a->thresholds_source);
   } else if (a->baseline) {
     const char *commit = bn_baseline_entry_string (a->baseline, "build_commit");
     g_string_append_printf (
         s, _("Baseline: %" PRId64 " runs, %s, build %s; current: %" PRId64 " runs; thresholds from %s\n"),
-        json_object_get_int_member_with_default (a->baseline, "sample_count", 0),
+        bn_json_int_or (a->baseline, "sample_count", 0),
         bn_baseline_entry_string (a->baseline, "date") ? bn_baseline_entry_string (a->baseline, "date") : "?",
-        commit && *commit ? commit : "?", json_object_get_int_member_with_default (a->current, "sample_count", 0),
-        a->thresholds_source);
+        commit && *commit ? commit : "?", bn_json_int_or (a->current, "sample_count", 0), a->thresholds_source);
   }
   if (a->baseline && (isfinite (a->cpu_share_baseline) || isfinite (a->cpu_share_current))) {
     g_autofree char *sb = share_text (a->cpu_share_baseline), *sc = share_text (a->cpu_share_current);

@@ -240,7 +240,7 @@ bn_run_check_strict (BnRecord *run, guint index, GError **error)
     return FALSE;
   }
   JsonObject *acc = bn_run_record_get_object (run, BN_RUN_FIELD_QUANTIZER_ACCURACY);
-  if (acc && !json_object_get_boolean_member_with_default (acc, "pass", TRUE)) {
+  if (acc && !bn_json_boolean_or (acc, "pass", TRUE)) {
     g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_ACCURACY,
                  _("Strict mode: Accuracy outside tolerance (run %u%s)"), index, where);
     return FALSE;
@@ -318,7 +318,7 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
     append (share, bn_run_record_get_double (r, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, NAN) / (100 * MAX (threads, 1)));
     JsonObject *acc = bn_run_record_get_object (r, BN_RUN_FIELD_QUANTIZER_ACCURACY);
     if (acc)
-      append (s[BN_METRIC_ACCURACY], json_object_get_double_member_with_default (acc, "cosine-min", NAN));
+      append (s[BN_METRIC_ACCURACY], bn_json_double_or (acc, "cosine-min", NAN));
   }
 
   JsonObject *entry = json_object_new ();
@@ -354,8 +354,7 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
   JsonObject *machine = bn_machine_info ();
   json_object_set_string_member (entry, "date", date);
-  json_object_set_string_member (entry, "build_commit",
-                                 json_object_get_string_member_with_default (machine, "build_commit", ""));
+  json_object_set_string_member (entry, "build_commit", bn_json_string_or (machine, "build_commit", ""));
   json_object_set_object_member (entry, "machine", machine);
   if (fingerprint)
     json_object_set_string_member (entry, "model_fingerprint", fingerprint);

@@ -48,6 +48,15 @@ BN_BENCH_API gboolean bn_run_record_check (JsonObject *record, const char *where
  * source file when it has one. */
 BN_BENCH_API gboolean bn_run_check_types (BnRecord *run, GError **error);
 
+/* Members of hostile JSON read safely: the member's value when it holds
+ * one of the asked type, else @fallback (json-glib's *_with_default
+ * getters emit a critical for a member that is an object, array or null).
+ * Doubles accept integers; nothing else converts. */
+BN_BENCH_API const char *bn_json_string_or (JsonObject *object, const char *member, const char *fallback);
+BN_BENCH_API gint64 bn_json_int_or (JsonObject *object, const char *member, gint64 fallback);
+BN_BENCH_API double bn_json_double_or (JsonObject *object, const char *member, double fallback);
+BN_BENCH_API gboolean bn_json_boolean_or (JsonObject *object, const char *member, gboolean fallback);
+
 /* bn_json_write_atomic() for a success claim: in a pipeline, renamed into
  * place only when the whole run succeeds (bn-file-private.h) */
 BN_BENCH_API gboolean bn_json_write_deferred (const char *path, JsonObject *object, GError **error);

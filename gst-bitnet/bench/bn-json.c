@@ -306,3 +306,35 @@ bn_json_write_deferred (const char *path, JsonObject *object, GError **error)
   g_autofree char *text = bn_json_to_text (object, error);
   return text && bn_file_replace_contents_deferred (path, text, -1, error);
 }
+
+static GType
+value_type (JsonObject *object, const char *member)
+{
+  JsonNode *n = object ? json_object_get_member (object, member) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE (n) ? json_node_get_value_type (n) : G_TYPE_INVALID;
+}
+
+const char *
+bn_json_string_or (JsonObject *object, const char *member, const char *fallback)
+{
+  return value_type (object, member) == G_TYPE_STRING ? json_object_get_string_member (object, member) : fallback;
+}
+
+gint64
+bn_json_int_or (JsonObject *object, const char *member, gint64 fallback)
+{
+  return value_type (object, member) == G_TYPE_INT64 ? json_object_get_int_member (object, member) : fallback;
+}
+
+double
+bn_json_double_or (JsonObject *object, const char *member, double fallback)
+{
+  GType t = value_type (object, member);
+  return t == G_TYPE_DOUBLE || t == G_TYPE_INT64 ? json_object_get_double_member (object, member) : fallback;
+}
+
+gboolean
+bn_json_boolean_or (JsonObject *object, const char *member, gboolean fallback)
+{
+  return value_type (object, member) == G_TYPE_BOOLEAN ? json_object_get_boolean_member (object, member) : fallback;
+}

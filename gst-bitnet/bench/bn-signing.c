@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include "bn-json-private.h"
+
 #include "bn-signing-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -156,9 +158,9 @@ read_key (const char *path, const char *member, guint8 *out, gsize len, char **k
   }
   JsonNode *root = json_parser_get_root (p);
   JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  const char *id = o ? json_object_get_string_member_with_default (o, "keyid", NULL) : NULL;
-  const char *alg = o ? json_object_get_string_member_with_default (o, "algorithm", NULL) : NULL;
-  const char *b64 = o ? json_object_get_string_member_with_default (o, member, NULL) : NULL;
+  const char *id = o ? bn_json_string_or (o, "keyid", NULL) : NULL;
+  const char *alg = o ? bn_json_string_or (o, "algorithm", NULL) : NULL;
+  const char *b64 = o ? bn_json_string_or (o, member, NULL) : NULL;
   gsize n = 0;
   g_autofree guint8 *raw = b64 ? g_base64_decode (b64, &n) : NULL;
   if (!valid_name (id) || g_strcmp0 (alg, "ed25519") || n != len) {
@@ -412,8 +414,8 @@ bn_envelope_open (JsonObject *envelope, BnKeyring *ring, char **signer, GError *
 {
   if (!init_sodium (error))
     return NULL;
-  const char *type = json_object_get_string_member_with_default (envelope, "payloadType", NULL);
-  const char *payload64 = json_object_get_string_member_with_default (envelope, "payload", NULL);
+  const char *type = bn_json_string_or (envelope, "payloadType", NULL);
+  const char *payload64 = bn_json_string_or (envelope, "payload", NULL);
   JsonNode *sn = json_object_get_member (envelope, "signatures");
   if (g_strcmp0 (type, PAYLOAD_TYPE) || !payload64 || !sn || !JSON_NODE_HOLDS_ARRAY (sn)) {
     malformed (error, _("it needs payloadType \"" PAYLOAD_TYPE "\", a payload and signatures"));
@@ -430,8 +432,8 @@ bn_envelope_open (JsonObject *envelope, BnKeyring *ring, char **signer, GError *
   for (guint i = 0; i < json_array_get_length (sigs) && !good; i++) {
     JsonNode *en = json_array_get_element (sigs, i);
     JsonObject *e = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
-    const char *keyid = e ? json_object_get_string_member_with_default (e, "keyid", NULL) : NULL;
-    const char *sig64 = e ? json_object_get_string_member_with_default (e, "sig", NULL) : NULL;
+    const char *keyid = e ? bn_json_string_or (e, "keyid", NULL) : NULL;
+    const char *sig64 = e ? bn_json_string_or (e, "sig", NULL) : NULL;
     gsize slen = 0;
     g_autofree guint8 *sig = sig64 ? g_base64_decode (sig64, &slen) : NULL;
     gboolean known = FALSE;
@@ -470,8 +472,8 @@ bn_envelope_open (JsonObject *envelope, BnKeyring *ring, char **signer, GError *
   }
   JsonObject *st = json_node_get_object (json_parser_get_root (p));
   JsonNode *pn = json_object_get_member (st, "predicate");
-  if (g_strcmp0 (json_object_get_string_member_with_default (st, "_type", NULL), STATEMENT_TYPE)
-      || g_strcmp0 (json_object_get_string_member_with_default (st, "predicateType", NULL), PREDICATE_TYPE) || !pn
+  if (g_strcmp0 (bn_json_string_or (st, "_type", NULL), STATEMENT_TYPE)
+      || g_strcmp0 (bn_json_string_or (st, "predicateType", NULL), PREDICATE_TYPE) || !pn
       || !JSON_NODE_HOLDS_OBJECT (pn)) {
     malformed (error, _("the signed statement is not a gst-bitnet receipt statement"));
     return NULL;
@@ -517,7 +519,7 @@ bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer, GError *
   if (!en || !JSON_NODE_HOLDS_OBJECT (en)) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_UNSIGNED,
                  _("the receipt is not signed (no envelope %s beside it)"),
-                 json_object_get_string_member_with_default (run, BN_RUN_SOURCE, "?"));
+                 bn_json_string_or (run, BN_RUN_SOURCE, "?"));
     return FALSE;
   }
   g_autofree char *who = NULL;
@@ -530,10 +532,9 @@ bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer, GError *
   JsonNode *s0 = sa && json_array_get_length (sa) == 1 ? json_array_get_element (sa, 0) : NULL;
   JsonObject *so = s0 && JSON_NODE_HOLDS_OBJECT (s0) ? json_node_get_object (s0) : NULL;
   JsonNode *dn = so ? json_object_get_member (so, "digest") : NULL;
-  const char *digest = dn && JSON_NODE_HOLDS_OBJECT (dn)
-                           ? json_object_get_string_member_with_default (json_node_get_object (dn), "sha256", NULL)
-                           : NULL;
-  const char *read = json_object_get_string_member_with_default (run, BN_RUN_RECEIPT_SHA256, NULL);
+  const char *digest =
+      dn && JSON_NODE_HOLDS_OBJECT (dn) ? bn_json_string_or (json_node_get_object (dn), "sha256", NULL) : NULL;
+  const char *read = bn_json_string_or (run, BN_RUN_RECEIPT_SHA256, NULL);
   if (!digest || g_strcmp0 (digest, read)) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_MISMATCH,
                  _("the receipt file was changed after it was signed by %s (sha256 %s, signed %s)"), who,
@@ -548,7 +549,7 @@ bn_receipt_run_verify (JsonObject *run, BnKeyring *ring, char **signer, GError *
   JsonObject *x = xn && JSON_NODE_HOLDS_OBJECT (xn) ? json_node_get_object (xn) : NULL;
   JsonNode *runs_n = x ? json_object_get_member (x, "runs") : NULL;
   JsonArray *runs = runs_n && JSON_NODE_HOLDS_ARRAY (runs_n) ? json_node_get_array (runs_n) : NULL;
-  gint64 idx = json_object_get_int_member_with_default (run, BN_RUN_RECEIPT_INDEX, -1);
+  gint64 idx = bn_json_int_or (run, BN_RUN_RECEIPT_INDEX, -1);
   if (!runs || idx < 0 || idx >= json_array_get_length (runs)
       || !JSON_NODE_HOLDS_OBJECT (json_array_get_element (runs, idx))) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_MISMATCH,
