@@ -346,7 +346,7 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     double claimed = MAX (tps, bn_record_get_double (rec, BN_RUN_CLAIMED_TPS, 0));
     /* a figure from an unsigned file is the forger's own: not believed */
     double bytes = signed_ok ? bn_run_record_get_double (rec, BN_RUN_FIELD_BYTES_PER_TOKEN, 0) : 0;
-    const char *bytes_from = _("bytes per token");
+    g_autofree char *bytes_from = g_strdup (_("bytes per token"));
     const char *format = bn_run_record_get_string (rec, BN_RUN_FIELD_WEIGHT_FORMAT);
     if (self->replayer && format) {
       /* the model file at hand: its own figure, whatever the run says */
@@ -355,7 +355,8 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
         bn_element_post_error (BN_ELEMENT (self), e, NULL);
         return FALSE;
       }
-      bytes_from = _("bytes per token computed from model=");
+      g_free (bytes_from);
+      bytes_from = g_strdup_printf (_("bytes per token computed from %s"), self->model);
     }
     /* whose bandwidth: this machine's, or for a receipt measured elsewhere
      * the figure that machine measured, when a trusted key vouches for it */
