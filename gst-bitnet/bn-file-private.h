@@ -55,14 +55,13 @@ BN_API int bn_file_lock (const char *path, guint timeout_ms, GError **error);
 BN_API void bn_file_unlock (int fd);
 
 /* Two-phase commit of a pipeline run (docs/design/0017). Between begin and
- * end on one thread, bn_atomic_file_commit() of a file marked deferred (a
- * success claim: receipt, envelope, baseline, summary) writes and flushes
- * the temporary but defers the rename, and bn_file_unlock() keeps the lock
+ * end on one thread, a file written through bn_file_replace_contents_deferred()
+ * (a success claim: receipt, envelope, baseline, summary) is flushed to its
+ * temporary but not renamed, and bn_file_unlock() keeps the lock
  * until the end; end renames every deferred file in order when @commit,
  * else removes the temporaries, so that no file claims the success of a run
  * that failed. Verdicts and reports are not deferred: they are written
  * precisely when a run fails. Calls do not nest. */
-BN_API void bn_atomic_file_set_deferred (BnAtomicFile *file, gboolean deferred);
 BN_API gboolean bn_file_replace_contents_deferred (const char *path, const char *data, gssize length, GError **error);
 BN_API void bn_file_transaction_begin (void);
 BN_API gboolean bn_file_transaction_end (gboolean commit, GError **error);

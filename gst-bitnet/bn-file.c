@@ -365,12 +365,21 @@ bn_atomic_file_free (BnAtomicFile *file)
   g_free (file);
 }
 
+static gboolean
+replace_contents (const char *path, const char *data, gssize length, gboolean deferred, GError **error)
+{
+  g_autoptr (BnAtomicFile) f = bn_atomic_file_new (path, TRUE, error);
+  if (!f)
+    return FALSE;
+  f->deferred = deferred;
+  return bn_atomic_file_write (f, data, length < 0 ? strlen (data) : (gsize) length, error)
+         && bn_atomic_file_commit (f, error);
+}
+
 gboolean
 bn_file_replace_contents (const char *path, const char *data, gssize length, GError **error)
 {
-  g_autoptr (BnAtomicFile) f = bn_atomic_file_new (path, TRUE, error);
-  return f && bn_atomic_file_write (f, data, length < 0 ? strlen (data) : (gsize) length, error)
-         && bn_atomic_file_commit (f, error);
+  return replace_contents (path, data, length, FALSE, error);
 }
 
 /* ---- advisory locks ----------------------------------------------------------- */
@@ -434,21 +443,10 @@ bn_file_unlock (int fd)
   }
 }
 
-void
-bn_atomic_file_set_deferred (BnAtomicFile *file, gboolean deferred)
-{
-  g_return_if_fail (file != NULL);
-  file->deferred = deferred;
-}
-
 gboolean
 bn_file_replace_contents_deferred (const char *path, const char *data, gssize length, GError **error)
 {
-  g_autoptr (BnAtomicFile) f = bn_atomic_file_new (path, TRUE, error);
-  if (f)
-    bn_atomic_file_set_deferred (f, TRUE);
-  return f && bn_atomic_file_write (f, data, length < 0 ? strlen (data) : (gsize) length, error)
-         && bn_atomic_file_commit (f, error);
+  return replace_contents (path, data, length, TRUE, error);
 }
 
 void

@@ -140,16 +140,6 @@ ids_of (JsonArray *a, const char *what, guint n_vocab, GArray *ids, GError **err
   return TRUE;
 }
 
-static gint32
-argmax (const float *l, guint n)
-{
-  guint best = 0;
-  for (guint i = 1; i < n; i++)
-    if (l[i] > l[best])
-      best = i;
-  return (gint32) best;
-}
-
 /* The steps to check: @n_steps of @n chosen at random, all when n_steps >= n. */
 static gboolean *
 choose_steps (guint n, guint n_steps, GRand *rand, guint *last)
@@ -244,7 +234,7 @@ bn_replayer_check (BnReplayer *r, BnRecord *run, guint n_steps, GRand *rand, cha
                    step, r->path, digest, recorded ? recorded : "(not a string)");
       return FALSE;
     }
-    gint32 next = argmax (logits, n_vocab);
+    gint32 next = bn_logits_argmax (logits, n_vocab);
     if (greedy && next != g_array_index (tokens, gint32, step)) {
       g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY,
                    _("step %u: greedy decoding gives token %d, the record says %d"), step, next,

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "bench.h"
+#include "bn-json-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -195,16 +196,6 @@ resolve_threads (BnBaseExecutorPrivate *priv)
   return MAX (n, 1);
 }
 
-static gint32
-argmax (const float *logits, guint n)
-{
-  guint best = 0;
-  for (guint i = 1; i < n; i++)
-    if (logits[i] > logits[best])
-      best = i;
-  return (gint32) best;
-}
-
 static double
 cpu_seconds (const struct rusage *a, const struct rusage *b)
 {
@@ -218,15 +209,6 @@ json_ints (const gint32 *v, guint n)
   JsonArray *a = json_array_sized_new (n);
   for (guint i = 0; i < n; i++)
     json_array_add_int_element (a, v[i]);
-  return a;
-}
-
-static JsonArray *
-json_doubles (const double *v, guint n)
-{
-  JsonArray *a = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    json_array_add_double_element (a, v[i]);
   return a;
 }
 
@@ -296,8 +278,8 @@ make_record (BnBaseExecutor *self, const Measured *m)
   bn_run_record_take_array (run, BN_RUN_FIELD_TOKEN_IDS,
                             json_ints ((const gint32 *) m->generated->data, m->generated->len));
   bn_run_record_take_array (run, BN_RUN_FIELD_DECODE_LATENCY_MS,
-                            json_doubles ((const double *) m->decode_ms->data, m->decode_ms->len));
-  bn_run_record_take_array (run, BN_RUN_FIELD_PREFILL_LATENCY_MS, json_doubles (&prefill_ms, 1));
+                            bn_json_doubles ((const double *) m->decode_ms->data, m->decode_ms->len));
+  bn_run_record_take_array (run, BN_RUN_FIELD_PREFILL_LATENCY_MS, bn_json_doubles (&prefill_ms, 1));
   /* what a replay needs to re-execute the run (strict-validator replay=N) */
   bn_run_record_set_string (run, BN_RUN_FIELD_PROMPT_KIND,
                             priv->prompt_tokens ? "ids"
@@ -379,7 +361,7 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
     return BN_FLOW_ERROR;
   }
   gint64 t_prefill = g_get_monotonic_time ();
-  gint32 next = greedy ? argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
+  gint32 next = greedy ? bn_logits_argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
   gint64 t_first = g_get_monotonic_time ();
   if (!logits_finite (logits, n_vocab, 0, &error)) {
     bn_element_post_error (element, error, NULL);
@@ -400,7 +382,7 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
       bn_element_post_error (element, error, NULL);
       return BN_FLOW_ERROR;
     }
-    next = greedy ? argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
+    next = greedy ? bn_logits_argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
     double ms = (g_get_monotonic_time () - a) / 1000.0;
     g_array_append_val (decode_ms, ms);
     if (!logits_finite (logits, n_vocab, i + 1, &error)) {

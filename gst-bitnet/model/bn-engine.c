@@ -711,6 +711,29 @@ bn_token_ids_parse (const char *const *strv, guint n_vocab, GArray *ids, GError 
 }
 
 /**
+ * bn_logits_argmax:
+ * @logits: (array length=n): logits of one step
+ * @n: how many, at least 1
+ *
+ * Gets the greedy choice: the token with the highest logit, the lowest id
+ * among equal maxima, as every executor and replay decode greedily.
+ *
+ * Returns: the token id.
+ *
+ * Since: 0.2
+ */
+gint32
+bn_logits_argmax (const float *logits, guint n)
+{
+  g_return_val_if_fail (logits != NULL && n > 0, 0);
+  guint best = 0;
+  for (guint i = 1; i < n; i++)
+    if (logits[i] > logits[best])
+      best = i;
+  return (gint32) best;
+}
+
+/**
  * bn_logits_digest:
  * @logits: (array length=n): logits of one step
  * @n: how many

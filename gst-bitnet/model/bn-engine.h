@@ -93,6 +93,7 @@ BN_MODEL_API guint64 bn_engine_get_kv_bytes (BnEngine *e);
 
 BN_MODEL_API void bn_synthetic_prompt (guint64 seed, guint n, guint n_vocab, GArray *ids);
 BN_MODEL_API gboolean bn_token_ids_parse (const char *const *strv, guint n_vocab, GArray *ids, GError **error);
+BN_MODEL_API gint32 bn_logits_argmax (const float *logits, guint n);
 BN_MODEL_API char *bn_logits_digest (const float *logits, guint n);
 
 G_END_DECLS
