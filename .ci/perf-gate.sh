@@ -27,7 +27,8 @@ cd "$gate" || exit 1
 # the workflow's strict environment; one thread, the baselines' prompt length
 export BUILDDIR="$build" BITNET_STRICT_MODE=1 BITNET_CI_ENHANCED_STRICT=1 BITNET_DETERMINISTIC=1 BITNET_SEED=42 CI=1
 export BITNET_NUM_THREADS=1 PROMPT_TOKENS=8
-broken () { echo "performance gate: BROKEN ($1; log: $2)"; exit 1; }
+# the log's last lines first, so that the CI output shows why
+broken () { tail -n 12 "$2" 2>/dev/null | sed 's/^/  | /'; echo "performance gate: BROKEN ($1; log: $2)"; exit 1; }
 
 here=$(sh -c ". '$src/scripts/bn-env.sh'; bn_platform")
 has_baseline=$(python3 - "$store" "$here" <<'PY'

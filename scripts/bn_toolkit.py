@@ -6,7 +6,8 @@
 
 Order of search: an environment that already finds the typelibs (`make
 shell`, `meson devenv`, an installed toolkit, the test suite), else the
-build folder named by BN_BUILDDIR, else `build/` next to `scripts/`. For the
+build folder named by BN_BUILDDIR or BUILDDIR (as for the shell scripts:
+relative to the source tree or absolute), else `build/` next to `scripts/`. For the
 uninstalled build the process re-executes itself once with GI_TYPELIB_PATH,
 LD_LIBRARY_PATH and BN_PLUGIN_PATH set, since the dynamic loader reads
 LD_LIBRARY_PATH only at start. A Python without PyGObject re-executes under
@@ -36,7 +37,10 @@ def _reexec(python, env, mark):
 
 
 def _build_dir():
-    build = os.environ.get("BN_BUILDDIR") or os.path.join(_ROOT, "build")
+    # BUILDDIR as the shell scripts read it (scripts/bn-env.sh): relative to
+    # the source tree or absolute
+    build = os.environ.get("BN_BUILDDIR") or os.environ.get("BUILDDIR") or "build"
+    build = os.path.join(_ROOT, build)
     if os.path.isfile(os.path.join(build, "gst-bitnet", "Bn-1.0.typelib")):
         return os.path.abspath(build)
     return None
@@ -63,9 +67,11 @@ def load():
     except ValueError:
         build = _build_dir()
         if build is None or os.environ.get("BN_SCRIPTS_UNINSTALLED"):
-            sys.exit("%s: the gst-bitnet introspection data (Bn-1.0.typelib) was not found: "
-                     "run `make` (it builds build/), `make shell`, or install the toolkit"
-                     % os.path.basename(sys.argv[0]))
+            where = os.environ.get("BN_BUILDDIR") or os.environ.get("BUILDDIR") or "build"
+            sys.exit("%s: the gst-bitnet introspection data (Bn-1.0.typelib) was not found in %s: "
+                     "run `make` (it builds build/), set BUILDDIR to your build, `make shell`, "
+                     "or install the toolkit"
+                     % (os.path.basename(sys.argv[0]), os.path.join(_ROOT, where, "gst-bitnet")))
         env = dict(os.environ)
         libs = [os.path.join(build, "gst-bitnet", d) for d in ("", "model", "bench")]
         _prepend(env, "GI_TYPELIB_PATH", os.path.join(build, "gst-bitnet"))

@@ -58,7 +58,7 @@ try:
                           text=True)
     result("crossval/baselines.json" in show.stdout and "baseline from performance-tracking.yml" in show.stdout,
            "the new baseline was committed and pushed", show.stdout + show.stderr)
-    art = rec.get("artifacts", [{}])[0]
+    art = (rec.get("artifacts") or [{}])[0]
     result(art.get("retention_days") == 90 and "crossval/baselines.json" in art.get("files", []),
            "the baseline is uploaded, kept 90 days", art)
 

@@ -28,7 +28,7 @@ has () { if grep -qF -- "$1" "$work/out"; then ok "$2"; else echo "# no «$1» i
 file () { if [ -s "$1" ]; then ok "$2"; else echo "# $1 missing" > "$work/out"; nok "$2"; fi; }
 nofile () { if [ ! -e "$1" ]; then ok "$2"; else echo "# $1 exists" > "$work/out"; nok "$2"; fi; }
 
-echo "1..48"
+echo "1..49"
 tiny="--size tiny --iterations 6 --tokens 8"
 
 # every script: --help (exit 0, lists its exit statuses) and an unknown flag (exit 2)
@@ -81,6 +81,12 @@ expect 1 "detect-performance-regression.py on a malformed report" sh -c "echo '{
 # receipts are validated strictly whatever the environment
 expect 0 "validate-performance-receipts.py passes a real receipt" env BITNET_STRICT_MODE=0 \
   "$PY" "$S/validate-performance-receipts.py" ci/inference.json
+# a build named by BUILDDIR alone, as .ci/perf-gate.sh runs it (build-ci, no
+# build/ beside scripts/: a copy of scripts/ in a tree without one)
+mkdir -p nobuild && cp -R "$S" "$src/pipelines" nobuild/
+expect 0 "validate-performance-receipts.py finds the build through BUILDDIR" \
+  env -u GI_TYPELIB_PATH -u BN_BUILDDIR -u LD_LIBRARY_PATH -u BN_SCRIPTS_UNINSTALLED BUILDDIR="${BUILDDIR:?}" \
+  "$PY" nobuild/scripts/validate-performance-receipts.py ci/inference.json
 "${BN_LAUNCH:?}" -q loader fixture=tiny ! quantizer format=i2s ! mock-executor ! receipt-sink location=mock.json >/dev/null 2>&1
 expect 4 "validate-performance-receipts.py refuses a mock receipt without BITNET_STRICT_MODE" env -u BITNET_STRICT_MODE \
   "$PY" "$S/validate-performance-receipts.py" mock.json
@@ -89,6 +95,7 @@ else
               "detect-performance-regression.py --format json --output" "the JSON analysis was written" \
               "detect-performance-regression.py on a malformed report" \
               "validate-performance-receipts.py passes a real receipt" \
+              "validate-performance-receipts.py finds the build through BUILDDIR" \
               "validate-performance-receipts.py refuses a mock receipt without BITNET_STRICT_MODE"; do
     n=$((n + 1)); echo "ok $n - $name # SKIP no Python with PyGObject for this build (see tests/meson.build)"
   done
