@@ -9,7 +9,11 @@
 #include "kernels/bn-dispatch.h"
 #include "kernels/bn-membw.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <sys/utsname.h>
 
 /**
@@ -115,19 +119,15 @@ bn_machine_total_memory (void)
   return pages > 0 && page > 0 ? (guint64) pages * (guint64) page : 0;
 }
 
-/**
- * bn_machine_memory_mb:
- * @rss_mb: (out): resident memory of this process now (VmRSS), in MiB
- * @peak_mb: (out): its peak so far (VmHWM), in MiB
- *
- * Reads the process's memory use; both are 0 where /proc is missing.
- *
- * Since: 0.1
- */
-void
-bn_machine_memory_mb (double *rss_mb, double *peak_mb)
+/* The process's peak before the last bandwidth probe reset the kernel's
+ * high-water mark (see bn_machine_read_bandwidth()), in MiB; 0 when none did. */
+static double peak_before_probe_mb;
+G_LOCK_DEFINE_STATIC (peak_before_probe);
+
+static void
+read_memory_mb (double *rss_mb, double *hwm_mb)
 {
-  *rss_mb = *peak_mb = 0;
+  *rss_mb = *hwm_mb = 0;
   g_autofree char *status = NULL;
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return;
@@ -136,8 +136,28 @@ bn_machine_memory_mb (double *rss_mb, double *peak_mb)
     if (g_str_has_prefix (lines[i], "VmRSS:"))
       *rss_mb = g_ascii_strtod (lines[i] + 6, NULL) / 1024.0;
     else if (g_str_has_prefix (lines[i], "VmHWM:"))
-      *peak_mb = g_ascii_strtod (lines[i] + 6, NULL) / 1024.0;
+      *hwm_mb = g_ascii_strtod (lines[i] + 6, NULL) / 1024.0;
   }
+}
+
+/**
+ * bn_machine_memory_mb:
+ * @rss_mb: (out): resident memory of this process now (VmRSS), in MiB
+ * @peak_mb: (out): its peak so far (VmHWM), in MiB, not counting the
+ *   buffers of bn_machine_read_bandwidth() where the kernel lets the peak
+ *   be reset
+ *
+ * Reads the process's memory use; both are 0 where /proc is missing.
+ *
+ * Since: 0.1
+ */
+void
+bn_machine_memory_mb (double *rss_mb, double *peak_mb)
+{
+  read_memory_mb (rss_mb, peak_mb);
+  G_LOCK (peak_before_probe);
+  *peak_mb = MAX (*peak_mb, peak_before_probe_mb);
+  G_UNLOCK (peak_before_probe);
 }
 
 typedef struct {
@@ -211,6 +231,8 @@ bn_machine_read_bandwidth_of (gconstpointer data, gsize bytes, guint n_threads)
  * Measures the memory read bandwidth available to @n_threads threads: the
  * best of three passes over a new buffer of @bytes, split between the
  * threads (see bn_machine_read_bandwidth_of() to read existing memory).
+ * The buffer is unmapped afterwards and, where Linux lets a process reset
+ * its high-water mark, left out of the peak bn_machine_memory_mb() reports.
  *
  * Returns: the bandwidth in GB/s (10^9 bytes per second).
  *
@@ -219,11 +241,26 @@ bn_machine_read_bandwidth_of (gconstpointer data, gsize bytes, guint n_threads)
 double
 bn_machine_read_bandwidth (gsize bytes, guint n_threads)
 {
-  guint8 *buf = bytes ? bn_kalloc (bytes) : NULL;
-  if (!buf)
+  if (!bytes)
+    return 0;
+  /* mapped and unmapped here, not through malloc, so that the pages are
+   * gone once measured (a sanitizer's quarantine would keep them) */
+  double rss_mb, before_mb;
+  read_memory_mb (&rss_mb, &before_mb);
+  guint8 *buf = mmap (NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (buf == MAP_FAILED)
     return 0;
   memset (buf, 1, bytes);
   double best = bn_machine_read_bandwidth_of (buf, bytes, n_threads);
-  bn_kfree (buf);
+  munmap (buf, bytes);
+  /* the probe is not the workload's memory: reset the kernel's high-water
+   * mark (Linux: 5 to clear_refs) and keep the peak from before the probe */
+  G_LOCK (peak_before_probe);
+  int fd = g_open ("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC, 0);
+  if (fd >= 0 && write (fd, "5", 1) == 1)
+    peak_before_probe_mb = MAX (peak_before_probe_mb, before_mb);
+  if (fd >= 0)
+    close (fd);
+  G_UNLOCK (peak_before_probe);
   return best;
 }

@@ -224,6 +224,34 @@ test_bandwidth_of (void)
   g_free (buf);
 }
 
+/* the bandwidth probe's buffer is not the workload's memory: it never
+ * raises the peak a run reports (run in a fresh process, whose peak is small) */
+static void
+test_probe_not_in_peak (void)
+{
+  if (!g_test_subprocess ()) {
+    if (access ("/proc/self/clear_refs", W_OK) != 0) {
+      g_test_skip ("/proc/self/clear_refs is not writable here: the peak cannot be reset");
+      return;
+    }
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed ();
+    return;
+  }
+  double rss, before, after;
+  bn_machine_memory_mb (&rss, &before);
+  g_assert_cmpfloat (bn_machine_read_bandwidth (256u << 20, 1), >, 0.1);
+  bn_machine_memory_mb (&rss, &after);
+  g_assert_cmpfloat (after, <, before + 64);
+  /* what the process itself holds still counts */
+  gsize n = 128u << 20;
+  guint8 *mine = g_malloc (n);
+  memset (mine, 3, n);
+  bn_machine_memory_mb (&rss, &after);
+  g_assert_cmpfloat (after, >=, before + 100);
+  g_free (mine);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -237,5 +265,6 @@ main (int argc, char **argv)
   g_test_add_func ("/executor/cancel-between-tokens", test_cancel_between_tokens);
   g_test_add_func ("/executor/mock-marked", test_mock_marked);
   g_test_add_func ("/executor/bandwidth-of", test_bandwidth_of);
+  g_test_add_func ("/executor/probe-not-in-peak", test_probe_not_in_peak);
   return g_test_run ();
 }
