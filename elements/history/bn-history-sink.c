@@ -6,6 +6,7 @@
 #include <gst-bitnet/bench/bn-json-private.h>
 
 #include <gst-bitnet/bench/bn-baselines-private.h>
+#include <gst-bitnet/bench/bn-signing-private.h>
 
 #include "bn-history-elements.h"
 #include "bn-history-db.h"
@@ -35,7 +36,15 @@
  *
  * |[
  * bn-launch receipt-src location=ci/inference.json ! history-sink
+ * bn-launch baselines-src location=crossval/baselines.json ! history-sink
  * ]|
+ *
+ * Runs read back from files (receipt-src, baselines-src) are filed where
+ * they were measured, not where they are imported: with platform, commit
+ * and implementation left auto, the platform, machine fingerprint and build
+ * commit come from the machine the file recorded, the implementation from
+ * the baselines file, and a commit this checkout does not know is dated by
+ * the measurement.
  */
 
 struct _BnHistorySink {
@@ -115,13 +124,14 @@ utc_iso (const char *text)
   return g_date_time_format (u, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* The checkout's HEAD and its commit date, when the working directory is
- * a git checkout; else the commit the toolkit was built from. */
+/* @want (a commit, or NULL for the checkout's HEAD) and its commit date,
+ * when the working directory is a git checkout that knows it; else @want
+ * undated, or without @want the commit the toolkit was built from. */
 static void
-resolve_commit (BnHistorySink *self, char **commit, char **date)
+resolve_commit (const char *want, const char *want_date, char **commit, char **date)
 {
-  *commit = is_auto (self->commit) ? NULL : g_strdup (self->commit);
-  *date = is_auto (self->commit_date) ? NULL : utc_iso (self->commit_date);
+  *commit = g_strdup (want);
+  *date = want_date ? utc_iso (want_date) : NULL;
   if (*commit && *date)
     return;
   g_autofree char *out = NULL;
@@ -141,11 +151,11 @@ resolve_commit (BnHistorySink *self, char **commit, char **date)
     *commit = g_strdup (bn_build_commit ());
 }
 
-/* A short stable fingerprint of the machine: what decides its speed. */
+/* A short stable fingerprint of a machine description (bn_machine_info()):
+ * what decides its speed. */
 static char *
-machine_fingerprint (void)
+machine_fingerprint (JsonObject *info)
 {
-  g_autoptr (JsonObject) info = bn_machine_info ();
   static const char *const keys[] = { "cpu_model", "cores", "simd_features", "os", "arch", NULL };
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   for (guint i = 0; keys[i]; i++) {
@@ -155,6 +165,15 @@ machine_fingerprint (void)
     g_checksum_update (sum, (const guchar *) "\n", 1);
   }
   return g_strndup (g_checksum_get_string (sum), 16);
+}
+
+/* Where a run read from a file was measured (receipt-src and baselines-src
+ * set it), or NULL for a run measured in this pipeline. */
+static JsonObject *
+measured_on (JsonObject *run)
+{
+  JsonNode *n = json_object_get_member (run, BN_RUN_RECEIPT_MACHINE);
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
 }
 
 /* "i2s t2 n64 p128": what the numbers of a run depend on, besides code and machine */
@@ -254,28 +273,51 @@ bn_history_sink_finish (BnElement *element)
     return BN_FLOW_ERROR;
   }
   g_autofree char *commit = NULL, *date = NULL;
-  resolve_commit (self, &commit, &date);
+  resolve_commit (is_auto (self->commit) ? NULL : self->commit, is_auto (self->commit_date) ? NULL : self->commit_date,
+                  &commit, &date);
   g_autofree char *here = bn_machine_platform ();
-  g_autofree char *machine = machine_fingerprint ();
+  g_autoptr (JsonObject) this_machine = bn_machine_info ();
+  g_autofree char *machine = machine_fingerprint (this_machine);
   g_autofree char *strict = strict_flags_text ();
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *recorded = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
   g_autofree char *msg = NULL;
+  /* commit -> its date, for the commits files recorded (one git call each) */
+  g_autoptr (GHashTable) dates = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   if (!bn_history_db_begin (db, &error))
     goto fail;
   for (guint i = 0; i < self->runs->len; i++) {
     BnRecord *run = self->runs->pdata[i];
     JsonObject *o = bn_record_get_object (run);
+    JsonObject *where = measured_on (o);
     g_autofree char *config = is_auto (self->configuration) ? configuration_of (o) : g_strdup (self->configuration);
+    g_autofree char *their_machine = where ? machine_fingerprint (where) : NULL;
+    const char *platform = is_auto (self->platform) ? bn_json_string_or (where, "platform", here) : self->platform;
+    const char *impl = is_auto (self->implementation)
+                           ? bn_json_string_or (o, BN_RUN_BASELINE_IMPLEMENTATION, BN_BASELINES_IMPLEMENTATION)
+                           : self->implementation;
+    const char *run_commit = commit, *run_date = date;
+    const char *built = is_auto (self->commit) ? bn_json_string_or (where, "build_commit", NULL) : NULL;
+    if (built && *built) {
+      if (!g_hash_table_contains (dates, built)) {
+        g_autofree char *full = NULL, *when = NULL;
+        resolve_commit (built, NULL, &full, &when);
+        if (!when) /* a commit this checkout does not know: dated by the measurement */
+          when = utc_iso (bn_json_string_or (o, BN_RUN_RECEIPT_TIMESTAMP, ""));
+        g_hash_table_insert (dates, g_strdup (built), g_steal_pointer (&when));
+      }
+      run_commit = built;
+      run_date = g_hash_table_lookup (dates, built);
+    }
     BnHistoryRunInfo info = {
       .recorded_at = recorded,
-      .platform = is_auto (self->platform) ? here : self->platform,
-      .machine = machine,
-      .implementation = self->implementation ? self->implementation : "gst-bitnet",
+      .platform = platform,
+      .machine = their_machine ? their_machine : machine,
+      .implementation = impl,
       .configuration = config,
-      .commit = commit,
-      .commit_date = date,
+      .commit = run_commit,
+      .commit_date = run_date,
       .model_fingerprint = bn_run_record_get_string (run, BN_RUN_FIELD_MODEL_FINGERPRINT),
       .strict_outcome = strict,
       .ceiling_tokens_per_second = bn_run_record_get_double (run, BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND, NAN),
@@ -285,8 +327,12 @@ bn_history_sink_finish (BnElement *element)
   }
   if (!bn_history_db_transaction (db, TRUE, &error))
     goto fail;
-  msg =
-      g_strdup_printf (_("history: %u runs of commit %.12s recorded in %s"), self->runs->len, commit, self->location);
+  if (g_hash_table_size (dates))
+    msg = g_strdup_printf (_("history: %u runs recorded in %s, filed under the %u commits their files name"),
+                           self->runs->len, self->location, g_hash_table_size (dates));
+  else
+    msg = g_strdup_printf (_("history: %u runs of commit %.12s recorded in %s"), self->runs->len, commit,
+                           self->location);
   bn_element_post_info (element, msg);
   return BN_FLOW_OK;
 fail:
@@ -313,18 +359,22 @@ bn_history_sink_class_init (BnHistorySinkClass *klass)
                                               "(a libpq connection string) for a shared history",
                                               BN_HISTORY_DEFAULT_LOCATION, rw);
   props[PROP_PLATFORM] = g_param_spec_string ("platform", "Platform",
-                                              "Platform the runs are filed under: auto (this machine, os-arch) "
-                                              "or a name",
+                                              "Platform the runs are filed under: auto (where a run read from a "
+                                              "file was measured, else this machine, os-arch) or a name",
                                               "auto", rw);
-  props[PROP_IMPLEMENTATION] = g_param_spec_string ("implementation", "Implementation",
-                                                    "Implementation the runs are filed under", "gst-bitnet", rw);
+  props[PROP_IMPLEMENTATION] =
+      g_param_spec_string ("implementation", "Implementation",
+                           "Implementation the runs are filed under: auto (the one a baselines "
+                           "file names for its runs, else gst-bitnet) or a name",
+                           "auto", rw);
   props[PROP_CONFIGURATION] = g_param_spec_string ("configuration", "Configuration",
                                                    "Configuration the runs are filed under: auto (weight format, "
                                                    "threads, tokens and prompt length of each run, e.g. "
                                                    "\"i2s t2 n64 p128\") or a name",
                                                    "auto", rw);
   props[PROP_COMMIT] = g_param_spec_string ("commit", "Commit",
-                                            "Commit measured: auto (HEAD of the git checkout in the working "
+                                            "Commit measured: auto (for a run read from a file, the build commit "
+                                            "it recorded; else HEAD of the git checkout in the working "
                                             "directory, else the commit bn-launch was built from) or a commit",
                                             "auto", rw);
   props[PROP_COMMIT_DATE] = g_param_spec_string ("commit-date", "Commit date",
@@ -346,7 +396,7 @@ bn_history_sink_init (BnHistorySink *self)
 {
   self->location = g_strdup (BN_HISTORY_DEFAULT_LOCATION);
   self->platform = g_strdup ("auto");
-  self->implementation = g_strdup ("gst-bitnet");
+  self->implementation = g_strdup ("auto");
   self->configuration = g_strdup ("auto");
   self->commit = g_strdup ("auto");
   self->commit_date = g_strdup ("auto");

@@ -138,6 +138,10 @@ static void
 mark_origin (JsonObject *o, const Origin *origin, gint64 index)
 {
   json_object_set_string_member (o, BN_RUN_SOURCE, origin->file);
+  static const char *const filing[] = { BN_RUN_BASELINE_IMPLEMENTATION, BN_RUN_BASELINE_ONE_SAMPLE };
+  for (guint i = 0; i < G_N_ELEMENTS (filing); i++)
+    if (json_object_has_member (o, filing[i]))
+      json_object_remove_member (o, filing[i]);
   json_object_set_double_member (o, BN_RUN_CLAIMED_TPS, origin->claimed);
   json_object_set_string_member (o, BN_RUN_RECEIPT_SHA256, origin->sha256);
   json_object_set_int_member (o, BN_RUN_RECEIPT_INDEX, index);

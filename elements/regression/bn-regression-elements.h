@@ -18,4 +18,7 @@ G_DECLARE_FINAL_TYPE (BnBaselineSink, bn_baseline_sink, BN, BASELINE_SINK, BnEle
 #define BN_TYPE_REPORT_SINK (bn_report_sink_get_type ())
 G_DECLARE_FINAL_TYPE (BnReportSink, bn_report_sink, BN, REPORT_SINK, BnElement)
 
+#define BN_TYPE_BASELINES_SRC (bn_baselines_src_get_type ())
+G_DECLARE_FINAL_TYPE (BnBaselinesSrc, bn_baselines_src, BN, BASELINES_SRC, BnElement)
+
 G_END_DECLS

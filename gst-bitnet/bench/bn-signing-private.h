@@ -44,6 +44,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BnKeyring, bn_keyring_free)
 #define BN_RUN_CLAIMED_TPS "claimed_tokens_per_second"
 #define BN_RUN_RECEIPT_TIMESTAMP "receipt_timestamp"
 #define BN_RUN_RECEIPT_MACHINE "receipt_machine"
+/* Members baselines-src adds to each run of a baselines file (receipt-src
+ * removes them from receipt runs: a file cannot choose how it is filed) */
+#define BN_RUN_BASELINE_IMPLEMENTATION "baseline_implementation"
+#define BN_RUN_BASELINE_ONE_SAMPLE "baseline_one_sample"
 
 BN_BENCH_API char *bn_receipt_envelope_path (const char *receipt_path);
 BN_BENCH_API JsonObject *bn_receipt_sign (BnSigningKey *key, JsonObject *receipt, const char *receipt_name,

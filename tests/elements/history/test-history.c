@@ -699,6 +699,97 @@ test_mock_refused (void)
   g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
 }
 
+/* baselines files go into the history with one pipeline, filed where and
+ * when they were measured; what is not a real run stays out */
+static void
+test_import_baselines (void)
+{
+  g_autofree char *b = tmp_path ("import-baselines.json");
+  g_autofree char *db = tmp_path ("import.db");
+  g_autoptr (GError) error = NULL;
+  /* a real baseline of six runs, filed under a platform of its own */
+  g_autofree char *make = g_strdup_printf ("loader fixture=tiny ! quantizer format=i2s ! kernel-executor tokens=5 "
+                                           "iterations=6 warmup=0 threads=1 ! baseline-sink location=%s "
+                                           "platform=linux-far",
+                                           b);
+  g_assert_true (run_pipeline (make, &error));
+  g_assert_no_error (error);
+  g_autofree char *imp = g_strdup_printf ("baselines-src location=%s ! history-sink location=%s", b, db);
+  g_assert_true (run_pipeline (imp, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite_count (db, "SELECT count(*) FROM bn_runs WHERE platform = 'linux-far' AND implementation = "
+                                     "'gst-bitnet' AND configuration = 'i2s t1 n5 p8' AND commit_date IS NOT NULL"),
+                   ==, 6);
+  /* each run's own four per-token latencies, and its speed as the baseline keeps it */
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (b, &text, NULL, NULL));
+  g_autoptr (JsonNode) bn = json_from_string (text, &error);
+  g_assert_no_error (error);
+  JsonObject *entry = json_object_get_object_member (
+      json_object_get_object_member (json_object_get_object_member (json_node_get_object (bn), "baselines"),
+                                     "linux-far"),
+      "gst-bitnet");
+  JsonArray *speeds =
+      json_object_get_array_member (json_object_get_object_member (entry, "samples"), "throughput_tokens_per_second");
+  g_autoptr (GPtrArray) runs = read_history (db, "platform=linux-far", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 6);
+  for (guint i = 0; i < runs->len; i++) {
+    JsonObject *r = runs->pdata[i];
+    g_assert_cmpfloat (bn_run_object_get_double (r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, 0), ==,
+                       json_array_get_double_element (speeds, i));
+    g_assert_cmpuint (json_array_get_length (bn_run_object_get_array (r, BN_RUN_FIELD_DECODE_LATENCY_MS)), ==, 4);
+    g_assert_cmpstr (bn_run_object_get_string (r, BN_RUN_FIELD_COMPUTE_PATH), ==, "real");
+  }
+  g_assert_cmpint (
+      sqlite_count (db, "SELECT count(DISTINCT commit_id) FROM bn_runs WHERE commit_id = (SELECT commit_id FROM "
+                        "bn_runs LIMIT 1) AND length(commit_id) > 0"),
+      ==, 1);
+
+  /* the seed's point values say nothing of how they were measured: refused, the file named */
+  g_autofree char *seed =
+      g_build_filename (g_getenv ("G_TEST_SRCDIR"), "elements", "regression", "seed-baselines.json", NULL);
+  g_autofree char *db2 = tmp_path ("import-seed.db");
+  g_autofree char *p2 = g_strdup_printf ("baselines-src location=%s ! history-sink location=%s", seed, db2);
+  g_clear_error (&error);
+  g_assert_false (run_pipeline (p2, &error));
+  g_assert_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK);
+  g_assert_nonnull (strstr (error->message, "seed-baselines.json#linux-x86_64/rust_implementation"));
+  g_assert_false (g_file_test (db2, G_FILE_TEST_EXISTS));
+
+  /* a platform the file does not hold, a file that is not a baselines file */
+  g_autofree char *p3 = g_strdup_printf ("baselines-src location=%s platform=plan9 ! history-sink location=%s", b, db2);
+  g_clear_error (&error);
+  g_assert_false (run_pipeline (p3, &error));
+  g_assert_nonnull (strstr (error->message, "holds no baseline for platform plan9"));
+  g_autofree char *junk = tmp_path ("import-junk.json");
+  g_assert_true (g_file_set_contents (junk, "{\"baselines\": [1]}", -1, NULL));
+  g_autofree char *p4 = g_strdup_printf ("baselines-src location=%s ! history-sink location=%s", junk, db2);
+  g_clear_error (&error);
+  g_assert_false (run_pipeline (p4, &error));
+  g_assert_nonnull (strstr (error->message, junk));
+
+  /* a receipt cannot choose how it is filed */
+  g_autofree char *r = write_receipt ("import-forged.json", 2, 50, 9);
+  g_autofree char *rt = NULL;
+  g_assert_true (g_file_get_contents (r, &rt, NULL, NULL));
+  g_autoptr (GString) forged = g_string_new (rt);
+  g_string_replace (forged, "\"writer\"", "\"baseline_implementation\":\"llama.cpp\",\"writer\"", 0);
+  g_assert_true (g_file_set_contents (r, forged->str, -1, NULL));
+  g_autofree char *db3 = tmp_path ("import-forged.db");
+  record (db3, r, NULL);
+  g_assert_cmpint (sqlite_count (db3, "SELECT count(*) FROM bn_runs WHERE implementation = 'gst-bitnet'"), ==, 2);
+
+  /* both at once: the shipped pipeline */
+  g_autofree char *pipelines = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "pipelines", NULL);
+  g_autofree char *db4 = tmp_path ("import-both.db");
+  g_autofree char *p5 =
+      g_strdup_printf ("-f %s/import-history.bnp -D RECEIPTS=%s -D BASELINES=%s -D HISTORY=%s", pipelines, r, b, db4);
+  g_assert_cmpint (launch_status (p5), ==, 0);
+  g_assert_cmpint (sqlite_count (db4, "SELECT count(*) FROM bn_runs"), ==, 8);
+  g_assert_cmpint (sqlite_count (db4, "SELECT count(*) FROM bn_runs WHERE platform = 'linux-far'"), ==, 6);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -725,6 +816,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trends/report", test_trend_report);
   g_test_add_func ("/history/pipelines", test_pipelines);
   g_test_add_func ("/history/mock-refused", test_mock_refused);
+  g_test_add_func ("/history/import-baselines", test_import_baselines);
   int ret = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf %s", tmpdir);
   if (ret == 0 && !g_getenv ("BN_KEEP_TMP"))
