@@ -153,17 +153,11 @@ run_of (BnBaselinesSrc *self, const char *platform, const char *impl, JsonObject
   BnRecord *run = bn_run_record_new ();
   JsonObject *o = bn_record_get_object (run);
   /* the configuration and identity the baseline recorded, where they are run fields */
-  static const BnRunField copied[] = { BN_RUN_FIELD_BACKEND,
-                                       BN_RUN_FIELD_EXECUTOR,
-                                       BN_RUN_FIELD_THREADS,
-                                       BN_RUN_FIELD_TOKENS_REQUESTED,
-                                       BN_RUN_FIELD_PROMPT_TOKENS,
-                                       BN_RUN_FIELD_WEIGHT_FORMAT,
-                                       BN_RUN_FIELD_MODEL_ARCHITECTURE,
-                                       BN_RUN_FIELD_SEED };
+  guint n_copied;
+  const BnRunField *copied = bn_baseline_config_fields (&n_copied);
   JsonNode *cn = json_object_get_member (entry, "config");
   JsonObject *config = cn && JSON_NODE_HOLDS_OBJECT (cn) ? json_node_get_object (cn) : NULL;
-  for (guint k = 0; config && k < G_N_ELEMENTS (copied); k++) {
+  for (guint k = 0; config && k < n_copied; k++) {
     JsonNode *v = json_object_get_member (config, bn_run_field_name (copied[k]));
     if (v && JSON_NODE_HOLDS_VALUE (v))
       json_object_set_member (o, bn_run_field_name (copied[k]), json_node_copy (v));

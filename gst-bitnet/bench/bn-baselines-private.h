@@ -60,6 +60,7 @@ BN_BENCH_API gboolean bn_run_check_real (BnRecord *run, guint index, GError **er
 BN_BENCH_API gboolean bn_run_check_signed (BnRecord *run, guint index, GError **error);
 BN_BENCH_API gboolean bn_run_check_strict (BnRecord *run, guint index, GError **error);
 BN_BENCH_API JsonObject *bn_baseline_entry_from_runs (GPtrArray *runs, GError **error);
+BN_BENCH_API const BnRunField *bn_baseline_config_fields (guint *n_fields);
 BN_BENCH_API GArray *bn_baseline_entry_samples (JsonObject *entry, const char *key);
 BN_BENCH_API double bn_baseline_entry_headline (JsonObject *entry, const char *key);
 BN_BENCH_API const char *bn_baseline_entry_string (JsonObject *entry, const char *key);

@@ -265,6 +265,26 @@ copy_field (JsonObject *to, JsonObject *from, BnRunField field)
     json_object_set_member (to, name, json_node_copy (n));
 }
 
+/* the run fields a baseline keeps in its config: what its numbers depend on */
+static const BnRunField config_fields[] = {
+  BN_RUN_FIELD_BACKEND,
+  BN_RUN_FIELD_EXECUTOR,
+  BN_RUN_FIELD_THREADS,
+  BN_RUN_FIELD_TOKENS_REQUESTED,
+  BN_RUN_FIELD_PROMPT_TOKENS,
+  BN_RUN_FIELD_WEIGHT_FORMAT,
+  BN_RUN_FIELD_MODEL_ARCHITECTURE,
+  BN_RUN_FIELD_SEED,
+};
+
+/* The run fields of a baseline's config member, @n_fields of them. */
+const BnRunField *
+bn_baseline_config_fields (guint *n_fields)
+{
+  *n_fields = G_N_ELEMENTS (config_fields);
+  return config_fields;
+}
+
 /* The baseline of @runs (bench/run records, at least one): the median of
  * each metric over the runs, its raw per-run samples, every per-token
  * decode latency, when and on what it was measured. Fails when the runs
@@ -362,16 +382,6 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
   JsonObject *first = bn_record_get_object (runs->pdata[0]);
   copy_field (entry, first, BN_RUN_FIELD_COMPUTE_PATH);
   JsonObject *config = json_object_new ();
-  static const BnRunField config_fields[] = {
-    BN_RUN_FIELD_BACKEND,
-    BN_RUN_FIELD_EXECUTOR,
-    BN_RUN_FIELD_THREADS,
-    BN_RUN_FIELD_TOKENS_REQUESTED,
-    BN_RUN_FIELD_PROMPT_TOKENS,
-    BN_RUN_FIELD_WEIGHT_FORMAT,
-    BN_RUN_FIELD_MODEL_ARCHITECTURE,
-    BN_RUN_FIELD_SEED,
-  };
   for (guint i = 0; i < G_N_ELEMENTS (config_fields); i++)
     copy_field (config, first, config_fields[i]);
   json_object_set_object_member (entry, "config", config);
