@@ -37,6 +37,10 @@ typedef struct {
   gboolean p_exact;
   guint n_baseline, n_current;
   double warning, critical; /* thresholds applied */
+  /* on a busy machine (throughput, first-token latency): the interval
+   * widened by all the waiting the CPU shares can explain, in percent */
+  gboolean has_contention_interval;
+  double contention_lo, contention_hi;
   char *message;
 } BnMetricResult;
 
@@ -69,10 +73,11 @@ typedef struct {
   BnLevel status;
   JsonObject *baseline; /* nullable */
   JsonObject *current;
-  GArray *results;                              /* BnMetricResult */
-  GPtrArray *mismatches;                        /* BnMismatch* */
-  GPtrArray *notes;                             /* char* */
-  double cpu_share_baseline, cpu_share_current; /* medians; NAN when unknown */
+  GArray *results;                                  /* BnMetricResult */
+  GPtrArray *mismatches;                            /* BnMismatch* */
+  GPtrArray *notes;                                 /* char* */
+  double cpu_share_baseline, cpu_share_current;     /* medians; NAN when unknown */
+  double least_share_baseline, least_share_current; /* the lowest share of a run; NAN when unknown */
   gboolean disturbed;
 } BnAnalysis;
 

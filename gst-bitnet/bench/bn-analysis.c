@@ -215,6 +215,16 @@ median_samples (JsonObject *entry, const char *key)
   return v ? bn_stats_median ((double *) v->data, v->len) : NAN;
 }
 
+static double
+least_sample (JsonObject *entry, const char *key)
+{
+  g_autoptr (GArray) v = entry ? bn_baseline_entry_samples (entry, key) : NULL;
+  double least = NAN;
+  for (guint i = 0; v && i < v->len; i++)
+    least = isnan (least) ? g_array_index (v, double, i) : MIN (least, g_array_index (v, double, i));
+  return least;
+}
+
 /* The verdict of an interval [wlo, whi] of the change measured in the bad
  * direction (a decrease for throughput, an increase for latency). */
 static BnLevel
@@ -266,24 +276,61 @@ explain (BnMetricResult *r, const BnMetricInfo *info, double conf, double wlo, d
   }
 }
 
+/* How much slower than its own speed a side can have looked: a run that got
+ * the share s of the CPU time it asked for took at most 1/s of the wall
+ * time it needed; unknown or above 1, no bound (0) or none needed (1). */
+static double
+explainable (double least_share)
+{
+  return isfinite (least_share) && least_share > 0 ? MIN (least_share, 1.0) : 0;
+}
+
 /* The verdict of a relative metric whose change and interval are set, in
- * percent: from the thresholds, unless the machine was busy and the metric
- * is the wall time of a whole phase. */
+ * percent: from the thresholds. On a busy machine the wall time of a whole
+ * phase (throughput, first-token latency) measured waiting too: the
+ * interval is widened by every slowdown the lowest CPU share of each side
+ * can explain, and only a verdict that holds over the widened interval is
+ * given; otherwise INCONCLUSIVE, saying why
+ * (docs/design/0019-contention-aware-verdicts.md). */
 static void
 decide_relative (BnAnalysis *a, BnMetricResult *r, const BnMetricInfo *info, double conf)
 {
   double wlo = info->higher_is_better ? -r->hi : r->lo, whi = info->higher_is_better ? -r->lo : r->hi;
   if (a->disturbed && (r->metric == BN_METRIC_THROUGHPUT || r->metric == BN_METRIC_FIRST_TOKEN)) {
-    /* a run that waited for a core measured the waiting (the median of
-     * per-token steps does not) */
+    /* true ratio = observed ratio x (how much the baseline was slowed) / (how much the current was):
+     * a throughput within [lo s_b, hi / s_c], a time within [lo s_c, hi / s_b] */
+    double sb = explainable (a->least_share_baseline), sc = explainable (a->least_share_current);
+    double rlo = 1 + r->lo / 100, rhi = 1 + r->hi / 100;
+    double lo = info->higher_is_better ? rlo * sb : rlo * sc;
+    double den = info->higher_is_better ? sc : sb;
+    double hi = den > 0 ? rhi / den : INFINITY;
+    r->has_contention_interval = TRUE;
+    r->contention_lo = (lo - 1) * 100;
+    r->contention_hi = (hi - 1) * 100;
+    double clo = info->higher_is_better ? -r->contention_hi : r->contention_lo;
+    double chi = info->higher_is_better ? -r->contention_lo : r->contention_hi;
+    BnLevel level = judge (clo, chi, r->warning, r->critical);
     g_autofree char *iv = interval_text (conf, r->change, r->lo, r->hi, TRUE);
-    g_autofree char *sb = share_text (a->cpu_share_baseline), *sc = share_text (a->cpu_share_current);
-    r->level = BN_LEVEL_INCONCLUSIVE;
-    r->message = g_strdup_printf (_("%s, but the machine was busy: the baseline runs got %s and the current "
-                                     "runs %s of the CPU time they asked for (below %.0f%%), so this figure "
-                                     "measures waiting as much as computing; the token latency p50 is robust "
-                                     "to it, or rerun on a quiet machine"),
-                                  iv, sb, sc, a->opt.min_cpu_share * 100);
+    g_autofree char *sbt = share_text (a->cpu_share_baseline), *sct = share_text (a->cpu_share_current);
+    g_autofree char *lbt = share_text (a->least_share_baseline), *lct = share_text (a->least_share_current);
+    g_autofree char *wide = isfinite (r->contention_hi)
+                                ? g_strdup_printf ("[%+.1f%%, %+.1f%%]", r->contention_lo, r->contention_hi)
+                                : g_strdup_printf ("[%+.1f%%, %s]", r->contention_lo, _("unbounded"));
+    r->level = level;
+    if (level == BN_LEVEL_INCONCLUSIVE) {
+      r->message = g_strdup_printf (_("%s, but the machine was busy: the baseline runs got %s and the current "
+                                       "runs %s of the CPU time they asked for (below %.0f%%; lowest %s and %s), "
+                                       "so this figure measures waiting as much as computing: allowing for it, "
+                                       "the change lies in %s, which settles nothing; the token latency p50 is "
+                                       "robust to it, or rerun on a quiet machine"),
+                                    iv, sbt, sct, a->opt.min_cpu_share * 100, lbt, lct, wide);
+    } else {
+      g_autofree char *why = explain (r, info, conf, clo, chi);
+      r->message = g_strdup_printf (_("%s, even allowing for the busy machine: the runs got %s and %s of the CPU "
+                                       "time they asked for (lowest %s and %s), and with every slowdown that "
+                                       "waiting can explain the change still lies in %s"),
+                                    why, sbt, sct, lbt, lct, wide);
+    }
     return;
   }
   r->level = judge (wlo, whi, r->warning, r->critical);
@@ -460,6 +507,8 @@ bn_analysis_run (const BnAnalysisOptions *opt, JsonObject *baseline, JsonObject 
     find_mismatches (a);
   a->cpu_share_baseline = median_samples (a->baseline, BN_SAMPLES_CPU_SHARE);
   a->cpu_share_current = median_samples (a->current, BN_SAMPLES_CPU_SHARE);
+  a->least_share_baseline = least_sample (a->baseline, BN_SAMPLES_CPU_SHARE);
+  a->least_share_current = least_sample (a->current, BN_SAMPLES_CPU_SHARE);
   a->disturbed = opt->min_cpu_share > 0
                  && ((isfinite (a->cpu_share_baseline) && a->cpu_share_baseline < opt->min_cpu_share)
                      || (isfinite (a->cpu_share_current) && a->cpu_share_current < opt->min_cpu_share));
@@ -628,6 +677,14 @@ bn_analysis_to_json (BnAnalysis *a)
       json_object_set_object_member (e, "interval", iv);
     } else {
       json_object_set_null_member (e, "interval");
+    }
+    if (r->has_contention_interval) {
+      JsonObject *ci = json_object_new ();
+      json_object_set_double_member (ci, "low", r->contention_lo);
+      set_number_or_null (ci, "high", isfinite (r->contention_hi) ? r->contention_hi : NAN);
+      set_number_or_null (ci, "least_cpu_share_baseline", a->least_share_baseline);
+      set_number_or_null (ci, "least_cpu_share_current", a->least_share_current);
+      json_object_set_object_member (e, "contention_interval", ci);
     }
     JsonObject *t = json_object_new ();
     json_object_set_double_member (t, "warning", r->warning);

@@ -349,6 +349,21 @@ test_every_verdict (void)
   g_autoptr (JsonNode) unguarded = analyze (verdict_file, &busy, "min-cpu-share=0", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (level (unguarded, "throughput_tokens_per_second"), ==, "CRITICAL");
+  /* ... but ten times slower is more than waiting for half the CPU can
+   * explain: a finding on a busy machine too (contention-aware verdicts) */
+  Runs crawl = runs_like (100, 1.43, 50.0);
+  crawl.cpu = 100;
+  g_autoptr (JsonNode) cr = analyze (verdict_file, &crawl, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (level (cr, "throughput_tokens_per_second"), ==, "CRITICAL");
+  g_assert_cmpstr (level (cr, "first_token_latency_ms"), ==, "CRITICAL");
+  g_assert_nonnull (strstr (json_object_get_string_member (alert (cr, "throughput_tokens_per_second"), "message"),
+                            "even allowing for the busy machine"));
+  /* its widened interval lies wholly beyond the critical 15% */
+  g_assert_cmpfloat (
+      json_object_get_double_member (
+          json_object_get_object_member (alert (cr, "throughput_tokens_per_second"), "contention_interval"), "high"),
+      <, -15);
 
   /* per-token latency samples: 56 of them, and a note that says why it is not the default */
   g_autoptr (JsonNode) tok = analyze (verdict_file, &base, "latency-samples=per-token", &error);
@@ -515,13 +530,26 @@ test_seed_baselines (void)
       strstr (json_object_get_string_member (alert (f, "throughput_tokens_per_second"), "message"), "at least 6"));
   assert_one_sample (f);
 
-  /* runs that got half the CPU they asked for: throughput measured the waiting */
+  /* runs that got half the CPU they asked for: waiting explains up to half
+   * the speed, so a third of it is still a finding (contention-aware) ... */
   g_autofree char *busy = write_seed_runs (8, 125.3 / 3, 89.2 * 3, 1024.5, 0.9987, 50);
   g_autoptr (JsonNode) b = analyze_seed (busy, NULL);
-  g_assert_cmpstr (level (b, "throughput_tokens_per_second"), ==, "INCONCLUSIVE");
-  g_assert_nonnull (strstr (json_object_get_string_member (alert (b, "throughput_tokens_per_second"), "message"),
-                            "machine was busy"));
+  g_assert_cmpstr (level (b, "throughput_tokens_per_second"), ==, "CRITICAL");
+  JsonObject *bt = alert (b, "throughput_tokens_per_second");
+  g_assert_nonnull (strstr (json_object_get_string_member (bt, "message"), "even allowing for the busy machine"));
+  JsonObject *ci = json_object_get_object_member (bt, "contention_interval");
+  g_assert_cmpfloat (json_object_get_double_member (ci, "high"), <, -15); /* wholly beyond the critical 15% */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (ci, "least_cpu_share_current"), 0.5, 1e-9);
   g_assert_cmpstr (level (b, "latency_p50_ms"), ==, "CRITICAL");
+  /* ... while a slowdown of 1.5x is within what waiting explains */
+  g_autofree char *busy2 = write_seed_runs (8, 125.3 / 1.5, 89.2, 1024.5, 0.9987, 50);
+  g_autoptr (JsonNode) b2 = analyze_seed (busy2, NULL);
+  g_assert_cmpstr (level (b2, "throughput_tokens_per_second"), ==, "INCONCLUSIVE");
+  g_assert_nonnull (strstr (json_object_get_string_member (alert (b2, "throughput_tokens_per_second"), "message"),
+                            "machine was busy"));
+  g_assert_nonnull (strstr (json_object_get_string_member (alert (b2, "throughput_tokens_per_second"), "message"),
+                            "settles nothing"));
+  g_assert_cmpstr (level (b2, "latency_p50_ms"), ==, "STABLE");
 
   /* the seed's entry stands for gst-bitnet only */
   g_autoptr (JsonNode) other = analyze_seed (equal, "implementation=llama.cpp");
