@@ -248,6 +248,7 @@ bn_history_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   if (!g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), BN_RUN_MEDIA_TYPE)
       && (!bn_run_check_types (BN_RECORD (item), &error)
           || !bn_run_check_real (BN_RECORD (item), self->runs->len, &error)
+          || !bn_run_check_unslowed (BN_RECORD (item), self->runs->len, &error)
           || !bn_run_check_signed (BN_RECORD (item), self->runs->len, &error))) {
     g_object_unref (item);
     bn_element_post_error (element, error, NULL);

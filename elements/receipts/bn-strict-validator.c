@@ -315,6 +315,13 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     if (!gate (self, "fail-on-mock", idx, !g_strcmp0 (path, "real") && !mock, BN_STRICT_ERROR_MOCK,
                "Strict mode: Mock computation detected", g_strcmp0 (path, "real") || mock ? d : NULL))
       return FALSE;
+    /* a calibration run (inject-slowdown) is real computation, slowed on purpose: not a measurement */
+    double slowed = bn_run_record_get_double (rec, BN_RUN_FIELD_INJECTED_SLOWDOWN, 0);
+    g_autofree char *ds = g_strdup_printf (_("run %u%s: each decode step slowed by %g%% on purpose (inject-slowdown)"),
+                                           idx, where, slowed * 100);
+    if (!gate (self, "fail-on-mock", idx, slowed == 0, BN_STRICT_ERROR_MOCK, "Strict mode: Injected slowdown",
+               slowed == 0 ? NULL : ds))
+      return FALSE;
   }
   if (self->gates & BN_STRICT_REQUIRE_QUANTIZATION) {
     static const char *const prefixes[] = { "i2s_", "tl1_", "tl2_", "tq1_0_", "tq2_0_", NULL };

@@ -123,7 +123,9 @@ bn_report_sink_chain (BnElement *element, BnPad *pad, BnItem *item)
   }
   const char *type = bn_caps_get_media_type (bn_item_get_caps (item), 0);
   g_autoptr (GError) error = NULL;
-  if (!g_strcmp0 (type, BN_RUN_MEDIA_TYPE) && !bn_run_check_real (BN_RECORD (item), self->runs->len, &error)) {
+  if (!g_strcmp0 (type, BN_RUN_MEDIA_TYPE)
+      && (!bn_run_check_real (BN_RECORD (item), self->runs->len, &error)
+          || !bn_run_check_unslowed (BN_RECORD (item), self->runs->len, &error))) {
     /* a mock run is never reported or exported, whatever the environment */
     g_object_unref (item);
     bn_element_post_error (element, error, NULL);

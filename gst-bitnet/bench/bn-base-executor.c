@@ -65,6 +65,7 @@ enum {
   PROP_CTX_SIZE,
   PROP_SEED,
   PROP_KEEP_LOGITS,
+  PROP_INJECT_SLOWDOWN,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -76,6 +77,7 @@ typedef struct {
   guint n_prompt, tokens, iterations, warmup, ctx_size;
   guint64 seed;
   gboolean keep_logits;
+  double inject_slowdown;
   gboolean sampling;
   /* while a model item is being run */
   BnModel *model;
@@ -119,6 +121,7 @@ bn_base_executor_get_property (GObject *object, guint id, GValue *value, GParamS
   case PROP_CTX_SIZE: g_value_set_uint (value, priv->ctx_size); break;
   case PROP_SEED: g_value_set_uint64 (value, priv->seed); break;
   case PROP_KEEP_LOGITS: g_value_set_boolean (value, priv->keep_logits); break;
+  case PROP_INJECT_SLOWDOWN: g_value_set_double (value, priv->inject_slowdown); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -144,6 +147,7 @@ bn_base_executor_set_property (GObject *object, guint id, const GValue *value, G
   case PROP_CTX_SIZE: priv->ctx_size = g_value_get_uint (value); break;
   case PROP_SEED: priv->seed = g_value_get_uint64 (value); break;
   case PROP_KEEP_LOGITS: priv->keep_logits = g_value_get_boolean (value); break;
+  case PROP_INJECT_SLOWDOWN: priv->inject_slowdown = g_value_get_double (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -248,6 +252,8 @@ make_record (BnBaseExecutor *self, const Measured *m)
   bn_run_record_set_int (run, BN_RUN_FIELD_THREADS, priv->n_threads);
   bn_run_record_set_boolean (run, BN_RUN_FIELD_DETERMINISTIC, bn_env_is_true ("BITNET_DETERMINISTIC"));
   bn_run_record_set_boolean (run, BN_RUN_FIELD_GREEDY, m->greedy);
+  if (priv->inject_slowdown > 0)
+    bn_run_record_set_double (run, BN_RUN_FIELD_INJECTED_SLOWDOWN, priv->inject_slowdown);
   bn_run_record_set_int (run, BN_RUN_FIELD_SEED, (gint64) priv->seed);
   bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_REQUESTED, priv->tokens);
   bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_GENERATED, m->generated->len);
@@ -383,6 +389,12 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
       return BN_FLOW_ERROR;
     }
     next = greedy ? bn_logits_argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
+    if (priv->inject_slowdown > 0) {
+      /* calibration: busy, so that the run's CPU share stays what it was */
+      gint64 until = g_get_monotonic_time () + (gint64) ((g_get_monotonic_time () - a) * priv->inject_slowdown);
+      while (g_get_monotonic_time () < until)
+        ;
+    }
     double ms = (g_get_monotonic_time () - a) / 1000.0;
     g_array_append_val (decode_ms, ms);
     if (!logits_finite (logits, n_vocab, i + 1, &error)) {
@@ -590,6 +602,22 @@ bn_base_executor_class_init (BnBaseExecutorClass *klass)
                                                   "Attach every step's float logits and the prompt's "
                                                   "token ids to the first timed run record (for crossval)",
                                                   FALSE, rw);
+  /**
+   * BnBaseExecutor:inject-slowdown:
+   *
+   * Calibration only: slows each decode step by this fraction of its own
+   * time, busy-waiting so that the CPU share stays honest, to measure how
+   * often a regression gate detects a slowdown of known size. The runs say
+   * so (`injected_slowdown`); strict mode, baseline-sink, the history and
+   * the reports refuse them.
+   *
+   * Since: 0.2
+   */
+  props[PROP_INJECT_SLOWDOWN] =
+      g_param_spec_double ("inject-slowdown", "Injected slowdown",
+                           "Calibration only: slow each decode step by this fraction of its time (0.1: 10% slower); "
+                           "the runs are marked and refused by strict mode, baseline-sink, the history and reports",
+                           0, 10, 0, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "model/bitnet");
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);

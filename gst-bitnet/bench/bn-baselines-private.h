@@ -58,6 +58,7 @@ BN_BENCH_API JsonObject *bn_thresholds_to_json (const BnThresholds *thresholds);
 
 BN_BENCH_API gboolean bn_run_check_real (BnRecord *run, guint index, GError **error);
 BN_BENCH_API gboolean bn_run_check_signed (BnRecord *run, guint index, GError **error);
+BN_BENCH_API gboolean bn_run_check_unslowed (BnRecord *run, guint index, GError **error);
 BN_BENCH_API gboolean bn_run_check_strict (BnRecord *run, guint index, GError **error);
 BN_BENCH_API JsonObject *bn_baseline_entry_from_runs (GPtrArray *runs, GError **error);
 BN_BENCH_API const BnRunField *bn_baseline_config_fields (guint *n_fields);

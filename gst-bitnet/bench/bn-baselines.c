@@ -193,6 +193,23 @@ bn_run_check_real (BnRecord *run, guint index, GError **error)
   return TRUE;
 }
 
+/* Refuses a run slowed on purpose (an executor's inject-slowdown, for
+ * calibrating a gate), whatever the environment: it is not a measurement. */
+gboolean
+bn_run_check_unslowed (BnRecord *run, guint index, GError **error)
+{
+  double slowed = bn_run_record_get_double (run, BN_RUN_FIELD_INJECTED_SLOWDOWN, 0);
+  if (slowed == 0)
+    return TRUE;
+  const char *source = bn_record_get_string (run, BN_RUN_SOURCE);
+  g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
+  g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK,
+               _("Strict mode: Injected slowdown (run %u%s was slowed by %g%% on purpose, inject-slowdown: a "
+                  "calibration run, not a measurement)"),
+               index, where, slowed * 100);
+  return FALSE;
+}
+
 /* In strict mode (BITNET_STRICT_MODE), refuses a run read from a receipt
  * file that is not signed by a key of BITNET_TRUSTED_KEYS (unless
  * BITNET_ALLOW_UNSIGNED lets an unsigned one through); runs measured in the
@@ -226,7 +243,8 @@ bn_run_check_strict (BnRecord *run, guint index, GError **error)
 {
   const char *source = bn_record_get_string (run, BN_RUN_SOURCE);
   g_autofree char *where = source ? g_strdup_printf (_(" in %s"), source) : g_strdup ("");
-  if (!bn_run_check_real (run, index, error) || !bn_run_check_signed (run, index, error))
+  if (!bn_run_check_real (run, index, error) || !bn_run_check_unslowed (run, index, error)
+      || !bn_run_check_signed (run, index, error))
     return FALSE;
   gint64 req = bn_run_record_get_int (run, BN_RUN_FIELD_TOKENS_REQUESTED, -1);
   gint64 got = bn_run_record_get_int (run, BN_RUN_FIELD_TOKENS_GENERATED, -1);

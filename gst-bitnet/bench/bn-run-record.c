@@ -110,6 +110,10 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
                              N_("element type of the KV cache (`f16`, `f32`), for replay") },
   [BN_RUN_FIELD_MATCH_LLAMA] = { "match_llama", K_BOOLEAN, NULL,
                                  N_("activations quantized per block of 256 as llama.cpp does, for replay") },
+  [BN_RUN_FIELD_INJECTED_SLOWDOWN] = { "injected_slowdown", K_DOUBLE, NULL,
+                                       N_("calibration only: the fraction by which each decode step was slowed on "
+                                           "purpose (inject-slowdown); strict mode, baseline-sink, the history and "
+                                           "the reports refuse such runs") },
 };
 
 static gboolean

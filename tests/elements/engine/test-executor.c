@@ -252,6 +252,44 @@ test_probe_not_in_peak (void)
   g_free (mine);
 }
 
+/* inject-slowdown (calibration): the runs say so, and nothing that keeps or
+ * judges measurements takes them; the analyzer still gives a verdict */
+static void
+test_injected_slowdown (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) runs = run_records (TINY, "inject-slowdown=0.5 iterations=2", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (runs); i++)
+    g_assert_cmpfloat (
+        bn_run_object_get_double (json_array_get_object_element (runs, i), BN_RUN_FIELD_INJECTED_SLOWDOWN, 0), ==, 0.5);
+  g_autofree char *dir = g_dir_make_tmp ("bn-inject-XXXXXX", NULL);
+  const char *sinks[] = { "strict-validator gates=fail-on-mock ! fakesink", "baseline-sink location=%s/b.json",
+                          "history-sink location=%s/h.db", "report-sink dir=%s/r" };
+  for (guint i = 0; i < G_N_ELEMENTS (sinks); i++) {
+    g_autofree char *sink = g_strdup_printf (sinks[i], dir);
+    g_autofree char *desc = g_strdup_printf ("%s inject-slowdown=0.25 iterations=6 ! %s", TINY, sink);
+    g_autoptr (BnElement) p = bn_parse_launch (desc, NULL);
+    g_assert_nonnull (p);
+    g_clear_error (&error);
+    g_assert_false (bn_pipeline_run (BN_PIPELINE (p), &error));
+    g_assert_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_MOCK);
+    g_assert_nonnull (strstr (error->message, "Injected slowdown"));
+  }
+  g_autofree char *b = g_build_filename (dir, "b.json", NULL);
+  g_assert_false (g_file_test (b, G_FILE_TEST_EXISTS));
+  g_autofree char *desc =
+      g_strdup_printf ("%s inject-slowdown=0.25 iterations=6 ! regression-analyzer baselines=%s silent=true "
+                       "output=%s/v.json format=json ! fakesink",
+                       TINY, b, dir);
+  g_autoptr (BnElement) p = bn_parse_launch (desc, NULL);
+  g_clear_error (&error);
+  g_assert_true (bn_pipeline_run (BN_PIPELINE (p), &error));
+  g_assert_no_error (error);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf %s", dir);
+  (void) !system (cmd);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -266,5 +304,6 @@ main (int argc, char **argv)
   g_test_add_func ("/executor/mock-marked", test_mock_marked);
   g_test_add_func ("/executor/bandwidth-of", test_bandwidth_of);
   g_test_add_func ("/executor/probe-not-in-peak", test_probe_not_in_peak);
+  g_test_add_func ("/executor/injected-slowdown", test_injected_slowdown);
   return g_test_run ();
 }
