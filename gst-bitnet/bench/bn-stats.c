@@ -285,6 +285,56 @@ bn_stats_median_ci (const double *v, gsize n, double level, double *lo, double *
 }
 
 /**
+ * bn_stats_paired_ratio:
+ * @baseline: (array length=n): the baseline's figure in each pair
+ * @candidate: (array length=n): the candidate's figure in each pair, measured
+ *   next to its baseline (interleaved runs: adjacent runs share the machine's
+ *   state)
+ * @n: the number of pairs
+ * @level: the confidence asked for, such as 0.95
+ * @ratio: (out): exp of the median of the per-pair log ratios
+ *   ln(candidate / baseline)
+ * @lo: (out) (optional): the lower bound of its interval
+ * @hi: (out) (optional): the upper bound
+ *
+ * Compares two builds (or engines) measured in pairs: the median of the
+ * per-pair log ratios with its distribution-free interval from order
+ * statistics (bn_stats_median_ci(): the sign-test interval), taken back to
+ * ratios. Pairing removes the drift a shared machine adds to both sides; the
+ * interval assumes only that the pairs are independent, not that the ratios
+ * are normal. With repeated looks at a growing sample, ask for a @level
+ * that accounts for them (docs/design/0020-paired-comparison.md).
+ *
+ * Returns: %FALSE when a figure is not a positive finite number or there
+ *   are fewer than bn_stats_median_ci_min_n() pairs.
+ *
+ * Since: 0.2
+ */
+gboolean
+bn_stats_paired_ratio (const double *baseline, const double *candidate, gsize n, double level, double *ratio,
+                       double *lo, double *hi)
+{
+  g_return_val_if_fail (ratio != NULL, FALSE);
+  if (!n)
+    return FALSE;
+  g_autofree double *d = g_new (double, n);
+  for (gsize i = 0; i < n; i++) {
+    if (!(baseline[i] > 0 && candidate[i] > 0 && isfinite (baseline[i]) && isfinite (candidate[i])))
+      return FALSE;
+    d[i] = log (candidate[i] / baseline[i]);
+  }
+  double dlo, dhi;
+  if (!bn_stats_median_ci (d, n, level, &dlo, &dhi, NULL))
+    return FALSE;
+  *ratio = exp (bn_stats_median (d, n));
+  if (lo)
+    *lo = exp (dlo);
+  if (hi)
+    *hi = exp (dhi);
+  return TRUE;
+}
+
+/**
  * bn_stats_median_ci_min_n:
  * @level: the confidence asked for
  *

@@ -45,6 +45,8 @@ BN_BENCH_API double bn_stats_binom_half_cdf (gssize k, gsize n);
 BN_BENCH_API gboolean bn_stats_median_ci (const double *v, gsize n, double level, double *lo, double *hi,
                                           double *coverage);
 BN_BENCH_API gsize bn_stats_median_ci_min_n (double level);
+BN_BENCH_API gboolean bn_stats_paired_ratio (const double *baseline, const double *candidate, gsize n, double level,
+                                             double *ratio, double *lo, double *hi);
 
 BN_BENCH_API gboolean bn_stats_log_median_se (const double *v, gsize n, double *se);
 BN_BENCH_API gboolean bn_stats_ratio_of_medians (const double *baseline, gsize n_baseline, const double *current,

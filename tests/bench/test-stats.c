@@ -170,6 +170,32 @@ test_stats_bootstrap (void)
   g_assert_false (bn_stats_bootstrap_ratio_of_medians (x, 2, y, 6, 0.95, 4000, 43, &lo, &hi));
 }
 
+/* pairs: the median of per-pair log ratios and its sign-test interval,
+ * computed by hand (n = 10 at 95%: the 2nd and 9th of the sorted ratios) */
+static void
+test_stats_paired_ratio (void)
+{
+  const int order[10] = { 7, 2, 10, 5, 1, 9, 4, 6, 3, 8 };
+  double base[10], cand[10];
+  for (guint i = 0; i < 10; i++) {
+    base[i] = 100 + 37 * i; /* drift that pairing removes */
+    cand[i] = base[i] * exp (0.01 * order[i]);
+  }
+  double r, lo, hi;
+  g_assert_true (bn_stats_paired_ratio (base, cand, 10, 0.95, &r, &lo, &hi));
+  g_assert_cmpfloat_with_epsilon (r, exp (0.055), 1e-12);
+  g_assert_cmpfloat_with_epsilon (lo, exp (0.02), 1e-12);
+  g_assert_cmpfloat_with_epsilon (hi, exp (0.09), 1e-12);
+  /* 99%: k = 1, the extremes */
+  g_assert_true (bn_stats_paired_ratio (base, cand, 10, 0.99, &r, &lo, &hi));
+  g_assert_cmpfloat_with_epsilon (lo, exp (0.01), 1e-12);
+  g_assert_cmpfloat_with_epsilon (hi, exp (0.10), 1e-12);
+  /* too few pairs for 95%, a figure that is not positive */
+  g_assert_false (bn_stats_paired_ratio (base, cand, 5, 0.95, &r, NULL, NULL));
+  cand[3] = 0;
+  g_assert_false (bn_stats_paired_ratio (base, cand, 10, 0.95, &r, NULL, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -179,6 +205,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stats/median-interval", test_stats_median_ci);
   g_test_add_func ("/stats/median-interval-large", test_stats_median_ci_large);
   g_test_add_func ("/stats/ratio-of-medians", test_stats_ratio_of_medians);
+  g_test_add_func ("/stats/paired-ratio", test_stats_paired_ratio);
   g_test_add_func ("/stats/bootstrap-ratio", test_stats_bootstrap);
   g_test_add_func ("/stats/mann-whitney", test_stats_mann_whitney);
   return g_test_run ();

@@ -28,7 +28,7 @@ has () { if grep -qF -- "$1" "$work/out"; then ok "$2"; else echo "# no «$1» i
 file () { if [ -s "$1" ]; then ok "$2"; else echo "# $1 missing" > "$work/out"; nok "$2"; fi; }
 nofile () { if [ ! -e "$1" ]; then ok "$2"; else echo "# $1 exists" > "$work/out"; nok "$2"; fi; }
 
-echo "1..49"
+echo "1..56"
 tiny="--size tiny --iterations 6 --tokens 8"
 
 # every script: --help (exit 0, lists its exit statuses) and an unknown flag (exit 2)
@@ -36,7 +36,7 @@ for s in setup-perf-env.sh run-performance-benchmarks.sh generate-performance-ba
   expect 0 "$s --help" sh "$S/$s" --help; has "Exit status" "$s --help documents exit statuses"
   expect 2 "$s rejects an unknown flag" sh "$S/$s" --no-such-flag; has 'unknown option "--no-such-flag"' "$s names the bad flag"
 done
-for s in detect-performance-regression.py validate-performance-receipts.py benchmark_comparison.py; do
+for s in detect-performance-regression.py validate-performance-receipts.py benchmark_comparison.py compare-builds.py; do
   expect 0 "$s --help" "$HELP_PY" "$S/$s" --help; has "Exit status" "$s --help documents exit statuses"
   expect 2 "$s rejects an unknown flag" "$HELP_PY" "$S/$s" --no-such-flag x
 done
@@ -87,6 +87,18 @@ mkdir -p nobuild && cp -R "$S" "$src/pipelines" nobuild/
 expect 0 "validate-performance-receipts.py finds the build through BUILDDIR" \
   env -u GI_TYPELIB_PATH -u BN_BUILDDIR -u LD_LIBRARY_PATH -u BN_SCRIPTS_UNINSTALLED BUILDDIR="${BUILDDIR:?}" \
   "$PY" nobuild/scripts/validate-performance-receipts.py ci/inference.json
+# two builds interleaved (here the same build twice: A/A), pair by pair
+expect 0 "compare-builds.py A/A on the tiny fixture" "$PY" "$S/compare-builds.py" "$BUILDDIR" "$BUILDDIR" \
+  --size tiny --tokens 4 --min-pairs 8 --max-pairs 8 --warning 800 --critical 900 --output cmp.json
+expect 0 "compare-builds.py kept 8 alternating pairs and one look at 95%" "$PY" -c "import json, sys
+d = json.load(open('cmp.json'))
+orders = [p['order'][0] for p in d['pairs']]
+sys.exit(not (len(d['pairs']) == 8 and orders == ['base', 'candidate'] * 4 and len(d['looks']) == 1
+              and d['looks'][0]['level'] == 0.95 and d['verdict'] in ('STABLE', 'INCONCLUSIVE', 'WARNING',
+              'IMPROVEMENT', 'CRITICAL')))"
+expect 2 "compare-builds.py refuses --min-pairs above --max-pairs" "$PY" "$S/compare-builds.py" "$BUILDDIR" \
+  "$BUILDDIR" --min-pairs 9 --max-pairs 8
+has "--min-pairs 9 is above --max-pairs 8" "the refusal names both"
 "${BN_LAUNCH:?}" -q loader fixture=tiny ! quantizer format=i2s ! mock-executor ! receipt-sink location=mock.json >/dev/null 2>&1
 expect 4 "validate-performance-receipts.py refuses a mock receipt without BITNET_STRICT_MODE" env -u BITNET_STRICT_MODE \
   "$PY" "$S/validate-performance-receipts.py" mock.json
@@ -96,6 +108,8 @@ else
               "detect-performance-regression.py on a malformed report" \
               "validate-performance-receipts.py passes a real receipt" \
               "validate-performance-receipts.py finds the build through BUILDDIR" \
+              "compare-builds.py A/A on the tiny fixture" "compare-builds.py kept 8 alternating pairs and one look at 95%" \
+              "compare-builds.py refuses --min-pairs above --max-pairs" "the refusal names both" \
               "validate-performance-receipts.py refuses a mock receipt without BITNET_STRICT_MODE"; do
     n=$((n + 1)); echo "ok $n - $name # SKIP no Python with PyGObject for this build (see tests/meson.build)"
   done
