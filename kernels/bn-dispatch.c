@@ -25,6 +25,12 @@
 #endif
 #endif
 
+/* SIMD128 is chosen when the module is built, not at run time: an engine
+ * without it refuses the whole module when it validates it. */
+#if defined(__wasm_simd128__) && !defined(BN_NO_SIMD_VARIANTS)
+#define BN_ARCH_WASM 1
+#endif
+
 /* ---- CPU features ------------------------------------------------------ */
 
 #ifdef BN_ARCH_X86
@@ -73,6 +79,10 @@ detect_features (void)
     f |= BN_CPU_NEON_DOTPROD;
 #endif
 
+#ifdef BN_ARCH_WASM
+  f |= BN_CPU_SIMD128;
+#endif
+
   return f;
 }
 
@@ -88,9 +98,10 @@ bn_cpu_features_describe (unsigned features, char *buf, size_t len)
 {
   if (!buf || len == 0)
     return "";
-  snprintf (buf, len, "%s%s%s%s%s", features & BN_CPU_AVX2 ? "avx2+fma+f16c " : "",
+  snprintf (buf, len, "%s%s%s%s%s%s", features & BN_CPU_AVX2 ? "avx2+fma+f16c " : "",
             features & BN_CPU_AVX512 ? "avx512f+bw+vl+vnni " : "", features & BN_CPU_NEON ? "neon " : "",
-            features & BN_CPU_NEON_DOTPROD ? "dotprod " : "", features ? "" : "baseline");
+            features & BN_CPU_NEON_DOTPROD ? "dotprod " : "", features & BN_CPU_SIMD128 ? "simd128 " : "",
+            features ? "" : "baseline");
   /* drop the trailing space */
   {
     size_t n = strlen (buf);
@@ -235,15 +246,37 @@ static const BnKernels table_neon_dotprod = {
 };
 #endif
 
+#ifdef BN_ARCH_WASM
+static const BnKernels table_simd128 = {
+  BN_KERNEL_SIMD128,
+  "simd128",
+  "wasm-simd128",
+  {
+      { E ("i2s_gemv_simd128", bn_i2s_gemm_simd128), E ("i2s_gemm_simd128", bn_i2s_gemm_simd128) },
+      { E ("tl1_gemv_simd128", bn_tl1_gemm_simd128), E ("tl1_gemm_simd128", bn_tl1_gemm_simd128) },
+      { E ("tl2_gemv_simd128", bn_tl2_gemm_simd128), E ("tl2_gemm_simd128", bn_tl2_gemm_simd128) },
+      { E ("tq2_0_gemv_simd128", bn_tq2_0_gemm_simd128), E ("tq2_0_gemm_simd128", bn_tq2_0_gemm_simd128) },
+      { E ("tq1_0_gemv_simd128", bn_tq1_0_gemm_simd128), E ("tq1_0_gemm_simd128", bn_tq1_0_gemm_simd128) },
+  },
+  {
+      { NULL, NULL },
+      { "tl1_lut_scalar", bn_tl1_build_lut_ref },
+      { "tl2_lut_scalar", bn_tl2_build_lut_ref },
+      { NULL, NULL },
+      { NULL, NULL },
+  },
+  /* the heads stay scalar: the float head has no SIMD128 twin yet */
+  { "head_f16_scalar", head_f16_scalar },
+  { "head_q8_0_scalar", head_q8_0_scalar },
+};
+#endif
+
 #undef E
 
 /* ---- variants -------------------------------------------------------- */
 
 static const char *const variant_names[BN_KERNEL_N_VARIANTS] = {
-  "scalar",
-  "avx2",
-  "avx512",
-  "neon",
+  "scalar", "avx2", "avx512", "neon", "simd128",
 };
 
 const char *
@@ -280,6 +313,9 @@ bn_kernel_variant_compiled (BnKernelVariant v)
 #ifdef BN_ARCH_ARM64
   case BN_KERNEL_NEON: return 1;
 #endif
+#ifdef BN_ARCH_WASM
+  case BN_KERNEL_SIMD128: return 1;
+#endif
   default: return 0;
   }
 }
@@ -291,6 +327,7 @@ variant_requirement (BnKernelVariant v)
   case BN_KERNEL_AVX2: return BN_CPU_AVX2;
   case BN_KERNEL_AVX512: return BN_CPU_AVX512;
   case BN_KERNEL_NEON: return BN_CPU_NEON;
+  case BN_KERNEL_SIMD128: return BN_CPU_SIMD128;
   default: return 0;
   }
 }
@@ -310,6 +347,7 @@ bn_kernel_variant_best (void)
     BN_KERNEL_AVX512,
     BN_KERNEL_AVX2,
     BN_KERNEL_NEON,
+    BN_KERNEL_SIMD128,
   };
 
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
@@ -331,6 +369,9 @@ bn_kernels_get (BnKernelVariant v)
 #endif
 #ifdef BN_ARCH_ARM64
   case BN_KERNEL_NEON: return (bn_cpu_features () & BN_CPU_NEON_DOTPROD) ? &table_neon_dotprod : &table_neon;
+#endif
+#ifdef BN_ARCH_WASM
+  case BN_KERNEL_SIMD128: return &table_simd128;
 #endif
   default: return NULL;
   }
@@ -356,7 +397,7 @@ bn_kernels_select (const char *request, const BnKernels **out, char *err, size_t
     if (err && err_len)
       snprintf (err, err_len,
                 "BITNET_KERNEL=%s names no kernel variant; "
-                "use one of scalar, avx2, avx512, neon, auto",
+                "use one of scalar, avx2, avx512, neon, simd128, auto",
                 request);
     return BN_K_ERR_UNKNOWN_VARIANT;
   }

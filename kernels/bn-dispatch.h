@@ -12,14 +12,15 @@ extern "C" {
 /**
  * BnKernelVariant:
  *
- * Instruction-set variants. BITNET_KERNEL=scalar|avx2|avx512|neon forces
+ * Instruction-set variants. BITNET_KERNEL=scalar|avx2|avx512|neon|simd128 forces
  * one; "auto" (or unset) picks the best the CPU supports.
  */
 typedef enum {
   BN_KERNEL_SCALAR = 0,
-  BN_KERNEL_AVX2,   /* AVX2 + FMA + F16C */
-  BN_KERNEL_AVX512, /* AVX-512 F/BW/VL + VNNI (vpdpbusd) */
-  BN_KERNEL_NEON,   /* AArch64 ASIMD, dotprod (sdot) if present */
+  BN_KERNEL_AVX2,    /* AVX2 + FMA + F16C */
+  BN_KERNEL_AVX512,  /* AVX-512 F/BW/VL + VNNI (vpdpbusd) */
+  BN_KERNEL_NEON,    /* AArch64 ASIMD, dotprod (sdot) if present */
+  BN_KERNEL_SIMD128, /* WebAssembly SIMD128 (wasm32 builds with -msimd128) */
   BN_KERNEL_N_VARIANTS
 } BnKernelVariant;
 
@@ -34,6 +35,7 @@ typedef enum {
 #define BN_CPU_AVX512 (1u << 1) /* F, BW, VL, VNNI, OS saves zmm */
 #define BN_CPU_NEON (1u << 2)
 #define BN_CPU_NEON_DOTPROD (1u << 3)
+#define BN_CPU_SIMD128 (1u << 4) /* a WebAssembly module built with SIMD128 */
 
 /* A product kernel; see bn_ternary_gemm_ref() for the contract. */
 typedef void (*BnTernaryGemmFn) (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin,
@@ -76,7 +78,7 @@ typedef struct {
  */
 typedef struct {
   BnKernelVariant variant;
-  const char *name; /* "scalar", "avx2", "avx512", "neon" */
+  const char *name; /* "scalar", "avx2", "avx512", "neon", "simd128" */
   const char *isa;  /* instruction sets the kernels use */
   BnKernelEntry ternary[BN_TERNARY_N_FORMATS][BN_KOP_N];
   BnLutEntry lut[BN_TERNARY_N_FORMATS];
@@ -100,7 +102,7 @@ BN_KERNEL_API BnKernelVariant bn_kernel_variant_best (void);
 BN_KERNEL_API const BnKernels *bn_kernels_get (BnKernelVariant v);
 
 /* Chooses a table from @request ("scalar", "avx2", "avx512", "neon",
- * "auto"; NULL reads BITNET_KERNEL; unset/empty means auto). An unknown
+ * "simd128", "auto"; NULL reads BITNET_KERNEL; unset/empty means auto). An unknown
  * name or a variant the CPU lacks is refused with a message in @err. */
 BN_KERNEL_API int bn_kernels_select (const char *request, const BnKernels **out, char *err, size_t err_len);
 

@@ -339,3 +339,11 @@ BN_DECLARE_GEMM (bn_tq2_0_gemm_neondot);
 BN_DECLARE_GEMM (bn_tq1_0_gemm_neon);
 BN_DECLARE_GEMM (bn_tq1_0_gemm_neondot);
 #endif
+
+#if defined(__wasm_simd128__)
+BN_DECLARE_GEMM (bn_i2s_gemm_simd128);
+BN_DECLARE_GEMM (bn_tl1_gemm_simd128);
+BN_DECLARE_GEMM (bn_tl2_gemm_simd128);
+BN_DECLARE_GEMM (bn_tq2_0_gemm_simd128);
+BN_DECLARE_GEMM (bn_tq1_0_gemm_simd128);
+#endif

@@ -80,6 +80,37 @@ bn_platform () {
   printf '%s-%s\n' "$os" "$arch"
 }
 
+# The platform the toolkit's programs see: this machine's, or another
+# architecture's when the build (BUILDDIR, or BN_LAUNCH) is an aarch64 cross
+# build that runs here under qemu-user (docs/platforms.md). Read from the
+# ELF header of bn-launch (e_machine: 0xb7 aarch64, 0x3e x86_64).
+bn_toolkit_platform () {
+  here=$(bn_platform)
+  b=${BUILDDIR:-build}
+  case $b in /*) ;; *) b=$BN_SRCDIR/$b ;; esac
+  exe=${BN_LAUNCH:-$b/gst-bitnet/tools/bn-launch}
+  arch=
+  if [ -f "$exe" ]; then
+    case $(od -An -tx1 -j18 -N2 "$exe" | tr -d ' \n') in
+      b700) arch=aarch64 ;; 3e00) arch=x86_64 ;;
+    esac
+  fi
+  if [ -n "$arch" ] && [ "${here#*-}" != "$arch" ]; then
+    printf '%s-%s\n' "${here%%-*}" "$arch"
+  else
+    printf '%s\n' "$here"
+  fi
+}
+
+# bn_emulate PLATFORM: run the toolkit of another architecture under
+# qemu-user (build-aux/qemu-aarch64.sh), its runs marked emulated
+bn_emulate () {
+  case $1 in
+    *-aarch64) BN_LAUNCH_WRAPPER=$BN_SRCDIR/build-aux/qemu-aarch64.sh ;;
+    *) bn_die $BN_EXIT_UNAVAILABLE "no emulator for $1 here" ;;
+  esac
+}
+
 # bn_target_check TARGET USE_CROSS: the seed's --target (a Rust triple such as
 # aarch64-unknown-linux-gnu, or a platform name such as linux-aarch64) must be
 # this machine; anything else is reported, never measured here and relabelled.
@@ -99,5 +130,9 @@ bn_target_check () {
 
 # bn_launch ARGS...: bn-launch, its exit status passed through
 bn_launch () {
-  "$BN_LAUNCH" "$@"
+  if [ -n "${BN_LAUNCH_WRAPPER:-}" ]; then
+    "$BN_LAUNCH_WRAPPER" "$BN_LAUNCH" "$@"
+  else
+    "$BN_LAUNCH" "$@"
+  fi
 }

@@ -2,7 +2,11 @@
 # The seed's baseline generator: measures this machine with
 # pipelines/baseline.bnp and merges its baseline into the baselines file.
 # Other platforms are measured only on machines of that platform: figures
-# from here are never relabelled.
+# from here are never relabelled. The one exception is an aarch64 build
+# (BUILDDIR=build-aarch64) run here under qemu-user: its baseline is filed
+# under linux-aarch64, the platform the emulated programs see, and says
+# emulated: true, so that its timings are never compared with native ones
+# (a correctness baseline: tokens, logits digests, kernels; docs/platforms.md).
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -u
 . "$(dirname "$0")/bn-env.sh"
@@ -15,8 +19,9 @@ Measures this machine's baseline and merges it into the baselines file
 writes the receipt of the runs it is made of.
 
 Options:
-  --platforms a,b,c         platforms to make baselines for (default: this one, $(bn_platform));
+  --platforms a,b,c         platforms to make baselines for (default: this one, $(bn_toolkit_platform));
                             another platform cannot be measured here and is reported
+                            (with BUILDDIR naming an aarch64 build: linux-aarch64, emulated)
   --iterations N            timed runs (default 10; at least 6 for a 95% interval)
   --timeout S               cancel the measurement after S seconds (exit 124, nothing written)
   --tokens N                generated tokens per run (default 64)
@@ -47,7 +52,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-here=$(bn_platform)
+here=$(bn_toolkit_platform)
 [ -z "$platforms" ] && platforms=$here
 
 measure=no unavailable=
@@ -66,6 +71,10 @@ done
 status=0
 if [ $measure = yes ]; then
   bn_find_toolkit
+  if [ "$here" != "$(bn_platform)" ]; then
+    bn_emulate "$here"
+    bn_say "the build is for $here: measured under emulation on this $(bn_platform) machine (emulated: true)"
+  fi
   set -- -D SIZE="$size" -D FORMAT="$quant" -D ITERATIONS="$iterations" -D TOKENS="$tokens" \
          -D BASELINES="$baselines"
   [ -n "$timeout" ] && set -- --timeout "$timeout" "$@"

@@ -76,6 +76,7 @@ bn_mock_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
     double ms = 1000.0 / self->tokens_per_second;
     BnRecord *run = bn_run_record_new ();
     bn_run_record_set_string (run, BN_RUN_FIELD_COMPUTE_PATH, "mock");
+    bn_run_record_set_boolean (run, BN_RUN_FIELD_EMULATED, bn_machine_emulator () != NULL);
     bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND, "mock");
     bn_run_record_set_string (run, BN_RUN_FIELD_EXECUTOR, "mock-executor");
     bn_run_record_set_int (run, BN_RUN_FIELD_ITERATION, it);

@@ -350,6 +350,24 @@ check_run (BnStrictValidator *self, BnRecord *rec, guint idx)
     g_autofree char *dc = why ? g_strdup_printf (_("run %u%s: %s"), idx, where, why) : NULL;
     if (!gate (self, "consistency", idx, !why, BN_STRICT_ERROR_INCONSISTENT, "Strict mode: Inconsistent receipt", dc))
       return FALSE;
+    /* an emulator's timings say nothing of a native machine's, and the
+     * reverse: compared only with those of the same kind */
+    gboolean run_emulated = bn_run_record_get_boolean (rec, BN_RUN_FIELD_EMULATED, FALSE);
+    gboolean here_emulated = bn_machine_emulator () != NULL;
+    if (run_emulated != here_emulated) {
+      g_autofree char *de =
+          run_emulated
+              ? g_strdup_printf (
+                  _("run %u%s: measured under emulation (emulated: true): its timings are never compared "
+                     "with this native machine's bandwidth"),
+                  idx, where)
+              : g_strdup_printf (_("run %u%s: measured natively, validated under emulation (%s): native timings are "
+                                    "never compared with an emulator's bandwidth"),
+                                 idx, where, bn_machine_emulator ());
+      if (!gate (self, "plausibility", idx, FALSE, BN_STRICT_ERROR_PLAUSIBILITY,
+                 "Strict mode: Emulated and native timings compared", de))
+        return FALSE;
+    }
     double claimed = MAX (tps, bn_record_get_double (rec, BN_RUN_CLAIMED_TPS, 0));
     /* a figure from an unsigned file is the forger's own: not believed */
     double bytes = signed_ok ? bn_run_record_get_double (rec, BN_RUN_FIELD_BYTES_PER_TOKEN, 0) : 0;

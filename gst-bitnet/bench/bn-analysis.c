@@ -153,6 +153,16 @@ find_mismatches (BnAnalysis *a)
       g_ptr_array_add (a->notes, g_strdup (_("The baseline records no model fingerprint: it cannot be checked "
                                               "to be of the same model")));
   }
+  /* an emulator's timings (qemu-user) say nothing of a native machine's:
+   * never compared, whatever compare-mismatched says */
+  g_autofree char *be = entry_text (a->baseline, "emulated");
+  g_autofree char *ce = entry_text (a->current, "emulated");
+  if (g_strcmp0 (be ? be : "false", ce ? ce : "false")) {
+    add_mismatch (a, "emulated", be ? be : "false", ce ? ce : "false", TRUE);
+    ((BnMismatch *) a->mismatches->pdata[a->mismatches->len - 1])->blocking = TRUE;
+    g_ptr_array_add (a->notes, g_strdup (_("Timings measured under emulation (emulated: true) are never compared "
+                                            "with native ones")));
+  }
   /* these explain a difference without making the comparison meaningless */
   static const char *const explaining[] = { "cpu_model",        "simd_features", "build_type",    "compiler", "threads",
                                             "tokens_requested", "prompt_tokens", "weight_format", NULL };

@@ -247,6 +247,7 @@ make_record (BnBaseExecutor *self, const Measured *m)
 
   BnRecord *run = bn_run_record_new ();
   bn_run_record_set_string (run, BN_RUN_FIELD_COMPUTE_PATH, "real");
+  bn_run_record_set_boolean (run, BN_RUN_FIELD_EMULATED, bn_machine_emulator () != NULL);
   bn_run_record_set_string (run, BN_RUN_FIELD_EXECUTOR, factory ? factory : G_OBJECT_TYPE_NAME (self));
   bn_run_record_set_int (run, BN_RUN_FIELD_ITERATION, m->iteration);
   bn_run_record_set_int (run, BN_RUN_FIELD_THREADS, priv->n_threads);

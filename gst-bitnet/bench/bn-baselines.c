@@ -399,6 +399,20 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
 
   JsonObject *first = bn_record_get_object (runs->pdata[0]);
   copy_field (entry, first, BN_RUN_FIELD_COMPUTE_PATH);
+  /* runs measured under an emulator make an emulated baseline: its timings
+   * are never compared with native ones (bn-analysis.c), and it keeps what
+   * an emulator can vouch for, the first run's tokens and logits digests */
+  gboolean emulated = bn_machine_emulator () != NULL;
+  for (guint i = 0; i < runs->len; i++)
+    emulated |= bn_run_record_get_boolean (runs->pdata[i], BN_RUN_FIELD_EMULATED, FALSE);
+  json_object_set_boolean_member (entry, bn_run_field_name (BN_RUN_FIELD_EMULATED), emulated);
+  if (emulated) {
+    JsonObject *correctness = json_object_new ();
+    copy_field (correctness, first, BN_RUN_FIELD_TOKEN_IDS);
+    copy_field (correctness, first, BN_RUN_FIELD_LOGITS_DIGESTS);
+    copy_field (correctness, first, BN_RUN_FIELD_KERNELS);
+    json_object_set_object_member (entry, "correctness", correctness);
+  }
   JsonObject *config = json_object_new ();
   for (guint i = 0; i < G_N_ELEMENTS (config_fields); i++)
     copy_field (config, first, config_fields[i]);

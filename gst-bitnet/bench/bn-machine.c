@@ -67,12 +67,72 @@ bn_machine_platform (void)
   return g_strdup_printf ("%s-%s", os, u.machine);
 }
 
+/* The architecture /proc/cpuinfo describes, when it is not the one this
+ * program was built for: qemu-user (7.2, Debian 12's) passes the host's
+ * file through to the program it emulates. */
+static const char *
+cpuinfo_foreign_arch (void)
+{
+  g_autofree char *info = NULL;
+  if (!g_file_get_contents ("/proc/cpuinfo", &info, NULL, NULL))
+    return NULL;
+#if defined(__x86_64__) || defined(__i386__)
+  /* arm64 kernels write a "CPU implementer" line per core */
+  if (strstr (info, "\nCPU implementer"))
+    return "arm";
+#else
+  /* x86 kernels write "vendor_id" and a "flags" line with sse2 */
+  if (strstr (info, "\nvendor_id\t") && strstr (info, " sse2"))
+    return "x86";
+#endif
+  return NULL;
+}
+
+static gpointer
+detect_emulator (gpointer data)
+{
+  const char *env = g_getenv ("BN_EMULATOR");
+  if (env && *env)
+    return g_strdup_printf ("%s (BN_EMULATOR)", env);
+  const char *foreign = cpuinfo_foreign_arch ();
+  if (foreign) {
+    struct utsname u;
+    return g_strdup_printf ("a %s program on an %s CPU (/proc/cpuinfo)", uname (&u) == 0 ? u.machine : "?", foreign);
+  }
+  return NULL;
+}
+
+/**
+ * bn_machine_emulator:
+ *
+ * Tells whether this process runs under an emulator such as qemu-user, whose
+ * timings say nothing about the machine it emulates: run records, receipts
+ * and baselines then say `emulated`, and strict mode and the regression
+ * analyzer refuse to compare them with native ones. Two signs are read (see
+ * docs/platforms.md): the `BN_EMULATOR` environment variable, which
+ * build-aux/qemu-aarch64.sh and the aarch64 cross file set and children
+ * inherit, and a /proc/cpuinfo that describes another architecture than the
+ * one this library was built for. The answer is computed once.
+ *
+ * Returns: (nullable): the emulator in a few words, or %NULL when this
+ *   process runs natively.
+ *
+ * Since: 0.2
+ */
+const char *
+bn_machine_emulator (void)
+{
+  static GOnce once = G_ONCE_INIT;
+  return g_once (&once, detect_emulator, NULL);
+}
+
 /**
  * bn_machine_info:
  *
  * Describes this machine and build as a JSON object with members
  * `cpu_model`, `cores`, `simd_features`, `os`, `kernel`, `arch`,
- * `platform`, `compiler`, `build_type`, `build_commit` and `version`.
+ * `platform`, `compiler`, `build_type`, `build_commit`, `version` and
+ * `emulated` (with `emulator` naming it when true: bn_machine_emulator()).
  *
  * Returns: (transfer full): a new JSON object.
  *
@@ -99,6 +159,9 @@ bn_machine_info (void)
   json_object_set_string_member (o, "build_type", BN_BUILD_TYPE);
   json_object_set_string_member (o, "build_commit", bn_build_commit ());
   json_object_set_string_member (o, "version", bn_version_string ());
+  json_object_set_boolean_member (o, "emulated", bn_machine_emulator () != NULL);
+  if (bn_machine_emulator ())
+    json_object_set_string_member (o, "emulator", bn_machine_emulator ());
   return o;
 }
 

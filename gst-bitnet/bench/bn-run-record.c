@@ -114,6 +114,9 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
                                        N_("calibration only: the fraction by which each decode step was slowed on "
                                            "purpose (inject-slowdown); strict mode, baseline-sink, the history and "
                                            "the reports refuse such runs") },
+  [BN_RUN_FIELD_EMULATED] = { "emulated", K_BOOLEAN, NULL,
+                              N_("measured under an emulator (qemu-user): its timings are never compared with a "
+                                  "native machine's") },
 };
 
 static gboolean

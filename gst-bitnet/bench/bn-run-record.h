@@ -88,6 +88,8 @@ G_BEGIN_DECLS
  * @BN_RUN_FIELD_MATCH_LLAMA: `match_llama`: activations quantized per block of 256 as llama.cpp does, for replay
  * @BN_RUN_FIELD_INJECTED_SLOWDOWN: `injected_slowdown`: calibration only: the fraction by which each decode step
  *   was slowed on purpose (inject-slowdown); strict mode, baseline-sink, the history and the reports refuse such runs
+ * @BN_RUN_FIELD_EMULATED: `emulated`: measured under an emulator (qemu-user): its timings are never compared with
+ *   a native machine's (since 0.2)
  * @BN_RUN_N_FIELDS: the number of fields
  *
  * Every member of a `bench/run` record. Code names a field by its value
@@ -153,6 +155,7 @@ typedef enum {
   BN_RUN_FIELD_KV_TYPE,
   BN_RUN_FIELD_MATCH_LLAMA,
   BN_RUN_FIELD_INJECTED_SLOWDOWN,
+  BN_RUN_FIELD_EMULATED,
   BN_RUN_N_FIELDS
 } BnRunField;
 

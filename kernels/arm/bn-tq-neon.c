@@ -2,10 +2,8 @@
  * built with BN_NEON_DOTPROD, see bn-tq-neondot.c)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * llama.cpp's blocks are read in place; each (row, block) is decoded once
- * into codes {0, 1, 2} (TQ1_0 digits with the byte multiply vmulq_u8) and
- * multiplied with every token's activations; the f16 block scales are
- * applied exactly in fixed point (bn-kernels-private.h).
+ * The row loop is bn-tq-gemm128.h's; here, the decoding into codes
+ * {0, 1, 2} (TQ1_0 digits with the byte multiply vmulq_u8) and the dot.
  */
 #include <arm_neon.h>
 
@@ -13,9 +11,12 @@
 
 #include "bn-neon-dot.h"
 
+typedef int8x16_t BnTqVec;
+#define BN_TQ_FN BN_NEON_FN
+
 /* TQ2_0: c[4 p + q] holds elements 128 (q / 2) + 32 p + 16 (q % 2) + 0..15 */
 static inline void
-tq2_decode (const uint8_t *blk, int8x16_t c[16], int off[16])
+tq2_decode (const uint8_t *blk, int8x16_t c[16])
 {
   const uint8x16_t m = vdupq_n_u8 (3);
 
@@ -25,8 +26,6 @@ tq2_decode (const uint8_t *blk, int8x16_t c[16], int off[16])
     c[4 + q] = vreinterpretq_s8_u8 (vandq_u8 (vshrq_n_u8 (v, 2), m));
     c[8 + q] = vreinterpretq_s8_u8 (vandq_u8 (vshrq_n_u8 (v, 4), m));
     c[12 + q] = vreinterpretq_s8_u8 (vshrq_n_u8 (v, 6));
-    for (int p = 0; p < 4; p++)
-      off[4 * p + q] = 128 * (q / 2) + 32 * p + 16 * (q % 2);
   }
 }
 
@@ -41,81 +40,26 @@ tq1_trits (uint8x16_t q, uint8_t pow3)
   return vreinterpretq_s8_u8 (vcombine_u8 (lo, hi));
 }
 
-/* TQ1_0: 15 vectors cover elements 0..239 (c[3 n + i]: bytes 16 i.. of
- * the 48 qs bytes, digit n); the 16 elements 240..255 of the qh bytes are
- * returned as scalars in @tail. */
+/* TQ1_0: c[3 n + i] holds digit n of the qs bytes 16 i..16 i + 15 */
 static inline void
-tq1_decode (const uint8_t *blk, int8x16_t c[15], int off[15], int8_t tail[16])
+tq1_decode (const uint8_t *blk, int8x16_t c[15])
 {
   static const uint8_t pow3[5] = { 1, 3, 9, 27, 81 };
-  const uint8x16_t q0 = vld1q_u8 (blk);
-  const uint8x16_t q1 = vld1q_u8 (blk + 16);
-  const uint8x16_t q2 = vld1q_u8 (blk + 32);
+  const uint8x16_t q[3] = { vld1q_u8 (blk), vld1q_u8 (blk + 16), vld1q_u8 (blk + 32) };
 
-  for (int n = 0; n < 5; n++) {
-    c[3 * n] = tq1_trits (q0, pow3[n]);
-    c[3 * n + 1] = tq1_trits (q1, pow3[n]);
-    c[3 * n + 2] = tq1_trits (q2, pow3[n]);
-    off[3 * n] = 32 * n;
-    off[3 * n + 1] = 32 * n + 16;
-    off[3 * n + 2] = 160 + 16 * n;
-  }
-  for (int j = 0; j < 16; j++)
-    tail[j] = (int8_t) bn_tq1_trit (blk[48 + j % 4], (unsigned) (j / 4));
+  for (int n = 0; n < 5; n++)
+    for (int i = 0; i < 3; i++)
+      c[3 * n + i] = tq1_trits (q[i], pow3[n]);
 }
 
-static inline __attribute__ ((always_inline)) void
-gemm_tq (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
-         int32_t *restrict idot, float *restrict y, const int tq1)
+static inline int32_t
+tq_dot (const int8x16_t *c, int n, const int8_t *x, const int *off)
 {
-  const size_t nb = w->cols / 256;
-  const size_t bb = tq1 ? BN_TQ1_0_BLOCK_BYTES : BN_TQ2_0_BLOCK_BYTES;
-  const int nv = tq1 ? 15 : 16;
+  int32x4_t a = vdupq_n_s32 (0);
 
-  for (size_t r = row_begin; r < row_end; r++) {
-    BnBlockAcc acc[BN_GEMM_MAX_TOKENS];
-
-    memset (acc, 0, n_tokens * sizeof acc[0]);
-    for (size_t b = 0; b < nb; b++) {
-      const uint8_t *blk = w->data + (r * nb + b) * bb;
-      const uint16_t d = (uint16_t) (blk[bb - 2] | (blk[bb - 1] << 8));
-      int8x16_t c[16];
-      int off[16];
-      int8_t tail[16];
-
-      if (tq1)
-        tq1_decode (blk, c, off, tail);
-      else
-        tq2_decode (blk, c, off);
-      for (size_t t = 0; t < n_tokens; t++) {
-        const int8_t *x = acts[t].q + b * 256;
-        int32x4_t a = vdupq_n_s32 (0);
-        int32_t s;
-
-        for (int i = 0; i < nv; i++)
-          a = bn_neon_dot16 (a, c[i], vld1q_s8 (x + off[i]));
-        s = vaddvq_s32 (a);
-        if (tq1)
-          for (int j = 0; j < 16; j++)
-            s += tail[j] * x[240 + j];
-        bn_block_acc_add (&acc[t], d, s - acts[t].bsum[b]);
-      }
-    }
-    for (size_t t = 0; t < n_tokens; t++)
-      bn_store_blocks (w, &acts[t], t, r, &acc[t], idot, y);
-  }
+  for (int i = 0; i < n; i++)
+    a = bn_neon_dot16 (a, c[i], vld1q_s8 (x + off[i]));
+  return vaddvq_s32 (a);
 }
 
-void
-BN_NEON_FN (bn_tq2_0_gemm) (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
-                            int32_t *restrict idot, float *restrict y)
-{
-  gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, 0);
-}
-
-void
-BN_NEON_FN (bn_tq1_0_gemm) (const BnTernary *w, const BnActQ8 *acts, size_t n_tokens, size_t row_begin, size_t row_end,
-                            int32_t *restrict idot, float *restrict y)
-{
-  gemm_tq (w, acts, n_tokens, row_begin, row_end, idot, y, 1);
-}
+#include "bn-tq-gemm128.h"

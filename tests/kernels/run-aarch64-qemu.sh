@@ -79,33 +79,14 @@ for src in "$ROOT"/tests/kernels/test-*.c; do
 done
 
 # Run everything, renumbering the TAP lines into one stream.
-n=0
-failed=0
+. "$ROOT/tests/kernels/ktap.sh"
 for cpu in max cortex-a57; do
   for name in $tests; do
     log="$OUT/$name.$cpu.tap"
     rc=0
     "$QEMU" -cpu "$cpu" "$OUT/$name" >"$log" 2>&1 || rc=$?
     echo "# $name on qemu-aarch64 -cpu $cpu (exit $rc)"
-    while IFS= read -r line; do
-      case "$line" in
-        "ok "*|"not ok "*)
-          n=$((n + 1))
-          status=${line%% [0-9]*}
-          rest=${line#* - }
-          echo "$status $n - $rest [aarch64 $cpu]"
-          [ "$status" = "ok" ] || failed=$((failed + 1))
-          ;;
-        "1.."*) ;;
-        "#"*) echo "$line" ;;
-        *) echo "# $line" ;;
-      esac
-    done <"$log"
-    if [ "$rc" -ne 0 ] && ! grep -q "^not ok" "$log"; then
-      n=$((n + 1))
-      echo "not ok $n - $name exited with $rc [aarch64 $cpu]"
-      failed=$((failed + 1))
-    fi
+    ktap_merge "$log" "$rc" "$name" "aarch64 $cpu"
   done
 done
 echo "1..$n"

@@ -1,5 +1,6 @@
 /* Tests of bn-launch and bn-inspect, run as subprocesses. */
 #include <gst-bitnet/bn.h>
+#include <gst-bitnet/bench/bench.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <libintl.h>
@@ -216,7 +217,8 @@ test_launch_sigint (void)
       g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error, tool, "fakesrc",
                         "num-items=100000", "sleep=10ms", "!", "fakesink", NULL);
   g_assert_no_error (error);
-  g_usleep (300 * 1000);
+  /* until bn-launch has installed its handler: an emulated start is slower */
+  g_usleep ((bn_machine_emulator () ? 3000 : 300) * 1000);
   g_subprocess_send_signal (p, SIGINT);
   g_autofree char *out = NULL, *err = NULL;
   g_subprocess_communicate_utf8 (p, NULL, NULL, &out, &err, &error);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "bn-test-schema.h"
+#include "bn-test-emulated.h"
 
 static char *tmpdir;
 static JsonNode *schema;
@@ -133,6 +134,13 @@ edit_mock_kernel (JsonObject *r)
 {
   json_array_add_string_element (bn_run_object_get_array (run0 (r), BN_RUN_FIELD_KERNELS), "mock_gemv");
 }
+/* run 0 said to be measured the other way (emulated here when this process
+ * is native, native when it runs under qemu) */
+static void
+edit_emulated (JsonObject *r)
+{
+  json_object_set_boolean_member (run0 (r), bn_run_field_name (BN_RUN_FIELD_EMULATED), bn_machine_emulator () == NULL);
+}
 static void
 edit_none (JsonObject *r)
 {
@@ -157,9 +165,12 @@ test_gates_both_ways (void)
     { edit_accuracy, "validate-accuracy", BN_STRICT_ERROR_ACCURACY, "Accuracy outside tolerance" },
     { edit_tokens, "validate-determinism", BN_STRICT_ERROR_DETERMINISM, "run 1 differs" },
     { edit_mock_kernel, "fail-on-mock", BN_STRICT_ERROR_MOCK, "mock_gemv" },
+    { edit_emulated, "validate-performance", BN_STRICT_ERROR_PLAUSIBILITY,
+      "Strict mode: Emulated and native timings compared" },
     /* each edit passes when its gate is not armed */
     { edit_10x, "fail-on-mock", -1, NULL },
     { edit_kernels, "validate-performance", -1, NULL },
+    { edit_emulated, "fail-on-mock+require-quantization", -1, NULL },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autoptr (GError) e = validate_edited (cases[i].edit, cases[i].gates);
@@ -177,6 +188,8 @@ test_gates_both_ways (void)
 static void
 test_foreign_receipt_fallback_limit (void)
 {
+  if (bn_test_skip_if_emulated ())
+    return;
   /* a receipt with only the seed's fields has no bytes-per-token figure:
    * the fallback limit (150 tok/s as in the seed) applies */
   const char *tmpl = "{\"schema_version\":\"1.0.0\",\"timestamp\":\"2025-10-03T00:00:00Z\",\"compute_path\":\"real\","

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "bn-test-schema.h"
+#include "bn-test-emulated.h"
 
 static char *tmpdir, *secret, *public, *other_public, *genuine;
 
@@ -359,6 +360,8 @@ test_foreign_machine (void)
 static void
 test_corpus_files (void)
 {
+  if (bn_test_skip_if_emulated ())
+    return;
   struct {
     const char *file;
     const char *extra;

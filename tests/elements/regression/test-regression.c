@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "bn-test-schema.h"
+#include "bn-test-emulated.h"
 
 static char *tmpdir;
 static JsonNode *regression_schema, *baselines_schema;
@@ -477,6 +478,8 @@ assert_one_sample (JsonNode *report)
 static void
 test_seed_baselines (void)
 {
+  if (bn_test_skip_if_emulated ())
+    return;
   g_autofree char *file = g_test_build_filename (G_TEST_DIST, "elements", "regression", "seed-baselines.json", NULL);
   bn_test_schema_assert_valid (baselines_schema, file);
 
@@ -561,6 +564,8 @@ test_seed_baselines (void)
 static void
 test_seed_baselines_reports (void)
 {
+  if (bn_test_skip_if_emulated ())
+    return;
   g_autofree char *file = g_test_build_filename (G_TEST_DIST, "elements", "regression", "seed-baselines.json", NULL);
   g_autofree char *slow = write_seed_runs (8, 125.3 / 3, 89.2 * 3, 1024.5, 0.9987, 0);
   g_autofree char *table = tmp ("seed-analysis.txt");
@@ -1027,6 +1032,27 @@ test_real_runs (void)
                     0);
   g_assert_nonnull (alert (rep, "throughput_tokens_per_second"));
   g_assert_cmpstr (level (rep, "accuracy_score"), ==, "STABLE"); /* deterministic */
+
+  /* the same baseline said to be measured the other way (emulated or
+   * native): its timings are not compared, even with compare-mismatched */
+  gboolean here_emulated = bn_machine_emulator () != NULL;
+  g_assert_true (json_object_get_boolean_member (e, "emulated") == here_emulated);
+  json_object_set_boolean_member (e, "emulated", !here_emulated);
+  g_autofree char *flipped = json_to_string (n, TRUE);
+  g_assert_true (g_file_set_contents (file, flipped, -1, NULL));
+  g_autofree char *d3 = g_strdup_printf ("loader fixture=tiny ! quantizer ! kernel-executor tokens=8 iterations=6 "
+                                         "warmup=1 ! regression-analyzer baselines=%s format=json output=%s "
+                                         "silent=true compare-mismatched=true",
+                                         file, out);
+  g_assert_true (run_pipeline (d3, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (JsonNode) rep2 = bn_test_json_load (out);
+  g_assert_cmpstr (status (rep2), ==, "INCONCLUSIVE");
+  JsonArray *mm = json_object_get_array_member (json_node_get_object (rep2), "mismatches");
+  g_assert_cmpuint (json_array_get_length (mm), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (mm, 0), "field"), ==, "emulated");
+  g_autofree char *notes = json_to_string (json_object_get_member (json_node_get_object (rep2), "notes"), FALSE);
+  g_assert_nonnull (strstr (notes, "never compared with native ones"));
 }
 
 static int
