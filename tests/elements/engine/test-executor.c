@@ -175,7 +175,10 @@ static void
 test_cancel_between_tokens (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (BnElement) p = bn_parse_launch ("loader fixture=small ! kernel-executor warmup=0 iterations=50 "
+  /* 100,000 tokens: minutes uncancelled even on a fast machine, so a stop
+   * within 20 s (a loaded machine under a sanitizer took 3.3 s) is the
+   * cancellation, not the run ending */
+  g_autoptr (BnElement) p = bn_parse_launch ("loader fixture=small ! kernel-executor warmup=0 iterations=200 "
                                              "tokens=500 ctx-size=600 ! fakesink",
                                              &error);
   g_assert_no_error (error);
@@ -186,7 +189,7 @@ test_cancel_between_tokens (void)
   g_main_loop_run (loop);
   gint64 t0 = g_get_monotonic_time ();
   bn_pipeline_stop (BN_PIPELINE (p));
-  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 20 * G_USEC_PER_SEC);
   g_autoptr (GError) e = bn_pipeline_dup_error (BN_PIPELINE (p));
   g_assert_error (e, BN_CORE_ERROR, BN_CORE_ERROR_CANCELLED);
 }
