@@ -6,7 +6,8 @@
 #   @node-llama-cpp/linux-x64  a CPU build of libllama + libggml* (one ggml CPU
 #                              backend per x86-64 level, chosen at run time)
 #   node-llama-cpp             the matching llama.cpp source as a git bundle,
-#                              from which llama.h and the ggml headers come
+#                              from which llama.h, the ggml headers and gguf-py
+#                              (llama.cpp's GGUF writer in Python, for tests) come
 # Both tarballs are checked against the SHA-256 sums recorded below, the
 # libraries are loaded once (backends found, system info printed), and the
 # struct layouts reference-executor relies on are checked against llama.h.
@@ -14,6 +15,7 @@
 # Result, in $BN_LLAMA_CPP_DIR (default ${XDG_CACHE_HOME:-~/.cache}/gst-bitnet/llama.cpp/3.22.1):
 #   lib/libllama.so (-> libllama.v0.5.0.so), lib/libggml*.so
 #   include/llama.h, include/ggml*.h, include/gguf.h
+#   gguf-py/gguf  (PYTHONPATH=.../gguf-py; needs numpy and yaml)
 #   VERSION  key=value lines: package version, llama.cpp commit, ggml version...
 #
 # Idempotent: exits 0 at once when VERSION is there and matches the pin.
@@ -42,7 +44,7 @@ case "$(uname -s)-$(uname -m)" in
 esac
 
 if [ "$FORCE" != "--force" ] && [ -f "$DEST/VERSION" ] && grep -q "^package_version=$PIN\$" "$DEST/VERSION" \
-   && [ -e "$DEST/lib/libllama.so" ] && [ -f "$DEST/include/llama.h" ]; then
+   && [ -e "$DEST/lib/libllama.so" ] && [ -f "$DEST/include/llama.h" ] && [ -f "$DEST/gguf-py/gguf/__init__.py" ]; then
   say "llama.cpp $PIN already present in $DEST"
   say "library: $DEST/lib/libllama.so"
   exit 0
@@ -97,8 +99,9 @@ git clone -q --no-checkout "$WORK/x/package/llama/gitRelease.bundle" "$WORK/src"
   || die "cannot clone the llama.cpp bundle of node-llama-cpp $PIN"
 head=$(git -C "$WORK/src" rev-parse HEAD)
 [ "$head" = "$COMMIT" ] || die "the bundle holds commit $head, expected $COMMIT"
-git -C "$WORK/src" archive "$COMMIT" include/llama.h ggml/include | tar -x -C "$WORK/src"
+git -C "$WORK/src" archive "$COMMIT" include/llama.h ggml/include gguf-py/gguf gguf-py/LICENSE | tar -x -C "$WORK/src"
 cp "$WORK/src/include/llama.h" "$WORK"/src/ggml/include/*.h "$STAGE/include/"
+cp -R "$WORK/src/gguf-py" "$STAGE/gguf-py"
 cp "$WORK/x/package/LICENSE" "$STAGE/LICENSE.node-llama-cpp"
 git -C "$WORK/src" show "$COMMIT:LICENSE" > "$STAGE/LICENSE.llama.cpp"
 

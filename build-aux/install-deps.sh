@@ -47,11 +47,13 @@ register_binfmt () {
 # libsodium-dev signs receipts and hashes models (Ed25519, BLAKE2b);
 # libsqlite3-dev, libpq-dev and libcairo2-dev build the history plugin
 # (history database on SQLite or PostgreSQL, trend plots).
+# python3-numpy runs llama.cpp's gguf-py in the crossval tests (a GGUF file
+# written by llama.cpp's own writer).
 # yamllint, python3-yaml and jq test the CI workflow (tests/ci: its lint, and
 # the local runner whose gh stand-in evaluates --jq with jq).
 PACKAGES="meson ninja-build pkg-config gcc libglib2.0-dev libjson-glib-dev libsodium-dev gettext python3
   gobject-introspection libgirepository1.0-dev python3-gi gir1.2-glib-2.0 gir1.2-json-1.0
-  libsqlite3-dev libpq-dev libcairo2-dev yamllint python3-yaml jq $extra"
+  libsqlite3-dev libpq-dev libcairo2-dev yamllint python3-yaml python3-numpy jq $extra"
 
 missing=""
 for p in $PACKAGES; do

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <dlfcn.h>
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -37,9 +38,11 @@ bn_llama_default_library (void)
   return g_build_filename (dir, "lib", "libllama.so", NULL);
 }
 
-/* ggml/llama log lines: kept while an element captures them (to explain a
- * failure), else sent to the debug log. Level 4 is GGML_LOG_LEVEL_ERROR,
- * 5 continues the previous line. */
+/* ggml/llama log lines: kept while the worker captures them (to explain a
+ * failure), else sent to the debug log; warnings and errors also go to
+ * standard error, which the element quotes when the worker dies. Level 3
+ * is GGML_LOG_LEVEL_WARN, 4 GGML_LOG_LEVEL_ERROR, 5 continues the
+ * previous line. */
 static void
 log_cb (int level, const char *text, void *user_data)
 {
@@ -57,6 +60,8 @@ log_cb (int level, const char *text, void *user_data)
   if (capture && level >= 3)
     g_string_append (capture, text);
   g_mutex_unlock (&lock);
+  if (level >= 3)
+    fputs (text, stderr);
   g_debug ("llama.cpp: %s", text);
 }
 
@@ -178,6 +183,7 @@ api_open (const char *path, GError **error)
   SYM (synchronize, "llama_synchronize", FALSE);
   SYM (model_get_vocab, "llama_model_get_vocab", TRUE);
   SYM (vocab_n_tokens, "llama_vocab_n_tokens", TRUE);
+  SYM (vocab_type, "llama_vocab_type", FALSE);
   SYM (tokenize, "llama_tokenize", TRUE);
   SYM (token_to_piece, "llama_token_to_piece", TRUE);
   SYM (get_memory, "llama_get_memory", FALSE);
@@ -211,7 +217,10 @@ api_open (const char *path, GError **error)
                          BN_LLAMA_CTX_OFF_TYPE_K, BN_LLAMA_CTX_OFF_TYPE_V };
   for (guint i = 0; i < 5; i++)
     memcpy (&at[i], cp.bytes + off[i], sizeof (gint32));
-  api->pinned_layout = at[0] == 4 && at[1] == 4 && at[2] == -1 && at[3] == 1 && at[4] == 1
+  BnLlamaModelParams mp = api->model_default_params ();
+  void *kv_overrides;
+  memcpy (&kv_overrides, mp.bytes + BN_LLAMA_MODEL_OFF_KV_OVERRIDES, sizeof kv_overrides);
+  api->pinned_layout = at[0] == 4 && at[1] == 4 && at[2] == -1 && at[3] == 1 && at[4] == 1 && kv_overrides == NULL
                        && dlsym (handle, "llama_flash_attn_type_name") != NULL;
 
   g_mutex_lock (&lock);

@@ -1,4 +1,4 @@
-/* gst-bitnet: llama.cpp's C API, loaded at run time
+/* gst-bitnet: llama.cpp's C API, loaded at run time (by bn-llama-worker only)
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
@@ -60,6 +60,25 @@ typedef union {
 #define BN_LLAMA_CTX_OFF_TYPE_K 104
 #define BN_LLAMA_CTX_OFF_TYPE_V 108
 
+/* Offset of kv_overrides in llama_model_params of 3.22.1 (checked by
+ * build-aux/fetch-llama-cpp.sh), written only with the pinned layout: a
+ * file without a vocabulary gets `<arch>.vocab_size` this way. */
+#define BN_LLAMA_MODEL_OFF_KV_OVERRIDES 64
+
+/* struct llama_model_kv_override (unchanged since 2024); an array of them
+ * ends with an entry whose key is empty */
+#define BN_LLAMA_KV_OVERRIDE_TYPE_INT 0
+typedef struct {
+  int32_t tag;
+  char key[128];
+  union {
+    int64_t val_i64;
+    double val_f64;
+    bool val_bool;
+    char val_str[128];
+  };
+} BnLlamaKvOverride;
+
 /* struct llama_batch: unchanged since 2023 */
 typedef struct {
   int32_t n_tokens;
@@ -102,6 +121,7 @@ typedef struct {
   void (*synchronize) (void *ctx); /* optional */
   const void *(*model_get_vocab) (const void *model);
   int32_t (*vocab_n_tokens) (const void *vocab);
+  int32_t (*vocab_type) (const void *vocab); /* optional; 0 is LLAMA_VOCAB_TYPE_NONE */
   int32_t (*tokenize) (const void *vocab, const char *text, int32_t len, int32_t *tokens, int32_t n_max,
                        bool add_special, bool parse_special);
   int32_t (*token_to_piece) (const void *vocab, int32_t token, char *buf, int32_t len, int32_t lstrip, bool special);

@@ -5,7 +5,7 @@
 
 #include "bn-crossval-elements.h"
 #include "bn-crossval-util.h"
-#include "bn-llama-api.h"
+#include "bn-llama-client.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -17,9 +17,15 @@
  * @title: reference-executor
  *
  * Runs the GGUF file of the model it receives through llama.cpp's C API,
- * loaded at run time with dlopen() (no build-time dependency): the pinned
- * build that `make crossval-deps` fetches, or the user's own with
- * #BnReferenceExecutor:library. It mirrors kernel-executor: the same
+ * loaded at run time with dlopen() (no build-time dependency) by a worker
+ * process, bn-llama-worker, so that an assertion or a crash inside
+ * llama.cpp is an error of this element instead of the end of the
+ * pipeline: the pinned build that `make crossval-deps` fetches, or the
+ * user's own with #BnReferenceExecutor:library. The times of prefill and
+ * decode are measured in the worker around the llama.cpp calls, so the
+ * transfer of the logits between the processes is not counted. A model
+ * without a vocabulary (`tokenizer.ggml.model` `none`) runs on token ids.
+ * It mirrors kernel-executor: the same
  * prompt (text, ids, or the same synthetic prompt from the same seed),
  * thread count, greedy decoding, warm-up and timed iterations, and it
  * pushes the same `bench/run` records (docs/schemas/bench-run.md) with
@@ -64,15 +70,17 @@ struct _BnReferenceExecutor {
   BnBaseExecutor parent_instance;
   char *library, *location;
   FlashAttn flash_attn;
-  const BnLlamaApi *api;
-  /* while a model is run: the file, our view of it, llama.cpp's model and context */
+  BnLlamaClient *llama; /* the worker, from start to stop */
+  /* while a model is run: the file, our view of it, what llama.cpp said of it */
   char *path, *tmp;
   BnGguf *gguf;
   BnModel *ours;
-  void *model, *ctx;
-  const void *vocab;
   gboolean has_vocab;
+  gint32 vocab_override; /* <arch>.vocab_size given to llama.cpp for a file without a vocabulary, else 0 */
+  guint n_ctx, n_batch;
   double load_ms, kv_mb;
+  double cpu0_s;   /* the worker's CPU time at the start of the iteration */
+  GError *pending; /* an error of reset, reported by the next call */
 };
 
 G_DEFINE_FINAL_TYPE (BnReferenceExecutor, bn_reference_executor, BN_TYPE_BASE_EXECUTOR)
@@ -83,6 +91,7 @@ bn_reference_executor_finalize (GObject *object)
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (object);
   g_free (self->library);
   g_free (self->location);
+  g_clear_pointer (&self->llama, bn_llama_client_free);
   G_OBJECT_CLASS (bn_reference_executor_parent_class)->finalize (object);
 }
 
@@ -117,24 +126,47 @@ bn_reference_executor_set_property (GObject *object, guint id, const GValue *val
 }
 
 static gboolean
+pinned_layout (BnReferenceExecutor *self)
+{
+  return !g_strcmp0 (bn_llama_client_get (self->llama, "pinned_layout"), "1");
+}
+
+static const char *
+fact (BnReferenceExecutor *self, const char *key)
+{
+  const char *v = bn_llama_client_get (self->llama, key);
+  return v ? v : "";
+}
+
+static gboolean
 bn_reference_executor_start (BnElement *element, GError **error)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (element);
   if (!BN_ELEMENT_CLASS (bn_reference_executor_parent_class)->start (element, error))
     return FALSE;
-  /* opened now, so a missing library fails before any model is made */
-  self->api = bn_llama_api_get (self->library, error);
-  if (!self->api)
+  /* started now, so a missing library fails before any model is made */
+  g_clear_pointer (&self->llama, bn_llama_client_free);
+  self->llama = bn_llama_client_new (self->library, bn_element_get_cancellable (element), error);
+  if (!self->llama)
     return FALSE;
-  if (self->flash_attn != FA_AUTO && !self->api->pinned_layout) {
+  if (self->flash_attn != FA_AUTO && !pinned_layout (self)) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("flash-attn=%s needs the layout of llama_context_params of node-llama-cpp %s, and %s "
                     "(%s) has another one: leave flash-attn=auto"),
-                 self->flash_attn == FA_ENABLED ? "enabled" : "disabled", BN_LLAMA_CPP_PIN, self->api->path,
-                 self->api->version);
+                 self->flash_attn == FA_ENABLED ? "enabled" : "disabled", BN_LLAMA_CPP_PIN, fact (self, "path"),
+                 fact (self, "version"));
     return FALSE;
   }
   return TRUE;
+}
+
+static void
+bn_reference_executor_stop (BnElement *element)
+{
+  BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (element);
+  g_clear_pointer (&self->llama, bn_llama_client_free);
+  if (BN_ELEMENT_CLASS (bn_reference_executor_parent_class)->stop)
+    BN_ELEMENT_CLASS (bn_reference_executor_parent_class)->stop (element);
 }
 
 /* The file llama.cpp should read for @model; *tmp is set when it had to be
@@ -197,13 +229,38 @@ check_file (const char *path, BnGguf *gguf, GError **error)
   return TRUE;
 }
 
-static void
-memory_clear (const BnLlamaApi *api, void *ctx)
+/* A file without a vocabulary (`tokenizer.ggml.model` none or no_vocab)
+ * runs on token ids. llama.cpp then sizes its logits by `<arch>.vocab_size`
+ * and, without that key, has none (llama_decode asserts): the key is given
+ * through llama.cpp's metadata overrides, from the output's shape. */
+static gboolean
+vocab_override (BnReferenceExecutor *self, GError **error)
 {
-  if (api->get_memory && api->memory_clear)
-    api->memory_clear (api->get_memory (ctx), TRUE);
-  else
-    api->kv_self_clear (ctx);
+  const char *tok = bn_gguf_has_key (self->gguf, "tokenizer.ggml.model")
+                        ? bn_gguf_get_string (self->gguf, "tokenizer.ggml.model", NULL)
+                        : NULL;
+  const char *arch = bn_gguf_get_architecture (self->gguf);
+  self->vocab_override = 0;
+  if (!tok || (strcmp (tok, "none") && strcmp (tok, "no_vocab")) || !arch)
+    return TRUE;
+  g_autofree char *key = g_strdup_printf ("%s.vocab_size", arch);
+  if (bn_gguf_has_key (self->gguf, key))
+    return TRUE;
+  if (!pinned_layout (self)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("%s has no vocabulary (tokenizer.ggml.model %s) and no %s: llama.cpp cannot size its logits, "
+                    "and %s (%s) is not the pinned build whose parameters can supply it; add %s to the file"),
+                 self->path, tok, key, fact (self, "path"), fact (self, "version"), key);
+    return FALSE;
+  }
+  self->vocab_override = (gint32) bn_model_get_config (self->ours)->n_vocab;
+  return TRUE;
+}
+
+static GBytes *
+call (BnReferenceExecutor *self, BnLlamaOp op, const void *payload, gsize len, GError **error)
+{
+  return bn_llama_client_call (self->llama, op, payload, len, error);
 }
 
 /* Opens the file, checks what llama.cpp cannot run, and loads it. */
@@ -211,7 +268,6 @@ static gboolean
 bn_reference_executor_load (BnBaseExecutor *base, BnModel *item, GError **error)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
-  const BnLlamaApi *api = self->api;
   g_autoptr (GError) local = NULL;
   self->path = model_file (self, item, &self->tmp, &local);
   if (!self->path) {
@@ -229,23 +285,28 @@ bn_reference_executor_load (BnBaseExecutor *base, BnModel *item, GError **error)
   /* our own view of the file, for its fingerprint and shape */
   self->ours = bn_model_new_from_gguf (self->gguf, NULL);
 
-  g_autoptr (GString) log = g_string_new (NULL);
-  bn_llama_capture_begin (log);
-  gint64 t0 = g_get_monotonic_time ();
-  self->model = api->model_load_from_file (self->path, api->model_default_params ());
-  self->load_ms = (g_get_monotonic_time () - t0) / 1000.0;
-  bn_llama_capture_end ();
-  if (!self->model) {
-    g_strstrip (log->str);
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("llama.cpp (%s) cannot load %s: %s"), api->version,
-                 self->path, log->len ? log->str : _("no reason given"));
+  if (!vocab_override (self, error))
+    return FALSE;
+
+  g_autofree char *arch_key = g_strdup_printf ("%s.vocab_size", bn_gguf_get_architecture (self->gguf));
+  g_autoptr (GByteArray) req = g_byte_array_new ();
+  g_byte_array_append (req, (const guint8 *) &self->vocab_override, 4);
+  g_byte_array_append (req, (const guint8 *) arch_key, strlen (arch_key) + 1);
+  g_byte_array_append (req, (const guint8 *) self->path, strlen (self->path));
+  g_autoptr (GBytes) reply = call (self, BN_LLAMA_OP_LOAD, req->data, req->len, &local);
+  if (!reply || g_bytes_get_size (reply) != 16) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("llama.cpp (%s) cannot load %s: %s"),
+                 fact (self, "version"), self->path, local ? local->message : _("a malformed reply"));
     return FALSE;
   }
-  self->vocab = api->model_get_vocab (self->model);
-  int nv = self->vocab ? api->vocab_n_tokens (self->vocab) : 0;
+  const guint8 *r = g_bytes_get_data (reply, NULL);
+  gint32 nv, nl;
+  memcpy (&nv, r, 4);
+  memcpy (&nl, r + 4, 4);
+  memcpy (&self->load_ms, r + 8, 8);
   self->has_vocab = nv > 0;
-  if (nv > 0)
-    bn_base_executor_set_n_vocab (base, (guint) nv);
+  if (nl > 0)
+    bn_base_executor_set_n_vocab (base, (guint) nl);
   return TRUE;
 }
 
@@ -254,24 +315,19 @@ static gboolean
 bn_reference_executor_tokenize (BnBaseExecutor *base, const char *text, GArray *ids, GError **error)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
-  const BnLlamaApi *api = self->api;
-  int len = (int) strlen (text);
-  int n = -1;
-  if (self->has_vocab) {
-    g_array_set_size (ids, len + 8);
-    n = api->tokenize (self->vocab, text, len, (int32_t *) ids->data, (int32_t) ids->len, TRUE, FALSE);
-    if (n < 0) {
-      g_array_set_size (ids, -n);
-      n = api->tokenize (self->vocab, text, len, (int32_t *) ids->data, (int32_t) ids->len, TRUE, FALSE);
-    }
-  }
-  if (n <= 0) {
+  g_autoptr (GBytes) reply = NULL;
+  if (self->has_vocab)
+    reply = call (self, BN_LLAMA_OP_TOKENIZE, text, strlen (text), NULL);
+  if (!reply || g_bytes_get_size (reply) < 4) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("llama.cpp could not tokenize the prompt (the model has no vocabulary?); use "
                     "prompt-tokens or n-prompt"));
     return FALSE;
   }
-  g_array_set_size (ids, n);
+  gsize n;
+  const gint32 *v = g_bytes_get_data (reply, &n);
+  g_array_set_size (ids, 0);
+  g_array_append_vals (ids, v, (guint) (n / 4));
   return TRUE;
 }
 
@@ -279,31 +335,39 @@ static gboolean
 bn_reference_executor_prepare (BnBaseExecutor *base, guint n_ctx, guint n_threads, guint n_prompt, GError **error)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
-  const BnLlamaApi *api = self->api;
   BnModel *desc = self->ours ? self->ours : bn_base_executor_get_model (base);
   const BnModelConfig *cfg = bn_model_get_config (desc);
-  BnLlamaContextParams cp = api->context_default_params ();
-  cp.head.n_ctx = n_ctx;
-  cp.head.n_batch = MAX (n_prompt, 1); /* the prompt in one batched pass, like ours */
-  cp.head.n_ubatch = MAX (n_prompt, 1);
-  if (self->flash_attn != FA_AUTO) { /* checked in start: the pinned layout */
-    gint32 fa = self->flash_attn;
-    memcpy (cp.bytes + BN_LLAMA_CTX_OFF_FLASH_ATTN, &fa, sizeof fa);
-  }
-  g_autoptr (GString) log = g_string_new (NULL);
-  bn_llama_capture_begin (log);
-  self->ctx = api->init_from_model (self->model, cp);
-  bn_llama_capture_end ();
-  if (!self->ctx) {
-    g_strstrip (log->str);
+  /* the prompt in one batched pass, like ours; flash-attn other than auto
+   * only with the pinned layout (checked in start) */
+  self->n_ctx = n_ctx;
+  self->n_batch = MAX (n_prompt, 1);
+  gint32 req[5] = { (gint32) n_ctx, (gint32) self->n_batch, (gint32) self->n_batch, (gint32) n_threads,
+                    self->flash_attn };
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GBytes) reply = call (self, BN_LLAMA_OP_CONTEXT, req, sizeof req, &local);
+  if (!reply) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
-                 _("llama.cpp cannot make a context of %u positions for %s: %s"), n_ctx, self->path,
-                 log->len ? log->str : _("no reason given"));
+                 _("llama.cpp cannot make a context of %u positions for %s: %s"), n_ctx, self->path, local->message);
     return FALSE;
   }
-  api->set_n_threads (self->ctx, (int32_t) n_threads, (int32_t) n_threads);
   /* keys and values in f16, llama.cpp's default (and kernel-executor's) */
   self->kv_mb = 2.0 * cfg->n_layer * n_ctx * cfg->n_head_kv * cfg->head_dim * 2 / 1048576.0;
+  return TRUE;
+}
+
+/* the worker's CPU seconds, resident and peak resident MB; FALSE when it
+ * is gone */
+static gboolean
+usage (BnReferenceExecutor *self, double v[3], GError **error)
+{
+  g_autoptr (GBytes) reply = call (self, BN_LLAMA_OP_USAGE, NULL, 0, error);
+  if (!reply)
+    return FALSE;
+  if (g_bytes_get_size (reply) != 3 * sizeof (double)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("The llama.cpp worker sent a malformed reply"));
+    return FALSE;
+  }
+  memcpy (v, g_bytes_get_data (reply, NULL), 3 * sizeof (double));
   return TRUE;
 }
 
@@ -311,26 +375,37 @@ static void
 bn_reference_executor_reset (BnBaseExecutor *base)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
-  memory_clear (self->api, self->ctx);
+  double v[3] = { 0 };
+  g_autoptr (GBytes) reply = NULL;
+  if (!self->pending && usage (self, v, &self->pending))
+    reply = call (self, BN_LLAMA_OP_CLEAR, NULL, 0, &self->pending);
+  self->cpu0_s = v[0];
 }
 
+/* One batch through the worker, its logits into @logits; the time of the
+ * step is the worker's time of the llama.cpp calls. */
 static gboolean
 eval (BnReferenceExecutor *self, gint32 *tokens, guint n, float *logits, GError **error)
 {
-  const BnLlamaApi *api = self->api;
-  int rc = api->decode (self->ctx, api->batch_get_one (tokens, (int32_t) n));
-  if (rc != 0) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("llama_decode of %u tokens failed (%d)"), n, rc);
+  if (self->pending) {
+    g_propagate_error (error, g_steal_pointer (&self->pending));
     return FALSE;
   }
-  if (api->synchronize)
-    api->synchronize (self->ctx);
-  const float *l = api->get_logits_ith (self->ctx, -1);
-  if (!l) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("llama.cpp returned no logits"));
+  g_autoptr (GBytes) reply = call (self, BN_LLAMA_OP_EVAL, tokens, n * sizeof (gint32), error);
+  if (!reply)
+    return FALSE;
+  gsize len;
+  const guint8 *r = g_bytes_get_data (reply, &len);
+  guint n_vocab = bn_base_executor_get_n_vocab (BN_BASE_EXECUTOR (self));
+  if (len != 8 + (gsize) n_vocab * sizeof (float)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("llama.cpp returned %zu logits where %u were expected"),
+                 (size_t) (len >= 8 ? (len - 8) / sizeof (float) : 0), n_vocab);
     return FALSE;
   }
-  memcpy (logits, l, bn_base_executor_get_n_vocab (BN_BASE_EXECUTOR (self)) * sizeof (float));
+  gint64 ns;
+  memcpy (&ns, r, 8);
+  memcpy (logits, r + 8, n_vocab * sizeof (float));
+  bn_base_executor_report_call_time (BN_BASE_EXECUTOR (self), ns);
   return TRUE;
 }
 
@@ -352,29 +427,22 @@ bn_reference_executor_detokenize (BnBaseExecutor *base, const gint32 *ids, guint
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
   if (!self->has_vocab)
     return NULL;
-  GString *s = g_string_new (NULL);
-  char buf[256];
-  for (guint i = 0; i < n; i++) {
-    int len = self->api->token_to_piece (self->vocab, ids[i], buf, sizeof buf, 0, FALSE);
-    if (len > 0)
-      g_string_append_len (s, buf, len);
-  }
-  if (!g_utf8_validate (s->str, s->len, NULL)) {
-    g_autofree char *valid = g_utf8_make_valid (s->str, s->len);
-    g_string_assign (s, valid);
-  }
-  return g_string_free (s, FALSE);
+  g_autoptr (GBytes) reply = call (self, BN_LLAMA_OP_DETOKENIZE, ids, n * sizeof (gint32), NULL);
+  if (!reply)
+    return NULL;
+  gsize len;
+  const char *text = g_bytes_get_data (reply, &len);
+  return g_utf8_make_valid (text, (gssize) len);
 }
 
 static void
 bn_reference_executor_describe (BnBaseExecutor *base, BnRecord *run)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
-  const BnLlamaApi *api = self->api;
   BnModel *desc = self->ours ? self->ours : bn_base_executor_get_model (base);
   const char *arch = bn_gguf_get_architecture (self->gguf);
   bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND, "llama.cpp");
-  bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND_VERSION, api->version);
+  bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND_VERSION, fact (self, "version"));
   bn_run_record_set_double (run, BN_RUN_FIELD_KV_CACHE_MB, self->kv_mb);
   bn_run_record_set_double (run, BN_RUN_FIELD_MODEL_LOAD_TIME_MS, self->load_ms);
   bn_run_record_set_double (run, BN_RUN_FIELD_MODEL_MAPPED_MB, bn_gguf_get_file_size (self->gguf) / 1048576.0);
@@ -387,34 +455,57 @@ bn_reference_executor_describe (BnBaseExecutor *base, BnRecord *run)
   /* llama.cpp's `bitnet` graph: silu(gate) * up (src/models/bitnet.cpp) */
   bn_run_record_set_string (run, BN_RUN_FIELD_FFN_ACTIVATION, !g_strcmp0 (arch, "bitnet") ? "silu" : "unknown");
   JsonArray *kernels = json_array_new ();
-  g_autofree char *k = g_strdup_printf ("llama.cpp:%s", api->cpu_backend ? api->cpu_backend : "cpu");
+  const char *cpu_backend = bn_llama_client_get (self->llama, "cpu_backend");
+  g_autofree char *k = g_strdup_printf ("llama.cpp:%s", cpu_backend ? cpu_backend : "cpu");
   json_array_add_string_element (kernels, k);
   bn_run_record_take_array (run, BN_RUN_FIELD_KERNELS, kernels);
   JsonObject *lib = json_object_new ();
-  json_object_set_string_member (lib, "library", api->path);
-  json_object_set_string_member (lib, "version", api->version);
-  if (api->commit)
-    json_object_set_string_member (lib, "commit", api->commit);
-  json_object_set_string_member (lib, "system_info", api->system_info);
-  if (api->cpu_backend)
-    json_object_set_string_member (lib, "cpu_backend", api->cpu_backend);
+  json_object_set_string_member (lib, "library", fact (self, "path"));
+  json_object_set_string_member (lib, "version", fact (self, "version"));
+  if (bn_llama_client_get (self->llama, "commit"))
+    json_object_set_string_member (lib, "commit", fact (self, "commit"));
+  json_object_set_string_member (lib, "system_info", fact (self, "system_info"));
+  if (cpu_backend)
+    json_object_set_string_member (lib, "cpu_backend", cpu_backend);
+  /* what a replay needs to run it again the same way */
+  json_object_set_string_member (lib, "kv_type", "f16");
+  json_object_set_int_member (lib, "n_ctx", self->n_ctx);
+  json_object_set_int_member (lib, "n_batch", self->n_batch);
+  json_object_set_int_member (lib, "n_ubatch", self->n_batch);
+  if (self->vocab_override)
+    json_object_set_int_member (lib, "vocab_size_override", self->vocab_override);
+  json_object_set_string_member (lib, "timing", "worker");
   json_object_set_string_member (lib, "flash_attn",
                                  self->flash_attn == FA_AUTO      ? "auto"
                                  : self->flash_attn == FA_ENABLED ? "enabled"
                                                                   : "disabled");
   bn_run_record_take_object (run, BN_RUN_FIELD_LLAMA_CPP, lib);
+
+  /* llama.cpp runs in the worker: its CPU time and memory are the
+   * worker's, added to what the base class measured in this process */
+  double v[3];
+  if (usage (self, v, NULL)) {
+    double total_ms = bn_run_record_get_double (run, BN_RUN_FIELD_TOTAL_TIME_MS, 0);
+    double own_s = bn_run_record_get_double (run, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, 0) * total_ms / 1e5;
+    if (total_ms > 0)
+      bn_run_record_set_double (run, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT,
+                                100.0 * (own_s + v[0] - self->cpu0_s) / (total_ms / 1000.0));
+    bn_run_record_set_double (run, BN_RUN_FIELD_MEMORY_USAGE_MB,
+                              bn_run_record_get_double (run, BN_RUN_FIELD_MEMORY_USAGE_MB, 0) + v[1]);
+    bn_run_record_set_double (run, BN_RUN_FIELD_PEAK_MEMORY_MB,
+                              bn_run_record_get_double (run, BN_RUN_FIELD_PEAK_MEMORY_MB, 0) + v[2]);
+  }
 }
 
 static void
 bn_reference_executor_unload (BnBaseExecutor *base)
 {
   BnReferenceExecutor *self = BN_REFERENCE_EXECUTOR (base);
-  if (self->ctx)
-    self->api->free (self->ctx);
-  if (self->model)
-    self->api->model_free (self->model);
-  self->ctx = self->model = NULL;
-  self->vocab = NULL;
+  g_autoptr (GBytes) reply = NULL;
+  if (self->llama && !self->pending)
+    reply = call (self, BN_LLAMA_OP_UNLOAD, NULL, 0, NULL);
+  g_clear_error (&self->pending);
+  self->has_vocab = FALSE;
   if (self->tmp)
     g_unlink (self->tmp);
   g_clear_pointer (&self->tmp, g_free);
@@ -435,6 +526,7 @@ bn_reference_executor_class_init (BnReferenceExecutorClass *klass)
   object_class->get_property = bn_reference_executor_get_property;
   object_class->set_property = bn_reference_executor_set_property;
   element_class->start = bn_reference_executor_start;
+  element_class->stop = bn_reference_executor_stop;
   executor_class->load = bn_reference_executor_load;
   executor_class->tokenize = bn_reference_executor_tokenize;
   executor_class->prepare = bn_reference_executor_prepare;

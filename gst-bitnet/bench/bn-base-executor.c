@@ -29,7 +29,12 @@
  * A subclass implements a few virtual methods (#BnBaseExecutorClass):
  * load the model, prefill a batch, decode one token, reset the cache,
  * describe what ran. It never reads the clock: every time in a record
- * was measured here, around the subclass's own calls.
+ * was measured here, around the subclass's own calls. A subclass whose
+ * backend runs elsewhere (another process) may report the backend's own
+ * time of a call with bn_base_executor_report_call_time(), measured there
+ * around the backend's calls, so that moving inputs and logits between
+ * processes is not counted; the base class refuses a report longer than
+ * the call it measured.
  *
  * |[<!-- language="C" -->
  * static gboolean
@@ -83,6 +88,7 @@ typedef struct {
   BnModel *model;
   GArray *prompt_ids;
   guint n_vocab, n_threads;
+  gint64 reported_ns; /* bn_base_executor_report_call_time() of the running call, else -1 */
 } BnBaseExecutorPrivate;
 
 /**
@@ -338,6 +344,30 @@ logits_finite (const float *logits, guint n, guint step, GError **error)
   return TRUE;
 }
 
+/* After a prefill or decode call that started at @start (on the clock
+ * `now - *hidden`): when the subclass reported the backend's own time,
+ * the rest of the call (transfers) is added to @hidden so every later mark
+ * leaves it out. FALSE when the report is longer than the call. */
+static gboolean
+hide_transfer (BnBaseExecutor *self, gint64 start, gint64 *hidden, guint step, GError **error)
+{
+  BnBaseExecutorPrivate *priv = PRIV (self);
+  gint64 ns = priv->reported_ns;
+  priv->reported_ns = -1;
+  if (ns < 0)
+    return TRUE;
+  gint64 wall_us = g_get_monotonic_time () - *hidden - start;
+  gint64 us = (ns + 500) / 1000;
+  if (us > wall_us + 1) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
+                 _("Step %u: the backend reported %.3f ms for a call that took %.3f ms: no run is recorded"), step,
+                 ns / 1e6, wall_us / 1e3);
+    return FALSE;
+  }
+  *hidden += MAX (wall_us - us, 0);
+  return TRUE;
+}
+
 /* One iteration: prefill, then decode token by token; a record when
  * @timed. Only the subclass's prefill, decode and sample calls are inside
  * the clock's marks; digests and kept logits are taken between steps, as
@@ -360,16 +390,23 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
   g_autoptr (GByteArray) kept = priv->keep_logits && timed && iteration == 0 ? g_byte_array_new () : NULL;
   struct rusage ru0, ru1;
 
+  /* time left out of the marks: transfers, when the subclass reports its
+   * backend's own time (bn_base_executor_report_call_time()) */
+  gint64 hidden = 0;
+#define NOW() (g_get_monotonic_time () - hidden)
+
   klass->reset (self);
   getrusage (RUSAGE_SELF, &ru0);
-  gint64 t0 = g_get_monotonic_time ();
-  if (!klass->prefill (self, (gint32 *) scratch->data, scratch->len, logits, &error)) {
+  priv->reported_ns = -1;
+  gint64 t0 = NOW ();
+  if (!klass->prefill (self, (gint32 *) scratch->data, scratch->len, logits, &error)
+      || !hide_transfer (self, t0, &hidden, 0, &error)) {
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
   }
-  gint64 t_prefill = g_get_monotonic_time ();
+  gint64 t_prefill = NOW ();
   gint32 next = greedy ? bn_logits_argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
-  gint64 t_first = g_get_monotonic_time ();
+  gint64 t_first = NOW ();
   if (!logits_finite (logits, n_vocab, 0, &error)) {
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
@@ -384,19 +421,19 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
     g_array_append_val (generated, next);
     if (i + 1 == priv->tokens)
       break;
-    gint64 a = g_get_monotonic_time ();
-    if (!klass->decode (self, next, logits, &error)) {
+    gint64 a = NOW ();
+    if (!klass->decode (self, next, logits, &error) || !hide_transfer (self, a, &hidden, i + 1, &error)) {
       bn_element_post_error (element, error, NULL);
       return BN_FLOW_ERROR;
     }
     next = greedy ? bn_logits_argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
     if (priv->inject_slowdown > 0) {
       /* calibration: busy, so that the run's CPU share stays what it was */
-      gint64 until = g_get_monotonic_time () + (gint64) ((g_get_monotonic_time () - a) * priv->inject_slowdown);
+      gint64 until = g_get_monotonic_time () + (gint64) ((NOW () - a) * priv->inject_slowdown);
       while (g_get_monotonic_time () < until)
         ;
     }
-    double ms = (g_get_monotonic_time () - a) / 1000.0;
+    double ms = (NOW () - a) / 1000.0;
     g_array_append_val (decode_ms, ms);
     if (!logits_finite (logits, n_vocab, i + 1, &error)) {
       bn_element_post_error (element, error, NULL);
@@ -408,8 +445,12 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
     if (timed && (i % 8 == 0 || i + 2 == priv->tokens))
       post_progress (self, iteration, i + 2);
   }
-  gint64 t_end = g_get_monotonic_time ();
+  gint64 t_end = NOW ();
+#undef NOW
   getrusage (RUSAGE_SELF, &ru1);
+  if (hidden)
+    g_debug ("iteration %u: %.3f ms of transfers to and from the backend left out of the times", iteration,
+             hidden / 1e3);
   if (!timed)
     return BN_FLOW_OK;
 
@@ -722,6 +763,31 @@ bn_base_executor_set_sampling (BnBaseExecutor *self, gboolean sampling)
 {
   g_return_if_fail (BN_IS_BASE_EXECUTOR (self));
   PRIV (self)->sampling = sampling;
+}
+
+/**
+ * bn_base_executor_report_call_time:
+ * @self: an executor
+ * @ns: nanoseconds the backend spent in this call, measured where it runs
+ *
+ * Called from the @prefill or @decode virtual method of a subclass whose
+ * backend runs in another process (reference-executor's llama.cpp
+ * worker): the backend's own time of the call, measured around the
+ * backend's calls in that process, replaces the base class's measure of
+ * the whole call, which also holds the transfer of the request and the
+ * logits. The difference is left out of every time of the record
+ * (prefill, first-token latency, decode latencies, total). A report
+ * longer than the call as the base class measured it fails the call:
+ * a subclass cannot report a time that was not spent.
+ *
+ * Since: 0.2
+ */
+void
+bn_base_executor_report_call_time (BnBaseExecutor *self, gint64 ns)
+{
+  g_return_if_fail (BN_IS_BASE_EXECUTOR (self));
+  g_return_if_fail (ns >= 0);
+  PRIV (self)->reported_ns = ns;
 }
 
 /**

@@ -404,6 +404,176 @@ test_groups_and_rounds (void)
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (d2, "ci95_low")));
 }
 
+/* A Python that can run llama.cpp's gguf-py (numpy, yaml), and gguf-py
+ * itself (fetched by `make crossval-deps` beside the library); FALSE, the
+ * test skipped with the reason, when either is missing. */
+static gboolean
+need_gguf_py (char **python, char **gguf_py)
+{
+  if (!need_llama ())
+    return FALSE;
+  g_autofree char *lib_dir = g_path_get_dirname (library);
+  g_autofree char *top = g_path_get_dirname (lib_dir);
+  g_autofree char *dir = g_build_filename (top, "gguf-py", NULL);
+  g_autofree char *init = g_build_filename (dir, "gguf", "__init__.py", NULL);
+  if (!g_file_test (init, G_FILE_TEST_EXISTS)) {
+    g_test_skip ("llama.cpp's gguf-py is not installed beside the library: run `make crossval-deps`");
+    return FALSE;
+  }
+  const char *candidates[] = { g_getenv ("BN_TEST_PYTHON"), "python3", "/usr/bin/python3" };
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++) {
+    if (!candidates[i] || !*candidates[i])
+      continue;
+    g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                  NULL, candidates[i], "-c", "import numpy, yaml", NULL);
+    if (p && g_subprocess_wait_check (p, NULL, NULL)) {
+      *python = g_strdup (candidates[i]);
+      *gguf_py = g_steal_pointer (&dir);
+      return TRUE;
+    }
+  }
+  g_test_skip ("no Python with numpy and yaml for llama.cpp's gguf-py (apt-get install python3-numpy python3-yaml)");
+  return FALSE;
+}
+
+/* A file without a vocabulary, written by llama.cpp's own gguf-py
+ * (tokenizer.ggml.model none, no <arch>.vocab_size): in process, llama.cpp
+ * aborted on it; now it runs on token ids and crossval compares them. */
+static void
+test_no_vocab_file (void)
+{
+  g_autofree char *python = NULL, *gguf_py = NULL;
+  if (!need_gguf_py (&python, &gguf_py))
+    return;
+  g_autofree char *file = fixture_file ("tiny", "tq2_0", NULL);
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "elements", "crossval", "gguf-no-vocab.py", NULL);
+  /* with <arch>.vocab_size (llama.cpp makes dummy tokens; its detokenizer
+   * asserted) and without (it has no logits size: given by an override) */
+  for (guint drop = 0; drop < 2; drop++) {
+    g_autofree char *bare = path_in_tmp (drop ? "no-vocab-size.gguf" : "no-vocab.gguf");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, python, script, gguf_py, file, bare,
+                                                  drop ? "--drop-vocab-size" : NULL, NULL);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_wait_check (p, NULL, &error));
+    g_assert_no_error (error);
+    g_autoptr (BnGguf) gguf = bn_gguf_open (bare, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (bn_gguf_get_string (gguf, "tokenizer.ggml.model", NULL), ==, "none");
+    g_assert_false (bn_gguf_has_key (gguf, "tokenizer.ggml.tokens"));
+    g_assert_cmpint (bn_gguf_has_key (gguf, "bitnet.vocab_size"), ==, !drop);
+
+    g_autofree char *out = path_in_tmp ("cmp-no-vocab.json");
+    g_autofree char *src = g_strdup_printf ("loader location=%s", bare);
+    if (!crossval_file (src, bare, "n-prompt=16", out, &error))
+      g_error ("crossval of a file without a vocabulary failed: %s", error->message);
+    assert_pass_figures (out);
+    g_autoptr (JsonNode) n = bn_test_json_load (out);
+    JsonObject *ref = json_object_get_object_member (json_node_get_object (n), "reference");
+    JsonObject *lib = json_object_get_object_member (ref, "llama_cpp");
+    g_autoptr (BnModel) model = bn_model_new_from_gguf (gguf, &error);
+    g_assert_no_error (error);
+    if (drop)
+      g_assert_cmpint (json_object_get_int_member (lib, "vocab_size_override"), ==,
+                       bn_model_get_config (model)->n_vocab);
+    else
+      g_assert_false (json_object_has_member (lib, "vocab_size_override"));
+
+    /* a text prompt has nothing to be tokenized with: a clear refusal */
+    g_autofree char *desc = g_strdup_printf (
+        "loader location=%s ! reference-executor threads=1 tokens=4 iterations=1 warmup=0 prompt=hello ! fakesink",
+        bare);
+    g_autoptr (GError) e2 = NULL;
+    g_assert_false (run (desc, &e2));
+    g_assert_nonnull (strstr (e2->message, "no vocabulary"));
+  }
+}
+
+/* bn-launch running reference-executor on FILE with the worker's test hook
+ * set to HOOK (and bn-launch's --timeout, when not NULL); its exit status
+ * (a crash would be a signal) and stderr */
+static int
+launch_with_hook (const char *file, const char *hook, const char *timeout, char **err)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) l =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (l, "BN_LLAMA_WORKER_ABORT_AT", hook, TRUE);
+  g_autofree char *loc = g_strdup_printf ("location=%s", file);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) g_getenv ("BN_LAUNCH"));
+  g_ptr_array_add (argv, "-q");
+  if (timeout) {
+    g_ptr_array_add (argv, "--timeout");
+    g_ptr_array_add (argv, (char *) timeout);
+  }
+  const char *pipeline[] = {
+    "loader",   loc,          "!", "reference-executor", "threads=1", "tokens=8", "iterations=2",
+    "warmup=1", "n-prompt=8", "!", "fakesink",           NULL
+  };
+  for (guint i = 0; pipeline[i]; i++)
+    g_ptr_array_add (argv, (char *) pipeline[i]);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GSubprocess) p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_signaled (p));
+  return g_subprocess_get_exit_status (p);
+}
+
+/* llama.cpp dying (abort, segfault, SIGKILL) at a chosen request is an
+ * element error naming llama.cpp, the signal and the worker's last words,
+ * never a crash of bn-launch (BN_LLAMA_WORKER_ABORT_AT, a test hook) */
+static void
+test_worker_dies (void)
+{
+  if (!need_llama ())
+    return;
+  g_autofree char *file = fixture_file ("tiny", "tq2_0", NULL);
+  const struct {
+    const char *hook, *signal, *request;
+  } cases[] = {
+    { "eval:5", "SIGABRT", "'eval'" },
+    { "load:1:SEGV", "SIGSEGV", "'load'" },
+    { "clear:3:KILL", "SIGKILL", "'clear'" },
+    /* gone between two requests: the next one (a write to a pipe without
+     * reader) is an error, not a SIGPIPE of bn-launch */
+    { "usage:2:EXIT", "exited with status 3", "'clear'" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *err = NULL;
+    int status = launch_with_hook (file, cases[i].hook, NULL, &err);
+    if (status != 1 || !strstr (err, "llama.cpp died") || !strstr (err, cases[i].signal)
+        || !strstr (err, cases[i].request))
+      g_error ("hook %s: exit %d, stderr: %s", cases[i].hook, status, err);
+    /* its last words: what the worker wrote before dying */
+    if (strcmp (cases[i].signal, "SIGKILL"))
+      g_assert_nonnull (strstr (err, "BN_LLAMA_WORKER_ABORT_AT"));
+    g_assert_false (g_str_has_prefix (cases[i].signal, "exited") && strstr (err, "SIGPIPE"));
+  }
+  /* a worker that hangs (stopped at its 2nd eval): the timeout cancels
+   * the pipeline, the element kills the worker and bn-launch exits 124 at
+   * once, not after its 5 s grace for elements that ignore cancellation */
+  g_autofree char *err = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  int status = launch_with_hook (file, "eval:2:STOP", "1", &err);
+  double s = (g_get_monotonic_time () - t0) / 1e6;
+  if (status != 124 || s >= 5.5)
+    g_error ("a hung worker: exit %d after %.1f s: %s", status, s, err);
+
+  /* in process, through the element: the error and its domain */
+  g_setenv ("BN_LLAMA_WORKER_ABORT_AT", "eval:3", TRUE);
+  g_autofree char *desc = g_strdup_printf (
+      "loader location=%s ! reference-executor threads=1 tokens=8 iterations=1 warmup=0 ! fakesink", file);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (run (desc, &error));
+  g_unsetenv ("BN_LLAMA_WORKER_ABORT_AT");
+  g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "llama.cpp died"));
+  g_assert_nonnull (strstr (error->message, "SIGABRT"));
+}
+
 static void
 test_pipeline_file (void)
 {
@@ -472,6 +642,8 @@ main (int argc, char **argv)
   g_test_add_func ("/crossval/interop/llama-file-in-ours", test_llama_file_in_ours);
   g_test_add_func ("/crossval/groups-and-rounds", test_groups_and_rounds);
   g_test_add_func ("/crossval/pipeline-file", test_pipeline_file);
+  g_test_add_func ("/crossval/worker/no-vocab-file", test_no_vocab_file);
+  g_test_add_func ("/crossval/worker/dies", test_worker_dies);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   (void) !system (cmd);
