@@ -5,7 +5,10 @@
 
 #include "bn-replay.h"
 
+#include <gst-bitnet/bench/bn-json-private.h>
+
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 /*
@@ -18,6 +21,15 @@
  * quantized to the run's weight format through the loader and quantizer
  * elements (found in the registry at run time, as a bin finds its
  * children), once per format.
+ *
+ * A run of llama.cpp (reference-executor, backend "llama.cpp") replays
+ * through reference-executor itself, found the same way, so through
+ * llama.cpp's worker process: the same library (its version must be the
+ * recorded one), thread count, context size, batch, KV type and flash
+ * attention as the record says, on the model file, greedily from the
+ * recorded prompt. llama.cpp on the CPU gives bit-identical logits in
+ * another process with the same settings (measured: docs/receipts.md), so
+ * the digests and tokens are compared exactly, step by step.
  */
 
 struct _BnReplayer {
@@ -57,11 +69,40 @@ set_from_string (BnElement *e, const char *name, const char *text, GError **erro
 }
 
 static void
-take_model (BnElement *sink, BnItem *item, BnPad *pad, gpointer data)
+take_first (BnElement *sink, BnItem *item, BnPad *pad, gpointer data)
 {
-  BnModel **out = data;
-  if (BN_IS_MODEL (item) && !*out)
-    *out = BN_MODEL (g_object_ref (item));
+  BnItem **out = data;
+  if (!*out)
+    *out = g_object_ref (item);
+}
+
+/* A pipeline `loader location=<the model file> ! @factory ! fakesink`
+ * whose sink hands its first item to *@first; @middle is the element of
+ * @factory. NULL, with @error, when an element is missing (@plugins says
+ * where they come from) or does not link. */
+static BnElement *
+chain_new (BnReplayer *r, const char *factory, const char *plugins, BnElement **middle, BnItem **first, GError **error)
+{
+  g_autoptr (BnElement) pipeline = bn_pipeline_new ("replay");
+  BnElement *loader = bn_element_factory_make ("loader", NULL);
+  BnElement *mid = bn_element_factory_make (factory, NULL);
+  BnElement *sink = bn_element_factory_make ("fakesink", NULL);
+  if (!loader || !mid || !sink) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_PLUGIN,
+                 _("Replay needs the loader, %s and fakesink elements (plugins %s)"), factory, plugins);
+    g_clear_object (&loader);
+    g_clear_object (&mid);
+    g_clear_object (&sink);
+    return NULL;
+  }
+  bn_bin_add_many (BN_BIN (pipeline), loader, mid, sink, NULL);
+  g_object_set (loader, "location", r->path, NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, NULL);
+  if (!bn_element_link (loader, mid, error) || !bn_element_link (mid, sink, error))
+    return NULL;
+  g_signal_connect (sink, "handoff", G_CALLBACK (take_first), first);
+  *middle = mid;
+  return g_steal_pointer (&pipeline);
 }
 
 /* The model file as the run saw it: loaded, then quantized to @format. */
@@ -71,33 +112,18 @@ load_model (BnReplayer *r, const char *format, GError **error)
   BnModel *cached = g_hash_table_lookup (r->models, format);
   if (cached)
     return cached;
-  g_autoptr (BnElement) pipeline = bn_pipeline_new ("replay");
-  BnElement *loader = bn_element_factory_make ("loader", NULL);
-  BnElement *quantizer = bn_element_factory_make ("quantizer", NULL);
-  BnElement *sink = bn_element_factory_make ("fakesink", NULL);
-  if (!loader || !quantizer || !sink) {
-    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_PLUGIN,
-                 _("Replay needs the loader, quantizer and fakesink elements (plugins models, kernels, "
-                    "coreelements)"));
-    g_clear_object (&loader);
-    g_clear_object (&quantizer);
-    g_clear_object (&sink);
-    return NULL;
-  }
-  bn_bin_add_many (BN_BIN (pipeline), loader, quantizer, sink, NULL);
-  g_object_set (loader, "location", r->path, NULL);
-  g_object_set (sink, "signal-handoffs", TRUE, NULL);
-  if (!set_from_string (quantizer, "format", format, error))
-    return NULL;
-  if (!bn_element_link (loader, quantizer, error) || !bn_element_link (quantizer, sink, error))
-    return NULL;
+  BnElement *quantizer;
   BnModel *model = NULL;
-  g_signal_connect (sink, "handoff", G_CALLBACK (take_model), &model);
+  g_autoptr (BnElement) pipeline =
+      chain_new (r, "quantizer", "models, kernels, coreelements", &quantizer, (BnItem **) &model, error);
+  if (!pipeline || !set_from_string (quantizer, "format", format, error))
+    return NULL;
   if (!bn_pipeline_run (BN_PIPELINE (pipeline), error)) {
     g_clear_object (&model);
     return NULL;
   }
-  if (!model) {
+  if (!BN_IS_MODEL (model)) {
+    g_clear_object (&model);
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("Replay: %s gave no model"), r->path);
     return NULL;
   }
@@ -158,6 +184,100 @@ choose_steps (guint n, guint n_steps, GRand *rand, guint *last)
   return chosen;
 }
 
+/* The run of llama.cpp again, through reference-executor with the
+ * recorded settings: the first @n_tokens steps, greedily from @prompt.
+ * Returns its record. */
+static BnRecord *
+run_llama (BnReplayer *r, BnRecord *run, const GArray *prompt, guint n_tokens, GError **error)
+{
+  JsonObject *lib = bn_run_record_get_object (run, BN_RUN_FIELD_LLAMA_CPP);
+  const char *library = lib ? bn_json_string_or (lib, "library", NULL) : NULL;
+  gint64 n_ctx = lib ? bn_json_int_or (lib, "n_ctx", 0) : 0;
+  gint64 n_batch = lib ? bn_json_int_or (lib, "n_batch", 0) : 0;
+  gint64 threads = bn_run_record_get_int (run, BN_RUN_FIELD_THREADS, 0);
+  const char *kv = lib ? bn_json_string_or (lib, "kv_type", NULL) : NULL;
+  const char *fa = lib ? bn_json_string_or (lib, "flash_attn", "auto") : "auto";
+  if (!library || n_ctx <= 0 || n_batch <= 0 || threads <= 0 || !kv) {
+    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY,
+                 _("the llama.cpp run lacks what a replay needs (threads and llama_cpp's library, n_ctx, n_batch, "
+                    "kv_type: recorded since gst-bitnet 0.2's worker)"));
+    return NULL;
+  }
+  if (strcmp (kv, "f16") || n_batch != prompt->len) {
+    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY,
+                 _("the llama.cpp run used KV type %s and a batch of %" PRId64 " for a prompt of %u tokens: "
+                    "reference-executor can only run f16 and the whole prompt in one batch"),
+                 kv, n_batch, prompt->len);
+    return NULL;
+  }
+  BnElement *ref;
+  BnItem *again = NULL;
+  g_autoptr (BnElement) pipeline =
+      chain_new (r, "reference-executor", "models, crossval, coreelements", &ref, &again, error);
+  if (!pipeline)
+    return NULL;
+  g_autoptr (GString) ids = g_string_new (NULL);
+  for (guint i = 0; i < prompt->len; i++)
+    g_string_append_printf (ids, "%s%d", i ? "," : "", g_array_index (prompt, gint32, i));
+  g_autofree char *n_threads = g_strdup_printf ("%" PRId64, threads);
+  g_autofree char *ctx = g_strdup_printf ("%" PRId64, n_ctx);
+  g_autofree char *tokens = g_strdup_printf ("%u", n_tokens);
+  const char *settings[][2] = {
+    { "library", library }, { "threads", n_threads }, { "ctx-size", ctx }, { "flash-attn", fa },
+    { "tokens", tokens },   { "iterations", "1" },    { "warmup", "0" },   { "prompt-tokens", ids->str },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    if (!set_from_string (ref, settings[i][0], settings[i][1], error))
+      return NULL;
+  g_autoptr (GError) local = NULL;
+  if (!bn_pipeline_run (BN_PIPELINE (pipeline), &local) || !BN_IS_RECORD (again)) {
+    g_clear_object (&again);
+    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY, _("llama.cpp could not run %s again: %s"), r->path,
+                 local ? local->message : _("no run came out"));
+    return NULL;
+  }
+  return BN_RECORD (again);
+}
+
+/* Steps 0..@last of a llama.cpp run against the same steps run again. */
+static gboolean
+check_llama (BnReplayer *r, BnRecord *run, const GArray *prompt, const GArray *tokens, guint last, GError **error)
+{
+  g_autoptr (BnRecord) again = run_llama (r, run, prompt, last + 1, error);
+  if (!again)
+    return FALSE;
+  const char *version = bn_run_record_get_string (run, BN_RUN_FIELD_BACKEND_VERSION);
+  const char *now = bn_run_record_get_string (again, BN_RUN_FIELD_BACKEND_VERSION);
+  if (g_strcmp0 (version, now)) {
+    g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY,
+                 _("the run used llama.cpp %s and the library it names is now %s: it cannot be replayed"),
+                 version ? version : "(unknown)", now ? now : "(unknown)");
+    return FALSE;
+  }
+  JsonArray *digests = bn_run_record_get_array (run, BN_RUN_FIELD_LOGITS_DIGESTS);
+  JsonArray *d2 = bn_run_record_get_array (again, BN_RUN_FIELD_LOGITS_DIGESTS);
+  JsonArray *t2 = bn_run_record_get_array (again, BN_RUN_FIELD_TOKEN_IDS);
+  for (guint step = 0; step <= last; step++) {
+    const char *recorded = json_array_get_string_element (digests, step);
+    const char *digest = d2 && step < json_array_get_length (d2) ? json_array_get_string_element (d2, step) : NULL;
+    if (g_strcmp0 (digest, recorded)) {
+      g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY,
+                   _("step %u: llama.cpp's logits on %s are %s, the record says %s: the run did not come from this "
+                      "model with these tokens and settings"),
+                   step, r->path, digest ? digest : "(none)", recorded ? recorded : "(not a string)");
+      return FALSE;
+    }
+    gint64 next = t2 && step < json_array_get_length (t2) ? json_array_get_int_element (t2, step) : -1;
+    if (next != g_array_index (tokens, gint32, step)) {
+      g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY,
+                   _("step %u: greedy decoding gives token %" PRId64 ", the record says %d"), step, next,
+                   g_array_index (tokens, gint32, step));
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 gboolean
 bn_replayer_check (BnReplayer *r, BnRecord *run, guint n_steps, GRand *rand, char **summary, GError **error)
 {
@@ -166,9 +286,11 @@ bn_replayer_check (BnReplayer *r, BnRecord *run, guint n_steps, GRand *rand, cha
   JsonArray *tokens_a = bn_run_record_get_array (run, BN_RUN_FIELD_TOKEN_IDS);
   JsonArray *digests = bn_run_record_get_array (run, BN_RUN_FIELD_LOGITS_DIGESTS);
   const char *backend = bn_run_record_get_string (run, BN_RUN_FIELD_BACKEND);
-  if (g_strcmp0 (backend, "cpu")) {
+  gboolean llama = !g_strcmp0 (backend, "llama.cpp");
+  if (g_strcmp0 (backend, "cpu") && !llama) {
     g_set_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY,
-                 _("backend \"%s\": only runs of the toolkit's own engine (backend cpu) replay here"),
+                 _("backend \"%s\": only runs of the toolkit's own engine (backend cpu) and of llama.cpp replay "
+                    "here"),
                  backend ? backend : "(none)");
     return FALSE;
   }
@@ -178,6 +300,26 @@ bn_replayer_check (BnReplayer *r, BnRecord *run, guint n_steps, GRand *rand, cha
                  _("the record lacks what a replay needs (weight_format, prompt_token_ids, token_ids and one "
                     "logits digest per token)"));
     return FALSE;
+  }
+  if (llama) {
+    g_autoptr (GArray) prompt = g_array_new (FALSE, FALSE, sizeof (gint32));
+    g_autoptr (GArray) tokens = g_array_new (FALSE, FALSE, sizeof (gint32));
+    /* ids are checked against the vocabulary by llama.cpp's worker */
+    if (!ids_of (prompt_a, bn_run_field_name (BN_RUN_FIELD_PROMPT_TOKEN_IDS), G_MAXINT32, prompt, error)
+        || !ids_of (tokens_a, bn_run_field_name (BN_RUN_FIELD_TOKEN_IDS), G_MAXINT32, tokens, error))
+      return FALSE;
+    guint last;
+    g_autofree gboolean *chosen = choose_steps (tokens->len, n_steps, rand, &last);
+    if (!check_llama (r, run, prompt, tokens, last, error))
+      return FALSE;
+    guint checked = 0;
+    for (guint i = 0; i <= last; i++)
+      checked += chosen[i] ? 1 : 0;
+    *summary = g_strdup_printf (_("replayed steps 0-%u of %u through llama.cpp (%s, %" PRId64 " threads) against %s "
+                                   "(%u chosen at random), logits and tokens identical"),
+                                last, tokens->len, bn_run_record_get_string (run, BN_RUN_FIELD_BACKEND_VERSION),
+                                bn_run_record_get_int (run, BN_RUN_FIELD_THREADS, 0), r->path, checked);
+    return TRUE;
   }
   g_autoptr (GError) load_error = NULL;
   BnModel *model = load_model (r, format, &load_error);

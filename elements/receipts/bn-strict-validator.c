@@ -60,8 +60,10 @@
  * run, the chosen token) at every step up to the last of N steps chosen
  * at random, and refuses the first mismatch with its step named ("replay"
  * gate, #BN_STRICT_ERROR_REPLAY): the tokens must have come from this
- * model. Runs of other backends (llama.cpp) are refused by the gate as
- * not replayable here.
+ * model. Runs of llama.cpp (reference-executor) replay through
+ * reference-executor with the library, threads, context, batch and KV
+ * type they record, compared digest by digest and token by token; runs of
+ * other backends are refused by the gate as not replayable here.
  *
  * A receipt measured on another machine (its `gst_bitnet.machine` names
  * another CPU, core count, architecture or SIMD set) is judged against the

@@ -574,6 +574,46 @@ test_worker_dies (void)
   g_assert_nonnull (strstr (error->message, "SIGABRT"));
 }
 
+/* Issue 19: a receipt of llama.cpp's runs replays through the worker with
+ * the library, threads, context, batch and KV type it records; an edited
+ * token is refused at its step. */
+static void
+test_reference_replay (void)
+{
+  if (!need_llama ())
+    return;
+  g_autofree char *file = fixture_file ("tiny", "tq2_0", NULL);
+  g_autofree char *receipt = path_in_tmp ("reference-receipt.json");
+  g_autofree char *make = g_strdup_printf ("loader location=%s ! reference-executor threads=2 tokens=8 iterations=2 "
+                                           "warmup=0 n-prompt=6 ! receipt-sink location=%s",
+                                           file, receipt);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (run (make, &error));
+  g_assert_no_error (error);
+  g_autofree char *check = g_strdup_printf (
+      "receipt-src location=%s ! strict-validator gates=fail-on-mock model=%s replay=8 ! fakesink", receipt, file);
+  if (!run (check, &error))
+    g_error ("a genuine llama.cpp receipt did not replay: %s", error->message);
+
+  /* token 3 of the first run edited */
+  g_autoptr (JsonNode) n = bn_test_json_load (receipt);
+  JsonObject *run0 = json_array_get_object_element (
+      json_object_get_array_member (json_object_get_object_member (json_node_get_object (n), "gst_bitnet"), "runs"), 0);
+  g_assert_cmpstr (bn_run_object_get_string (run0, BN_RUN_FIELD_BACKEND), ==, "llama.cpp");
+  JsonNode *t3 = json_array_get_element (bn_run_object_get_array (run0, BN_RUN_FIELD_TOKEN_IDS), 3);
+  json_node_set_int (t3, (json_node_get_int (t3) + 1) % 100);
+  g_autofree char *edited = path_in_tmp ("reference-edited.json");
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, n);
+  g_assert_true (json_generator_to_file (gen, edited, &error));
+  g_autofree char *check2 = g_strdup_printf (
+      "receipt-src location=%s ! strict-validator gates=fail-on-mock model=%s replay=8 ! fakesink", edited, file);
+  g_assert_false (run (check2, &error));
+  g_assert_error (error, BN_STRICT_ERROR, BN_STRICT_ERROR_REPLAY);
+  if (!strstr (error->message, "step 3: greedy decoding gives token"))
+    g_error ("unexpected refusal: %s", error->message);
+}
+
 static void
 test_pipeline_file (void)
 {
@@ -644,6 +684,7 @@ main (int argc, char **argv)
   g_test_add_func ("/crossval/pipeline-file", test_pipeline_file);
   g_test_add_func ("/crossval/worker/no-vocab-file", test_no_vocab_file);
   g_test_add_func ("/crossval/worker/dies", test_worker_dies);
+  g_test_add_func ("/crossval/replay/reference", test_reference_replay);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   (void) !system (cmd);
