@@ -270,6 +270,9 @@ test_injected_slowdown (void)
   const char *sinks[] = { "strict-validator gates=fail-on-mock ! fakesink", "baseline-sink location=%s/b.json",
                           "history-sink location=%s/h.db", "report-sink dir=%s/r" };
   for (guint i = 0; i < G_N_ELEMENTS (sinks); i++) {
+    /* the aarch64 cross build has no history plugin (docs/platforms.md) */
+    if (g_str_has_prefix (sinks[i], "history-sink") && !bn_element_factory_find ("history-sink"))
+      continue;
     g_autofree char *sink = g_strdup_printf (sinks[i], dir);
     g_autofree char *desc = g_strdup_printf ("%s inject-slowdown=0.25 iterations=6 ! %s", TINY, sink);
     g_autoptr (BnElement) p = bn_parse_launch (desc, NULL);
