@@ -8,7 +8,7 @@
 /*
  * bn-llama-worker runs llama.cpp in a child process, so that an abort or a
  * crash inside llama.cpp is an element error instead of the end of the
- * pipeline (docs/crossval.md, "The worker"; docs/design/0018-llama-worker.md).
+ * pipeline (docs/crossval.md, "The worker"; docs/design/0021-llama-worker.md).
  *
  * The element writes requests to the worker's standard input and reads
  * replies from its standard output; the worker's standard error is a file
