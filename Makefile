@@ -2,6 +2,8 @@
 #   make check   install what is missing, build, run every test
 #   make bench   install what is missing, build, run the whole benchmark flow
 #   make crossval-deps   fetch the pinned llama.cpp build (also done by make check)
+#   make hostile the hostile campaign: ~2,400 generated hostile cases against the
+#                built tools, then a table (tests/hostile/campaign.sh; ~15 min)
 BUILDDIR ?= build
 MESON ?= meson
 MESON_ARGS ?=
@@ -9,7 +11,7 @@ MESON_ARGS ?=
 # scripts and tests use; meson alone builds it only when it finds the tools.
 INTROSPECTION ?= enabled
 
-.PHONY: all deps setup build check bench shell install docs clean crossval-deps
+.PHONY: all deps setup build check bench shell install docs clean crossval-deps hostile
 
 all: build
 
@@ -36,6 +38,11 @@ check: build
 # verdict against this platform's baseline, and where each file went
 bench: build
 	BUILDDIR=$(BUILDDIR) sh scripts/run-performance-benchmarks.sh $(BENCH_ARGS)
+
+# not part of check: it takes minutes; check runs tests/hostile/cases.txt, where
+# every failure the campaign found stays as a case
+hostile: build
+	sh tests/hostile/campaign.sh $(BUILDDIR)
 
 shell: build
 	$(MESON) devenv -C $(BUILDDIR)

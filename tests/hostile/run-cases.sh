@@ -10,17 +10,31 @@
 # COMMAND is shell run in a fresh empty directory, with these helpers:
 #   L ARGS...       runs bn-launch (killed after $T seconds, default 60);
 #                   sets RC and writes its output to out.txt
+#   R CMD ARGS...   the same for any other command (a script of scripts/)
 #   must TEST...    a post-condition (e.g. must test -p fifo)
+#   intact TEST...  a post-condition saying what must survive (a failure is
+#                   "data destroyed": must test -c node, must cmp a b)
+#   notmp           no temporary of ours (*.bn-tmp.*) is left in the case's
+#                   directory
+#   jsonok FILE...  each FILE that exists is strict JSON (no NaN, Infinity
+#                   or nan.0): a failure is "invalid output"
+#   jsonsame F ORIG F is unchanged from ORIG, or strict JSON
 #   skip WHY        the case cannot run here (e.g. mknod needs root)
 #   receipt FILE    copies a real receipt of 6 runs (made once per run)
+#   model FILE      copies the tiny fixture model those runs measured
 #   baselines FILE  copies a baselines file made from that receipt
 #   jset FILE EXPR  edits a JSON file: python's EXPR on r, then written back
 #   deadpid         prints the id of a process that has exited
-# EXIT is the expected status of the last L (0, 1, 2, 3, 4, or "fail" for any
-# of 1-4). A case passes when the status matches, PATTERN (grep -E; "-" for
-# none) is found in the output, no signal or timeout ended bn-launch, and
-# every post-condition holds. With CAMPAIGN_OUT=FILE, one line per case is
-# appended to FILE: "family outcome" (refused, accepted, failed, skipped).
+# EXIT is the expected status of the last L (0, 1, 2, 3, 4, "fail" for any of
+# 1-4, "any" for any of 0-4, or alternatives such as "any|124" when a
+# timeout that SIGTERM ends is what the case asked for). A case passes when
+# the status matches, PATTERN (grep -E; "-" for none) is found in the
+# output, no other signal or timeout ended the command, the output holds no
+# GLib critical or warning and no Python traceback, and every post-condition
+# holds. With CAMPAIGN_OUT=FILE, one line per case is appended to FILE:
+# "family outcome" (refused, accepted, skipped, or "failed KIND" with KIND
+# one of crash, timeout, status, message, destroyed, temporary, output,
+# post; tests/hostile/campaign.sh makes its table from these lines).
 set -u
 : "${BN_LAUNCH:?BN_LAUNCH must name the bn-launch binary}"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,8 +47,38 @@ L () {
   timeout -k 5 "${T:-60}" "$BN_LAUNCH" "$@" >out.txt 2>&1
   RC=$?
 }
+R () {
+  timeout -k 5 "${T:-60}" "$@" >out.txt 2>&1
+  RC=$?
+}
 must () {
-  "$@" || POST="$POST; post-condition failed: $*"
+  "$@" || POST="$POST; [post] post-condition failed: $*"
+}
+intact () {
+  "$@" || POST="$POST; [destroyed] not left intact: $*"
+}
+notmp () {
+  left=$(find . -name '*.bn-tmp.*' 2>/dev/null | head -n 3)
+  [ -z "$left" ] || POST="$POST; [temporary] temporaries left: $(echo $left)"
+}
+jsonok () {
+  bad=$(python3 -c 'import json, os, sys
+def bad(c):
+    raise ValueError("non-finite number " + c)
+for f in sys.argv[1:]:
+    if os.path.isfile(f) and not os.path.islink(f):
+        try:
+            json.loads(open(f, "rb").read().decode("utf-8"), parse_constant=bad)
+        except Exception:
+            print(f)' "$@" 2>&1)
+  [ -z "$bad" ] || POST="$POST; [output] not strict JSON: $(echo $bad)"
+}
+jsonsame () {
+  # FILE is as it was (ORIG) or strict JSON: a refused input is left alone
+  cmp -s "$1" "$2" || jsonok "$1"
+}
+model () {
+  cp "$WORK/good-model.gguf" "$1"
 }
 skip () {
   SKIP=$1
@@ -60,7 +104,7 @@ deadpid () {
 }
 
 # one real receipt and baselines file, shared by the cases that read them
-(cd "$WORK" && "$BN_LAUNCH" fixture-src size=tiny ! kernel-executor tokens=4 iterations=6 \
+(cd "$WORK" && "$BN_LAUNCH" fixture-src size=tiny location=good-model.gguf ! kernel-executor tokens=4 iterations=6 \
    ! tee name=t t. ! receipt-sink location=good-receipt.json \
    t. ! baseline-sink location=good-baselines.json platform=linux-test >setup.txt 2>&1) || {
   echo "Bail out! cannot make the shared receipt:"; sed 's/^/# /' "$WORK/setup.txt"; exit 1; }
@@ -90,30 +134,43 @@ while IFS= read -r line; do
     [ -n "${CAMPAIGN_OUT:-}" ] && echo "$family skipped" >>"$CAMPAIGN_OUT"
     continue
   fi
-  case "$RC" in
-    none|'') why="bn-launch was not run" ;;
-    124|137) why="timed out (status $RC)" ;;
-    *) if [ "$RC" -gt 4 ]; then why="ended by a signal or crashed (status $RC)"; fi ;;
-  esac
-  if [ -z "$why" ]; then
-    case "$want" in
-      fail) [ "$RC" -ge 1 ] && [ "$RC" -le 4 ] || why="status $RC, expected a refusal (1-4)" ;;
-      *) [ "$RC" = "$want" ] || why="status $RC, expected $want" ;;
+  # the statuses this case allows: "any|124" is 0-4 or 124
+  allowed=
+  for w in $(echo "$want" | tr '|' ' '); do
+    case "$w" in
+      fail) allowed="$allowed 1 2 3 4" ;;
+      any) allowed="$allowed 0 1 2 3 4" ;;
+      *) allowed="$allowed $w" ;;
     esac
+  done
+  kind=
+  case " $allowed " in
+    *" $RC "*) ;;
+    *) case "$RC" in
+         none|'') why="the command was not run" kind=post ;;
+         124|137) why="timed out (status $RC)" kind=timeout ;;
+         *) if [ "$RC" -gt 4 ]; then why="ended by a signal or crashed (status $RC)" kind=crash
+            else why="status $RC, expected $want" kind=status; fi ;;
+       esac ;;
+  esac
+  if [ -z "$why" ] && grep -Eq -- '-CRITICAL \*\*|GLib(-GObject)?-WARNING \*\*|^Traceback \(most recent' "$dir/out.txt" 2>/dev/null; then
+    why="a GLib critical or warning, or a Python traceback, in the output" kind=crash
   fi
   if [ -z "$why" ] && [ "$pattern" != - ] && ! grep -Eq -- "$pattern" "$dir/out.txt" 2>/dev/null; then
-    why="no match for /$pattern/ in the output"
+    why="no match for /$pattern/ in the output" kind=message
   fi
-  [ -z "$why" ] && [ -n "$POST" ] && why=${POST#; }
+  if [ -z "$why" ] && [ -n "$POST" ]; then
+    why=${POST#; }
+    kind=${why#\[}; kind=${kind%%\]*}
+  fi
   if [ -z "$why" ]; then
     echo "ok $n - $id: $what"
-    outcome=accepted
-    [ "$RC" != 0 ] && outcome=refused
+    case "$RC" in 0|124) outcome=accepted ;; *) outcome=refused ;; esac
   else
     echo "not ok $n - $id: $what ($why)"
     sed 's/^/#   /' "$dir/out.txt" 2>/dev/null | tail -n 8
     sed 's/^/#   stderr: /' "$dir/.stderr" | tail -n 4
-    outcome=failed
+    outcome="failed $kind"
   fi
   [ -n "${CAMPAIGN_OUT:-}" ] && echo "$family $outcome" >>"$CAMPAIGN_OUT"
   rm -rf "$dir"
