@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include "bn-llama-api.h"
+#include <gst-bitnet/bn-file-private.h>
 
 #include <glib/gi18n-lib.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * The library is opened with dlopen() the first time an element asks for
@@ -145,6 +147,11 @@ api_open (const char *path, GError **error)
                    path);
     return NULL;
   }
+  /* dlopen would block on a FIFO (ignoring SIGTERM) and read a device: a regular file only */
+  int fd = bn_file_open_input (path, _("llama.cpp library"), error);
+  if (fd < 0)
+    return NULL;
+  close (fd);
   /* RTLD_LOCAL: its symbols stay out of the global namespace; RTLD_NOW:
    * a missing dependency shows here, not in the middle of a run */
   void *handle = dlopen (path, RTLD_NOW | RTLD_LOCAL);

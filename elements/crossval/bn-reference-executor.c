@@ -391,12 +391,23 @@ eval (BnReferenceExecutor *self, gint32 *tokens, guint n, float *logits, GError 
     g_propagate_error (error, g_steal_pointer (&self->pending));
     return FALSE;
   }
+  if (n == 0) {
+    /* llama.cpp asserts on an empty batch (the worker would die of it) */
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("No tokens to evaluate"));
+    return FALSE;
+  }
+  guint n_vocab = bn_base_executor_get_n_vocab (BN_BASE_EXECUTOR (self));
+  for (guint i = 0; i < n; i++)
+    if (tokens[i] < 0 || (guint) tokens[i] >= n_vocab) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
+                   _("Token %d (at index %u) is outside the vocabulary of %u tokens"), tokens[i], i, n_vocab);
+      return FALSE;
+    }
   g_autoptr (GBytes) reply = call (self, BN_LLAMA_OP_EVAL, tokens, n * sizeof (gint32), error);
   if (!reply)
     return FALSE;
   gsize len;
   const guint8 *r = g_bytes_get_data (reply, &len);
-  guint n_vocab = bn_base_executor_get_n_vocab (BN_BASE_EXECUTOR (self));
   if (len != 8 + (gsize) n_vocab * sizeof (float)) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED, _("llama.cpp returned %zu logits where %u were expected"),
                  (size_t) (len >= 8 ? (len - 8) / sizeof (float) : 0), n_vocab);

@@ -4,13 +4,16 @@
 #include "config.h"
 
 #include "bn-history-db.h"
+#include <gst-bitnet/bn-file-private.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef gboolean (*RowFunc) (const char *const *values, guint n_values, gpointer data, GError **error);
 
@@ -421,6 +424,26 @@ bn_history_db_open (const char *location, gboolean create, guint busy_timeout_ms
   } else {
     const char *path = g_str_has_prefix (location, "sqlite:") ? location + 7 : location;
     db->backend = &sqlite_backend;
+    GStatBuf st;
+    if (g_strcmp0 (path, "-") == 0 || !*path) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                   _("The history \"%s\" must name a database file (a history cannot be standard output)"), path);
+      return NULL;
+    }
+    /* a dangling link would make SQLite create its target, wherever it points */
+    if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode) && g_stat (path, &st) != 0) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                   _("The history %s is a symbolic link to a missing file: refusing to create a database through it"),
+                   path);
+      return NULL;
+    }
+    /* SQLite would block on a FIFO or write into a device: a regular file or none */
+    if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode)) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                   _("The history %s is %s, not a database file: refusing to open it"), path,
+                   bn_file_kind_name (st.st_mode));
+      return NULL;
+    }
     if (!create && !g_file_test (path, G_FILE_TEST_EXISTS)) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                    _("No history at %s: record runs into it with history-sink first"), path);

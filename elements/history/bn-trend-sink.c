@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gst-bitnet/bench/bn-json-private.h>
+#include <gst-bitnet/bn-file-private.h>
 
 #include "bn-history-elements.h"
 #include "gst-bitnet/bench/bn-baselines-private.h"
@@ -470,7 +471,14 @@ write_markdown (const char *path, const char *section, GError **error)
 {
   static const char marker[] = "<!-- history: begin -->";
   g_autofree char *old = NULL;
-  g_file_get_contents (path, &old, NULL, NULL);
+  gsize old_len = 0;
+  g_autoptr (GError) local = NULL;
+  /* a FIFO, device or oversized file is refused, never read (a FIFO would block) */
+  if (!bn_file_read_bounded (path, _("Markdown report"), 64u << 20, &old, &old_len, &local)
+      && !g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+    g_propagate_error (error, g_steal_pointer (&local));
+    return FALSE;
+  }
   GString *s = g_string_new (old ? old : "");
   char *at = strstr (s->str, marker);
   if (at)

@@ -293,7 +293,7 @@ bn_kernel_bench_produce (BnElement *element)
     if (lut)
       bn_act_build_lut (j->kernels, &act, j->format, lut, lut_size, NULL);
     bn_ternary_gemm (j->kernels, &mats[c++ % copies], &act, 1, 0, j->rows, NULL, y, &kname);
-  } while (g_get_monotonic_time () < warm_end);
+  } while (g_get_monotonic_time () < warm_end && !bn_element_is_cancelled (element));
 
   g_autoptr (GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
   gint64 end = g_get_monotonic_time () + (gint64) (self->measure_ms * 1000);

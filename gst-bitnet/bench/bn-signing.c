@@ -150,13 +150,13 @@ bn_signing_key_generate (const char *dir, const char *name, char **secret_path, 
 static gboolean
 read_key (const char *path, const char *member, guint8 *out, gsize len, char **keyid, GError **error)
 {
-  g_autoptr (JsonParser) p = json_parser_new ();
   g_autoptr (GError) e = NULL;
-  if (!json_parser_load_from_file (p, path, &e)) {
+  /* bounded, and never blocking on a FIFO given as a key */
+  g_autoptr (JsonNode) root = bn_json_load_file (path, _("key file"), &e);
+  if (!root) {
     g_set_error (error, BN_SIGNING_ERROR, BN_SIGNING_ERROR_KEY, _("Cannot read key file %s: %s"), path, e->message);
     return FALSE;
   }
-  JsonNode *root = json_parser_get_root (p);
   JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   const char *id = o ? bn_json_string_or (o, "keyid", NULL) : NULL;
   const char *alg = o ? bn_json_string_or (o, "algorithm", NULL) : NULL;

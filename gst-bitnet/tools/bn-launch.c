@@ -44,6 +44,9 @@ typedef struct {
 /* Seconds between the timeout's cancellation and a forced exit, for an
  * element that does not check its cancellable. */
 #define TIMEOUT_GRACE_S 5
+/* an element deaf to cancellation (a computation with no check, a blocked
+ * call) cannot keep the process past this after SIGINT or SIGTERM */
+#define INTERRUPT_GRACE_S 3
 
 static void
 clear_bar (App *app)
@@ -202,6 +205,16 @@ on_message (BnBus *bus, BnMessage *msg, gpointer data)
 }
 
 static gboolean
+on_interrupt_grace_expired (gpointer data)
+{
+  App *app = data;
+  clear_bar (app);
+  g_printerr (_("The running element did not stop within %d s of the interrupt: exiting now.\n"), INTERRUPT_GRACE_S);
+  _exit (EXIT_INTERRUPTED);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_sigint (gpointer data)
 {
   App *app = data;
@@ -214,6 +227,7 @@ on_sigint (gpointer data)
   if (!app->quiet)
     g_printerr (_("Interrupt: stopping the pipeline...\n"));
   bn_pipeline_cancel (app->pipeline);
+  g_timeout_add_seconds (INTERRUPT_GRACE_S, on_interrupt_grace_expired, app);
   return G_SOURCE_CONTINUE;
 }
 
@@ -409,7 +423,8 @@ main (int argc, char **argv)
   g_autofree char *description = NULL;
   if (file) {
     gsize length = 0;
-    if (!g_file_get_contents (file, &description, &length, &error)) {
+    /* bounded, and a FIFO or device refused instead of blocking */
+    if (!bn_file_read_bounded (file, _("pipeline file"), 64u << 20, &description, &length, &error)) {
       g_printerr (_("bn-launch: cannot read pipeline file: %s\n"), error->message);
       return EXIT_USAGE;
     }
