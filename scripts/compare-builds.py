@@ -94,12 +94,12 @@ def one_run(build, args, scratch, label):
 
 def figure(run, metric):
     if metric == "decode":
-        return float(run["decode_tokens_per_second"]), True
+        return float(run["decode_tokens_per_second"])
     lat = sorted(run.get("decode_latency_ms") or [])
     if not lat:
         raise RuntimeError("a run has no per-token latencies (--metric p50 needs --tokens 2 or more)")
     mid = len(lat) // 2
-    return (lat[mid] if len(lat) % 2 else (lat[mid - 1] + lat[mid]) / 2), False
+    return lat[mid] if len(lat) % 2 else (lat[mid - 1] + lat[mid]) / 2
 
 
 def judge(lo, hi, warning, critical, higher_is_better):
@@ -178,7 +178,7 @@ def main():
                 pair = {"index": i, "order": list(order)}
                 for side in order:
                     run = one_run(args.base if side == "base" else args.candidate, args, scratch, "%s-%d" % (side, i))
-                    pair[side], higher = figure(run, args.metric)
+                    pair[side] = figure(run, args.metric)
                     pair[side + "_cpu_percent"] = run.get("cpu_utilization_percent")
                 pairs.append(pair)
                 n = len(pairs)
