@@ -146,9 +146,11 @@ set_if_finite (BnRecord *run, BnRunField field, double value)
     bn_run_record_set_double (run, field, value);
 }
 
-/* One run of the baseline: run @i of @n_runs. */
+/* One run of the baseline: run @i of @n_runs; @tokens the pooled per-token
+ * latencies (nullable), @one_sample when the baseline keeps no samples. */
 static BnRecord *
-run_of (BnBaselinesSrc *self, const char *platform, const char *impl, JsonObject *entry, guint i, guint n_runs)
+run_of (BnBaselinesSrc *self, const char *platform, const char *impl, JsonObject *entry, guint i, guint n_runs,
+        GArray *tokens, gboolean one_sample)
 {
   BnRecord *run = bn_run_record_new ();
   JsonObject *o = bn_record_get_object (run);
@@ -190,7 +192,6 @@ run_of (BnBaselinesSrc *self, const char *platform, const char *impl, JsonObject
     json_object_set_object_member (o, bn_run_field_name (BN_RUN_FIELD_QUANTIZER_ACCURACY), acc);
   }
   /* this run's own per-token latencies, when the pooled samples split evenly */
-  g_autoptr (GArray) tokens = bn_baseline_entry_samples (entry, BN_SAMPLES_PER_TOKEN);
   if (tokens && req > 1 && tokens->len == n_runs * (guint) (req - 1)) {
     guint per = (guint) (req - 1);
     json_object_set_array_member (o, bn_run_field_name (BN_RUN_FIELD_DECODE_LATENCY_MS),
@@ -218,7 +219,7 @@ run_of (BnBaselinesSrc *self, const char *platform, const char *impl, JsonObject
   if (date)
     json_object_set_string_member (o, BN_RUN_RECEIPT_TIMESTAMP, date);
   json_object_set_string_member (o, BN_RUN_BASELINE_IMPLEMENTATION, impl);
-  if (!bn_baseline_entry_samples (entry, tput->key))
+  if (one_sample)
     json_object_set_boolean_member (o, BN_RUN_BASELINE_ONE_SAMPLE, TRUE);
   return run;
 }
@@ -234,6 +235,8 @@ bn_baselines_src_produce (BnElement *element)
   const BnMetricInfo *tput = bn_metric_info (BN_METRIC_THROUGHPUT);
   g_autoptr (GArray) speeds = bn_baseline_entry_samples (entry, tput->key);
   guint n_runs = speeds ? speeds->len : 1;
+  /* the pooled per-token latencies, split back per run below */
+  g_autoptr (GArray) tokens = bn_baseline_entry_samples (entry, BN_SAMPLES_PER_TOKEN);
   if (!speeds && !isfinite (bn_baseline_entry_headline (entry, tput->key))) {
     BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
                       _("The baselines file %s: baseline %s/%s has no %s, neither samples nor a figure"),
@@ -242,7 +245,7 @@ bn_baselines_src_produce (BnElement *element)
   }
   BnFlowReturn ret = BN_FLOW_OK;
   for (guint i = 0; i < n_runs && ret == BN_FLOW_OK; i++) {
-    g_autoptr (BnRecord) run = run_of (self, key[0], key[1], entry, i, n_runs);
+    g_autoptr (BnRecord) run = run_of (self, key[0], key[1], entry, i, n_runs, tokens, !speeds);
     g_autofree char *where =
         g_strdup_printf (_("The baselines file %s, baseline %s/%s, run %u"), self->location, key[0], key[1], i);
     g_autoptr (GError) error = NULL;
