@@ -13,6 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BnKernelExecutor, bn_kernel_executor, BN, KERNEL_EXECUTOR, BnBaseExecutor)
 
 #define BN_TYPE_MOCK_EXECUTOR (bn_mock_executor_get_type ())
-G_DECLARE_FINAL_TYPE (BnMockExecutor, bn_mock_executor, BN, MOCK_EXECUTOR, BnElement)
+G_DECLARE_FINAL_TYPE (BnMockExecutor, bn_mock_executor, BN, MOCK_EXECUTOR, BnBaseExecutor)
 
 G_END_DECLS

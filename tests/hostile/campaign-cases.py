@@ -48,7 +48,8 @@ CONTEXTS = {
     "quantizer": "model m.gguf; L loader location=m.gguf ! quantizer accuracy-rows=16 {P} ! fakesink",
     "kernel-executor": "model m.gguf; L loader location=m.gguf ! kernel-executor tokens=2 iterations=1 warmup=0 {P}"
                        " ! receipt-sink location=o.json",
-    "mock-executor": "L fakesrc ! mock-executor tokens=2 iterations=1 {P} ! receipt-sink location=o.json",
+    "mock-executor": "model m.gguf; L loader location=m.gguf ! mock-executor tokens=2 iterations=1 warmup=0 {P}"
+                     " ! receipt-sink location=o.json",
     "kernel-bench": "L kernel-bench formats=i2s shapes=256x256 warmup-time=1 measurement-time=20 min-samples=2 {P}"
                     " ! summary-sink location=s.json silent=true",
     "summary-sink": "L test-recordsrc 'json={\"x\":1}' ! summary-sink location=s.json silent=true {P}",

@@ -205,6 +205,18 @@ test_mock_marked (void)
   g_assert_cmpstr (bn_run_object_get_string (r, BN_RUN_FIELD_COMPUTE_PATH), ==, "mock");
   g_assert_true (
       g_str_has_prefix (json_array_get_string_element (bn_run_object_get_array (r, BN_RUN_FIELD_KERNELS), 0), "mock_"));
+  /* a subclass of the base executor: measured like any run, complete, and
+   * never faster than its pace (each step sleeps 1/200 s at least) */
+  g_assert_cmpstr (bn_run_object_get_string (r, BN_RUN_FIELD_EXECUTOR), ==, "mock-executor");
+  g_assert_cmpuint (json_array_get_length (bn_run_object_get_array (r, BN_RUN_FIELD_DECODE_LATENCY_MS)), ==, 63);
+  g_assert_cmpuint (json_array_get_length (bn_run_object_get_array (r, BN_RUN_FIELD_LOGITS_DIGESTS)), ==, 64);
+  double tps = bn_run_object_get_double (r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, 0);
+  g_assert_cmpfloat (tps, >, 0);
+  g_assert_cmpfloat (tps, <=, 200.0);
+  /* fake logits make greedy decoding count upwards */
+  JsonArray *ids = bn_run_object_get_array (r, BN_RUN_FIELD_TOKEN_IDS);
+  for (guint i = 1; i < json_array_get_length (ids); i++)
+    g_assert_cmpint (json_array_get_int_element (ids, i), ==, json_array_get_int_element (ids, i - 1) + 1);
 }
 
 /* the ceiling's bandwidth is read over existing memory (a model's own
