@@ -401,6 +401,8 @@ bn_regression_analyzer_finish (BnElement *element)
                        : self->file ? bn_baselines_find (self->file, platform, self->implementation, &key)
                                     : NULL;
   opt.baseline_key = key;
+  opt.calibration = bn_json_object_or (bn_json_object_or (bn_json_object_or (self->file, "calibration"), platform),
+                                       self->implementation);
   g_autoptr (BnAnalysis) a = bn_analysis_run (&opt, stored, cur);
   JsonObject *json = bn_analysis_to_json (a);
 

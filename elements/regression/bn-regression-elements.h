@@ -21,4 +21,7 @@ G_DECLARE_FINAL_TYPE (BnReportSink, bn_report_sink, BN, REPORT_SINK, BnElement)
 #define BN_TYPE_BASELINES_SRC (bn_baselines_src_get_type ())
 G_DECLARE_FINAL_TYPE (BnBaselinesSrc, bn_baselines_src, BN, BASELINES_SRC, BnElement)
 
+#define BN_TYPE_REGRESSION_CALIBRATOR (bn_regression_calibrator_get_type ())
+G_DECLARE_FINAL_TYPE (BnRegressionCalibrator, bn_regression_calibrator, BN, REGRESSION_CALIBRATOR, BnElement)
+
 G_END_DECLS

@@ -65,6 +65,10 @@ typedef struct {
   gboolean per_token_latency;
   gboolean skip_memory;
   double min_cpu_share; /* 0: no interference guard */
+  /* nullable, read during bn_analysis_run() only: the file's calibration of
+   * this platform and implementation (regression-calibrator), quoted in
+   * the notes with a warning when the runs are too few for its power */
+  JsonObject *calibration;
 } BnAnalysisOptions;
 
 typedef struct {

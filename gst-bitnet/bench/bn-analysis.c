@@ -493,6 +493,58 @@ compare_metric (BnAnalysis *a, BnMetric m, const char *blocked)
   g_array_append_val (a->results, r);
 }
 
+/* The calibration's rates in a note, and a warning when this comparison
+ * has fewer runs per side than the calibration says 90% power needs for
+ * the smallest slowdown it measured that reaches the warning threshold. */
+static void
+quote_calibration (BnAnalysis *a, JsonObject *cal)
+{
+  JsonObject *aa = bn_json_object_or (cal, "false_alarms");
+  JsonObject *noise = bn_json_object_or (bn_json_object_or (cal, "noise"), "decode_tokens_per_second");
+  JsonArray *det = bn_json_array_or (cal, "detection");
+  if (!aa || !det)
+    return;
+  double cv = bn_json_double_or (noise, "cv_percent", NAN);
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s,
+                          _("Calibrated on this platform %s with %u runs per side (regression-calibrator): false "
+                             "alarms %u of %u A/A comparisons"),
+                          bn_json_string_or (cal, "date", "?"), (guint) bn_json_int_or (cal, "runs_per_side", 0),
+                          (guint) bn_json_int_or (aa, "alarms", 0), (guint) bn_json_int_or (aa, "comparisons", 0));
+  guint need = 0, n_det = json_array_get_length (det);
+  double need_size = NAN;
+  for (guint i = 0; i < n_det && i < 16; i++) {
+    JsonNode *dn = json_array_get_element (det, i);
+    JsonObject *d = JSON_NODE_HOLDS_OBJECT (dn) ? json_node_get_object (dn) : NULL;
+    JsonObject *t = bn_json_object_or (d, "interleaved");
+    double size = bn_json_double_or (d, "slowdown_percent", NAN);
+    if (!t || !isfinite (size))
+      continue;
+    g_string_append_printf (s, _("; a %.0f%% slowdown detected in %u of %u"), size,
+                            (guint) bn_json_int_or (t, "detected", 0), (guint) bn_json_int_or (t, "comparisons", 0));
+    gint64 k = bn_json_int_or (d, "runs_for_90_percent_power", 0);
+    if (k > 0 && (isnan (need_size) || size < need_size)) {
+      need_size = size;
+      need = (guint) MIN (k, G_MAXUINT);
+    }
+  }
+  if (isfinite (cv))
+    g_string_append_printf (s, _("; decode speed noise CV %.1f%%"), cv);
+  g_ptr_array_add (a->notes, g_string_free (s, FALSE));
+
+  guint n = 0;
+  for (guint i = 0; i < a->results->len; i++) {
+    BnMetricResult *r = &g_array_index (a->results, BnMetricResult, i);
+    if (r->metric == BN_METRIC_THROUGHPUT && r->comparison == BN_COMPARISON_TWO_SAMPLE)
+      n = MIN (r->n_baseline, r->n_current);
+  }
+  if (n && need && n < need)
+    g_ptr_array_add (a->notes, g_strdup_printf (_("With %u runs per side this comparison has less than 90%% power to "
+                                                   "detect a %.0f%% slowdown on this machine (as calibrated): about "
+                                                   "%u runs per side would"),
+                                                n, need_size, need));
+}
+
 /* Compares @current (a baseline entry made of the runs measured now, see
  * bn_baseline_entry_from_runs()) with @baseline (nullable: NO_BASELINE). */
 BnAnalysis *
@@ -555,6 +607,9 @@ bn_analysis_run (const BnAnalysisOptions *opt, JsonObject *baseline, JsonObject 
                      "runs' median interval is compared with the stored point value; the baseline's own noise is "
                      "unknown and counts for nothing in the interval. Regenerate the baseline with baseline-sink "
                      "(pipelines/baseline.bnp) for a two-sample comparison")));
+
+  if (opt->calibration)
+    quote_calibration (a, opt->calibration);
 
   a->status = BN_LEVEL_NO_BASELINE;
   for (guint i = 0; i < a->results->len; i++) {

@@ -71,6 +71,7 @@ enum {
   PROP_SEED,
   PROP_KEEP_LOGITS,
   PROP_INJECT_SLOWDOWN,
+  PROP_INJECT_SCHEDULE,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -83,6 +84,8 @@ typedef struct {
   guint64 seed;
   gboolean keep_logits;
   double inject_slowdown;
+  char *inject_schedule;
+  GArray *schedule; /* double, parsed from inject_schedule while a model runs */
   gboolean sampling;
   /* while a model item is being run */
   BnModel *model;
@@ -109,6 +112,7 @@ bn_base_executor_finalize (GObject *object)
   BnBaseExecutorPrivate *priv = PRIV (BN_BASE_EXECUTOR (object));
   g_free (priv->prompt);
   g_strfreev (priv->prompt_tokens);
+  g_free (priv->inject_schedule);
   G_OBJECT_CLASS (bn_base_executor_parent_class)->finalize (object);
 }
 
@@ -128,6 +132,7 @@ bn_base_executor_get_property (GObject *object, guint id, GValue *value, GParamS
   case PROP_SEED: g_value_set_uint64 (value, priv->seed); break;
   case PROP_KEEP_LOGITS: g_value_set_boolean (value, priv->keep_logits); break;
   case PROP_INJECT_SLOWDOWN: g_value_set_double (value, priv->inject_slowdown); break;
+  case PROP_INJECT_SCHEDULE: g_value_set_string (value, priv->inject_schedule); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -154,6 +159,10 @@ bn_base_executor_set_property (GObject *object, guint id, const GValue *value, G
   case PROP_SEED: priv->seed = g_value_get_uint64 (value); break;
   case PROP_KEEP_LOGITS: priv->keep_logits = g_value_get_boolean (value); break;
   case PROP_INJECT_SLOWDOWN: priv->inject_slowdown = g_value_get_double (value); break;
+  case PROP_INJECT_SCHEDULE:
+    g_free (priv->inject_schedule);
+    priv->inject_schedule = g_value_dup_string (value);
+    break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -226,6 +235,7 @@ json_ints (const gint32 *v, guint n)
 typedef struct {
   guint iteration;
   gboolean greedy;
+  double slowdown; /* injected on purpose (calibration); 0: none */
   gint64 t0, t_prefill, t_first, t_end;
   double cpu_s;
   GArray *generated; /* gint32 */
@@ -259,8 +269,8 @@ make_record (BnBaseExecutor *self, const Measured *m)
   bn_run_record_set_int (run, BN_RUN_FIELD_THREADS, priv->n_threads);
   bn_run_record_set_boolean (run, BN_RUN_FIELD_DETERMINISTIC, bn_env_is_true ("BITNET_DETERMINISTIC"));
   bn_run_record_set_boolean (run, BN_RUN_FIELD_GREEDY, m->greedy);
-  if (priv->inject_slowdown > 0)
-    bn_run_record_set_double (run, BN_RUN_FIELD_INJECTED_SLOWDOWN, priv->inject_slowdown);
+  if (m->slowdown > 0)
+    bn_run_record_set_double (run, BN_RUN_FIELD_INJECTED_SLOWDOWN, m->slowdown);
   bn_run_record_set_int (run, BN_RUN_FIELD_SEED, (gint64) priv->seed);
   bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_REQUESTED, priv->tokens);
   bn_run_record_set_int (run, BN_RUN_FIELD_TOKENS_GENERATED, m->generated->len);
@@ -389,6 +399,11 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
   g_autoptr (GRand) rand = g_rand_new_with_seed ((guint32) priv->seed);
   g_autoptr (GByteArray) kept = priv->keep_logits && timed && iteration == 0 ? g_byte_array_new () : NULL;
   struct rusage ru0, ru1;
+  /* calibration: the schedule's entry for this timed iteration, else the
+   * fixed fraction; warm-ups are never slowed */
+  double slowdown = !timed           ? 0
+                    : priv->schedule ? g_array_index (priv->schedule, double, iteration % priv->schedule->len)
+                                     : priv->inject_slowdown;
 
   /* time left out of the marks: transfers, when the subclass reports its
    * backend's own time (bn_base_executor_report_call_time()) */
@@ -427,9 +442,9 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
       return BN_FLOW_ERROR;
     }
     next = greedy ? bn_logits_argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
-    if (priv->inject_slowdown > 0) {
+    if (slowdown > 0) {
       /* calibration: busy, so that the run's CPU share stays what it was */
-      gint64 until = g_get_monotonic_time () + (gint64) ((NOW () - a) * priv->inject_slowdown);
+      gint64 until = g_get_monotonic_time () + (gint64) ((NOW () - a) * slowdown);
       while (g_get_monotonic_time () < until)
         ;
     }
@@ -454,12 +469,34 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
   if (!timed)
     return BN_FLOW_OK;
 
-  Measured m = { iteration, greedy,    t0,     t_prefill, t_first, t_end, cpu_seconds (&ru0, &ru1),
+  Measured m = { iteration, greedy,    slowdown, t0, t_prefill, t_first, t_end, cpu_seconds (&ru0, &ru1),
                  generated, decode_ms, digests };
   *out = make_record (self, &m);
   if (kept)
     attach_logits (self, *out, g_steal_pointer (&kept), digests->len);
   return BN_FLOW_OK;
+}
+
+/* "0,0.1,0,0.25": fractions in [0, 10], at most 1000 of them */
+static GArray *
+parse_schedule (const char *text, GError **error)
+{
+  g_auto (GStrv) items = g_strsplit (text, ",", 0);
+  g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; items[i]; i++) {
+    char *end = NULL;
+    const char *item = g_strstrip (items[i]);
+    double x = g_ascii_strtod (item, &end);
+    if (!*item || *end || !isfinite (x) || x < 0 || x > 10 || i >= 1000) {
+      g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                   _("inject-schedule \"%s\": item %u (\"%s\") is not a fraction between 0 and 10 (at most 1000 "
+                      "items, e.g. 0,0.1,0,0.25)"),
+                   text, i + 1, item);
+      return NULL;
+    }
+    g_array_append_val (v, x);
+  }
+  return g_steal_pointer (&v);
 }
 
 static BnFlowReturn
@@ -471,6 +508,12 @@ run_model (BnBaseExecutor *self)
   g_autoptr (GError) error = NULL;
 
   if (!make_prompt (self, priv->prompt_ids, &error)) {
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
+  g_clear_pointer (&priv->schedule, g_array_unref);
+  if (priv->inject_schedule && *priv->inject_schedule
+      && !(priv->schedule = parse_schedule (priv->inject_schedule, &error))) {
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
   }
@@ -529,6 +572,7 @@ bn_base_executor_chain (BnElement *element, BnPad *pad, BnItem *item)
   if (klass->unload)
     klass->unload (self);
   g_clear_pointer (&priv->prompt_ids, g_array_unref);
+  g_clear_pointer (&priv->schedule, g_array_unref);
   priv->model = NULL;
   return ret;
 }
@@ -660,6 +704,23 @@ bn_base_executor_class_init (BnBaseExecutorClass *klass)
                            "Calibration only: slow each decode step by this fraction of its time (0.1: 10% slower); "
                            "the runs are marked and refused by strict mode, baseline-sink, the history and reports",
                            0, 10, 0, rw);
+  /**
+   * BnBaseExecutor:inject-schedule:
+   *
+   * Calibration only: a comma-separated cycle of slowdown fractions, one
+   * per timed iteration (`0,0.1,0,0.25`: unslowed, 10% slower, unslowed,
+   * 25% slower, then again), so that a calibration measures unslowed and
+   * slowed runs interleaved, under the same machine state. Overrides
+   * #BnBaseExecutor:inject-slowdown; warm-ups are never slowed. Each slowed
+   * run is marked as #BnBaseExecutor:inject-slowdown marks it.
+   *
+   * Since: 0.2
+   */
+  props[PROP_INJECT_SCHEDULE] =
+      g_param_spec_string ("inject-schedule", "Injected slowdown schedule",
+                           "Calibration only: comma-separated slowdown fractions applied in turn to the timed "
+                           "iterations (0,0.1,0,0.25); overrides inject-slowdown; slowed runs are marked",
+                           NULL, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, "model/bitnet");
   bn_element_class_add_static_pad_template (element_class, "src", BN_PAD_SRC, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);

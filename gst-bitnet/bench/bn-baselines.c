@@ -563,6 +563,24 @@ bn_baselines_validate (JsonObject *root, const char *path, GError **error)
       }
     }
   }
+  /* calibration.<platform>.<implementation>: objects (regression-calibrator;
+   * their members are read with type-checked getters) */
+  JsonNode *cn = json_object_get_member (root, "calibration");
+  if (cn && !JSON_NODE_HOLDS_OBJECT (cn))
+    return fail (error, path, "calibration", _("is not an object of platforms"));
+  g_autoptr (GList) cplatforms = cn ? json_object_get_members (json_node_get_object (cn)) : NULL;
+  for (GList *p = cplatforms; p; p = p->next) {
+    JsonNode *pn = json_object_get_member (json_node_get_object (cn), p->data);
+    g_autofree char *wp = g_strdup_printf ("calibration.%s", (char *) p->data);
+    if (!JSON_NODE_HOLDS_OBJECT (pn))
+      return fail (error, path, wp, _("is not an object of implementations"));
+    g_autoptr (GList) impls = json_object_get_members (json_node_get_object (pn));
+    for (GList *i = impls; i; i = i->next)
+      if (!JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (pn), i->data))) {
+        g_autofree char *wi = g_strdup_printf ("%s.%s", wp, (char *) i->data);
+        return fail (error, path, wi, _("is not an object"));
+      }
+  }
   JsonNode *tn = json_object_get_member (root, "thresholds");
   if (!tn)
     return TRUE;

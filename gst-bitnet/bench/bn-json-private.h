@@ -56,6 +56,8 @@ BN_BENCH_API const char *bn_json_string_or (JsonObject *object, const char *memb
 BN_BENCH_API gint64 bn_json_int_or (JsonObject *object, const char *member, gint64 fallback);
 BN_BENCH_API double bn_json_double_or (JsonObject *object, const char *member, double fallback);
 BN_BENCH_API gboolean bn_json_boolean_or (JsonObject *object, const char *member, gboolean fallback);
+BN_BENCH_API JsonObject *bn_json_object_or (JsonObject *object, const char *member);
+BN_BENCH_API JsonArray *bn_json_array_or (JsonObject *object, const char *member);
 
 /* bn_json_write_atomic() for a success claim: in a pipeline, renamed into
  * place only when the whole run succeeds (bn-file-private.h) */

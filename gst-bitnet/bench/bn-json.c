@@ -338,3 +338,19 @@ bn_json_boolean_or (JsonObject *object, const char *member, gboolean fallback)
 {
   return value_type (object, member) == G_TYPE_BOOLEAN ? json_object_get_boolean_member (object, member) : fallback;
 }
+
+/* The member's object, or %NULL (absent, another type, or @object %NULL). */
+JsonObject *
+bn_json_object_or (JsonObject *object, const char *member)
+{
+  JsonNode *n = object ? json_object_get_member (object, member) : NULL;
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+/* The member's array, or %NULL (absent, another type, or @object %NULL). */
+JsonArray *
+bn_json_array_or (JsonObject *object, const char *member)
+{
+  JsonNode *n = object ? json_object_get_member (object, member) : NULL;
+  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}

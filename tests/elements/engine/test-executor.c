@@ -308,6 +308,25 @@ test_injected_slowdown (void)
   (void) !system (cmd);
 }
 
+/* inject-schedule: the timed iterations take the fractions in turn (warm-ups
+ * never), each run marked with its own; a bad item is named */
+static void
+test_inject_schedule (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) runs = run_records (TINY, "inject-schedule=0,0.1,0,0.25 iterations=6", &error);
+  g_assert_no_error (error);
+  static const double want[] = { 0, 0.1, 0, 0.25, 0, 0.1 };
+  g_assert_cmpuint (json_array_get_length (runs), ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_cmpfloat (
+        bn_run_object_get_double (json_array_get_object_element (runs, i), BN_RUN_FIELD_INJECTED_SLOWDOWN, 0), ==,
+        want[i]);
+  g_autoptr (JsonArray) none = run_records (TINY, "inject-schedule=0,-1 iterations=2", &error);
+  g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS);
+  g_assert_nonnull (strstr (error->message, "item 2 (\"-1\")"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,5 +342,6 @@ main (int argc, char **argv)
   g_test_add_func ("/executor/bandwidth-of", test_bandwidth_of);
   g_test_add_func ("/executor/probe-not-in-peak", test_probe_not_in_peak);
   g_test_add_func ("/executor/injected-slowdown", test_injected_slowdown);
+  g_test_add_func ("/executor/inject-schedule", test_inject_schedule);
   return g_test_run ();
 }

@@ -1112,6 +1112,117 @@ test_shipped_pipelines (void)
   g_assert_nonnull (strstr (o3, "\"mode\" : \"side-by-side\""));
 }
 
+/* regression-calibrator on crafted runs in the order 0, 10%, 0, 25% (as
+ * inject-schedule=0,0.1,0,0.25 makes them): 40 unslowed runs give 3 A/A
+ * comparisons of 6 runs per side, all STABLE; every slowed block is detected; the
+ * counts are the hand-computed ones; the file keeps it and the analyzer
+ * quotes it, warning when a comparison has too few runs. */
+static void
+test_calibrator (void)
+{
+  Runs r = runs_like (100, 10, 20);
+  r.n = 80;
+  r.tps_spread = r.lat_spread = 0.002;
+  g_autofree char *receipt = write_receipt ("calibration-receipt.json", &r);
+  g_autoptr (JsonNode) root = json_from_string (contents (receipt), NULL);
+  JsonArray *runs =
+      json_object_get_array_member (json_object_get_object_member (json_node_get_object (root), "gst_bitnet"), "runs");
+  static const double schedule[] = { 0, 0.1, 0, 0.25 };
+  for (guint i = 0; i < json_array_get_length (runs); i++) {
+    JsonObject *o = json_array_get_object_element (runs, i);
+    double s = schedule[i % 4];
+    if (s == 0)
+      continue;
+    json_object_set_double_member (o, "injected_slowdown", s);
+    json_object_set_double_member (o, "decode_tokens_per_second",
+                                   json_object_get_double_member (o, "decode_tokens_per_second") / (1 + s));
+    JsonArray *lat = json_object_get_array_member (o, "decode_latency_ms");
+    for (guint j = 0; j < json_array_get_length (lat); j++)
+      json_node_set_double (json_array_get_element (lat, j), json_array_get_double_element (lat, j) * (1 + s));
+  }
+  g_autofree char *text = json_to_string (root, TRUE);
+  g_assert_true (g_file_set_contents (receipt, text, -1, NULL));
+
+  g_autofree char *file = tmp ("calibrated.json");
+  g_autofree char *out = tmp ("calibration.json");
+  g_unlink (file);
+  g_autofree char *desc = g_strdup_printf (
+      "receipt-src location=%s ! regression-calibrator runs=6 location=%s output=%s silent=true", receipt, file, out);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = run_pipeline (desc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+
+  g_autoptr (JsonNode) stored = json_from_string (contents (file), NULL);
+  JsonObject *cal = json_object_get_object_member (
+      json_object_get_object_member (json_object_get_object_member (json_node_get_object (stored), "calibration"),
+                                     platform),
+      "gst-bitnet");
+  g_assert_cmpint (json_object_get_int_member (cal, "runs_per_side"), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (cal, "runs"), ==, 80);
+  JsonObject *aa = json_object_get_object_member (cal, "false_alarms");
+  g_assert_cmpint (json_object_get_int_member (aa, "comparisons"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (aa, "alarms"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (aa, "called_stable_or_improvement"), ==, 3);
+  JsonArray *det = json_object_get_array_member (cal, "detection");
+  g_assert_cmpuint (json_array_get_length (det), ==, 2);
+  for (guint k = 0; k < 2; k++) {
+    JsonObject *d = json_array_get_object_element (det, k);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (d, "slowdown_percent"), k ? 25 : 10, 1e-9);
+    JsonObject *in = json_object_get_object_member (d, "interleaved");
+    JsonObject *pre = json_object_get_object_member (d, "preceding");
+    /* 20 slowed runs: 3 blocks; the first has fewer than 6 unslowed runs before it */
+    g_assert_cmpint (json_object_get_int_member (in, "comparisons"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (in, "detected"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (pre, "comparisons"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (pre, "detected"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (in, "called_stable_or_improvement"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (d, "runs_for_90_percent_power"), >=, 2);
+  }
+  g_autoptr (JsonNode) written = json_from_string (contents (out), NULL);
+  g_assert_true (json_object_has_member (json_node_get_object (written), "noise"));
+
+  /* the analyzer quotes it; with fewer runs than the calibration needs, it warns */
+  Runs cur = runs_like (100, 10, 20);
+  make_baseline (file, NULL, &cur);
+  g_autofree char *cr = write_receipt ("calibration-current.json", &cur);
+  g_autoptr (JsonNode) rep = analyze_receipt (file, cr, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *rt = json_to_string (rep, FALSE);
+  g_assert_nonnull (strstr (rt, "Calibrated on this platform"));
+  g_assert_nonnull (strstr (rt, "false alarms 0 of 3 A/A comparisons"));
+  g_assert_null (strstr (rt, "less than 90% power"));
+  json_object_set_int_member (json_array_get_object_element (det, 0), "runs_for_90_percent_power", 50);
+  /* the baseline made above is kept: put the edited calibration back into that file */
+  g_autoptr (JsonNode) now = json_from_string (contents (file), NULL);
+  json_object_set_member (json_node_get_object (now), "calibration",
+                          json_node_copy (json_object_get_member (json_node_get_object (stored), "calibration")));
+  g_autofree char *merged = json_to_string (now, TRUE);
+  g_assert_true (g_file_set_contents (file, merged, -1, NULL));
+  g_autoptr (JsonNode) rep2 = analyze_receipt (file, cr, NULL, &error);
+  g_assert_no_error (error);
+  g_autofree char *rt2 = json_to_string (rep2, FALSE);
+  g_assert_nonnull (strstr (rt2, "With 8 runs per side this comparison has less than 90% power to detect a 10% "
+                                 "slowdown on this machine (as calibrated): about 50 runs per side would"));
+
+  /* a calibration member of the wrong shape is refused, naming it */
+  g_assert_true (g_file_set_contents (file, "{\"calibration\": {\"linux-x86_64\": [1]}}", -1, NULL));
+  g_autoptr (JsonNode) bad = analyze_receipt (file, cr, NULL, &error);
+  g_assert_null (bad);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "calibration.linux-x86_64"));
+  g_clear_error (&error);
+
+  /* too few unslowed runs: an error saying how many are needed */
+  g_unlink (file);
+  g_autofree char *few = g_strdup_printf ("receipt-src location=%s ! regression-calibrator runs=50 location=%s "
+                                          "silent=true",
+                                          receipt, file);
+  g_assert_false (run_pipeline (few, NULL, &error));
+  g_assert_nonnull (strstr (error->message, "2 x runs=50"));
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1133,6 +1244,7 @@ main (int argc, char **argv)
   g_test_add_func ("/regression/report-sink/files", test_report_sink);
   g_test_add_func ("/regression/real-runs", test_real_runs);
   g_test_add_func ("/regression/pipelines/workflow", test_shipped_pipelines);
+  g_test_add_func ("/regression/calibrator", test_calibrator);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   (void) !system (cmd);

@@ -1,0 +1,624 @@
+/* gst-bitnet: regression-calibrator, measures the gate's error rates on this machine
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "bn-regression-elements.h"
+#include "gst-bitnet/bench/bn-analysis-private.h"
+
+#include <gst-bitnet/bench/bn-json-private.h>
+#include <gst-bitnet/bn-file-private.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/**
+ * SECTION:element-regression-calibrator
+ * @title: regression-calibrator
+ *
+ * Measures how the regression gate behaves on this machine for one
+ * configuration: how often it raises a false alarm when nothing changed,
+ * and how often it detects a slowdown of known size. It takes runs, in
+ * the order they were measured, from an executor whose
+ * `inject-schedule` interleaves unslowed runs with runs slowed on purpose
+ * (`0,0.1,0,0.25`), and judges blocks of #BnRegressionCalibrator:runs runs
+ * with the analyzer's own analysis (bn_analysis_run(), side-by-side rules):
+ *
+ * - **A/A**: consecutive blocks of unslowed runs, one against the next (a
+ *   baseline measured just before); a WARNING or CRITICAL is a false alarm;
+ * - **detection**: each block of runs slowed by the same fraction against
+ *   the unslowed runs measured among them (interleaved), and against the
+ *   unslowed runs measured just before them (a stored baseline); a WARNING
+ *   or CRITICAL on decode throughput or token latency is a detection;
+ * - the same data judged by the seed's fixed-percentage rule (the median
+ *   moved past the warning threshold, no interval), side by side;
+ * - the noise: median and robust coefficient of variation (1.4826 MAD /
+ *   median) of the unslowed runs' decode speed and token latency, and the
+ *   runs per side that would detect each slowdown with 90% power.
+ *
+ * The result is printed, written to #BnRegressionCalibrator:output and
+ * stored in the baselines file (#BnRegressionCalibrator:location) under
+ * `calibration.<platform>.<implementation>`, merged under the file's lock
+ * as baseline-sink merges; regression-analyzer quotes it in every report
+ * and warns when a comparison has fewer runs than the calibration says a
+ * detection needs. `pipelines/calibrate.bnp` runs it; docs/regression.md
+ * explains the table.
+ */
+
+struct _BnRegressionCalibrator {
+  BnElement parent_instance;
+  char *location, *platform, *implementation, *output;
+  guint runs, lock_timeout;
+  double confidence, min_cpu_share;
+  gboolean silent, store;
+
+  GPtrArray *all; /* BnRecord, in arrival order */
+  BnThresholds thresholds;
+};
+
+G_DEFINE_FINAL_TYPE (BnRegressionCalibrator, bn_regression_calibrator, BN_TYPE_ELEMENT)
+
+enum {
+  PROP_0,
+  PROP_LOCATION,
+  PROP_PLATFORM,
+  PROP_IMPLEMENTATION,
+  PROP_OUTPUT,
+  PROP_RUNS,
+  PROP_CONFIDENCE,
+  PROP_MIN_CPU_SHARE,
+  PROP_SILENT,
+  PROP_STORE,
+  PROP_LOCK_TIMEOUT,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
+static void
+bn_regression_calibrator_finalize (GObject *object)
+{
+  BnRegressionCalibrator *self = BN_REGRESSION_CALIBRATOR (object);
+  g_free (self->location);
+  g_free (self->platform);
+  g_free (self->implementation);
+  g_free (self->output);
+  g_clear_pointer (&self->all, g_ptr_array_unref);
+  G_OBJECT_CLASS (bn_regression_calibrator_parent_class)->finalize (object);
+}
+
+static void
+bn_regression_calibrator_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  BnRegressionCalibrator *self = BN_REGRESSION_CALIBRATOR (object);
+  switch (id) {
+  case PROP_LOCATION: g_value_set_string (value, self->location); break;
+  case PROP_PLATFORM: g_value_set_string (value, self->platform); break;
+  case PROP_IMPLEMENTATION: g_value_set_string (value, self->implementation); break;
+  case PROP_OUTPUT: g_value_set_string (value, self->output); break;
+  case PROP_RUNS: g_value_set_uint (value, self->runs); break;
+  case PROP_CONFIDENCE: g_value_set_double (value, self->confidence); break;
+  case PROP_MIN_CPU_SHARE: g_value_set_double (value, self->min_cpu_share); break;
+  case PROP_SILENT: g_value_set_boolean (value, self->silent); break;
+  case PROP_STORE: g_value_set_boolean (value, self->store); break;
+  case PROP_LOCK_TIMEOUT: g_value_set_uint (value, self->lock_timeout); break;
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  }
+}
+
+static void
+set_string (char **slot, const GValue *value)
+{
+  g_free (*slot);
+  *slot = g_value_dup_string (value);
+}
+
+static void
+bn_regression_calibrator_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  BnRegressionCalibrator *self = BN_REGRESSION_CALIBRATOR (object);
+  switch (id) {
+  case PROP_LOCATION: set_string (&self->location, value); break;
+  case PROP_PLATFORM: set_string (&self->platform, value); break;
+  case PROP_IMPLEMENTATION: set_string (&self->implementation, value); break;
+  case PROP_OUTPUT: set_string (&self->output, value); break;
+  case PROP_RUNS: self->runs = g_value_get_uint (value); break;
+  case PROP_CONFIDENCE: self->confidence = g_value_get_double (value); break;
+  case PROP_MIN_CPU_SHARE: self->min_cpu_share = g_value_get_double (value); break;
+  case PROP_SILENT: self->silent = g_value_get_boolean (value); break;
+  case PROP_STORE: self->store = g_value_get_boolean (value); break;
+  case PROP_LOCK_TIMEOUT: self->lock_timeout = g_value_get_uint (value); break;
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  }
+}
+
+static gboolean
+bn_regression_calibrator_start (BnElement *element, GError **error)
+{
+  BnRegressionCalibrator *self = BN_REGRESSION_CALIBRATOR (element);
+  g_clear_pointer (&self->all, g_ptr_array_unref);
+  self->all = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!self->location || !*self->location || !self->implementation || !*self->implementation) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("regression-calibrator needs location=FILE (the baselines file) and implementation=NAME"));
+    return FALSE;
+  }
+  /* the thresholds the gate will apply: the file's, else the defaults; a
+   * corrupt file is found before anything is measured */
+  bn_thresholds_init_defaults (&self->thresholds);
+  if (g_file_test (self->location, G_FILE_TEST_EXISTS)) {
+    g_autoptr (JsonObject) file = bn_baselines_load (self->location, error);
+    if (!file)
+      return FALSE;
+    bn_thresholds_read (&self->thresholds, file);
+  }
+  return TRUE;
+}
+
+static BnFlowReturn
+bn_regression_calibrator_chain (BnElement *element, BnPad *pad, BnItem *item)
+{
+  BnRegressionCalibrator *self = BN_REGRESSION_CALIBRATOR (element);
+  if (!BN_IS_RECORD (item) || g_strcmp0 (bn_caps_get_media_type (bn_item_get_caps (item), 0), BN_RUN_MEDIA_TYPE)) {
+    g_object_unref (item);
+    return BN_FLOW_OK;
+  }
+  g_autoptr (GError) error = NULL;
+  if (!bn_run_check_types (BN_RECORD (item), &error) || !bn_run_check_real (BN_RECORD (item), self->all->len, &error)) {
+    g_object_unref (item);
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
+  g_ptr_array_add (self->all, item);
+  return BN_FLOW_OK;
+}
+
+static double
+slowdown_of (BnRecord *run)
+{
+  return bn_run_record_get_double (run, BN_RUN_FIELD_INJECTED_SLOWDOWN, 0);
+}
+
+/* ---- judging blocks ------------------------------------------------------------- */
+
+typedef struct {
+  guint comparisons, alarms, inconclusive, stable_or_better, naive;
+} Tally;
+
+static GPtrArray *
+pick (GPtrArray *all, const guint *index, guint n)
+{
+  GPtrArray *runs = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (runs, all->pdata[index[i]]);
+  return runs;
+}
+
+static const BnMetricResult *
+result_of (BnAnalysis *a, BnMetric m)
+{
+  for (guint i = 0; i < a->results->len; i++)
+    if (g_array_index (a->results, BnMetricResult, i).metric == m)
+      return &g_array_index (a->results, BnMetricResult, i);
+  return NULL;
+}
+
+static gboolean
+is_alarm (BnLevel l)
+{
+  return l == BN_LEVEL_WARNING || l == BN_LEVEL_CRITICAL;
+}
+
+/* The seed's rule: the median moved past the warning threshold. */
+static gboolean
+naive_alarm (BnAnalysis *a, const BnThresholds *t)
+{
+  const BnMetricResult *tp = result_of (a, BN_METRIC_THROUGHPUT), *lat = result_of (a, BN_METRIC_LATENCY_P50);
+  return (tp && isfinite (tp->change) && -tp->change > t->warning[BN_LIMIT_THROUGHPUT])
+         || (lat && isfinite (lat->change) && lat->change > t->warning[BN_LIMIT_LATENCY]);
+}
+
+/* Judges @current against @baseline (indexes into self->all) and counts.
+ * A/A counts any alarm (what CI would report); a detection counts an alarm
+ * on the decode metrics, which the injected slowdown moves. */
+static gboolean
+judge (BnRegressionCalibrator *self, const guint *baseline, const guint *current, gboolean detection, Tally *t,
+       GError **error)
+{
+  g_autoptr (GPtrArray) b = pick (self->all, baseline, self->runs);
+  g_autoptr (GPtrArray) c = pick (self->all, current, self->runs);
+  g_autoptr (JsonObject) be = bn_baseline_entry_from_runs (b, error);
+  g_autoptr (JsonObject) ce = be ? bn_baseline_entry_from_runs (c, error) : NULL;
+  if (!ce)
+    return FALSE;
+  g_autofree char *here = bn_machine_platform ();
+  BnAnalysisOptions opt = {
+    .mode = "side-by-side",
+    .platform = here,
+    .current_platform = here,
+    .implementation = self->implementation,
+    .thresholds_source = self->location,
+    .thresholds = self->thresholds,
+    .confidence = self->confidence,
+    .skip_memory = TRUE,
+    .min_cpu_share = self->min_cpu_share,
+  };
+  g_autoptr (BnAnalysis) a = bn_analysis_run (&opt, be, ce);
+  const BnMetricResult *tp = result_of (a, BN_METRIC_THROUGHPUT), *lat = result_of (a, BN_METRIC_LATENCY_P50);
+  BnLevel decode = tp ? tp->level : BN_LEVEL_NO_BASELINE;
+  BnLevel token = lat ? lat->level : BN_LEVEL_NO_BASELINE;
+  gboolean alarm = detection ? is_alarm (decode) || is_alarm (token) : is_alarm (a->status);
+  t->comparisons++;
+  t->alarms += alarm;
+  t->inconclusive += !alarm && (decode == BN_LEVEL_INCONCLUSIVE || token == BN_LEVEL_INCONCLUSIVE);
+  t->stable_or_better += decode == BN_LEVEL_STABLE || decode == BN_LEVEL_IMPROVEMENT;
+  t->naive += naive_alarm (a, &self->thresholds);
+  return TRUE;
+}
+
+static JsonObject *
+tally_json (const Tally *t, const char *alarms_name)
+{
+  JsonObject *o = json_object_new ();
+  json_object_set_int_member (o, "comparisons", t->comparisons);
+  json_object_set_int_member (o, alarms_name, t->alarms);
+  json_object_set_double_member (o, "rate", t->comparisons ? (double) t->alarms / t->comparisons : 0);
+  json_object_set_int_member (o, "inconclusive", t->inconclusive);
+  json_object_set_int_member (o, "called_stable_or_improvement", t->stable_or_better);
+  json_object_set_int_member (o, "seed_rule", t->naive);
+  return o;
+}
+
+/* ---- noise and power ------------------------------------------------------------ */
+
+/* median and robust coefficient of variation of @field over @runs */
+static JsonObject *
+noise_json (BnRegressionCalibrator *self, GArray *runs, BnRunField field, double *cv)
+{
+  g_autoptr (GArray) v = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < runs->len; i++) {
+    double x = bn_run_record_get_double (self->all->pdata[g_array_index (runs, guint, i)], field, NAN);
+    if (isfinite (x))
+      g_array_append_val (v, x);
+  }
+  *cv = NAN;
+  if (!v->len)
+    return NULL; /* not recorded by these runs */
+  double med = bn_stats_median ((double *) v->data, v->len);
+  for (guint i = 0; i < v->len; i++)
+    g_array_index (v, double, i) = fabs (g_array_index (v, double, i) - med);
+  double mad = bn_stats_median ((double *) v->data, v->len);
+  *cv = med > 0 ? 1.4826 * mad / med : NAN;
+  JsonObject *o = json_object_new ();
+  json_object_set_double_member (o, "median", med);
+  json_object_set_double_member (o, "cv_percent", 100 * *cv);
+  return o;
+}
+
+/* Runs per side for 90% power to flag a @slowdown (0.1: steps 10% longer)
+ * as a throughput WARNING: the interval of the log ratio of medians must
+ * clear the warning threshold. Normal approximation, per-run noise @cv on
+ * the log scale, the median's efficiency 2/pi: n = pi cv^2 ((z_a + z_b) /
+ * (ln (1 + s) + ln (1 - w)))^2. 0 when no run count can (s within w). */
+static guint
+runs_for_power (double cv, double slowdown, double warning_percent, double confidence)
+{
+  double margin = log1p (slowdown) + log1p (-warning_percent / 100);
+  if (margin <= 0 || !isfinite (cv))
+    return 0;
+  double z = bn_stats_norm_quantile (1 - (1 - confidence) / 2) + bn_stats_norm_quantile (0.9);
+  double n = G_PI * cv * cv * (z / margin) * (z / margin);
+  return (guint) MAX (ceil (n), 2);
+}
+
+/* ---- the calibration ------------------------------------------------------------ */
+
+/* the @n unslowed runs nearest (in arrival order) to @center */
+static void
+nearest (GArray *plain, double center, guint n, guint *out)
+{
+  guint len = plain->len, lo = 0;
+  while (lo < len && g_array_index (plain, guint, lo) < center)
+    lo++;
+  /* take n consecutive entries around lo */
+  guint start = lo >= n / 2 ? lo - n / 2 : 0;
+  if (start + n > len)
+    start = len - n;
+  for (guint i = 0; i < n; i++)
+    out[i] = g_array_index (plain, guint, start + i);
+}
+
+/* Blocks of runs slowed by @s against the unslowed runs among them and
+ * just before them. */
+static JsonObject *
+detect (BnRegressionCalibrator *self, GArray *plain, double s, double cv_tp, GError **error)
+{
+  guint n = self->runs;
+  g_autofree guint *ref = g_new (guint, n);
+  g_autoptr (GArray) slowed = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < self->all->len; i++)
+    if (slowdown_of (self->all->pdata[i]) == s)
+      g_array_append_val (slowed, i);
+  Tally inter = { 0 }, before = { 0 };
+  for (guint j = 0; (j + 1) * n <= slowed->len; j++) {
+    const guint *block = &g_array_index (slowed, guint, j * n);
+    nearest (plain, (block[0] + block[n - 1]) / 2.0, n, ref);
+    if (!judge (self, ref, block, TRUE, &inter, error))
+      return NULL;
+    /* the n unslowed runs measured just before the block */
+    guint m = 0;
+    while (m < plain->len && g_array_index (plain, guint, m) < block[0])
+      m++;
+    if (m >= n && !judge (self, &g_array_index (plain, guint, m - n), block, TRUE, &before, error))
+      return NULL;
+  }
+  JsonObject *d = json_object_new ();
+  json_object_set_double_member (d, "slowdown_percent", 100 * s);
+  json_object_set_object_member (d, "interleaved", tally_json (&inter, "detected"));
+  json_object_set_object_member (d, "preceding", tally_json (&before, "detected"));
+  json_object_set_int_member (
+      d, "runs_for_90_percent_power",
+      runs_for_power (cv_tp, s, self->thresholds.warning[BN_LIMIT_THROUGHPUT], self->confidence));
+  return d;
+}
+
+static JsonObject *
+calibrate (BnRegressionCalibrator *self, GError **error)
+{
+  guint n = self->runs;
+  g_autoptr (GArray) plain = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GArray) sizes = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < self->all->len; i++) {
+    double s = slowdown_of (self->all->pdata[i]);
+    gboolean known = s == 0;
+    for (guint k = 0; k < sizes->len && !known; k++)
+      known = g_array_index (sizes, double, k) == s;
+    if (!known)
+      g_array_append_val (sizes, s);
+    if (s == 0)
+      g_array_append_val (plain, i);
+  }
+  if (plain->len < 2 * n) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
+                 _("regression-calibrator received %u unslowed runs; one A/A comparison needs 2 x runs=%u: run "
+                    "more iterations"),
+                 plain->len, n);
+    return NULL;
+  }
+
+  /* A/A: consecutive blocks */
+  Tally aa = { 0 };
+  for (guint k = 0; (2 * k + 2) * n <= plain->len; k++)
+    if (!judge (self, &g_array_index (plain, guint, 2 * k * n), &g_array_index (plain, guint, (2 * k + 1) * n), FALSE,
+                &aa, error))
+      return NULL;
+
+  double cv_tp, cv_lat;
+  JsonObject *noise = json_object_new ();
+  static const BnRunField noisy[] = { BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, BN_RUN_FIELD_LATENCY_P50_MS };
+  double *cvs[] = { &cv_tp, &cv_lat };
+  for (guint i = 0; i < G_N_ELEMENTS (noisy); i++) {
+    JsonObject *f = noise_json (self, plain, noisy[i], cvs[i]);
+    if (f)
+      json_object_set_object_member (noise, bn_run_field_name (noisy[i]), f);
+  }
+
+  JsonArray *detection = json_array_new ();
+  for (guint k = 0; k < sizes->len; k++) {
+    JsonObject *d = detect (self, plain, g_array_index (sizes, double, k), cv_tp, error);
+    if (!d) {
+      json_array_unref (detection);
+      json_object_unref (noise);
+      return NULL;
+    }
+    json_array_add_object_element (detection, d);
+  }
+
+  JsonObject *o = json_object_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  json_object_set_string_member (o, "date", date);
+  json_object_set_int_member (o, "runs_per_side", n);
+  json_object_set_int_member (o, "runs", self->all->len);
+  json_object_set_double_member (o, "confidence", self->confidence);
+  json_object_set_double_member (o, "min_cpu_share", self->min_cpu_share);
+  json_object_set_object_member (o, "thresholds", bn_thresholds_to_json (&self->thresholds));
+  BnRecord *first = self->all->pdata[0];
+  static const BnRunField config[] = { BN_RUN_FIELD_MODEL_FINGERPRINT, BN_RUN_FIELD_THREADS,
+                                       BN_RUN_FIELD_TOKENS_REQUESTED, BN_RUN_FIELD_PROMPT_TOKENS };
+  JsonObject *c = json_object_new ();
+  JsonObject *fo = bn_record_get_object (first);
+  for (guint i = 0; i < G_N_ELEMENTS (config); i++) {
+    const char *name = bn_run_field_name (config[i]);
+    if (json_object_has_member (fo, name))
+      json_object_set_member (c, name, json_node_copy (json_object_get_member (fo, name)));
+  }
+  json_object_set_object_member (o, "configuration", c);
+  json_object_set_object_member (o, "noise", noise);
+  json_object_set_object_member (o, "false_alarms", tally_json (&aa, "alarms"));
+  json_object_set_array_member (o, "detection", detection);
+  return o;
+}
+
+/* ---- output --------------------------------------------------------------------- */
+
+static char *
+calibration_text (JsonObject *o, const char *platform, const char *implementation)
+{
+  GString *s = g_string_new (NULL);
+  JsonObject *aa = bn_json_object_or (o, "false_alarms");
+  JsonObject *noise = bn_json_object_or (o, "noise");
+  JsonObject *tp = noise ? bn_json_object_or (noise, "decode_tokens_per_second") : NULL;
+  JsonObject *lat = noise ? bn_json_object_or (noise, "latency_p50_ms") : NULL;
+  guint n = bn_json_int_or (o, "runs_per_side", 0);
+  g_string_append_printf (s, _("Calibration of the regression gate: %s on %s, %u runs per side (%u runs in all)\n"),
+                          implementation, platform, n, (guint) bn_json_int_or (o, "runs", 0));
+  g_string_append_printf (
+      s, _("Noise of the unslowed runs: decode %.2f tok/s (CV %.2f%%), token p50 %.4f ms (CV %.2f%%)\n"),
+      bn_json_double_or (tp, "median", NAN), bn_json_double_or (tp, "cv_percent", NAN),
+      bn_json_double_or (lat, "median", NAN), bn_json_double_or (lat, "cv_percent", NAN));
+  g_string_append_printf (s, "%-34s %11s %7s %7s %6s %9s\n", _("comparison"), _("alarms"), _("rate"), _("incon."),
+                          _("stable"), _("seed rule"));
+  g_string_append_printf (s, "%-34s %5u / %-3u %6.1f%% %7u %6u %9u\n", _("A/A (false alarms)"),
+                          (guint) bn_json_int_or (aa, "alarms", 0), (guint) bn_json_int_or (aa, "comparisons", 0),
+                          100 * bn_json_double_or (aa, "rate", 0), (guint) bn_json_int_or (aa, "inconclusive", 0),
+                          (guint) bn_json_int_or (aa, "called_stable_or_improvement", 0),
+                          (guint) bn_json_int_or (aa, "seed_rule", 0));
+  JsonArray *det = bn_json_array_or (o, "detection");
+  for (guint i = 0; det && i < json_array_get_length (det); i++) {
+    JsonObject *d = json_array_get_object_element (det, i);
+    static const char *const modes[] = { "interleaved", "preceding" };
+    for (guint k = 0; k < G_N_ELEMENTS (modes); k++) {
+      JsonObject *t = bn_json_object_or (d, modes[k]);
+      g_autofree char *label =
+          g_strdup_printf (k == 0 ? _("%.0f%% slower, interleaved") : _("%.0f%% slower, stored before"),
+                           bn_json_double_or (d, "slowdown_percent", NAN));
+      g_string_append_printf (s, "%-34s %5u / %-3u %6.1f%% %7u %6u %9u\n", label,
+                              (guint) bn_json_int_or (t, "detected", 0), (guint) bn_json_int_or (t, "comparisons", 0),
+                              100 * bn_json_double_or (t, "rate", 0), (guint) bn_json_int_or (t, "inconclusive", 0),
+                              (guint) bn_json_int_or (t, "called_stable_or_improvement", 0),
+                              (guint) bn_json_int_or (t, "seed_rule", 0));
+    }
+    guint need = bn_json_int_or (d, "runs_for_90_percent_power", 0);
+    if (need)
+      g_string_append_printf (s, _("  %u runs per side would detect a %.0f%% slowdown with 90%% power here\n"), need,
+                              bn_json_double_or (d, "slowdown_percent", NAN));
+    else
+      g_string_append_printf (s,
+                              _("  a %.0f%% slowdown does not reach the warning threshold: no run count detects it\n"),
+                              bn_json_double_or (d, "slowdown_percent", NAN));
+  }
+  return g_string_free (s, FALSE);
+}
+
+/* Under the lock: reads the file again and merges @cal in. */
+static gboolean
+store (BnRegressionCalibrator *self, const char *platform, JsonObject *cal, GError **error)
+{
+  int lock = bn_file_lock (self->location, self->lock_timeout * 1000, error);
+  if (lock < 0)
+    return FALSE;
+  g_autoptr (JsonObject) root = NULL;
+  if (g_file_test (self->location, G_FILE_TEST_EXISTS)) {
+    root = bn_baselines_load (self->location, error);
+  } else {
+    root = json_object_new ();
+    json_object_set_string_member (root, "version", "1.0.0");
+  }
+  gboolean ok = root != NULL;
+  if (ok) {
+    JsonObject *all = bn_json_object_or (root, "calibration");
+    if (!all) {
+      all = json_object_new ();
+      json_object_set_object_member (root, "calibration", all);
+    }
+    JsonObject *per = bn_json_object_or (all, platform);
+    if (!per) {
+      per = json_object_new ();
+      json_object_set_object_member (all, platform, per);
+    }
+    json_object_set_object_member (per, self->implementation, json_object_ref (cal));
+    ok = bn_baselines_save (self->location, root, error);
+  }
+  bn_file_unlock (lock);
+  return ok;
+}
+
+static BnFlowReturn
+bn_regression_calibrator_finish (BnElement *element)
+{
+  BnRegressionCalibrator *self = BN_REGRESSION_CALIBRATOR (element);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) cal = calibrate (self, &error);
+  if (!cal) {
+    bn_element_post_error (element, error, NULL);
+    return BN_FLOW_ERROR;
+  }
+  g_autofree char *here = bn_machine_platform ();
+  const char *platform =
+      !self->platform || !*self->platform || !strcmp (self->platform, "auto") ? here : self->platform;
+  g_autofree char *text = calibration_text (cal, platform, self->implementation);
+  if (self->output && *self->output && !bn_json_write_atomic (self->output, cal, &error)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE, _("Cannot write the calibration %s: %s"),
+                      self->output, error->message);
+    return BN_FLOW_ERROR;
+  }
+  if (self->store && !store (self, platform, cal, &error)) {
+    BN_ELEMENT_ERROR (element, BN_CORE_ERROR, BN_CORE_ERROR_RESOURCE,
+                      _("Cannot store the calibration in the baselines file %s: %s"), self->location, error->message);
+    return BN_FLOW_ERROR;
+  }
+  if (!self->silent) {
+    fputs (text, stdout);
+    fflush (stdout);
+  }
+  g_autofree char *info = g_strdup_printf (self->store ? _("calibration of %s on %s stored in %s")
+                                                       : _("calibration of %s on %s (not stored)"),
+                                           self->implementation, platform, self->location);
+  bn_element_post_info (element, info);
+  return BN_FLOW_OK;
+}
+
+static void
+bn_regression_calibrator_class_init (BnRegressionCalibratorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  BnElementClass *element_class = BN_ELEMENT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = bn_regression_calibrator_finalize;
+  object_class->get_property = bn_regression_calibrator_get_property;
+  object_class->set_property = bn_regression_calibrator_set_property;
+  element_class->start = bn_regression_calibrator_start;
+  element_class->chain = bn_regression_calibrator_chain;
+  element_class->finish = bn_regression_calibrator_finish;
+
+  props[PROP_LOCATION] = g_param_spec_string ("location", "Location",
+                                              "Baselines file: its thresholds are calibrated, and the result is "
+                                              "stored in it under calibration.PLATFORM.IMPLEMENTATION",
+                                              "crossval/baselines.json", rw);
+  props[PROP_PLATFORM] =
+      g_param_spec_string ("platform", "Platform", "Platform key (auto: this machine's)", "auto", rw);
+  props[PROP_IMPLEMENTATION] =
+      g_param_spec_string ("implementation", "Implementation", "Implementation key", BN_BASELINES_IMPLEMENTATION, rw);
+  props[PROP_OUTPUT] =
+      g_param_spec_string ("output", "Output", "Also write the calibration as JSON to this file", NULL, rw);
+  props[PROP_RUNS] = g_param_spec_uint ("runs", "Runs per side",
+                                        "Runs on each side of a comparison: the count the gate will use (a "
+                                        "baseline's iterations)",
+                                        2, 1000, 10, rw);
+  props[PROP_CONFIDENCE] = g_param_spec_double ("confidence", "Confidence",
+                                                "Confidence level of the intervals, as "
+                                                "regression-analyzer's",
+                                                0.5, 0.999, 0.95, rw);
+  props[PROP_MIN_CPU_SHARE] = g_param_spec_double ("min-cpu-share", "Minimum CPU share",
+                                                   "As regression-analyzer's min-cpu-share", 0, 1, 0.9, rw);
+  props[PROP_SILENT] = g_param_spec_boolean ("silent", "Silent", "Do not print the table", FALSE, rw);
+  props[PROP_STORE] = g_param_spec_boolean ("store", "Store",
+                                            "Store the calibration in the baselines file (false: only print and "
+                                            "write output)",
+                                            TRUE, rw);
+  props[PROP_LOCK_TIMEOUT] =
+      g_param_spec_uint ("lock-timeout", "Lock timeout",
+                         "Seconds to wait for another writer's lock on the baselines file", 0, 3600, 60, rw);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+  bn_element_class_set_metadata (element_class, "Regression gate calibrator", "Sink",
+                                 "Measures the regression gate's false-alarm and detection rates on this machine "
+                                 "from interleaved unslowed and injected-slowdown runs, and stores them in the "
+                                 "baselines file",
+                                 "gst-bitnet developers");
+  bn_element_class_add_static_pad_template (element_class, "sink", BN_PAD_SINK, BN_PAD_ALWAYS, BN_RUN_MEDIA_TYPE);
+}
+
+static void
+bn_regression_calibrator_init (BnRegressionCalibrator *self)
+{
+  self->location = g_strdup ("crossval/baselines.json");
+  self->platform = g_strdup ("auto");
+  self->implementation = g_strdup (BN_BASELINES_IMPLEMENTATION);
+  self->runs = 10;
+  self->confidence = 0.95;
+  self->min_cpu_share = 0.9;
+  self->store = TRUE;
+  self->lock_timeout = 60;
+}
