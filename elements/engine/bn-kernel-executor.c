@@ -23,7 +23,7 @@
  * tokens and text, a digest of the logits at every step, and the fraction
  * of the memory-bandwidth ceiling reached: bytes read per token against
  * the better of the read bandwidths measured at start and right after the
- * iteration, over the model's largest tensor when it is at least 256 MB
+ * iteration (at most once a second), over the model's largest tensor when it is at least 256 MB
  * (the bytes the decode reads; no extra memory), else a 256 MB buffer.
  *
  * Greedy decoding by default; `temperature`, `top-k` and `top-p` sample
@@ -79,6 +79,8 @@ struct _BnKernelExecutor {
   KvType kv_type;
   gboolean match_llama;
   double bandwidth_gbs;
+  double recent_gbs; /* the last probe after a decode, at recent_at (monotonic us; 0: none yet) */
+  gint64 recent_at;
   /* while a model is run */
   BnEngine *engine;
   BnTokenizer *tok;
@@ -132,6 +134,8 @@ bn_kernel_executor_start (BnElement *element, GError **error)
   if (!BN_ELEMENT_CLASS (bn_kernel_executor_parent_class)->start (element, error))
     return FALSE;
   self->bandwidth_gbs = 0; /* measured with the engine's thread count */
+  self->recent_gbs = 0;
+  self->recent_at = 0;
   guint iterations, warmup, tokens;
   g_object_get (self, "iterations", &iterations, "warmup", &warmup, "tokens", &tokens, NULL);
   g_debug ("%s: %u iteration(s) after %u warm-up, %u token(s) each", bn_element_get_name (element), iterations, warmup,
@@ -279,9 +283,16 @@ bn_kernel_executor_describe (BnBaseExecutor *base, BnRecord *run)
   BnEngine *engine = self->engine;
   double bytes = (double) bn_engine_get_bytes_per_token (engine);
   /* the shared machine's bandwidth moves from minute to minute: measured
-   * again right after this iteration's decode, the better of that and the
-   * start-up figure is the ceiling (never flattering the fraction) */
-  double bw = MAX (self->bandwidth_gbs, measure_bandwidth (model, bn_engine_get_n_threads (engine)));
+   * again right after this iteration's decode (at most once a second: a
+   * probe of a small model's 256 MB buffer costs more than its run), the
+   * better of that and the start-up figure is the ceiling (never
+   * flattering the fraction) */
+  gint64 now = g_get_monotonic_time ();
+  if (!self->recent_at || now - self->recent_at >= G_USEC_PER_SEC) {
+    self->recent_gbs = measure_bandwidth (model, bn_engine_get_n_threads (engine));
+    self->recent_at = g_get_monotonic_time ();
+  }
+  double bw = MAX (self->bandwidth_gbs, self->recent_gbs);
   double ceiling = bw > 0 ? bw * 1e9 / bytes : 0;
   double decode_tps = bn_run_record_get_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, 0);
   double kv_mb = bn_engine_get_kv_bytes (engine) / 1048576.0;
