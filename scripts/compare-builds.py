@@ -5,7 +5,7 @@
 # machines). The statistics are the toolkit's (bn_stats_paired_ratio through
 # GObject introspection); the runs are each build's own bn-launch.
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Compares two builds of gst-bitnet, interleaved, pair by pair.
+"""Compares two builds of gst-bitnet (or of another engine), interleaved, pair by pair.
 
 Each pair is one run of BASE and one of CANDIDATE, each in a fresh process
 (bn-launch of that build, the same pipeline and settings, a warm-up
@@ -20,10 +20,27 @@ settles; each look uses the confidence divided among all planned looks
 (Bonferroni), so the error rate holds for the repeated looks
 (docs/design/0020-paired-comparison.md).
 
-A build is a build directory (with gst-bitnet/tools/bn-launch and
-elements/). The metric is decode tok/s (--metric decode) or the median
-per-token decode latency of each run (--metric p50, robust to a busy core).
-The pairs, the looks and the verdict go to --output (JSON).
+A side is one of:
+  DIR                  a gst-bitnet build directory (gst-bitnet/tools/bn-launch,
+                       elements/), run on --size/--model, --format, --tokens...
+  llama-bench:COMMAND  llama-bench of any llama.cpp build, e.g.
+                       'llama-bench:/opt/llama/llama-bench -m m.gguf -p 0 -n 32 -r 3'
+                       (-o jsonl is added unless COMMAND has -o json or jsonl);
+                       its one generation test is the run
+  jsonl:COMMAND        any command printing run records, one JSON object per
+                       line (docs/schemas/run-records-jsonl.md), e.g.
+                       'jsonl:./my-engine --bench --tokens 32'
+A COMMAND is split as a shell would (quotes), run without a shell, once per
+run; the settings of a command side are the command's own. Output that is
+not what the side promises is refused with the line (and the command) named.
+
+The metric is decode tok/s (--metric decode) or a quantile of each run's
+per-token decode latencies: the median (p50), the 10th percentile (p10) or
+the minimum (min); the low ones suit additive, bursty noise (a busy core
+lengthens some tokens and leaves the fastest alone, docs/regression.md).
+Runs stay the unit: each run gives one figure, each pair one ratio.
+The pairs, the looks and the verdict go to --output (JSON); --probe runs
+each side once and prints what was read, to check a side's command.
 
 Exit status: 0 STABLE, IMPROVEMENT or WARNING; 3 CRITICAL (or WARNING with
 --fail-on-warning); 4 INCONCLUSIVE when the budget is spent, with
@@ -40,6 +57,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bn_sides  # noqa: E402
 import bn_toolkit  # noqa: E402
 
 
@@ -63,43 +81,40 @@ def percent(text):
     return value
 
 
-def build_dir(text):
-    launch = os.path.join(text, "gst-bitnet", "tools", "bn-launch")
-    if not os.access(launch, os.X_OK):
-        raise argparse.ArgumentTypeError("%s is not a gst-bitnet build directory (no gst-bitnet/tools/bn-launch)"
-                                         % text)
-    return os.path.abspath(text)
+def side(text):
+    try:
+        return bn_sides.Side(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
 
 
-def one_run(build, args, scratch, label):
-    """Runs the pipeline once with @build's bn-launch; returns the run record."""
+def build_run(build, args, scratch, label, env):
+    """Runs the pipeline once with @build's bn-launch; returns its run record."""
     out = os.path.join(scratch, "%s.json" % label)
     source = ("loader location=%s" % args.model) if args.model else ("loader fixture=%s" % args.size)
     pipeline = ("%s ! quantizer format=%s ! kernel-executor iterations=1 warmup=1 tokens=%d n-prompt=%d "
                 "threads=%d ! summary-sink silent=true location=%s"
                 % (source, args.format, args.tokens, args.prompt_tokens, args.threads, out))
-    env = dict(os.environ, BN_PLUGIN_PATH=os.path.join(build, "elements"), BN_PLUGIN_SYSTEM_PATH="")
+    env = dict(env, BN_PLUGIN_PATH=os.path.join(build, "elements"), BN_PLUGIN_SYSTEM_PATH="")
     cmd = [os.path.join(build, "gst-bitnet", "tools", "bn-launch"), "-q"] + pipeline.split()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError("%s: %s failed (exit %d): %s" % (label, cmd[0], done.returncode,
-                                                           done.stderr.strip()[-400:]))
+        raise bn_sides.SideError("%s: %s failed (exit %d): %s" % (label, cmd[0], done.returncode,
+                                                                 done.stderr.strip()[-400:]))
     with open(out, encoding="utf-8") as f:
         results = json.load(f)["results"]
     runs = [r["result"] for r in results if r.get("type") == "bench/run"]
     if len(runs) != 1:
-        raise RuntimeError("%s: expected one run record in %s, found %d" % (label, out, len(runs)))
-    return runs[0]
+        raise bn_sides.SideError("%s: expected one run record in %s, found %d" % (label, out, len(runs)))
+    return runs
 
 
-def figure(run, metric):
-    if metric == "decode":
-        return float(run["decode_tokens_per_second"])
-    lat = sorted(run.get("decode_latency_ms") or [])
-    if not lat:
-        raise RuntimeError("a run has no per-token latencies (--metric p50 needs --tokens 2 or more)")
-    mid = len(lat) // 2
-    return lat[mid] if len(lat) % 2 else (lat[mid - 1] + lat[mid]) / 2
+def one_run(s, args, scratch, role, index):
+    """One run of side @s (a fresh process); returns the run records it gave."""
+    env = dict(os.environ, BN_COMPARE_SIDE=role, BN_COMPARE_RUN=str(index))
+    if s.kind == "build":
+        return build_run(s.path, args, scratch, "%s-%d" % (role, index), env)
+    return s.read(s.run_command(env, args.run_timeout))
 
 
 def judge(lo, hi, warning, critical, higher_is_better):
@@ -116,12 +131,30 @@ def judge(lo, hi, warning, critical, higher_is_better):
     return "INCONCLUSIVE"
 
 
+def probe(args):
+    """--probe: each side once, what was read, as JSON on standard output."""
+    name = bn_sides.METRICS[args.metric][0]
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="bn-compare-") as scratch:
+        try:
+            for role, s in (("base", args.base), ("candidate", args.candidate)):
+                runs = one_run(s, args, scratch, role, 0)
+                out[role] = {"side": s.describe(), "kind": s.kind, "runs": runs,
+                             name: bn_sides.side_figure(runs, args.metric)}
+        except bn_sides.SideError as e:
+            print("compare-builds.py: %s" % e, file=sys.stderr)
+            return bn_toolkit.EXIT_FAILED
+    print(json.dumps(out, indent=2))
+    return bn_toolkit.EXIT_OK
+
+
 def main():
     p = argparse.ArgumentParser(prog="compare-builds.py", description=__doc__.split("\n\n")[0],
                                 epilog=__doc__.split("\n\n", 1)[1],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("base", type=build_dir, metavar="BASE", help="build directory of the baseline")
-    p.add_argument("candidate", type=build_dir, metavar="CANDIDATE", help="build directory of the candidate")
+    p.add_argument("base", type=side, metavar="BASE",
+                   help="the baseline: a build directory, llama-bench:COMMAND or jsonl:COMMAND")
+    p.add_argument("candidate", type=side, metavar="CANDIDATE", help="the candidate, as BASE")
     p.add_argument("--size", choices=("tiny", "small", "medium", "2b"), default="small",
                    help="fixture shape (default small)")
     p.add_argument("--model", metavar="FILE", help="a GGUF file instead of a fixture")
@@ -130,8 +163,13 @@ def main():
     p.add_argument("--tokens", type=positive, default=32, help="generated tokens per run (default 32)")
     p.add_argument("--prompt-tokens", type=positive, default=8, help="synthetic prompt length (default 8)")
     p.add_argument("--threads", type=positive, default=1, help="threads (default 1)")
-    p.add_argument("--metric", choices=("decode", "p50"), default="decode",
-                   help="decode tok/s, or each run's median per-token latency (default decode)")
+    p.add_argument("--metric", choices=tuple(bn_sides.METRICS), default="decode",
+                   help="decode tok/s, or each run's median, 10th percentile or minimum per-token latency "
+                   "(default decode)")
+    p.add_argument("--run-timeout", type=float, default=600, metavar="S",
+                   help="seconds one run of a command side may take (default 600)")
+    p.add_argument("--probe", action="store_true",
+                   help="run each side once, print the run records read and their figure, and exit")
     p.add_argument("--min-pairs", type=positive, default=10, help="first look after this many pairs (default 10)")
     p.add_argument("--max-pairs", type=positive, default=40, help="budget in pairs (default 40)")
     p.add_argument("--look-every", type=positive, default=5, help="pairs between looks (default 5)")
@@ -155,6 +193,10 @@ def main():
         p.error("--warning %g must be below --critical %g" % (args.warning, args.critical))
     if args.model and not os.path.isfile(args.model):
         p.error("--model %s: no such file" % args.model)
+    if not args.run_timeout > 0:
+        p.error("--run-timeout needs a positive number of seconds, got %g" % args.run_timeout)
+    if args.probe:
+        return probe(args)
 
     Bn, BnBench, GLib = bn_toolkit.load()
     looks = list(range(args.min_pairs, args.max_pairs + 1, args.look_every))
@@ -169,17 +211,17 @@ def main():
     rng = random.Random(args.seed)
     pairs, history = [], []
     verdict, started = None, time.monotonic()
-    higher = args.metric == "decode"
+    name, higher, _ = bn_sides.METRICS[args.metric]
     with tempfile.TemporaryDirectory(prefix="bn-compare-") as scratch:
         try:
             for i in range(args.max_pairs):
                 first_base = (i % 2 == 0) if args.order == "abba" else rng.random() < 0.5
                 order = ("base", "candidate") if first_base else ("candidate", "base")
                 pair = {"index": i, "order": list(order)}
-                for side in order:
-                    run = one_run(args.base if side == "base" else args.candidate, args, scratch, "%s-%d" % (side, i))
-                    pair[side] = figure(run, args.metric)
-                    pair[side + "_cpu_percent"] = run.get("cpu_utilization_percent")
+                for role in order:
+                    runs = one_run(args.base if role == "base" else args.candidate, args, scratch, role, i)
+                    pair[role] = bn_sides.side_figure(runs, args.metric)
+                    pair[role + "_cpu_percent"] = runs[0].get("cpu_utilization_percent")
                 pairs.append(pair)
                 n = len(pairs)
                 if n not in looks and not (args.max_seconds and time.monotonic() - started > args.max_seconds):
@@ -187,7 +229,7 @@ def main():
                 ok, ratio, lo, hi = BnBench.stats_paired_ratio([q["base"] for q in pairs],
                                                                [q["candidate"] for q in pairs], level)
                 if not ok:
-                    raise RuntimeError("the paired analysis refused the figures (not all positive?)")
+                    raise bn_sides.SideError("the paired analysis refused the figures (not all positive?)")
                 verdict = judge((lo - 1) * 100, (hi - 1) * 100, args.warning, args.critical, higher)
                 history.append({"pairs": n, "level": level, "ratio": ratio, "low": lo, "high": hi,
                                 "verdict": verdict})
@@ -195,14 +237,15 @@ def main():
                       % (n, ratio, lo, hi, level * 100, verdict), flush=True)
                 if verdict != "INCONCLUSIVE" or (args.max_seconds and time.monotonic() - started > args.max_seconds):
                     break
-        except RuntimeError as e:
+        except bn_sides.SideError as e:
             print("compare-builds.py: %s" % e, file=sys.stderr)
             return bn_toolkit.EXIT_FAILED
         except KeyboardInterrupt:
             return bn_toolkit.EXIT_INTERRUPTED
 
-    report = {"generator": "compare-builds.py", "base": args.base, "candidate": args.candidate,
-              "metric": "decode_tokens_per_second" if args.metric == "decode" else "latency_p50_ms",
+    report = {"generator": "compare-builds.py", "base": args.base.describe(),
+              "candidate": args.candidate.describe(), "kinds": [args.base.kind, args.candidate.kind],
+              "metric": name,
               "higher_is_better": higher, "method": "median of per-pair log ratios, sign-test interval, "
               "Bonferroni over %d planned looks" % len(looks), "confidence": args.confidence,
               "thresholds": {"warning": args.warning, "critical": args.critical},
