@@ -17,8 +17,9 @@
  *
  * Compares measured runs (`bench/run`) with a baseline and says, metric by
  * metric, whether performance regressed: decode throughput, per-token
- * latency p50, first-token latency, peak memory and, when a quantizer ran,
- * accuracy. For each metric it computes the ratio of the current median to
+ * latency (each run's median, or with #BnRegressionAnalyzer:latency-statistic
+ * its 10th percentile or minimum), first-token latency, peak memory and,
+ * when a quantizer ran, accuracy. For each metric it computes the ratio of the current median to
  * the baseline median with a 95% confidence interval on log values, and
  * gives a verdict from where the whole interval lies:
  *
@@ -97,11 +98,30 @@ latency_samples_get_type (void)
   return id;
 }
 
+/* the token-latency statistic compared, by property value */
+static const BnMetric latency_metrics[] = { BN_METRIC_LATENCY_P50, BN_METRIC_LATENCY_P10, BN_METRIC_LATENCY_MIN };
+
+static GType
+latency_statistic_get_type (void)
+{
+  static gsize id;
+  static const GEnumValue v[] = {
+    { 0, "each run's median per-token latency", "p50" },
+    { 1, "each run's 10th percentile: robust to additive, bursty noise (docs/regression.md)", "p10" },
+    { 2, "each run's fastest token: the least disturbed, and the most sensitive to a lucky token", "min" },
+    { 0, NULL, NULL },
+  };
+  if (g_once_init_enter (&id))
+    g_once_init_leave (&id, g_enum_register_static ("BnRegressionLatencyStatistic", v));
+  return id;
+}
+
 struct _BnRegressionAnalyzer {
   BnElement parent_instance;
   char *baselines, *platform, *implementation, *output;
   Format format;
   gboolean fail, fail_inconclusive, silent, compare_mismatched, per_token;
+  guint latency_statistic; /* index into latency_metrics */
   double confidence, min_cpu_share;
   double critical[BN_N_LIMITS], warning[BN_N_LIMITS]; /* < 0: from the file or the defaults */
 
@@ -135,6 +155,7 @@ enum {
   PROP_CRIT_ACCURACY,
   PROP_WARN_ACCURACY,
   PROP_FAIL_INCONCLUSIVE,
+  PROP_LATENCY_STATISTIC,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -179,8 +200,9 @@ bn_regression_analyzer_get_property (GObject *object, guint id, GValue *value, G
   case PROP_COMPARE_MISMATCHED: g_value_set_boolean (value, self->compare_mismatched); break;
   case PROP_LATENCY_SAMPLES: g_value_set_enum (value, self->per_token); break;
   case PROP_MIN_CPU_SHARE: g_value_set_double (value, self->min_cpu_share); break;
+  case PROP_LATENCY_STATISTIC: g_value_set_enum (value, self->latency_statistic); break;
   default:
-    if (id >= PROP_CRIT_THROUGHPUT && id < N_PROPS)
+    if (id >= PROP_CRIT_THROUGHPUT && id <= PROP_WARN_ACCURACY)
       g_value_set_double (value, *threshold_slot (self, id));
     else
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -211,8 +233,9 @@ bn_regression_analyzer_set_property (GObject *object, guint id, const GValue *va
   case PROP_COMPARE_MISMATCHED: self->compare_mismatched = g_value_get_boolean (value); break;
   case PROP_LATENCY_SAMPLES: self->per_token = g_value_get_enum (value) != 0; break;
   case PROP_MIN_CPU_SHARE: self->min_cpu_share = g_value_get_double (value); break;
+  case PROP_LATENCY_STATISTIC: self->latency_statistic = g_value_get_enum (value); break;
   default:
-    if (id >= PROP_CRIT_THROUGHPUT && id < N_PROPS)
+    if (id >= PROP_CRIT_THROUGHPUT && id <= PROP_WARN_ACCURACY)
       *threshold_slot (self, id) = g_value_get_double (value);
     else
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -272,6 +295,14 @@ bn_regression_analyzer_start (BnElement *element, GError **error)
   }
   if (!base && (!self->baselines || !*self->baselines)) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS, _("regression-analyzer needs baselines=FILE"));
+    return FALSE;
+  }
+
+  if (self->per_token && self->latency_statistic) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("regression-analyzer: latency-samples=per-token pools every token, which has no per-run %s; "
+                    "use latency-samples=per-run"),
+                 bn_metric_info (latency_metrics[self->latency_statistic])->key);
     return FALSE;
   }
 
@@ -393,6 +424,7 @@ bn_regression_analyzer_finish (BnElement *element)
     .confidence = self->confidence,
     .compare_mismatched = self->compare_mismatched,
     .per_token_latency = self->per_token,
+    .latency_metric = latency_metrics[self->latency_statistic],
     .skip_memory = side,
     .min_cpu_share = self->min_cpu_share,
   };
@@ -508,6 +540,11 @@ bn_regression_analyzer_class_init (BnRegressionAnalyzerClass *klass)
                                                          FALSE, rw);
   props[PROP_LATENCY_SAMPLES] = g_param_spec_enum (
       "latency-samples", "Latency samples", "What one sample of token latency is", latency_samples_get_type (), 0, rw);
+  props[PROP_LATENCY_STATISTIC] =
+      g_param_spec_enum ("latency-statistic", "Latency statistic",
+                         "Which per-run statistic of the per-token decode latencies is compared (one value per run; "
+                         "the interval is over runs): the median, the 10th percentile or the minimum",
+                         latency_statistic_get_type (), 0, rw);
   props[PROP_MIN_CPU_SHARE] = g_param_spec_double ("min-cpu-share", "Minimum CPU share",
                                                    "Below this median share of the CPU time the runs asked for (CPU "
                                                    "time / threads / wall time) on either side, the machine was busy "

@@ -237,7 +237,7 @@ benchmark (const char *prefix, GPtrArray *runs)
   }
   json_object_set_object_member (b, "config", config);
 
-  enum { DEC, PRE, FIRST, MEM, CPU, FRAC, RUN_P50, DEC_MS, PRE_MS, TOK, N };
+  enum { DEC, PRE, FIRST, MEM, CPU, FRAC, RUN_P50, RUN_P10, RUN_MIN, DEC_MS, PRE_MS, TOK, N };
   GArray *v[N];
   for (int i = 0; i < N; i++)
     v[i] = g_array_new (FALSE, FALSE, sizeof (double));
@@ -265,6 +265,10 @@ benchmark (const char *prefix, GPtrArray *runs)
     g_array_append_vals (v[TOK], lat->data, lat->len);
     push (v[RUN_P50], lat->len ? bn_stats_median ((double *) lat->data, lat->len)
                                : bn_run_record_get_double (run, BN_RUN_FIELD_LATENCY_P50_MS, NAN));
+    if (lat->len) {
+      push (v[RUN_P10], bn_stats_quantile ((double *) lat->data, lat->len, 0.1));
+      push (v[RUN_MIN], bn_stats_quantile ((double *) lat->data, lat->len, 0));
+    }
     JsonArray *kn = bn_run_record_get_array (run, BN_RUN_FIELD_KERNELS);
     for (guint i = 0; kn && i < json_array_get_length (kn); i++) {
       const char *k = json_array_get_string_element (kn, i);
@@ -277,6 +281,8 @@ benchmark (const char *prefix, GPtrArray *runs)
   json_object_set_object_member (b, "prefill_tokens_per_second", stats (v[PRE], TRUE));
   json_object_set_object_member (b, "first_token_latency_ms", stats (v[FIRST], TRUE));
   json_object_set_object_member (b, "run_latency_p50_ms", stats (v[RUN_P50], TRUE));
+  json_object_set_object_member (b, "run_latency_p10_ms", stats (v[RUN_P10], TRUE));
+  json_object_set_object_member (b, "run_latency_min_ms", stats (v[RUN_MIN], TRUE));
   JsonObject *tok = json_object_new ();
   json_object_set_int_member (tok, "samples", v[TOK]->len);
   if (v[TOK]->len) {

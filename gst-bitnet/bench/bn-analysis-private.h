@@ -63,6 +63,9 @@ typedef struct {
   double confidence;
   gboolean compare_mismatched;
   gboolean per_token_latency;
+  /* which token-latency statistic to compare: BN_METRIC_LATENCY_P50 (also
+   * for any metric that is not one of them, so 0 means p50), _P10 or _MIN */
+  BnMetric latency_metric;
   gboolean skip_memory;
   double min_cpu_share; /* 0: no interference guard */
   /* nullable, read during bn_analysis_run() only: the file's calibration of

@@ -575,7 +575,11 @@ bn_analysis_run (const BnAnalysisOptions *opt, JsonObject *baseline, JsonObject 
                  && ((isfinite (a->cpu_share_baseline) && a->cpu_share_baseline < opt->min_cpu_share)
                      || (isfinite (a->cpu_share_current) && a->cpu_share_current < opt->min_cpu_share));
   g_autofree char *blocked = blocking_summary (a);
-  for (int m = 0; m < BN_N_METRICS; m++) {
+  BnMetric latency = bn_metric_is_token_latency (opt->latency_metric) ? opt->latency_metric : BN_METRIC_LATENCY_P50;
+  a->opt.latency_metric = latency;
+  for (BnMetric m = 0; m < BN_N_METRICS; m++) {
+    if (bn_metric_is_token_latency (m) && m != latency)
+      continue; /* one token-latency statistic per analysis: each row is one more chance of a false alarm */
     if (m == BN_METRIC_MEMORY && opt->skip_memory) {
       g_ptr_array_add (a->notes, g_strdup (_("Peak memory is not compared side by side: it is the peak of the "
                                               "whole process, which both branches share")));

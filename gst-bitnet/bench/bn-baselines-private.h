@@ -8,10 +8,15 @@
 
 G_BEGIN_DECLS
 
-/* The metrics compared, in table order. */
+/* The metrics compared, in table order. The three token-latency
+ * statistics (each run's median, 10th percentile and minimum per-token
+ * decode latency) are alternatives: an analysis compares the one its
+ * options name (BnAnalysisOptions.latency_metric), p50 unless told. */
 typedef enum {
   BN_METRIC_THROUGHPUT,
   BN_METRIC_LATENCY_P50,
+  BN_METRIC_LATENCY_P10,
+  BN_METRIC_LATENCY_MIN,
   BN_METRIC_FIRST_TOKEN,
   BN_METRIC_MEMORY,
   BN_METRIC_ACCURACY,
@@ -47,6 +52,11 @@ typedef struct {
 #define BN_BASELINES_SEED_IMPLEMENTATION "rust_implementation"
 
 BN_BENCH_API const BnMetricInfo *bn_metric_info (BnMetric metric);
+/* whether @metric is one of the per-run token-latency statistics */
+BN_BENCH_API gboolean bn_metric_is_token_latency (BnMetric metric);
+/* the quantile of each run's per-token latencies that @metric is (0.5, 0.1,
+ * 0 for the minimum), or NAN for another metric */
+BN_BENCH_API double bn_metric_token_quantile (BnMetric metric);
 BN_BENCH_API const char *bn_limit_key (BnLimit limit);
 /* the largest value the threshold of @limit may take */
 BN_BENCH_API double bn_limit_max (BnLimit limit);

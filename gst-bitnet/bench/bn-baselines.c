@@ -31,6 +31,8 @@ static const BnMetricInfo metrics[BN_N_METRICS] = {
   [BN_METRIC_THROUGHPUT] = { "throughput_tokens_per_second", N_("decode throughput"), "tok/s", TRUE, TRUE,
                              BN_LIMIT_THROUGHPUT },
   [BN_METRIC_LATENCY_P50] = { "latency_p50_ms", N_("token latency p50"), "ms", FALSE, TRUE, BN_LIMIT_LATENCY },
+  [BN_METRIC_LATENCY_P10] = { "latency_p10_ms", N_("token latency p10"), "ms", FALSE, TRUE, BN_LIMIT_LATENCY },
+  [BN_METRIC_LATENCY_MIN] = { "latency_min_ms", N_("token latency minimum"), "ms", FALSE, TRUE, BN_LIMIT_LATENCY },
   [BN_METRIC_FIRST_TOKEN] = { "first_token_latency_ms", N_("first-token latency"), "ms", FALSE, TRUE,
                               BN_LIMIT_LATENCY },
   [BN_METRIC_MEMORY] = { "memory_usage_mb", N_("peak memory"), "MB", FALSE, TRUE, BN_LIMIT_MEMORY },
@@ -55,9 +57,22 @@ static const double limit_max[BN_N_LIMITS] = {
 };
 
 /* headline members that must be numbers when present */
-static const char *const number_members[] = {
-  "throughput_tokens_per_second", "latency_p50_ms",  "latency_p95_ms", "latency_p99_ms",
-  "first_token_latency_ms",       "memory_usage_mb", "accuracy_score", NULL
+static const char *const number_members[] = { "throughput_tokens_per_second",
+                                              "latency_p50_ms",
+                                              "latency_p10_ms",
+                                              "latency_min_ms",
+                                              "latency_p95_ms",
+                                              "latency_p99_ms",
+                                              "first_token_latency_ms",
+                                              "memory_usage_mb",
+                                              "accuracy_score",
+                                              NULL };
+
+/* the quantile of each run's per-token latencies of each token-latency metric */
+static const double token_quantiles[BN_N_METRICS] = {
+  [BN_METRIC_THROUGHPUT] = NAN, [BN_METRIC_LATENCY_P50] = 0.5, [BN_METRIC_LATENCY_P10] = 0.1,
+  [BN_METRIC_LATENCY_MIN] = 0,  [BN_METRIC_FIRST_TOKEN] = NAN, [BN_METRIC_MEMORY] = NAN,
+  [BN_METRIC_ACCURACY] = NAN,
 };
 
 const BnMetricInfo *
@@ -65,6 +80,19 @@ bn_metric_info (BnMetric metric)
 {
   g_return_val_if_fail (metric < BN_N_METRICS, NULL);
   return &metrics[metric];
+}
+
+gboolean
+bn_metric_is_token_latency (BnMetric metric)
+{
+  return isfinite (bn_metric_token_quantile (metric));
+}
+
+double
+bn_metric_token_quantile (BnMetric metric)
+{
+  g_return_val_if_fail (metric < BN_N_METRICS, NAN);
+  return token_quantiles[metric];
 }
 
 const char *
@@ -346,6 +374,9 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
     g_array_append_vals (tokens, lat->data, lat->len);
     append (s[BN_METRIC_LATENCY_P50], lat->len ? bn_stats_median ((double *) lat->data, lat->len)
                                                : bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P50_MS, NAN));
+    /* the low quantiles exist only where the run kept its per-token latencies */
+    for (BnMetric m = BN_METRIC_LATENCY_P10; m <= BN_METRIC_LATENCY_MIN; m++)
+      append (s[m], lat->len ? bn_stats_quantile ((double *) lat->data, lat->len, token_quantiles[m]) : NAN);
     append (p95, bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P95_MS, NAN));
     append (p99, bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P99_MS, NAN));
     append (s[BN_METRIC_FIRST_TOKEN], bn_run_record_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, NAN));

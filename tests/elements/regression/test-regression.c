@@ -40,6 +40,7 @@ typedef struct {
   const char *compute_path;
   int generated; /* 0: all 8 */
   double cpu;    /* cpu_utilization_percent of each run (2 threads); 0: not recorded */
+  double burst;  /* > 0: in every odd run, the last four of the 7 tokens take this many times longer */
 } Runs;
 
 #define FP_A "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -113,7 +114,8 @@ write_receipt (const char *name, const Runs *r)
       bn_run_record_set_double (run, BN_RUN_FIELD_CPU_UTILIZATION_PERCENT, r->cpu);
     JsonArray *lat = json_array_new ();
     for (guint j = 0; j < 7; j++)
-      json_array_add_double_element (lat, r->lat * (1 + r->lat_spread * f) * (1 + 0.01 * ((int) (j % 3) - 1)));
+      json_array_add_double_element (lat, r->lat * (1 + r->lat_spread * f) * (1 + 0.01 * ((int) (j % 3) - 1))
+                                              * (r->burst > 0 && i % 2 && j >= 3 ? r->burst : 1));
     bn_run_record_take_array (run, BN_RUN_FIELD_DECODE_LATENCY_MS, lat);
     JsonArray *kk = json_array_new ();
     json_array_add_string_element (kk, "i2s_gemv_avx512vnni");
@@ -881,6 +883,72 @@ test_side_by_side (void)
   g_assert_nonnull (strstr (e2->message, "candidate"));
 }
 
+/* Additive, bursty noise: the candidate is the same code, but in half its
+ * runs four of the seven tokens took three times longer. Per-token
+ * latencies of a quiet run: 0.99, 1, 1.01, 0.99, 1, 1.01, 0.99 ms (sorted
+ * .99 .99 .99 1 1 1.01 1.01: p50 1, p10 .99, min .99); of a bursty one .99,
+ * 1, 1.01, 2.97, 3, 3.03, 2.97 (sorted: p50 2.97, p10 .99 + .6 x .01 =
+ * .996, min .99). Over the 8 runs: p50 median (1 + 2.97) / 2 = 1.985
+ * against 1 (+98.5%); p10 (.99 + .996) / 2 = .993 against .99 (+0.303%);
+ * min .99 against .99. */
+static void
+test_low_quantiles (void)
+{
+  Runs base = runs_like (1000, 1.0, 5.0), cand = runs_like (1000, 1.0, 5.0);
+  base.lat_spread = cand.lat_spread = 0;
+  cand.burst = 3;
+  g_autofree char *rb = write_receipt ("lq-base.json", &base);
+  g_autofree char *rc = write_receipt ("lq-cand.json", &cand);
+  static const struct {
+    const char *statistic, *metric;
+    double baseline, current, change;
+  } cases[] = {
+    { "p50", "latency_p50_ms", 1.0, 1.985, 98.5 },
+    { "p10", "latency_p10_ms", 0.99, 0.993, (0.993 / 0.99 - 1) * 100 },
+    { "min", "latency_min_ms", 0.99, 0.99, 0 },
+  };
+  const char *all[] = { "latency_p50_ms", "latency_p10_ms", "latency_min_ms" };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *out = tmp ("lq.json");
+    g_autofree char *desc =
+        g_strdup_printf ("receipt-src location=%s ! ra.baseline  receipt-src location=%s ! ra.candidate "
+                         " regression-analyzer name=ra baselines=%s/none.json format=json output=%s silent=true "
+                         "latency-statistic=%s",
+                         rb, rc, tmpdir, out, cases[i].statistic);
+    g_autoptr (GError) error = NULL;
+    g_assert_true (run_pipeline (desc, NULL, &error));
+    g_assert_no_error (error);
+    bn_test_schema_assert_valid (regression_schema, out);
+    g_autoptr (JsonNode) rep = bn_test_json_load (out);
+    JsonObject *a = alert (rep, cases[i].metric);
+    g_assert_nonnull (a);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (a, "baseline"), cases[i].baseline, 1e-9);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (a, "current"), cases[i].current, 1e-9);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (a, "change_percent"), cases[i].change, 1e-6);
+    /* one token-latency row per analysis, the chosen one */
+    for (guint k = 0; k < G_N_ELEMENTS (all); k++)
+      if (strcmp (all[k], cases[i].metric))
+        g_assert_null (alert (rep, all[k]));
+    if (i == 0)
+      g_assert_cmpstr (json_object_get_string_member (a, "level"), !=, "STABLE");
+    else
+      g_assert_cmpstr (json_object_get_string_member (a, "level"), ==, "STABLE");
+    g_assert_cmpstr (json_object_get_string_member (a, "label"), ==,
+                     i == 0   ? "token latency p50"
+                     : i == 1 ? "token latency p10"
+                              : "token latency minimum");
+  }
+
+  /* pooling every token has no per-run p10: refused before anything runs */
+  g_autofree char *pooled =
+      g_strdup_printf ("receipt-src location=%s ! regression-analyzer baselines=%s/none.json silent=true "
+                       "latency-statistic=p10 latency-samples=per-token",
+                       rc, tmpdir);
+  g_autoptr (GError) e2 = NULL;
+  g_assert_false (run_pipeline (pooled, NULL, &e2));
+  g_assert_nonnull (strstr (e2->message, "latency-samples=per-run"));
+}
+
 static int
 launch (const char *file, const Runs *r, const char *extra)
 {
@@ -1240,6 +1308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/regression/files/corrupt-or-missing", test_corrupt_and_missing);
   g_test_add_func ("/regression/baseline-sink/refuses", test_baseline_sink_refuses);
   g_test_add_func ("/regression/analyzer/side-by-side", test_side_by_side);
+  g_test_add_func ("/regression/analyzer/low-quantiles", test_low_quantiles);
   g_test_add_func ("/regression/launch/exit-codes", test_exit_codes);
   g_test_add_func ("/regression/report-sink/files", test_report_sink);
   g_test_add_func ("/regression/real-runs", test_real_runs);
