@@ -2,7 +2,7 @@
 # any llama.cpp build, or any command printing run records as JSON lines
 # (docs/schemas/run-records-jsonl.md). Each side yields one run per process;
 # the readers refuse malformed output with the line and the command that
-# printed it (docs/design/0022-foreign-sides.md).
+# printed it (docs/design/0023-foreign-sides.md).
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Sides of an interleaved comparison, and the readers of their output."""
 
