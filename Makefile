@@ -1,7 +1,7 @@
 # gst-bitnet: convenience entry points around meson.
 #   make check   install what is missing, build, run every test
 #   make bench   install what is missing, build, run the whole benchmark flow
-#   make crossval-deps   fetch the pinned llama.cpp build (also done by make check)
+#   make crossval-deps   fetch the pinned llama.cpp build and build its llama-bench (also done by make check)
 #   make hostile the hostile campaign: ~2,400 generated hostile cases against the
 #                built tools, then a table (tests/hostile/campaign.sh; ~15 min)
 BUILDDIR ?= build
@@ -29,9 +29,11 @@ build: setup
 # llama.cpp (the C++ reference) from the npm registry into ~/.cache, never the tree
 crossval-deps:
 	@sh build-aux/fetch-llama-cpp.sh
+	@sh build-aux/build-llama-bench.sh
 
 check: build
 	@sh build-aux/fetch-llama-cpp.sh || echo "make check: llama.cpp unavailable; the crossval tests will be skipped"
+	@sh build-aux/build-llama-bench.sh 2>/dev/null || echo "make check: llama-bench not built; its live test will be skipped"
 	$(MESON) test -C $(BUILDDIR) --print-errorlogs --no-rebuild $(TEST_ARGS)
 
 # the whole flow: benchmark, strict validation, receipt, reports, regression

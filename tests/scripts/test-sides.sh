@@ -46,7 +46,7 @@ refuse () {
   has "$text" "$rname: the message says «$text»"
 }
 
-echo "1..72"
+echo "1..74"
 LB="llama-bench:sh $D/replay.sh"
 
 # llama-bench, real outputs: -o json and -o jsonl, the one generation test
@@ -119,6 +119,28 @@ expect 2 "a side that is neither a build nor a command" python3 "$C" --probe /no
 has "nor llama-bench:COMMAND or jsonl:COMMAND" "the usage error lists the kinds of side"
 expect 2 "jsonl: with no command" python3 "$C" --probe "jsonl:" "jsonl:true"
 has "no command after jsonl:" "the usage error says what is missing"
+
+# the live tool, when build-aux/build-llama-bench.sh built it (or BN_LLAMA_BENCH names one):
+# llama.cpp on the tiny fixture written by model-sink, read as the stored outputs are
+LLAMA_BENCH=${BN_LLAMA_BENCH:-${BN_LLAMA_CPP_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/gst-bitnet/llama.cpp/3.22.1}/tools/llama-bench}
+if [ -x "$LLAMA_BENCH" ] && "${BN_LAUNCH:?}" -q fixture-src size=tiny arch=bitnet weights=tq2_0 ! \
+     model-sink location="$work/tiny.gguf" >/dev/null 2>&1; then
+  live="llama-bench:$LLAMA_BENCH -m $work/tiny.gguf -p 0 -n 8 -r 3 -t 1"
+  expect 0 "the live llama-bench, -o jsonl and -o json" python3 "$C" --probe --metric p10 "$live" "$live -o json"
+  cp "$work/out" "$work/live.json"
+  expect 0 "it ran llama.cpp's generation test with 3 repetitions" python3 - "$work/live.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for role in ("base", "candidate"):
+    r = d[role]["runs"][0]
+    assert r["executor"] == "llama-bench" and r["repetitions"] == 3 and r["tokens_generated"] == 8, r
+    assert len(r["decode_latency_ms"]) == 3 and d[role]["latency_p10_ms"] > 0, r
+PY
+else
+  for name in "the live llama-bench, -o jsonl and -o json" "it ran llama.cpp's generation test with 3 repetitions"; do
+    n=$((n + 1)); echo "ok $n - $name # SKIP no llama-bench (build-aux/build-llama-bench.sh, or BN_LLAMA_BENCH)"
+  done
+fi
 
 # comparisons (the paired statistics come from the toolkit through PyGObject)
 if [ -n "$PY" ]; then
