@@ -218,12 +218,31 @@ naive_alarm (BnAnalysis *a, const BnThresholds *t)
          || (lat && isfinite (lat->change) && lat->change > t->warning[BN_LIMIT_LATENCY]);
 }
 
+/* the token-latency statistics the analyzer offers (latency-statistic=) */
+static const BnMetric statistics[] = { BN_METRIC_LATENCY_P50, BN_METRIC_LATENCY_P10, BN_METRIC_LATENCY_MIN };
+static const char *const statistic_names[] = { "p50", "p10", "min" };
+#define N_STATISTICS G_N_ELEMENTS (statistics)
+
+/* counts the token-latency row of @a in @t */
+static void
+count_statistic (BnAnalysis *a, BnMetric m, Tally *t)
+{
+  const BnMetricResult *r = result_of (a, m);
+  BnLevel l = r ? r->level : BN_LEVEL_NO_BASELINE;
+  t->comparisons++;
+  t->alarms += is_alarm (l);
+  t->inconclusive += l == BN_LEVEL_INCONCLUSIVE;
+  t->stable_or_better += l == BN_LEVEL_STABLE || l == BN_LEVEL_IMPROVEMENT;
+}
+
 /* Judges @current against @baseline (indexes into self->all) and counts.
  * A/A counts any alarm (what CI would report); a detection counts an alarm
- * on the decode metrics, which the injected slowdown moves. */
+ * on the decode metrics, which the injected slowdown moves. @per_statistic
+ * (N_STATISTICS tallies) counts the token-latency row alone, once per
+ * statistic, on the same blocks. */
 static gboolean
 judge (BnRegressionCalibrator *self, const guint *baseline, const guint *current, gboolean detection, Tally *t,
-       GError **error)
+       Tally *per_statistic, GError **error)
 {
   g_autoptr (GPtrArray) b = pick (self->all, baseline, self->runs);
   g_autoptr (GPtrArray) c = pick (self->all, current, self->runs);
@@ -253,8 +272,19 @@ judge (BnRegressionCalibrator *self, const guint *baseline, const guint *current
   t->inconclusive += !alarm && (decode == BN_LEVEL_INCONCLUSIVE || token == BN_LEVEL_INCONCLUSIVE);
   t->stable_or_better += decode == BN_LEVEL_STABLE || decode == BN_LEVEL_IMPROVEMENT;
   t->naive += naive_alarm (a, &self->thresholds);
+  for (guint k = 0; per_statistic && k < N_STATISTICS; k++) {
+    if (statistics[k] == BN_METRIC_LATENCY_P50) {
+      count_statistic (a, statistics[k], &per_statistic[k]);
+      continue;
+    }
+    opt.latency_metric = statistics[k];
+    g_autoptr (BnAnalysis) other = bn_analysis_run (&opt, be, ce);
+    count_statistic (other, statistics[k], &per_statistic[k]);
+  }
   return TRUE;
 }
+
+static JsonObject *statistics_json (const Tally *per_statistic, const char *alarms_name);
 
 static JsonObject *
 tally_json (const Tally *t, const char *alarms_name)
@@ -266,6 +296,15 @@ tally_json (const Tally *t, const char *alarms_name)
   json_object_set_int_member (o, "inconclusive", t->inconclusive);
   json_object_set_int_member (o, "called_stable_or_improvement", t->stable_or_better);
   json_object_set_int_member (o, "seed_rule", t->naive);
+  return o;
+}
+
+static JsonObject *
+statistics_json (const Tally *per_statistic, const char *alarms_name)
+{
+  JsonObject *o = json_object_new ();
+  for (guint k = 0; k < N_STATISTICS; k++)
+    json_object_set_object_member (o, statistic_names[k], tally_json (&per_statistic[k], alarms_name));
   return o;
 }
 
@@ -331,7 +370,7 @@ nearest (GArray *plain, double center, guint n, guint *out)
 /* Blocks of runs slowed by @s against the unslowed runs among them and
  * just before them. */
 static JsonObject *
-detect (BnRegressionCalibrator *self, GArray *plain, double s, double cv_tp, GError **error)
+detect (BnRegressionCalibrator *self, GArray *plain, double s, double cv_tp, guint *detected, GError **error)
 {
   guint n = self->runs;
   g_autofree guint *ref = g_new (guint, n);
@@ -339,23 +378,26 @@ detect (BnRegressionCalibrator *self, GArray *plain, double s, double cv_tp, GEr
   for (guint i = 0; i < self->all->len; i++)
     if (slowdown_of (self->all->pdata[i]) == s)
       g_array_append_val (slowed, i);
-  Tally inter = { 0 }, before = { 0 };
+  Tally inter = { 0 }, before = { 0 }, stat[N_STATISTICS] = { { 0 } };
   for (guint j = 0; (j + 1) * n <= slowed->len; j++) {
     const guint *block = &g_array_index (slowed, guint, j * n);
     nearest (plain, (block[0] + block[n - 1]) / 2.0, n, ref);
-    if (!judge (self, ref, block, TRUE, &inter, error))
+    if (!judge (self, ref, block, TRUE, &inter, stat, error))
       return NULL;
     /* the n unslowed runs measured just before the block */
     guint m = 0;
     while (m < plain->len && g_array_index (plain, guint, m) < block[0])
       m++;
-    if (m >= n && !judge (self, &g_array_index (plain, guint, m - n), block, TRUE, &before, error))
+    if (m >= n && !judge (self, &g_array_index (plain, guint, m - n), block, TRUE, &before, NULL, error))
       return NULL;
   }
   JsonObject *d = json_object_new ();
   json_object_set_double_member (d, "slowdown_percent", 100 * s);
   json_object_set_object_member (d, "interleaved", tally_json (&inter, "detected"));
   json_object_set_object_member (d, "preceding", tally_json (&before, "detected"));
+  json_object_set_object_member (d, "latency_statistics", statistics_json (stat, "detected"));
+  for (guint k = 0; k < N_STATISTICS; k++)
+    detected[k] += stat[k].alarms;
   json_object_set_int_member (
       d, "runs_for_90_percent_power",
       runs_for_power (cv_tp, s, self->thresholds.warning[BN_LIMIT_THROUGHPUT], self->confidence));
@@ -387,10 +429,10 @@ calibrate (BnRegressionCalibrator *self, GError **error)
   }
 
   /* A/A: consecutive blocks */
-  Tally aa = { 0 };
+  Tally aa = { 0 }, aa_stat[N_STATISTICS] = { { 0 } };
   for (guint k = 0; (2 * k + 2) * n <= plain->len; k++)
     if (!judge (self, &g_array_index (plain, guint, 2 * k * n), &g_array_index (plain, guint, (2 * k + 1) * n), FALSE,
-                &aa, error))
+                &aa, aa_stat, error))
       return NULL;
 
   double cv_tp, cv_lat;
@@ -404,8 +446,9 @@ calibrate (BnRegressionCalibrator *self, GError **error)
   }
 
   JsonArray *detection = json_array_new ();
+  guint detected[N_STATISTICS] = { 0 };
   for (guint k = 0; k < sizes->len; k++) {
-    JsonObject *d = detect (self, plain, g_array_index (sizes, double, k), cv_tp, error);
+    JsonObject *d = detect (self, plain, g_array_index (sizes, double, k), cv_tp, detected, error);
     if (!d) {
       json_array_unref (detection);
       json_object_unref (noise);
@@ -437,6 +480,14 @@ calibrate (BnRegressionCalibrator *self, GError **error)
   json_object_set_object_member (o, "noise", noise);
   json_object_set_object_member (o, "false_alarms", tally_json (&aa, "alarms"));
   json_object_set_array_member (o, "detection", detection);
+  /* the statistic with the fewest false alarms, then the most detections */
+  guint best = 0;
+  for (guint k = 1; k < N_STATISTICS; k++)
+    if (aa_stat[k].alarms < aa_stat[best].alarms
+        || (aa_stat[k].alarms == aa_stat[best].alarms && detected[k] > detected[best]))
+      best = k;
+  json_object_set_object_member (o, "latency_statistics", statistics_json (aa_stat, "alarms"));
+  json_object_set_string_member (o, "recommended_latency_statistic", statistic_names[best]);
   return o;
 }
 
@@ -488,6 +539,24 @@ calibration_text (JsonObject *o, const char *platform, const char *implementatio
                               _("  a %.0f%% slowdown does not reach the warning threshold: no run count detects it\n"),
                               bn_json_double_or (d, "slowdown_percent", NAN));
   }
+  /* the token-latency row alone, per statistic, on the same blocks */
+  JsonObject *stats = bn_json_object_or (o, "latency_statistics");
+  for (guint k = 0; stats && k < N_STATISTICS; k++) {
+    JsonObject *t = bn_json_object_or (stats, statistic_names[k]);
+    g_string_append_printf (s, _("token latency %s: false alarms %u / %u"), statistic_names[k],
+                            (guint) bn_json_int_or (t, "alarms", 0), (guint) bn_json_int_or (t, "comparisons", 0));
+    for (guint i = 0; det && i < json_array_get_length (det); i++) {
+      JsonObject *d = json_array_get_object_element (det, i);
+      JsonObject *dt = bn_json_object_or (bn_json_object_or (d, "latency_statistics"), statistic_names[k]);
+      g_string_append_printf (s, _(", %.0f%% slower detected %u / %u"), bn_json_double_or (d, "slowdown_percent", NAN),
+                              (guint) bn_json_int_or (dt, "detected", 0),
+                              (guint) bn_json_int_or (dt, "comparisons", 0));
+    }
+    g_string_append_c (s, '\n');
+  }
+  if (stats)
+    g_string_append_printf (s, _("Fewest false alarms, then most detections: latency-statistic=%s\n"),
+                            bn_json_string_or (o, "recommended_latency_statistic", "?"));
   return g_string_free (s, FALSE);
 }
 

@@ -530,6 +530,9 @@ quote_calibration (BnAnalysis *a, JsonObject *cal)
   }
   if (isfinite (cv))
     g_string_append_printf (s, _("; decode speed noise CV %.1f%%"), cv);
+  const char *best = bn_json_string_or (cal, "recommended_latency_statistic", NULL);
+  if (best)
+    g_string_append_printf (s, _("; token latency statistic with the fewest false alarms here: %s"), best);
   g_ptr_array_add (a->notes, g_string_free (s, FALSE));
 
   guint n = 0;

@@ -1247,6 +1247,22 @@ test_calibrator (void)
     g_assert_cmpint (json_object_get_int_member (in, "called_stable_or_improvement"), ==, 0);
     g_assert_cmpint (json_object_get_int_member (d, "runs_for_90_percent_power"), >=, 2);
   }
+  /* the token-latency row alone, once per statistic, on the same blocks */
+  JsonObject *stats = json_object_get_object_member (cal, "latency_statistics");
+  static const char *const names[] = { "p50", "p10", "min" };
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++) {
+    JsonObject *t = json_object_get_object_member (stats, names[k]);
+    g_assert_cmpint (json_object_get_int_member (t, "comparisons"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (t, "alarms"), ==, 0);
+    /* +25% token latency clears the 15% warning whatever the statistic; +10% does not */
+    JsonObject *d25 = json_object_get_object_member (
+        json_object_get_object_member (json_array_get_object_element (det, 1), "latency_statistics"), names[k]);
+    JsonObject *d10 = json_object_get_object_member (
+        json_object_get_object_member (json_array_get_object_element (det, 0), "latency_statistics"), names[k]);
+    g_assert_cmpint (json_object_get_int_member (d25, "detected"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (d10, "detected"), ==, 0);
+  }
+  g_assert_cmpstr (json_object_get_string_member (cal, "recommended_latency_statistic"), ==, "p50");
   g_autoptr (JsonNode) written = json_from_string (contents (out), NULL);
   g_assert_true (json_object_has_member (json_node_get_object (written), "noise"));
 
