@@ -87,6 +87,12 @@ def load():
     return Bn, BnBench, GLib
 
 
+def build_dir():
+    """The build directory the toolkit runs from (BN_BUILDDIR, BUILDDIR or
+    build/), or None when there is none (an installed toolkit)."""
+    return _build_dir()
+
+
 def launch_binary():
     """The bn-launch to run: BN_LAUNCH, the uninstalled build's, or PATH's."""
     if os.environ.get("BN_LAUNCH"):

@@ -28,7 +28,7 @@ has () { if grep -qF -- "$1" "$work/out"; then ok "$2"; else echo "# no «$1» i
 file () { if [ -s "$1" ]; then ok "$2"; else echo "# $1 missing" > "$work/out"; nok "$2"; fi; }
 nofile () { if [ ! -e "$1" ]; then ok "$2"; else echo "# $1 exists" > "$work/out"; nok "$2"; fi; }
 
-echo "1..56"
+echo "1..61"
 tiny="--size tiny --iterations 6 --tokens 8"
 
 # every script: --help (exit 0, lists its exit statuses) and an unknown flag (exit 2)
@@ -77,6 +77,25 @@ expect 0 "detect-performance-regression.py --format json --output" "$PY" "$S/det
   ci/inference.json --format json --output analysis.json
 file analysis.json "the JSON analysis was written"
 expect 1 "detect-performance-regression.py on a malformed report" sh -c "echo '{' > bad.json; '$PY' '$S/detect-performance-regression.py' bad.json"
+# a stored baseline 100x faster than today (a drifted machine, exaggerated so
+# that no CPU share can explain it): CRITICAL; re-measured interleaved against
+# the baseline's build (here the same build) it is not confirmed
+"$PY" -c "import json
+d = json.load(open('crossval/baselines.json'))
+for impls in d['baselines'].values():
+    for e in impls.values():
+        e['throughput_tokens_per_second'] *= 100
+        e['samples']['throughput_tokens_per_second'] = [x * 100 for x in e['samples']['throughput_tokens_per_second']]
+json.dump(d, open('inflated.json', 'w'))"
+expect 3 "detect-performance-regression.py: a 100x inflated baseline is CRITICAL" "$PY" \
+  "$S/detect-performance-regression.py" ci/inference.json --baselines inflated.json --fail-on-regression
+expect 0 "--confirm-with re-measures both builds interleaved and does not confirm it" "$PY" \
+  "$S/detect-performance-regression.py" ci/inference.json --baselines inflated.json --fail-on-regression \
+  --confirm-with "$BUILDDIR" --confirm-args "--size tiny --tokens 4 --min-pairs 8 --max-pairs 8 --warning 800 --critical 900"
+has "not confirmed" "the report says the interleaved verdict did not confirm it"
+has "Against the stored baseline: 🚨 CRITICAL" "the report shows the stored verdict too"
+expect 2 "--confirm-with and --confirm-commit together are refused" "$PY" "$S/detect-performance-regression.py" \
+  ci/inference.json --confirm-with x --confirm-commit
 
 # receipts are validated strictly whatever the environment
 expect 0 "validate-performance-receipts.py passes a real receipt" env BITNET_STRICT_MODE=0 \
@@ -106,6 +125,10 @@ else
   for name in "detect-performance-regression.py on the report" "the detector printed a verdict" \
               "detect-performance-regression.py --format json --output" "the JSON analysis was written" \
               "detect-performance-regression.py on a malformed report" \
+              "detect-performance-regression.py: a 100x inflated baseline is CRITICAL" \
+              "--confirm-with re-measures both builds interleaved and does not confirm it" \
+              "the report says the interleaved verdict did not confirm it" \
+              "the report shows the stored verdict too" "--confirm-with and --confirm-commit together are refused" \
               "validate-performance-receipts.py passes a real receipt" \
               "validate-performance-receipts.py finds the build through BUILDDIR" \
               "compare-builds.py A/A on the tiny fixture" "compare-builds.py kept 8 alternating pairs and one look at 95%" \
