@@ -323,6 +323,7 @@ test_inject_schedule (void)
         bn_run_object_get_double (json_array_get_object_element (runs, i), BN_RUN_FIELD_INJECTED_SLOWDOWN, 0), ==,
         want[i]);
   g_autoptr (JsonArray) none = run_records (TINY, "inject-schedule=0,-1 iterations=2", &error);
+  g_assert_null (none);
   g_assert_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS);
   g_assert_nonnull (strstr (error->message, "item 2 (\"-1\")"));
 }
