@@ -1192,7 +1192,7 @@ test_calibrator (void)
   r.n = 80;
   r.tps_spread = r.lat_spread = 0.002;
   g_autofree char *receipt = write_receipt ("calibration-receipt.json", &r);
-  g_autoptr (JsonNode) root = json_from_string (contents (receipt), NULL);
+  g_autoptr (JsonNode) root = bn_test_json_load (receipt);
   JsonArray *runs =
       json_object_get_array_member (json_object_get_object_member (json_node_get_object (root), "gst_bitnet"), "runs");
   static const double schedule[] = { 0, 0.1, 0, 0.25 };
@@ -1221,7 +1221,7 @@ test_calibrator (void)
   g_assert_no_error (error);
   g_assert_true (ok);
 
-  g_autoptr (JsonNode) stored = json_from_string (contents (file), NULL);
+  g_autoptr (JsonNode) stored = bn_test_json_load (file);
   JsonObject *cal = json_object_get_object_member (
       json_object_get_object_member (json_object_get_object_member (json_node_get_object (stored), "calibration"),
                                      platform),
@@ -1263,7 +1263,7 @@ test_calibrator (void)
     g_assert_cmpint (json_object_get_int_member (d10, "detected"), ==, 0);
   }
   g_assert_cmpstr (json_object_get_string_member (cal, "recommended_latency_statistic"), ==, "p50");
-  g_autoptr (JsonNode) written = json_from_string (contents (out), NULL);
+  g_autoptr (JsonNode) written = bn_test_json_load (out);
   g_assert_true (json_object_has_member (json_node_get_object (written), "noise"));
 
   /* the analyzer quotes it; with fewer runs than the calibration needs, it warns */
@@ -1278,7 +1278,7 @@ test_calibrator (void)
   g_assert_null (strstr (rt, "less than 90% power"));
   json_object_set_int_member (json_array_get_object_element (det, 0), "runs_for_90_percent_power", 50);
   /* the baseline made above is kept: put the edited calibration back into that file */
-  g_autoptr (JsonNode) now = json_from_string (contents (file), NULL);
+  g_autoptr (JsonNode) now = bn_test_json_load (file);
   json_object_set_member (json_node_get_object (now), "calibration",
                           json_node_copy (json_object_get_member (json_node_get_object (stored), "calibration")));
   g_autofree char *merged = json_to_string (now, TRUE);
