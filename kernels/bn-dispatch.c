@@ -132,6 +132,13 @@ head_q8_0_scalar (const uint8_t *w, size_t cols, const BnActQ8 *act, size_t row_
   bn_head_q8_0_ref (w, cols, act, row_begin, row_end, y);
 }
 
+static void
+head_screen_scalar (const int8_t *q, size_t cols, const int16_t *p, size_t row_begin, size_t row_end,
+                    int32_t *restrict y)
+{
+  bn_head_screen_ref (q, cols, p, row_begin, row_end, y);
+}
+
 static const BnKernels table_scalar = {
   BN_KERNEL_SCALAR,
   "scalar",
@@ -152,6 +159,7 @@ static const BnKernels table_scalar = {
   },
   { "head_f16_scalar", head_f16_scalar },
   { "head_q8_0_scalar", head_q8_0_scalar },
+  { "head_screen_scalar", head_screen_scalar },
 };
 
 #ifdef BN_ARCH_X86
@@ -175,6 +183,7 @@ static const BnKernels table_avx2 = {
   },
   { "head_f16_avx2", bn_head_f16_avx2 },
   { "head_q8_0_avx2", bn_head_q8_0_avx2 },
+  { "head_screen_avx2", bn_head_screen_avx2 },
 };
 
 static const BnKernels table_avx512 = {
@@ -197,6 +206,7 @@ static const BnKernels table_avx512 = {
   },
   { "head_f16_avx512", bn_head_f16_avx2 }, /* the same 256-bit loop */
   { "head_q8_0_avx512vnni", bn_head_q8_0_avx512 },
+  { "head_screen_avx512vnni", bn_head_screen_avx512 },
 };
 #endif
 
@@ -221,6 +231,7 @@ static const BnKernels table_neon = {
   },
   { "head_f16_neon", bn_head_f16_neon },
   { "head_q8_0_neon", bn_head_q8_0_neon },
+  { "head_screen_neon", bn_head_screen_neon },
 };
 
 static const BnKernels table_neon_dotprod = {
@@ -243,6 +254,7 @@ static const BnKernels table_neon_dotprod = {
   },
   { "head_f16_neon", bn_head_f16_neondot },
   { "head_q8_0_neon_dotprod", bn_head_q8_0_neondot },
+  { "head_screen_neon", bn_head_screen_neondot },
 };
 #endif
 
@@ -268,6 +280,7 @@ static const BnKernels table_simd128 = {
   /* the heads stay scalar: the float head has no SIMD128 twin yet */
   { "head_f16_scalar", head_f16_scalar },
   { "head_q8_0_scalar", head_q8_0_scalar },
+  { "head_screen_scalar", head_screen_scalar },
 };
 #endif
 
@@ -548,6 +561,18 @@ bn_head_f16_gemv (const BnKernels *k, const uint16_t *w, size_t rows, size_t col
   if (kernel_name)
     *kernel_name = k->head_f16.name;
   k->head_f16.fn (w, cols, x, row_begin, row_end, y);
+  return BN_K_OK;
+}
+
+int
+bn_head_screen_gemv (const BnKernels *k, const int8_t *q, size_t rows, size_t cols, const int16_t *p, size_t row_begin,
+                     size_t row_end, int32_t *y, const char **kernel_name)
+{
+  if (!k || !q || !p || !y || cols == 0 || row_begin > row_end || row_end > rows || ((uintptr_t) p) % BN_KALIGN != 0)
+    return BN_K_ERR_INVALID;
+  if (kernel_name)
+    *kernel_name = k->head_screen.name;
+  k->head_screen.fn (q, cols, p, row_begin, row_end, y);
   return BN_K_OK;
 }
 

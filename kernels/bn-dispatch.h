@@ -69,6 +69,15 @@ typedef struct {
   BnHeadQ8GemvFn fn;
 } BnHeadQ8Entry;
 
+/* The certified head's screening product (bn_head_screen_ref). */
+typedef void (*BnHeadScreenFn) (const int8_t *q, size_t cols, const int16_t *p, size_t row_begin, size_t row_end,
+                                int32_t *restrict y);
+
+typedef struct {
+  const char *name; /* e.g. "head_screen_avx512vnni" */
+  BnHeadScreenFn fn;
+} BnHeadScreenEntry;
+
 /**
  * BnKernels:
  *
@@ -84,6 +93,7 @@ typedef struct {
   BnLutEntry lut[BN_TERNARY_N_FORMATS];
   BnHeadF16Entry head_f16;
   BnHeadQ8Entry head_q8_0;
+  BnHeadScreenEntry head_screen;
 } BnKernels;
 
 BN_KERNEL_API unsigned bn_cpu_features (void);

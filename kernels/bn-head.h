@@ -46,6 +46,55 @@ BN_KERNEL_API int bn_head_f16_gemv (const BnKernels *k, const uint16_t *w, size_
 BN_KERNEL_API int bn_head_q8_0_gemv (const BnKernels *k, const uint8_t *w, size_t rows, size_t cols, const BnActQ8 *act,
                                      size_t row_begin, size_t row_end, float *y, const char **kernel_name);
 
+/* ---- screening copy for the certified head (docs/engine.md) -------------
+ *
+ * Rows of an f16 head w_r are copied as int8 with one float scale per row,
+ * w~_r = scale_r * q_r (q in [-127, 127], scale = max|w_r| / 127); the
+ * activations x as int16 within +-bn_head_screen_act_max (cols), x~ =
+ * step * p. Products sum q . p in int32, exactly (the bound on p keeps
+ * every partial sum inside int32). For the float logit y_r any f16 head
+ * kernel computes (any order of float additions, with or without FMA):
+ *
+ *   |y_r - scale_r step (q_r . p)| <= err_coef_r ||x|| + wq_norm_r ||x - x~||
+ *                                     + rounding margins
+ *
+ * err_coef_r = ||w_r - w~_r|| + gamma (cols) ||w_r|| (Cauchy-Schwarz, plus
+ * the float kernel's rounding, gamma(n) = n u / (1 - n u), n = cols + 8,
+ * u = 2^-24) and wq_norm_r = ||w~_r||, both rounded up. */
+
+/* Largest |p| of the screening activations for rows of @cols values (at
+ * most 32767; 0 when cols is too large for exact int32 sums). */
+BN_KERNEL_API int32_t bn_head_screen_act_max (size_t cols);
+
+/* Fills rows [row_begin, row_end) of the screening copy of @w (rows of
+ * @cols f16 values): q (cols int8 per row), scale, err_coef, wq_norm (one
+ * float per row). BN_K_ERR_INVALID when a row holds an infinity or a NaN
+ * (such a head cannot be screened). */
+BN_KERNEL_API int bn_head_screen_build (const uint16_t *w, size_t cols, size_t row_begin, size_t row_end, int8_t *q,
+                                        float *scale, float *err_coef, float *wq_norm);
+
+/* Quantizes @x (cols floats) for the screening product: p[c] =
+ * round(x[c] / *step) within +-bn_head_screen_act_max (cols); writes upper
+ * bounds of ||x|| and ||x - step p||. BN_K_ERR_INVALID when x is not
+ * finite. */
+BN_KERNEL_API int bn_head_screen_act (const float *x, size_t cols, int16_t *p, float *step, double *x_norm,
+                                      double *err_norm);
+
+/* y[r] = sum_c q[r * cols + c] * p[c] (exact) for r in [row_begin, row_end). */
+BN_KERNEL_API void bn_head_screen_ref (const int8_t *q, size_t cols, const int16_t *p, size_t row_begin, size_t row_end,
+                                       int32_t *y);
+
+/* The same with the variant's kernel (p: BN_KALIGN-aligned, |p| within
+ * bn_head_screen_act_max (cols)). */
+BN_KERNEL_API int bn_head_screen_gemv (const BnKernels *k, const int8_t *q, size_t rows, size_t cols, const int16_t *p,
+                                       size_t row_begin, size_t row_end, int32_t *y, const char **kernel_name);
+
+/* The interval [*lo, *hi] that holds the float logit of a row whose
+ * screening sum is @isum, for any f16 head kernel (see above); @x_norm and
+ * @err_norm from bn_head_screen_act(). */
+BN_KERNEL_API void bn_head_screen_interval (int32_t isum, float scale, float step, float err_coef, float wq_norm,
+                                            double x_norm, double err_norm, size_t cols, double *lo, double *hi);
+
 #ifdef __cplusplus
 }
 #endif

@@ -317,7 +317,13 @@ BN_INTERNAL void bn_tl2_build_lut_avx2 (const BnActQ8 *act, void *lut);
   BN_INTERNAL void bn_head_q8_0_##suffix (const uint8_t *w, size_t cols, const BnActQ8 *act, size_t row_begin,         \
                                           size_t row_end, float *restrict y)
 
+#define BN_DECLARE_HEAD_SCREEN(suffix)                                                                                 \
+  BN_INTERNAL void bn_head_screen_##suffix (const int8_t *q, size_t cols, const int16_t *p, size_t row_begin,          \
+                                            size_t row_end, int32_t *restrict y)
+
 #if defined(__x86_64__)
+BN_DECLARE_HEAD_SCREEN (avx2);
+BN_DECLARE_HEAD_SCREEN (avx512);
 BN_DECLARE_HEAD_F16 (avx2); /* also the avx512 variant's */
 BN_DECLARE_HEAD_Q8_0 (avx2);
 BN_DECLARE_HEAD_Q8_0 (avx512);
@@ -325,6 +331,8 @@ BN_DECLARE_HEAD_Q8_0 (avx512);
 #if defined(__aarch64__)
 BN_DECLARE_HEAD_F16 (neon);
 BN_DECLARE_HEAD_Q8_0 (neon);
+BN_DECLARE_HEAD_SCREEN (neon);
+BN_DECLARE_HEAD_SCREEN (neondot);
 BN_DECLARE_HEAD_F16 (neondot);
 BN_DECLARE_HEAD_Q8_0 (neondot);
 #endif

@@ -35,10 +35,25 @@
  * under the object data key `bn-run-logits`, plus the prompt's token ids
  * (`prompt_token_ids`, `prompt_kind`), for `crossval`. Copying them happens
  * outside the timed regions.
+ *
+ * `head-mode=certified` runs the certified head (bn_engine_set_certified_head()):
+ * an int8 screening copy of the f16 head bounds every logit, and only the
+ * rows that can rank first (greedy) or among the `top-k` best (sampling
+ * with `top-k` up to 64) are computed with the f16 head's kernel. Tokens,
+ * and the logits of those rows, are bit-identical to `head-mode=full`'s;
+ * the other logits are -infinity, so the logits digests differ from the
+ * full head's. Where every logit is needed, the full head runs whatever
+ * the property says: with #BnBaseExecutor:keep-logits (crossval) and
+ * when sampling with `top-k=0` or above 64. Every record says which head
+ * ran (`head_mode`), the rows computed exactly per step
+ * (`head_candidates_mean`, `head_candidates_max`; the vocabulary with the
+ * full head) and the steps that fell back to the full head
+ * (`head_fallbacks`). The default is `full`. Details: docs/engine.md.
  */
 
 typedef enum { DEVICE_CPU, DEVICE_CUDA } Device;
 typedef enum { KV_F16, KV_F32 } KvType;
+typedef enum { HEAD_FULL, HEAD_CERTIFIED } HeadMode;
 
 static GType
 device_get_type (void)
@@ -68,7 +83,32 @@ kv_get_type (void)
   return id;
 }
 
-enum { PROP_0, PROP_DEVICE, PROP_TEMPERATURE, PROP_TOP_K, PROP_TOP_P, PROP_KV_TYPE, PROP_MATCH_LLAMA, N_PROPS };
+static GType
+head_mode_get_type (void)
+{
+  static gsize id;
+  static const GEnumValue v[] = {
+    { HEAD_FULL, "Every logit from the f16 (or Q8_0) head", "full" },
+    { HEAD_CERTIFIED, "Screen with an int8 copy, compute exactly only the rows that can rank first (or top-k)",
+      "certified" },
+    { 0, NULL, NULL },
+  };
+  if (g_once_init_enter (&id))
+    g_once_init_leave (&id, g_enum_register_static ("BnExecutorHeadMode", v));
+  return id;
+}
+
+enum {
+  PROP_0,
+  PROP_DEVICE,
+  PROP_TEMPERATURE,
+  PROP_TOP_K,
+  PROP_TOP_P,
+  PROP_KV_TYPE,
+  PROP_MATCH_LLAMA,
+  PROP_HEAD_MODE,
+  N_PROPS
+};
 static GParamSpec *props[N_PROPS];
 
 struct _BnKernelExecutor {
@@ -78,6 +118,7 @@ struct _BnKernelExecutor {
   guint top_k;
   KvType kv_type;
   gboolean match_llama;
+  HeadMode head_mode;
   double bandwidth_gbs;
   double recent_gbs; /* the last probe after a decode, at recent_at (monotonic us; 0: none yet) */
   gint64 recent_at;
@@ -99,6 +140,7 @@ bn_kernel_executor_get_property (GObject *object, guint id, GValue *value, GPara
   case PROP_TOP_P: g_value_set_double (value, self->top_p); break;
   case PROP_KV_TYPE: g_value_set_enum (value, self->kv_type); break;
   case PROP_MATCH_LLAMA: g_value_set_boolean (value, self->match_llama); break;
+  case PROP_HEAD_MODE: g_value_set_enum (value, self->head_mode); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -117,6 +159,7 @@ bn_kernel_executor_set_property (GObject *object, guint id, const GValue *value,
   case PROP_TOP_P: self->top_p = g_value_get_double (value); break;
   case PROP_KV_TYPE: self->kv_type = g_value_get_enum (value); break;
   case PROP_MATCH_LLAMA: self->match_llama = g_value_get_boolean (value); break;
+  case PROP_HEAD_MODE: self->head_mode = g_value_get_enum (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -231,6 +274,26 @@ bn_kernel_executor_tokenize (BnBaseExecutor *base, const char *text, GArray *ids
   return self->tok && bn_tokenizer_encode (self->tok, text, -1, TRUE, ids, error);
 }
 
+/* head-mode=certified where nothing needs every logit: greedy decoding
+ * (top 1) or sampling among at most 64 (top-k) */
+static gboolean
+setup_head (BnKernelExecutor *self, GError **error)
+{
+  BnBaseExecutor *base = BN_BASE_EXECUTOR (self);
+  gboolean keep = FALSE;
+  g_object_get (self, "keep-logits", &keep, NULL);
+  gboolean sampling = self->temperature > 0 && !bn_env_is_true ("BITNET_DETERMINISTIC");
+  guint k = sampling ? self->top_k : 1;
+  if (self->head_mode != HEAD_CERTIFIED || keep || k == 0 || k > 64) {
+    if (self->head_mode == HEAD_CERTIFIED)
+      g_debug ("%s: head-mode=certified, but %s: the full head runs", bn_element_get_name (BN_ELEMENT (self)),
+               keep ? "keep-logits needs every logit" : "sampling needs more than the best 64 logits");
+    k = 0;
+  }
+  bn_base_executor_set_logits_partial (base, k > 0);
+  return bn_engine_set_certified_head (self->engine, k, error);
+}
+
 static gboolean
 bn_kernel_executor_prepare (BnBaseExecutor *base, guint n_ctx, guint n_threads, guint n_prompt, GError **error)
 {
@@ -242,7 +305,7 @@ bn_kernel_executor_prepare (BnBaseExecutor *base, guint n_ctx, guint n_threads, 
   opts.kv_f16 = self->kv_type == KV_F16;
   opts.act_q8k_matching = self->match_llama;
   self->engine = bn_engine_new (model, &opts, error);
-  if (!self->engine)
+  if (!self->engine || !setup_head (self, error))
     return FALSE;
   /* the read bandwidth for as many threads as the engine uses, measured
    * now: each run's ceiling is the better of this and its own figure */
@@ -275,6 +338,28 @@ bn_kernel_executor_detokenize (BnBaseExecutor *base, const gint32 *ids, guint n)
   return self->tok ? bn_tokenizer_decode (self->tok, ids, n, TRUE, NULL) : NULL;
 }
 
+/* which head ran, with its counters since the iteration's reset */
+static void
+describe_head (BnEngine *engine, BnRecord *run)
+{
+  guint k = bn_engine_get_certified_head (engine);
+  BnEngineHeadStats st;
+  bn_engine_get_head_stats (engine, &st);
+  bn_run_record_set_string (run, BN_RUN_FIELD_HEAD_MODE, k ? "certified" : "full");
+  if (k) {
+    bn_run_record_set_int (run, BN_RUN_FIELD_HEAD_TOP_K, k);
+    bn_run_record_set_double (run, BN_RUN_FIELD_HEAD_CANDIDATES_MEAN,
+                              st.steps ? (double) st.candidates / (double) st.steps : 0);
+    bn_run_record_set_int (run, BN_RUN_FIELD_HEAD_CANDIDATES_MAX, (gint64) st.candidates_max);
+    bn_run_record_set_int (run, BN_RUN_FIELD_HEAD_FALLBACKS, (gint64) st.fallbacks);
+  } else {
+    /* every row of the head, every step */
+    bn_run_record_set_double (run, BN_RUN_FIELD_HEAD_CANDIDATES_MEAN, bn_engine_get_n_vocab (engine));
+    bn_run_record_set_int (run, BN_RUN_FIELD_HEAD_CANDIDATES_MAX, bn_engine_get_n_vocab (engine));
+    bn_run_record_set_int (run, BN_RUN_FIELD_HEAD_FALLBACKS, 0);
+  }
+}
+
 static void
 bn_kernel_executor_describe (BnBaseExecutor *base, BnRecord *run)
 {
@@ -301,6 +386,7 @@ bn_kernel_executor_describe (BnBaseExecutor *base, BnRecord *run)
   bn_run_record_set_string (run, BN_RUN_FIELD_BACKEND, "cpu");
   bn_run_record_set_string (run, BN_RUN_FIELD_KV_TYPE, self->kv_type == KV_F16 ? "f16" : "f32");
   bn_run_record_set_boolean (run, BN_RUN_FIELD_MATCH_LLAMA, self->match_llama);
+  describe_head (engine, run);
   bn_run_record_set_int (run, BN_RUN_FIELD_THREADS, bn_engine_get_n_threads (engine));
   bn_run_record_set_double (run, BN_RUN_FIELD_KV_CACHE_MB, kv_mb);
   bn_run_record_set_double (run, BN_RUN_FIELD_MODEL_LOAD_TIME_MS, bn_model_get_load_time (model) / 1000.0);
@@ -308,7 +394,11 @@ bn_kernel_executor_describe (BnBaseExecutor *base, BnRecord *run)
   /* issue 5's memory bound: the model's bytes (mapped or in memory) + the
    * KV cache + 200 MB; peak_memory_mb is compared with it */
   bn_run_record_set_double (run, BN_RUN_FIELD_MODEL_BYTES_MB, model_mb);
-  bn_run_record_set_double (run, BN_RUN_FIELD_PEAK_MEMORY_BOUND_MB, model_mb + kv_mb + 200e6 / 1048576.0);
+  /* the certified head holds its screening copy on top (1 byte a weight,
+   * 12 a row) */
+  const BnModelConfig *c = bn_model_get_config (model);
+  double screen_mb = bn_engine_get_certified_head (engine) ? (double) c->n_vocab * (c->n_embd + 12) / 1048576.0 : 0;
+  bn_run_record_set_double (run, BN_RUN_FIELD_PEAK_MEMORY_BOUND_MB, model_mb + kv_mb + screen_mb + 200e6 / 1048576.0);
   bn_run_record_set_double (run, BN_RUN_FIELD_BYTES_PER_TOKEN, bytes);
   bn_run_record_set_double (run, BN_RUN_FIELD_READ_BANDWIDTH_GB_PER_S, bw);
   bn_run_record_set_double (run, BN_RUN_FIELD_CEILING_TOKENS_PER_SECOND, ceiling);
@@ -373,6 +463,22 @@ bn_kernel_executor_class_init (BnKernelExecutorClass *klass)
                                                   "Quantize activations per block of 256 as llama.cpp "
                                                   "does (for tight cross-validation)",
                                                   FALSE, rw);
+  /**
+   * BnKernelExecutor:head-mode:
+   *
+   * How the output head runs: `full` computes every logit; `certified`
+   * screens the f16 head with an int8 copy and computes exactly only the
+   * rows that can rank first (or among the `top-k` best when sampling),
+   * with tokens identical to `full`'s by construction. The full head runs
+   * anyway with #BnBaseExecutor:keep-logits or when sampling over more
+   * than 64 tokens; an output head that is not f16 is refused.
+   *
+   * Since: 0.2
+   */
+  props[PROP_HEAD_MODE] = g_param_spec_enum ("head-mode", "Head mode",
+                                             "full: every logit; certified: exact logits only for the tokens that "
+                                             "can rank first (or top-k), the same tokens at a lower cost",
+                                             head_mode_get_type (), HEAD_FULL, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Kernel executor", "Transform",
                                  "Runs real BitNet inference (prefill + decode) and emits one run "

@@ -135,7 +135,8 @@ print_run_table (GPtrArray *records)
   g_autoptr (GPtrArray) knames = g_ptr_array_new ();
   guint n = 0;
   double peak = 0, bound = 0, cpu = 0, frac = 0, first = 0, prefill = 0;
-  const char *path = NULL;
+  double cand = 0, cand_max = 0, fallbacks = 0;
+  const char *path = NULL, *head = NULL;
 
   printf ("\n%-4s %-9s %8s %10s %10s %9s %9s %9s %9s %9s %7s %8s\n", "iter", "path", "threads", "decode t/s",
           "prefill t/s", "first ms", "p50 ms", "p95 ms", "p99 ms", "peak MB", "CPU %", "ceiling");
@@ -153,6 +154,12 @@ print_run_table (GPtrArray *records)
     frac += bn_run_record_get_double (r, BN_RUN_FIELD_FRACTION_OF_CEILING, 0);
     first += bn_run_record_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, 0);
     prefill += bn_run_record_get_double (r, BN_RUN_FIELD_PREFILL_TOKENS_PER_SECOND, 0);
+    if (bn_run_record_has (r, BN_RUN_FIELD_HEAD_MODE)) {
+      head = bn_run_record_get_string (r, BN_RUN_FIELD_HEAD_MODE);
+      cand += bn_run_record_get_double (r, BN_RUN_FIELD_HEAD_CANDIDATES_MEAN, 0);
+      cand_max = MAX (cand_max, bn_run_record_get_int (r, BN_RUN_FIELD_HEAD_CANDIDATES_MAX, 0));
+      fallbacks += bn_run_record_get_int (r, BN_RUN_FIELD_HEAD_FALLBACKS, 0);
+    }
     JsonArray *a = bn_run_record_get_array (r, BN_RUN_FIELD_DECODE_LATENCY_MS);
     if (a) {
       for (guint j = 0; j < json_array_get_length (a); j++) {
@@ -198,6 +205,10 @@ print_run_table (GPtrArray *records)
           bn_percentile ((const double *) lat->data, lat->len, 50),
           bn_percentile ((const double *) lat->data, lat->len, 95),
           bn_percentile ((const double *) lat->data, lat->len, 99), mem, cpu / n, 100 * frac / n, ks);
+  /* the last run's head mode: one executor feeds a summary */
+  if (head)
+    printf (_("Head: %s, %.1f candidate rows per step computed exactly (max %.0f), %.0f fallbacks to the full head\n"),
+            head, cand / n, cand_max, fallbacks);
   fflush (stdout);
 }
 

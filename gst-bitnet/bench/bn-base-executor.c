@@ -87,6 +87,7 @@ typedef struct {
   char *inject_schedule;
   GArray *schedule; /* double, parsed from inject_schedule while a model runs */
   gboolean sampling;
+  gboolean logits_partial;
   /* while a model item is being run */
   BnModel *model;
   GArray *prompt_ids;
@@ -339,12 +340,14 @@ post_progress (BnBaseExecutor *self, guint iteration, guint token)
 
 /* FALSE, with the step and the first offending token id in @error, when
  * @logits hold a NaN or an infinity: a broken model must not produce a
- * run, let alone a fast one. Checked outside the timed regions. */
+ * run, let alone a fast one. With @partial logits (a certified head),
+ * -infinity marks the tokens that cannot rank first and is allowed.
+ * Checked outside the timed regions. */
 static gboolean
-logits_finite (const float *logits, guint n, guint step, GError **error)
+logits_finite (const float *logits, guint n, gboolean partial, guint step, GError **error)
 {
   for (guint i = 0; i < n; i++)
-    if (!isfinite (logits[i])) {
+    if (!isfinite (logits[i]) && !(partial && logits[i] == -INFINITY)) {
       g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_FAILED,
                    _("The logits went non-finite at step %u (%s for token id %u): the model's weights or the "
                       "engine are broken; no run is recorded"),
@@ -422,7 +425,7 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
   gint64 t_prefill = NOW ();
   gint32 next = greedy ? bn_logits_argmax (logits, n_vocab) : klass->sample (self, logits, n_vocab, rand);
   gint64 t_first = NOW ();
-  if (!logits_finite (logits, n_vocab, 0, &error)) {
+  if (!logits_finite (logits, n_vocab, priv->logits_partial, 0, &error)) {
     bn_element_post_error (element, error, NULL);
     return BN_FLOW_ERROR;
   }
@@ -450,7 +453,7 @@ run_iteration (BnBaseExecutor *self, guint iteration, gboolean timed, BnRecord *
     }
     double ms = (NOW () - a) / 1000.0;
     g_array_append_val (decode_ms, ms);
-    if (!logits_finite (logits, n_vocab, i + 1, &error)) {
+    if (!logits_finite (logits, n_vocab, priv->logits_partial, i + 1, &error)) {
       bn_element_post_error (element, error, NULL);
       return BN_FLOW_ERROR;
     }
@@ -824,6 +827,28 @@ bn_base_executor_set_sampling (BnBaseExecutor *self, gboolean sampling)
 {
   g_return_if_fail (BN_IS_BASE_EXECUTOR (self));
   PRIV (self)->sampling = sampling;
+}
+
+/**
+ * bn_base_executor_set_logits_partial:
+ * @self: an executor
+ * @partial: whether the backend writes only the logits that can rank
+ *   among the best (a certified head) and -infinity for the others
+ *
+ * Tells the base class that -infinity in the logits is the backend's mark
+ * for tokens that cannot rank among the best, not a broken model: the
+ * check that refuses non-finite logits lets it pass. The logits digests
+ * are then those of the partial logits. Call it from @prepare; a subclass
+ * that sets it must write full logits when #BnBaseExecutor:keep-logits is
+ * set or when it samples over the whole vocabulary.
+ *
+ * Since: 0.2
+ */
+void
+bn_base_executor_set_logits_partial (BnBaseExecutor *self, gboolean partial)
+{
+  g_return_if_fail (BN_IS_BASE_EXECUTOR (self));
+  PRIV (self)->logits_partial = partial;
 }
 
 /**

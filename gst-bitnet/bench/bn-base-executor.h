@@ -89,6 +89,7 @@ BN_BENCH_API const GArray *bn_base_executor_get_prompt (BnBaseExecutor *self);
 BN_BENCH_API guint bn_base_executor_get_n_vocab (BnBaseExecutor *self);
 BN_BENCH_API void bn_base_executor_set_n_vocab (BnBaseExecutor *self, guint n_vocab);
 BN_BENCH_API void bn_base_executor_set_sampling (BnBaseExecutor *self, gboolean sampling);
+BN_BENCH_API void bn_base_executor_set_logits_partial (BnBaseExecutor *self, gboolean partial);
 BN_BENCH_API void bn_base_executor_report_call_time (BnBaseExecutor *self, gint64 ns);
 BN_BENCH_API guint bn_base_executor_get_tokens (BnBaseExecutor *self);
 BN_BENCH_API guint64 bn_base_executor_get_seed (BnBaseExecutor *self);

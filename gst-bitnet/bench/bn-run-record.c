@@ -117,6 +117,16 @@ static const FieldInfo fields[BN_RUN_N_FIELDS] = {
   [BN_RUN_FIELD_EMULATED] = { "emulated", K_BOOLEAN, NULL,
                               N_("measured under an emulator (qemu-user): its timings are never compared with a "
                                   "native machine's") },
+  [BN_RUN_FIELD_HEAD_MODE] = { "head_mode", K_STRING, NULL,
+                               N_("how the output head ran: `full` (every logit) or `certified` (exact logits of "
+                                   "the rows that can rank among the best head_top_k, -infinity elsewhere)") },
+  [BN_RUN_FIELD_HEAD_TOP_K] = { "head_top_k", K_INT, NULL, N_("best logits the certified head keeps exact") },
+  [BN_RUN_FIELD_HEAD_CANDIDATES_MEAN] = { "head_candidates_mean", K_DOUBLE, "rows",
+                                          N_("rows whose logit was computed exactly, per step (the whole "
+                                              "vocabulary with the full head)") },
+  [BN_RUN_FIELD_HEAD_CANDIDATES_MAX] = { "head_candidates_max", K_INT, "rows", N_("the most such rows in one step") },
+  [BN_RUN_FIELD_HEAD_FALLBACKS] = { "head_fallbacks", K_INT, NULL,
+                                    N_("steps on which the certified head ran the full head") },
 };
 
 static gboolean

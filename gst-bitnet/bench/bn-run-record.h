@@ -90,6 +90,13 @@ G_BEGIN_DECLS
  *   was slowed on purpose (inject-slowdown); strict mode, baseline-sink, the history and the reports refuse such runs
  * @BN_RUN_FIELD_EMULATED: `emulated`: measured under an emulator (qemu-user): its timings are never compared with
  *   a native machine's (since 0.2)
+ * @BN_RUN_FIELD_HEAD_MODE: `head_mode`: how the output head ran: `full` (every logit) or `certified` (exact
+ *   logits of the rows that can rank among the best `head_top_k`, -infinity elsewhere) (since 0.2)
+ * @BN_RUN_FIELD_HEAD_TOP_K: `head_top_k`: best logits the certified head keeps exact (since 0.2)
+ * @BN_RUN_FIELD_HEAD_CANDIDATES_MEAN: `head_candidates_mean`: rows whose logit was computed exactly, per step
+ *   (the whole vocabulary with the full head) (since 0.2)
+ * @BN_RUN_FIELD_HEAD_CANDIDATES_MAX: `head_candidates_max`: the most such rows in one step (since 0.2)
+ * @BN_RUN_FIELD_HEAD_FALLBACKS: `head_fallbacks`: steps on which the certified head ran the full head (since 0.2)
  * @BN_RUN_N_FIELDS: the number of fields
  *
  * Every member of a `bench/run` record. Code names a field by its value
@@ -156,6 +163,11 @@ typedef enum {
   BN_RUN_FIELD_MATCH_LLAMA,
   BN_RUN_FIELD_INJECTED_SLOWDOWN,
   BN_RUN_FIELD_EMULATED,
+  BN_RUN_FIELD_HEAD_MODE,
+  BN_RUN_FIELD_HEAD_TOP_K,
+  BN_RUN_FIELD_HEAD_CANDIDATES_MEAN,
+  BN_RUN_FIELD_HEAD_CANDIDATES_MAX,
+  BN_RUN_FIELD_HEAD_FALLBACKS,
   BN_RUN_N_FIELDS
 } BnRunField;
 

@@ -418,6 +418,7 @@ bn_engine_new (BnModel *model, const BnEngineOptions *opts, GError **error)
  * @e: an engine
  *
  * Empties the KV cache: the next bn_engine_eval() starts at position 0.
+ * Also zeroes the counters of bn_engine_get_head_stats().
  *
  * Since: 0.1
  */
@@ -481,6 +482,109 @@ bn_engine_eval (BnEngine *e, const gint32 *tokens, guint n_tokens, float *logits
   }
   /* a model file truncated while mapped was read as zeros: say so */
   return bn_model_check_intact (e->model, error);
+}
+
+/**
+ * bn_engine_set_certified_head:
+ * @e: an engine
+ * @top_k: how many of the best logits must be exact: 1 for greedy
+ *   decoding, k for top-k sampling (at most 64); 0 returns to the full head
+ * @error: return location for a #GError
+ *
+ * Turns the certified head on or off. With it, bn_engine_eval() computes
+ * the output head in two passes: a screening pass over an int8 copy of the
+ * f16 head (made on the first call, by the engine's threads; 1 byte per
+ * weight instead of 2) bounds every logit in an interval, and only the
+ * rows whose interval reaches the @top_k-th best lower bound (the
+ * candidates) are computed with the f16 head's own kernel. Their logits
+ * are bit-identical to the full head's; every other logit is written as
+ * -infinity. The @top_k best logits, ties included, are always among the
+ * candidates, so the argmax (lowest id among equal maxima) and the
+ * @top_k best logits equal the full head's by construction. When more than
+ * a quarter of the vocabulary are candidates, the full head runs instead
+ * (counted in bn_engine_get_head_stats()). The bound: docs/engine.md,
+ * section "Certified head".
+ *
+ * Returns: %TRUE on success; %FALSE with #BN_ENGINE_ERROR_UNSUPPORTED when
+ *   the head is not f16 or holds a value that is not finite,
+ *   #BN_ENGINE_ERROR_INVALID when @top_k is out of range, or
+ *   #BN_ENGINE_ERROR_RESOURCE.
+ *
+ * Since: 0.2
+ */
+gboolean
+bn_engine_set_certified_head (BnEngine *e, guint top_k, GError **error)
+{
+  g_return_val_if_fail (BN_IS_ENGINE (e), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  const BnTensor *head = bn_model_find_tensor (e->model, "output.weight");
+  if (!head)
+    head = bn_model_find_tensor (e->model, "token_embd.weight");
+  if (top_k > 0 && head && head->type != BN_GGUF_TYPE_F16) {
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
+                 _("The certified head screens an F16 output head; %s is %s"), head->name,
+                 bn_gguf_type_name (head->type));
+    return FALSE;
+  }
+  if (top_k > BN_FWD_CERT_MAX_K || (top_k > 0 && top_k >= e->n_vocab)) {
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_INVALID,
+                 _("The certified head keeps 1 to %d of the best logits, fewer than the vocabulary; %u asked"),
+                 BN_FWD_CERT_MAX_K, top_k);
+    return FALSE;
+  }
+  int rc = bn_fwd_set_head_certified (e->fwd, top_k);
+  if (rc == BN_K_ERR_NOMEM) {
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_RESOURCE,
+                 _("Out of memory for the screening copy of the output head"));
+    return FALSE;
+  }
+  if (rc != BN_K_OK) {
+    g_set_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED,
+                 _("The output head cannot be screened: a row holds a value that is not finite"));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * bn_engine_get_certified_head:
+ * @e: an engine
+ *
+ * Gets how many of the best logits the certified head keeps exact.
+ *
+ * Returns: the top_k of bn_engine_set_certified_head(), 0 when the full
+ *   head runs.
+ *
+ * Since: 0.2
+ */
+guint
+bn_engine_get_certified_head (BnEngine *e)
+{
+  g_return_val_if_fail (BN_IS_ENGINE (e), 0);
+  return (guint) bn_fwd_get_head_certified (e->fwd);
+}
+
+/**
+ * bn_engine_get_head_stats:
+ * @e: an engine
+ * @stats: (out caller-allocates): the counters
+ *
+ * Gets the certified head's counters since the last bn_engine_reset() (or
+ * since the engine was made).
+ *
+ * Since: 0.2
+ */
+void
+bn_engine_get_head_stats (BnEngine *e, BnEngineHeadStats *stats)
+{
+  g_return_if_fail (BN_IS_ENGINE (e));
+  g_return_if_fail (stats != NULL);
+  BnFwdHeadStats s;
+  bn_fwd_head_stats (e->fwd, &s);
+  stats->steps = s.steps;
+  stats->candidates = s.candidates;
+  stats->candidates_max = s.candidates_max;
+  stats->fallbacks = s.fallbacks;
 }
 
 /**

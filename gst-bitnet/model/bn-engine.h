@@ -91,6 +91,31 @@ BN_MODEL_API GPtrArray *bn_engine_get_kernels_used (BnEngine *e);
 BN_MODEL_API guint64 bn_engine_get_bytes_per_token (BnEngine *e);
 BN_MODEL_API guint64 bn_engine_get_kv_bytes (BnEngine *e);
 
+/**
+ * BnEngineHeadStats:
+ * @steps: evaluations of the output head since the last bn_engine_reset()
+ *   while the certified head was on
+ * @candidates: rows whose logits were computed exactly, summed over those
+ *   steps (the candidate sets, including those of fallback steps)
+ * @candidates_max: the largest candidate set of one step
+ * @fallbacks: steps on which the full head ran instead (too many
+ *   candidates, or a head input that is not finite)
+ *
+ * Counters of the certified head (bn_engine_set_certified_head()).
+ *
+ * Since: 0.2
+ */
+typedef struct {
+  guint64 steps;
+  guint64 candidates;
+  guint64 candidates_max;
+  guint64 fallbacks;
+} BnEngineHeadStats;
+
+BN_MODEL_API gboolean bn_engine_set_certified_head (BnEngine *e, guint top_k, GError **error);
+BN_MODEL_API guint bn_engine_get_certified_head (BnEngine *e);
+BN_MODEL_API void bn_engine_get_head_stats (BnEngine *e, BnEngineHeadStats *stats);
+
 BN_MODEL_API void bn_synthetic_prompt (guint64 seed, guint n, guint n_vocab, GArray *ids);
 BN_MODEL_API gboolean bn_token_ids_parse (const char *const *strv, guint n_vocab, GArray *ids, GError **error);
 BN_MODEL_API gint32 bn_logits_argmax (const float *logits, guint n);

@@ -72,3 +72,31 @@ BN_NEON_FN (bn_head_q8_0) (const uint8_t *w, size_t cols, const BnActQ8 *act, si
     y[r] = vaddvq_f32 (acc) * act->scale_inv;
   }
 }
+
+/* the certified head's screening product: int8 rows x int16 activations,
+ * exact int32 sums (widening multiply-accumulate; no dotprod form) */
+void
+BN_NEON_FN (bn_head_screen) (const int8_t *q, size_t cols, const int16_t *p, size_t row_begin, size_t row_end,
+                             int32_t *restrict y)
+{
+  for (size_t r = row_begin; r < row_end; r++) {
+    const int8_t *row = q + r * cols;
+    int32x4_t a0 = vdupq_n_s32 (0), a1 = a0;
+    int32_t tail = 0;
+    size_t c = 0;
+
+    for (; c + 16 <= cols; c += 16) {
+      const int8x16_t w = vld1q_s8 (row + c);
+      const int16x8_t lo = vmovl_s8 (vget_low_s8 (w)), hi = vmovl_high_s8 (w);
+      const int16x8_t x0 = vld1q_s16 (p + c), x1 = vld1q_s16 (p + c + 8);
+
+      a0 = vmlal_s16 (a0, vget_low_s16 (lo), vget_low_s16 (x0));
+      a1 = vmlal_high_s16 (a1, lo, x0);
+      a0 = vmlal_s16 (a0, vget_low_s16 (hi), vget_low_s16 (x1));
+      a1 = vmlal_high_s16 (a1, hi, x1);
+    }
+    for (; c < cols; c++)
+      tail += (int32_t) row[c] * p[c];
+    y[r] = vaddvq_s32 (vaddq_s32 (a0, a1)) + tail;
+  }
+}

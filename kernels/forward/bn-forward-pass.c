@@ -47,6 +47,10 @@ typedef struct {
   size_t nb;
   /* head */
   float *logits;
+  /* certified head */
+  float scr_step;
+  double scr_x_norm, scr_err_norm;
+  size_t n_cand;
 } Job;
 
 static void
@@ -355,6 +359,199 @@ job_head (void *data, unsigned ith, unsigned nth)
   bn_fwd_note (f, ith, name);
 }
 
+/* ---- certified head ---------------------------------------------------- */
+
+/* the screening copy, rows split over the team */
+static void
+job_screen_build (void *data, unsigned ith, unsigned nth)
+{
+  Job *j = data;
+  BnFwd *f = j->f;
+  const size_t nv = f->m.n_vocab;
+  size_t r0, r1;
+
+  bn_team_split (nv, 16, ith, nth, &r0, &r1);
+  if (r0 < r1)
+    fail (j, bn_head_screen_build (f->m.head, f->m.n_embd, r0, r1, f->scr_q, f->scr_rows, f->scr_rows + nv,
+                                   f->scr_rows + 2 * nv));
+}
+
+/* screening sums, then per row the interval of its float logit: the upper
+ * bound (rounded up to float) goes to logits[r], the lower bound into the
+ * thread's list of its scr_k best (descending) */
+static void
+job_screen (void *data, unsigned ith, unsigned nth)
+{
+  Job *j = data;
+  BnFwd *f = j->f;
+  const size_t nv = f->m.n_vocab, ne = f->m.n_embd, k = f->scr_k;
+  const float *scale = f->scr_rows, *err = f->scr_rows + nv, *wqn = f->scr_rows + 2 * nv;
+  double *lows = f->scr_lows + (size_t) ith * BN_FWD_CERT_MAX_K;
+  const char *name = NULL;
+  size_t r0, r1;
+
+  for (size_t i = 0; i < k; i++)
+    lows[i] = -INFINITY;
+  bn_team_split (nv, 16, ith, nth, &r0, &r1);
+  if (r0 >= r1)
+    return;
+  fail (j, bn_head_screen_gemv (f->k, f->scr_q, nv, ne, f->scr_p, r0, r1, f->scr_sums, &name));
+  bn_fwd_note (f, ith, name);
+  for (size_t r = r0; r < r1; r++) {
+    double lo, hi;
+    float up;
+
+    bn_head_screen_interval (f->scr_sums[r], scale[r], j->scr_step, err[r], wqn[r], j->scr_x_norm, j->scr_err_norm, ne,
+                             &lo, &hi);
+    up = (float) hi;
+    j->logits[r] = (double) up < hi ? nextafterf (up, INFINITY) : up;
+    if (lo > lows[k - 1]) {
+      size_t i = k - 1;
+      for (; i > 0 && lows[i - 1] < lo; i--)
+        lows[i] = lows[i - 1];
+      lows[i] = lo;
+    }
+  }
+}
+
+/* the candidates' logits with the f16 head kernel, one row per call: the
+ * same bits as the full head's */
+static void
+job_rescore (void *data, unsigned ith, unsigned nth)
+{
+  Job *j = data;
+  BnFwd *f = j->f;
+  const BnFwdModel *m = &f->m;
+  const char *name = NULL;
+  size_t i0, i1;
+
+  bn_team_split (j->n_cand, 1, ith, nth, &i0, &i1);
+  for (size_t i = i0; i < i1; i++) {
+    const size_t r = (size_t) f->scr_sums[i];
+    fail (j, bn_head_f16_gemv (f->k, m->head, m->n_vocab, m->n_embd, f->normed, r, r + 1, j->logits, &name));
+  }
+  bn_fwd_note (f, ith, name);
+}
+
+/* the k-th largest lower bound over every thread's sorted list */
+static double
+kth_lower_bound (const BnFwd *f)
+{
+  size_t at[BN_TEAM_MAX_THREADS] = { 0 };
+  double v = -INFINITY;
+
+  for (size_t n = 0; n < f->scr_k; n++) {
+    unsigned best = 0;
+    for (unsigned t = 1; t < f->nth; t++)
+      if (f->scr_lows[t * BN_FWD_CERT_MAX_K + at[t]] > f->scr_lows[best * BN_FWD_CERT_MAX_K + at[best]])
+        best = t;
+    v = f->scr_lows[best * BN_FWD_CERT_MAX_K + at[best]];
+    if (at[best] + 1 < f->scr_k)
+      at[best]++;
+    else if (n + 1 < f->scr_k) {
+      /* this list is spent: hide it behind -inf */
+      f->scr_lows[best * BN_FWD_CERT_MAX_K + at[best]] = -INFINITY;
+    }
+  }
+  return v;
+}
+
+static int
+run_head_certified (BnFwd *f, Job *j)
+{
+  const size_t nv = f->m.n_vocab;
+  BnFwdHeadStats *st = &f->head_stats;
+  size_t n = 0;
+  double thr;
+  int rc;
+
+  st->steps++;
+  if (bn_head_screen_act (f->normed, f->m.n_embd, f->scr_p, &j->scr_step, &j->scr_x_norm, &j->scr_err_norm)
+      != BN_K_OK) {
+    /* a non-finite input: the full head writes what it makes of it */
+    st->fallbacks++;
+    return run (f, j, job_head, 1);
+  }
+  if ((rc = run (f, j, job_screen, 1)) != BN_K_OK)
+    return rc;
+  thr = kth_lower_bound (f);
+  for (size_t r = 0; r < nv; r++) {
+    if ((double) j->logits[r] >= thr) {
+      if (n < f->scr_limit)
+        f->scr_sums[n] = (int32_t) r;
+      n++;
+    }
+    j->logits[r] = -INFINITY;
+  }
+  st->candidates += n;
+  if (n > st->candidates_max)
+    st->candidates_max = n;
+  if (n > f->scr_limit) {
+    st->fallbacks++;
+    return run (f, j, job_head, 1);
+  }
+  j->n_cand = n;
+  return run (f, j, job_rescore, n >= 64);
+}
+
+int
+bn_fwd_set_head_certified (BnFwd *f, size_t top_k)
+{
+  const size_t nv = f ? f->m.n_vocab : 0, ne = f ? f->m.n_embd : 0;
+  Job j;
+  int rc;
+
+  if (!f)
+    return BN_K_ERR_INVALID;
+  if (top_k == 0) {
+    f->scr_k = 0;
+    return BN_K_OK;
+  }
+  if (f->m.head_type != BN_FWD_F16 || top_k > BN_FWD_CERT_MAX_K || top_k >= nv || f->scr_state < 0
+      || bn_head_screen_act_max (ne) == 0)
+    return BN_K_ERR_INVALID;
+  if (f->scr_state == 0) {
+    f->scr_q = bn_kalloc (nv * ne);
+    f->scr_rows = bn_kalloc (3 * nv * sizeof (float));
+    f->scr_p = bn_kalloc (ne * sizeof (int16_t));
+    f->scr_sums = bn_kalloc (nv * sizeof (int32_t));
+    f->scr_lows = bn_kalloc ((size_t) f->nth * BN_FWD_CERT_MAX_K * sizeof (double));
+    if (!f->scr_q || !f->scr_rows || !f->scr_p || !f->scr_sums || !f->scr_lows)
+      return BN_K_ERR_NOMEM; /* freed by bn_fwd_free() */
+    memset (&j, 0, sizeof j);
+    j.f = f;
+    atomic_init (&j.status, BN_K_OK);
+    if ((rc = run (f, &j, job_screen_build, 1)) != BN_K_OK) {
+      f->scr_state = -1;
+      return rc;
+    }
+    f->scr_state = 1;
+    /* the full head costs n_vocab rows after the screening; re-scoring a
+     * quarter of them in scattered single-row calls is already close to
+     * that (docs/engine.md, "Certified head") */
+    f->scr_limit = nv / 4;
+  }
+  f->scr_k = top_k;
+  return BN_K_OK;
+}
+
+size_t
+bn_fwd_get_head_certified (const BnFwd *f)
+{
+  return f ? f->scr_k : 0;
+}
+
+void
+bn_fwd_head_stats (const BnFwd *f, BnFwdHeadStats *out)
+{
+  if (!out)
+    return;
+  if (f)
+    *out = f->head_stats;
+  else
+    memset (out, 0, sizeof *out);
+}
+
 /* ---- evaluation ------------------------------------------------------- */
 
 static void
@@ -445,6 +642,8 @@ run_head (BnFwd *f, size_t last, float *logits)
     for (size_t i = 0; i < f->m.n_embd; i++)
       f->normed[i] = bn_f16_to_f32 (bn_f32_to_f16 (f->normed[i]));
   }
+  if (f->scr_k)
+    return run_head_certified (f, &j);
   return run (f, &j, job_head, 1);
 }
 

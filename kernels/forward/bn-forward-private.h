@@ -70,6 +70,17 @@ struct BnFwd {
   float *scores;  /* nth x n_ctx */
   NameSet *names; /* nth */
 
+  /* certified head (bn_fwd_set_head_certified): the screening copy, built
+   * on first use; scr_k == 0 runs the full head */
+  size_t scr_k, scr_limit;
+  int8_t *scr_q;     /* n_vocab x n_embd */
+  float *scr_rows;   /* scale, err_coef, wq_norm: n_vocab each */
+  int16_t *scr_p;    /* the activations, n_embd */
+  int32_t *scr_sums; /* n_vocab screening sums, then the candidates */
+  double *scr_lows;  /* nth x BN_FWD_CERT_MAX_K best lower bounds */
+  int scr_state;     /* 0 not built, 1 built, -1 the head cannot be screened */
+  BnFwdHeadStats head_stats;
+
   uint64_t bytes_per_token, kv_bytes;
   void *allocs[32];
   size_t n_allocs;

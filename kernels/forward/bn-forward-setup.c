@@ -350,6 +350,11 @@ bn_fwd_free (BnFwd *f)
     return;
   bn_team_free (f->team);
   bn_kfree (f->kv);
+  bn_kfree (f->scr_q);
+  bn_kfree (f->scr_rows);
+  bn_kfree (f->scr_p);
+  bn_kfree (f->scr_sums);
+  bn_kfree (f->scr_lows);
   for (size_t i = 0; i < f->n_allocs; i++)
     bn_kfree (f->allocs[i]);
   free (f->layers);
@@ -362,8 +367,10 @@ bn_fwd_free (BnFwd *f)
 void
 bn_fwd_reset (BnFwd *f)
 {
-  if (f)
+  if (f) {
     f->pos = 0;
+    memset (&f->head_stats, 0, sizeof f->head_stats);
+  }
 }
 
 size_t
@@ -387,7 +394,12 @@ bn_fwd_n_threads (const BnFwd *f)
 uint64_t
 bn_fwd_bytes_per_token (const BnFwd *f)
 {
-  return f ? f->bytes_per_token : 0;
+  if (!f)
+    return 0;
+  if (f->scr_k)
+    return f->bytes_per_token - (uint64_t) f->m.n_vocab * bn_fwd_float_row_bytes (f->m.head_type, f->m.n_embd)
+           + (uint64_t) f->m.n_vocab * (f->m.n_embd + 3 * sizeof (float));
+  return f->bytes_per_token;
 }
 
 uint64_t

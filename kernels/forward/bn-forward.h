@@ -122,7 +122,7 @@ BN_KERNEL_API int bn_fwd_new (const BnFwdModel *model, const BnFwdOptions *opts,
                               size_t err_len);
 BN_KERNEL_API void bn_fwd_free (BnFwd *f);
 
-/* Empties the KV cache (position 0). */
+/* Empties the KV cache (position 0) and zeroes the head counters. */
 BN_KERNEL_API void bn_fwd_reset (BnFwd *f);
 
 /* Runs @n_tokens tokens at positions pos .. pos + n_tokens - 1 (one
@@ -139,10 +139,53 @@ BN_KERNEL_API size_t bn_fwd_n_ctx (const BnFwd *f);
 BN_KERNEL_API unsigned bn_fwd_n_threads (const BnFwd *f);
 
 /* Bytes of weights read per decoded token (packed ternary weights, norm
- * vectors, one embedding row, every row of the head). */
+ * vectors, one embedding row, every row of the head; with the certified
+ * head its screening copy, 1 byte per weight and 12 per row, instead of
+ * the f16 rows, the candidates' rows not counted). */
 BN_KERNEL_API uint64_t bn_fwd_bytes_per_token (const BnFwd *f);
 /* Bytes allocated for the KV cache. */
 BN_KERNEL_API uint64_t bn_fwd_kv_bytes (const BnFwd *f);
+
+/* ---- certified head ------------------------------------------------------
+ *
+ * With an f16 head, bn_fwd_set_head_certified (f, k) makes every later
+ * evaluation that asks for logits run the certified head: a screening
+ * pass over an int8 copy of the head (bn_head_screen_*, built once, by the
+ * team, on the first call) bounds every row's float logit in an interval;
+ * the rows whose upper bound reaches the k-th best lower bound (the
+ * candidates) are re-scored with the f16 head kernel itself, so their
+ * logits are bit-identical to the full head's; every other row gets
+ * -INFINITY. Every row that the full head would rank among its k best
+ * (ties included) is a candidate, so the argmax (lowest id among equal
+ * maxima) and the k best logits are the full head's by construction.
+ * When there are more than n_vocab / 4 candidates, or the head input is
+ * not finite, the full head runs instead (a fallback: every logit is
+ * written). */
+
+#define BN_FWD_CERT_MAX_K 64
+
+/**
+ * BnFwdHeadStats:
+ * @steps: evaluations of the head while certified
+ * @candidates: sum over those steps of the candidate rows (fallbacks included)
+ * @candidates_max: the largest candidate set of one step
+ * @fallbacks: steps that ran the full head
+ */
+typedef struct {
+  uint64_t steps;
+  uint64_t candidates;
+  uint64_t candidates_max;
+  uint64_t fallbacks;
+} BnFwdHeadStats;
+
+/* @top_k 0 returns to the full head; 1..BN_FWD_CERT_MAX_K certifies the
+ * top @top_k. BN_K_ERR_INVALID (nothing changed) when the head is not f16,
+ * @top_k is out of range or not below n_vocab, or a row of the head is not
+ * finite; BN_K_ERR_NOMEM. */
+BN_KERNEL_API int bn_fwd_set_head_certified (BnFwd *f, size_t top_k);
+BN_KERNEL_API size_t bn_fwd_get_head_certified (const BnFwd *f);
+/* Counters since bn_fwd_new() or the last bn_fwd_reset(). */
+BN_KERNEL_API void bn_fwd_head_stats (const BnFwd *f, BnFwdHeadStats *out);
 
 /* Names of the kernels that ran so far (static strings), each once, in the
  * order first seen; writes up to @max into @names, returns how many there

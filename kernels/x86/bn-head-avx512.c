@@ -38,3 +38,29 @@ bn_head_q8_0_avx512 (const uint8_t *w, size_t cols, const BnActQ8 *act, size_t r
     y[r] = bn_hsum256_ps (_mm256_add_ps (a0, a1)) * act->scale_inv;
   }
 }
+
+/* The certified head's screening product: 32 int8 weights widened to
+ * int16 (vpmovsxbw zmm), multiplied by int16 activations and accumulated
+ * in pairs into int32 lanes by vpdpwssd (VNNI); exact (see the AVX2 twin). */
+void
+bn_head_screen_avx512 (const int8_t *q, size_t cols, const int16_t *p, size_t row_begin, size_t row_end,
+                       int32_t *restrict y)
+{
+  for (size_t r = row_begin; r < row_end; r++) {
+    const int8_t *row = q + r * cols;
+    __m512i a0 = _mm512_setzero_si512 (), a1 = a0;
+    int32_t tail = 0;
+    size_t c = 0;
+
+    for (; c + 64 <= cols; c += 64) {
+      const __m512i w0 = _mm512_cvtepi8_epi16 (_mm256_loadu_si256 ((const __m256i *) (row + c)));
+      const __m512i w1 = _mm512_cvtepi8_epi16 (_mm256_loadu_si256 ((const __m256i *) (row + c + 32)));
+
+      a0 = _mm512_dpwssd_epi32 (a0, w0, _mm512_loadu_si512 ((const void *) (p + c)));
+      a1 = _mm512_dpwssd_epi32 (a1, w1, _mm512_loadu_si512 ((const void *) (p + c + 32)));
+    }
+    for (; c < cols; c++)
+      tail += (int32_t) row[c] * p[c];
+    y[r] = _mm512_reduce_add_epi32 (_mm512_add_epi32 (a0, a1)) + tail;
+  }
+}

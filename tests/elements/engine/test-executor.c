@@ -92,6 +92,57 @@ test_real_runs (void)
   }
 }
 
+/* head-mode=certified: the full head's tokens, greedy and with top-k
+ * sampling; the record says which head ran; keep-logits runs the full head */
+static void
+test_certified_head (void)
+{
+  static const char *const modes[] = {
+    "tokens=12 iterations=1 threads=2",
+    "tokens=12 iterations=1 threads=2 temperature=0.8 top-k=5 seed=9",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++) {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *cert_args = g_strdup_printf ("%s head-mode=certified", modes[i]);
+    g_autoptr (JsonArray) full = run_records (TINY, modes[i], &error);
+    g_assert_no_error (error);
+    g_autoptr (JsonArray) cert = run_records (TINY, cert_args, &error);
+    g_assert_no_error (error);
+    JsonObject *f = json_array_get_object_element (full, 0), *c = json_array_get_object_element (cert, 0);
+    g_autofree char *tf = join_array (bn_run_object_get_array (f, BN_RUN_FIELD_TOKEN_IDS));
+    g_autofree char *tc = join_array (bn_run_object_get_array (c, BN_RUN_FIELD_TOKEN_IDS));
+    g_assert_cmpstr (tf, ==, tc);
+    g_assert_cmpstr (bn_run_object_get_string (f, BN_RUN_FIELD_HEAD_MODE), ==, "full");
+    g_assert_cmpfloat (bn_run_object_get_double (f, BN_RUN_FIELD_HEAD_CANDIDATES_MEAN, 0), ==, 512);
+    g_assert_cmpstr (bn_run_object_get_string (c, BN_RUN_FIELD_HEAD_MODE), ==, "certified");
+    g_assert_cmpint (bn_run_object_get_int (c, BN_RUN_FIELD_HEAD_TOP_K, 0), ==, i ? 5 : 1);
+    double mean = bn_run_object_get_double (c, BN_RUN_FIELD_HEAD_CANDIDATES_MEAN, 0);
+    g_assert_cmpfloat (mean, >=, i ? 5 : 1);
+    g_assert_cmpfloat (mean, <, 512);
+    g_assert_cmpint (bn_run_object_get_int (c, BN_RUN_FIELD_HEAD_CANDIDATES_MAX, 0), >=, (gint64) mean);
+    g_assert_cmpint (bn_run_object_get_int (c, BN_RUN_FIELD_HEAD_FALLBACKS, -1), ==, 0);
+    /* the screening copy replaces the f16 head's bytes */
+    g_assert_cmpfloat (bn_run_object_get_double (c, BN_RUN_FIELD_BYTES_PER_TOKEN, 0), <,
+                       bn_run_object_get_double (f, BN_RUN_FIELD_BYTES_PER_TOKEN, 0));
+  }
+  /* every logit is needed: the full head runs, and says so */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) kept = run_records (TINY, "tokens=4 iterations=1 keep-logits=true head-mode=certified", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bn_run_object_get_string (json_array_get_object_element (kept, 0), BN_RUN_FIELD_HEAD_MODE), ==,
+                   "full");
+  g_autoptr (JsonArray) all = run_records (TINY, "tokens=4 iterations=1 temperature=0.5 head-mode=certified", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bn_run_object_get_string (json_array_get_object_element (all, 0), BN_RUN_FIELD_HEAD_MODE), ==,
+                   "full");
+  /* an output head that is not f16 is refused */
+  g_autoptr (JsonArray) q8 = run_records ("loader fixture=tiny ! quantizer format=i2s head=q8_0 ! kernel-executor "
+                                          "warmup=0",
+                                          "tokens=4 iterations=1 head-mode=certified", &error);
+  g_assert_null (q8);
+  g_assert_error (error, BN_ENGINE_ERROR, BN_ENGINE_ERROR_UNSUPPORTED);
+}
+
 static void
 test_threads_identical (void)
 {
@@ -335,6 +386,7 @@ main (int argc, char **argv)
   bn_init (&argc, &argv);
   g_test_add_func ("/executor/real-runs", test_real_runs);
   g_test_add_func ("/executor/threads-identical", test_threads_identical);
+  g_test_add_func ("/executor/certified-head", test_certified_head);
   g_test_add_func ("/executor/prompt-text", test_prompt_text);
   g_test_add_func ("/executor/sampling-seeded", test_sampling_seeded);
   g_test_add_func ("/executor/errors", test_errors);
