@@ -428,6 +428,21 @@ def scripts_family():
         case("scripts/detect-baselines-%s" % ident, "any", "-",
              "T=60; receipt r.json; baselines b.json; %s; R %s --baselines b.json --platform linux-test r.json; %s"
              % (m, det, CHECK), "detect-performance-regression.py with a baselines file that is %s" % ident)
+    # compare-builds.py's other sides (scripts/bn_sides.py): damaged JSON-lines records and llama-bench
+    # output, each read by --probe (the same readers a comparison uses)
+    cmp = 'python3 "$ROOT/scripts/compare-builds.py" --probe --run-timeout 10'
+    line = sq('{"compute_path": "real", "decode_tokens_per_second": 9, "decode_latency_ms": [0.1, 0.2]}')
+    lb = "$ROOT/tests/scripts/data/llama-bench-tg.json"
+    for ident, mangle in mangles[:2] + mangles[5:] + [
+            ("long-line", "python3 -c \"print('{\\\"x\\\":\\\"' + 'a' * 2000000 + '\\\"}')\" >r.json"),
+            ("output-70MB", "python3 -c \"print(('{}' + chr(10)) * 35000000)\" >r.json"),
+            ("binary", "head -c 4096 /bin/sh >r.json")]:
+        for side, prep in (("jsonl", "printf '%%s\\n' %s >r.json" % line), ("llama-bench", "cp %s r.json" % lb)):
+            spec = ('"jsonl:cat r.json"' if side == "jsonl"
+                    else '"llama-bench:sh $ROOT/tests/scripts/data/replay.sh r.json"')
+            case("scripts/compare-%s-%s" % (side, ident), "0" if ident == "good" else "1", "-",
+                 "T=60; %s; %s; R %s %s %s; notmp" % (prep, mangle, cmp, spec, spec),
+                 "compare-builds.py --probe on %s output that is %s: read, or refused with a message" % (side, ident))
     for ident, args in (("timeout-nan", "--timeout nan r.json"), ("timeout-negative", "--timeout -5 r.json")):
         case("scripts/validate-args-%s" % ident, "any", "-", "T=60; receipt r.json; R %s %s" % (val, args),
              "validate-performance-receipts.py %s" % args)

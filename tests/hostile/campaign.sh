@@ -28,7 +28,9 @@
 #             truncations), through receipt-src ! strict-validator !
 #             receipt-sink, baseline-sink and regression-analyzer
 #   scripts   scripts/validate-performance-receipts.py and
-#             detect-performance-regression.py on damaged files and options
+#             detect-performance-regression.py on damaged files and options;
+#             compare-builds.py --probe on damaged JSON-lines and llama-bench
+#             output (FIFOs, 70 MB, binary, BOM, deep nesting...)
 #   parse     the description language: quotes, escapes, NUL, nested and
 #             recursive defaults, bad names, unknown elements and
 #             properties, links that cannot be made
