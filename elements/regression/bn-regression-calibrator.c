@@ -31,6 +31,17 @@
  *   the unslowed runs measured among them (interleaved), and against the
  *   unslowed runs measured just before them (a stored baseline); a WARNING
  *   or CRITICAL on decode throughput or token latency is a detection;
+ * - **confirmed**: a stored-baseline alarm (A/A or detection) re-judged on
+ *   the interleaved pairs measured after the block, as
+ *   detect-performance-regression.py --confirm-with does; it stands only if
+ *   they alarm too;
+ * - **interleaved pairs**: compare-builds.py's rule replayed on the same
+ *   runs (median per-pair log ratio, sign-test interval, sequential looks
+ *   at #BnRegressionCalibrator:min-pairs, every
+ *   #BnRegressionCalibrator:look-every, up to
+ *   #BnRegressionCalibrator:max-pairs, Bonferroni), on
+ *   #BnRegressionCalibrator:pair-metric;
+ * - the time each verdict took (the runs' own total_time_ms);
  * - the same data judged by the seed's fixed-percentage rule (the median
  *   moved past the warning threshold, no interval), side by side;
  * - the noise: median and robust coefficient of variation (1.4826 MAD /
@@ -48,10 +59,14 @@
 
 struct _BnRegressionCalibrator {
   BnElement parent_instance;
-  char *location, *platform, *implementation, *output;
-  guint runs, lock_timeout;
+  char *location, *platform, *implementation, *output, *pair_metric;
+  guint runs, lock_timeout, min_pairs, max_pairs, look_every;
   double confidence, min_cpu_share;
   gboolean silent, store;
+
+  guint metric;      /* index into pair_metrics */
+  double pair_level; /* confidence of each look (Bonferroni) */
+  guint n_looks;
 
   GPtrArray *all; /* BnRecord, in arrival order */
   BnThresholds thresholds;
@@ -71,9 +86,19 @@ enum {
   PROP_SILENT,
   PROP_STORE,
   PROP_LOCK_TIMEOUT,
+  PROP_PAIR_METRIC,
+  PROP_MIN_PAIRS,
+  PROP_MAX_PAIRS,
+  PROP_LOOK_EVERY,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
+
+/* the figure of one run that the interleaved pairs compare, as
+ * compare-builds.py's --metric: decode tok/s, or a quantile of the run's
+ * per-token decode latencies */
+static const char *const pair_metrics[] = { "decode", "p50", "p10", "min" };
+static const double pair_quantiles[] = { NAN, 0.5, 0.1, 0.0 };
 
 static void
 bn_regression_calibrator_finalize (GObject *object)
@@ -83,6 +108,7 @@ bn_regression_calibrator_finalize (GObject *object)
   g_free (self->platform);
   g_free (self->implementation);
   g_free (self->output);
+  g_free (self->pair_metric);
   g_clear_pointer (&self->all, g_ptr_array_unref);
   G_OBJECT_CLASS (bn_regression_calibrator_parent_class)->finalize (object);
 }
@@ -102,6 +128,10 @@ bn_regression_calibrator_get_property (GObject *object, guint id, GValue *value,
   case PROP_SILENT: g_value_set_boolean (value, self->silent); break;
   case PROP_STORE: g_value_set_boolean (value, self->store); break;
   case PROP_LOCK_TIMEOUT: g_value_set_uint (value, self->lock_timeout); break;
+  case PROP_PAIR_METRIC: g_value_set_string (value, self->pair_metric); break;
+  case PROP_MIN_PAIRS: g_value_set_uint (value, self->min_pairs); break;
+  case PROP_MAX_PAIRS: g_value_set_uint (value, self->max_pairs); break;
+  case PROP_LOOK_EVERY: g_value_set_uint (value, self->look_every); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -128,6 +158,10 @@ bn_regression_calibrator_set_property (GObject *object, guint id, const GValue *
   case PROP_SILENT: self->silent = g_value_get_boolean (value); break;
   case PROP_STORE: self->store = g_value_get_boolean (value); break;
   case PROP_LOCK_TIMEOUT: self->lock_timeout = g_value_get_uint (value); break;
+  case PROP_PAIR_METRIC: set_string (&self->pair_metric, value); break;
+  case PROP_MIN_PAIRS: self->min_pairs = g_value_get_uint (value); break;
+  case PROP_MAX_PAIRS: self->max_pairs = g_value_get_uint (value); break;
+  case PROP_LOOK_EVERY: self->look_every = g_value_get_uint (value); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
 }
@@ -141,6 +175,35 @@ bn_regression_calibrator_start (BnElement *element, GError **error)
   if (!self->location || !*self->location || !self->implementation || !*self->implementation) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("regression-calibrator needs location=FILE (the baselines file) and implementation=NAME"));
+    return FALSE;
+  }
+  self->metric = G_N_ELEMENTS (pair_metrics);
+  for (guint i = 0; i < G_N_ELEMENTS (pair_metrics); i++)
+    if (!g_strcmp0 (self->pair_metric, pair_metrics[i]))
+      self->metric = i;
+  if (self->metric == G_N_ELEMENTS (pair_metrics)) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("regression-calibrator pair-metric=%s: expected decode, p50, p10 or min"),
+                 self->pair_metric ? self->pair_metric : "");
+    return FALSE;
+  }
+  if (self->min_pairs > self->max_pairs) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("regression-calibrator min-pairs=%u is above max-pairs=%u"), self->min_pairs, self->max_pairs);
+    return FALSE;
+  }
+  /* compare-builds.py's looks: at min-pairs, every look-every pairs, and at
+   * max-pairs; each at the confidence divided among them (Bonferroni) */
+  self->n_looks = (self->max_pairs - self->min_pairs) / self->look_every + 1;
+  if ((self->max_pairs - self->min_pairs) % self->look_every)
+    self->n_looks++;
+  self->pair_level = 1 - (1 - self->confidence) / self->n_looks;
+  gsize need = bn_stats_median_ci_min_n (self->pair_level);
+  if (self->min_pairs < need) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("regression-calibrator min-pairs=%u: %u looks at %.0f%% overall confidence need %.4f per look, "
+                    "which needs at least %u pairs"),
+                 self->min_pairs, self->n_looks, 100 * self->confidence, self->pair_level, (guint) need);
     return FALSE;
   }
   /* the thresholds the gate will apply: the file's, else the defaults; a
@@ -181,9 +244,39 @@ slowdown_of (BnRecord *run)
 
 /* ---- judging blocks ------------------------------------------------------------- */
 
+/* one row of the table; seconds and pairs are sums over its comparisons */
 typedef struct {
-  guint comparisons, alarms, inconclusive, stable_or_better, naive;
+  guint comparisons, alarms, inconclusive, stable_or_better, naive, overturned;
+  double seconds;
+  guint pairs;
 } Tally;
+
+/* the run's own wall time (total_time_ms), 0 when it did not record it */
+static double
+seconds_of (BnRecord *run)
+{
+  double ms = bn_run_record_get_double (run, BN_RUN_FIELD_TOTAL_TIME_MS, NAN);
+  return isfinite (ms) && ms > 0 ? ms / 1000 : 0;
+}
+
+static double
+seconds_of_block (GPtrArray *all, const guint *index, guint n)
+{
+  double t = 0;
+  for (guint i = 0; i < n; i++)
+    t += seconds_of (all->pdata[index[i]]);
+  return t;
+}
+
+/* a verdict level counted into @t */
+static void
+count_level (Tally *t, BnLevel l, gboolean alarm)
+{
+  t->comparisons++;
+  t->alarms += alarm;
+  t->inconclusive += !alarm && l == BN_LEVEL_INCONCLUSIVE;
+  t->stable_or_better += l == BN_LEVEL_STABLE || l == BN_LEVEL_IMPROVEMENT;
+}
 
 static GPtrArray *
 pick (GPtrArray *all, const guint *index, guint n)
@@ -235,14 +328,28 @@ count_statistic (BnAnalysis *a, BnMetric m, Tally *t)
   t->stable_or_better += l == BN_LEVEL_STABLE || l == BN_LEVEL_IMPROVEMENT;
 }
 
+/* the more severe of two levels (alarms first, then INCONCLUSIVE) */
+static BnLevel
+worse (BnLevel a, BnLevel b)
+{
+  static const BnLevel order[] = { BN_LEVEL_CRITICAL, BN_LEVEL_WARNING, BN_LEVEL_INCONCLUSIVE };
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (a == order[i] || b == order[i])
+      return order[i];
+  return a == BN_LEVEL_STABLE || b == BN_LEVEL_STABLE ? BN_LEVEL_STABLE : a;
+}
+
 /* Judges @current against @baseline (indexes into self->all) and counts.
  * A/A counts any alarm (what CI would report); a detection counts an alarm
  * on the decode metrics, which the injected slowdown moves. @per_statistic
  * (N_STATISTICS tallies) counts the token-latency row alone, once per
- * statistic, on the same blocks. */
+ * statistic, on the same blocks. @verdict gets the level counted (A/A: the
+ * analysis' status when it alarms, else the decode row; a detection: the
+ * worse of the two decode rows). The runs' own time is added to the tally
+ * (the candidate block alone when the baseline is a @stored one). */
 static gboolean
-judge (BnRegressionCalibrator *self, const guint *baseline, const guint *current, gboolean detection, Tally *t,
-       Tally *per_statistic, GError **error)
+judge (BnRegressionCalibrator *self, const guint *baseline, const guint *current, gboolean detection, gboolean stored,
+       Tally *t, Tally *per_statistic, BnLevel *verdict, GError **error)
 {
   g_autoptr (GPtrArray) b = pick (self->all, baseline, self->runs);
   g_autoptr (GPtrArray) c = pick (self->all, current, self->runs);
@@ -272,6 +379,10 @@ judge (BnRegressionCalibrator *self, const guint *baseline, const guint *current
   t->inconclusive += !alarm && (decode == BN_LEVEL_INCONCLUSIVE || token == BN_LEVEL_INCONCLUSIVE);
   t->stable_or_better += decode == BN_LEVEL_STABLE || decode == BN_LEVEL_IMPROVEMENT;
   t->naive += naive_alarm (a, &self->thresholds);
+  t->seconds += seconds_of_block (self->all, current, self->runs)
+                + (stored ? 0 : seconds_of_block (self->all, baseline, self->runs));
+  if (verdict) /* an A/A alarm is any alarm; otherwise its decode row, as counted above */
+    *verdict = detection ? worse (decode, token) : is_alarm (a->status) ? a->status : decode;
   for (guint k = 0; per_statistic && k < N_STATISTICS; k++) {
     if (statistics[k] == BN_METRIC_LATENCY_P50) {
       count_statistic (a, statistics[k], &per_statistic[k]);
@@ -282,6 +393,139 @@ judge (BnRegressionCalibrator *self, const guint *baseline, const guint *current
     count_statistic (other, statistics[k], &per_statistic[k]);
   }
   return TRUE;
+}
+
+/* ---- interleaved pairs, compare-builds.py's rule -------------------------------- */
+
+/* two runs measured next to each other: a baseline and a candidate */
+typedef struct {
+  guint base, candidate;
+} Pair;
+
+/* the figure of @run the pairs compare (pair-metric) */
+static double
+run_figure (BnRecord *run, guint metric)
+{
+  if (metric == 0)
+    return bn_run_record_get_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, NAN);
+  JsonArray *ln = bn_run_record_get_array (run, BN_RUN_FIELD_DECODE_LATENCY_MS);
+  guint n = ln ? json_array_get_length (ln) : 0;
+  g_autoptr (GArray) v = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
+  for (guint i = 0; i < n; i++) {
+    JsonNode *e = json_array_get_element (ln, i);
+    if (JSON_NODE_HOLDS_VALUE (e)
+        && (json_node_get_value_type (e) == G_TYPE_DOUBLE || json_node_get_value_type (e) == G_TYPE_INT64)) {
+      double x = json_node_get_double (e);
+      g_array_append_val (v, x);
+    }
+  }
+  if (!v->len) /* the median survives in latency_p50_ms; the low quantiles need every step */
+    return metric == 1 ? bn_run_record_get_double (run, BN_RUN_FIELD_LATENCY_P50_MS, NAN) : NAN;
+  return bn_stats_quantile ((double *) v->data, v->len, pair_quantiles[metric]);
+}
+
+/* compare-builds.py's verdict on an interval [lo, hi] of the change in
+ * percent, with the latency thresholds or the throughput ones */
+static BnLevel
+pair_level (BnRegressionCalibrator *self, double lo, double hi)
+{
+  gboolean higher = self->metric == 0;
+  BnLimit limit = higher ? BN_LIMIT_THROUGHPUT : BN_LIMIT_LATENCY;
+  double warning = self->thresholds.warning[limit], critical = self->thresholds.critical[limit];
+  return higher ? bn_level_of_interval (-hi, -lo, warning, critical) : bn_level_of_interval (lo, hi, warning, critical);
+}
+
+/* One sequential comparison over the pairs @p (at most max-pairs of
+ * @avail): looks at min-pairs, every look-every pairs and at max-pairs, and
+ * stops at the first look that settles. Adds the pairs and the runs' time
+ * to @t's sums, not to its counts. */
+static BnLevel
+pairs_verdict (BnRegressionCalibrator *self, const Pair *p, guint avail, Tally *t)
+{
+  guint budget = MIN (avail, self->max_pairs);
+  g_autofree double *b = g_new (double, MAX (budget, 1));
+  g_autofree double *c = g_new (double, MAX (budget, 1));
+  BnLevel verdict = BN_LEVEL_INCONCLUSIVE;
+  for (guint n = 1; n <= budget; n++) {
+    b[n - 1] = run_figure (self->all->pdata[p[n - 1].base], self->metric);
+    c[n - 1] = run_figure (self->all->pdata[p[n - 1].candidate], self->metric);
+    t->pairs++;
+    t->seconds += seconds_of (self->all->pdata[p[n - 1].base]) + seconds_of (self->all->pdata[p[n - 1].candidate]);
+    gboolean look = n >= self->min_pairs && ((n - self->min_pairs) % self->look_every == 0 || n == self->max_pairs);
+    double ratio, lo, hi;
+    if (!look)
+      continue;
+    if (!bn_stats_paired_ratio (b, c, n, self->pair_level, &ratio, &lo, &hi))
+      return BN_LEVEL_INCONCLUSIVE; /* a figure missing or not positive */
+    verdict = pair_level (self, 100 * (lo - 1), 100 * (hi - 1));
+    if (verdict != BN_LEVEL_INCONCLUSIVE)
+      break;
+  }
+  return verdict;
+}
+
+/* Consecutive sequential comparisons over @pairs, each with a full budget
+ * of max-pairs ahead of it, counted into @t. */
+static void
+pairs_tally (BnRegressionCalibrator *self, GArray *pairs, Tally *t)
+{
+  guint at = 0;
+  while (at + self->max_pairs <= pairs->len) {
+    guint before = t->pairs;
+    BnLevel l = pairs_verdict (self, &g_array_index (pairs, Pair, at), pairs->len - at, t);
+    count_level (t, l, is_alarm (l));
+    at += t->pairs - before;
+  }
+}
+
+/* A stored comparison's @stored verdict, confirmed as
+ * detect-performance-regression.py --confirm-with does: an alarm is
+ * re-measured on the interleaved pairs measured after it (from @from; near
+ * the end of the data, the last max-pairs pairs) and stands only if they
+ * raise one too (the milder of the two); otherwise their verdict is final. */
+static void
+confirm (BnRegressionCalibrator *self, BnLevel stored, double seconds, GArray *pairs, guint from, Tally *t)
+{
+  BnLevel final = stored;
+  t->seconds += seconds;
+  if (is_alarm (stored) && pairs->len) {
+    if (from + self->max_pairs > pairs->len)
+      from = pairs->len > self->max_pairs ? pairs->len - self->max_pairs : 0;
+    BnLevel again = pairs_verdict (self, &g_array_index (pairs, Pair, from), pairs->len - from, t);
+    final = !is_alarm (again) ? again : (again == BN_LEVEL_WARNING ? again : stored);
+    t->overturned += !is_alarm (again);
+  }
+  count_level (t, final, is_alarm (final));
+}
+
+/* A/A pairs: consecutive unslowed runs, the first the baseline in every
+ * other pair (ABBA). Detection pairs: each run slowed by @s with the
+ * unslowed run just before it or, in every other pair, just after it. */
+static GArray *
+make_pairs (BnRegressionCalibrator *self, GArray *plain, double s)
+{
+  GArray *pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
+  if (s == 0) {
+    for (guint k = 0; 2 * k + 1 < plain->len; k++) {
+      guint x = g_array_index (plain, guint, 2 * k), y = g_array_index (plain, guint, 2 * k + 1);
+      Pair q = { k % 2 ? y : x, k % 2 ? x : y };
+      g_array_append_val (pairs, q);
+    }
+    return pairs;
+  }
+  guint j = 0;
+  for (guint i = 0; i < self->all->len; i++) {
+    if (slowdown_of (self->all->pdata[i]) != s)
+      continue;
+    gboolean prev = i > 0 && slowdown_of (self->all->pdata[i - 1]) == 0;
+    gboolean next = i + 1 < self->all->len && slowdown_of (self->all->pdata[i + 1]) == 0;
+    if (!prev && !next)
+      continue;
+    Pair q = { (j % 2 == 0 && prev) || !next ? i - 1 : i + 1, i };
+    g_array_append_val (pairs, q);
+    j++;
+  }
+  return pairs;
 }
 
 static JsonObject *statistics_json (const Tally *per_statistic, const char *alarms_name);
@@ -296,6 +540,11 @@ tally_json (const Tally *t, const char *alarms_name)
   json_object_set_int_member (o, "inconclusive", t->inconclusive);
   json_object_set_int_member (o, "called_stable_or_improvement", t->stable_or_better);
   json_object_set_int_member (o, "seed_rule", t->naive);
+  json_object_set_double_member (o, "seconds_to_verdict", t->comparisons ? t->seconds / t->comparisons : 0);
+  if (t->pairs)
+    json_object_set_double_member (o, "pairs_to_verdict", (double) t->pairs / t->comparisons);
+  if (t->overturned)
+    json_object_set_int_member (o, "not_confirmed", t->overturned);
   return o;
 }
 
@@ -378,23 +627,31 @@ detect (BnRegressionCalibrator *self, GArray *plain, double s, double cv_tp, gui
   for (guint i = 0; i < self->all->len; i++)
     if (slowdown_of (self->all->pdata[i]) == s)
       g_array_append_val (slowed, i);
-  Tally inter = { 0 }, before = { 0 }, stat[N_STATISTICS] = { { 0 } };
+  Tally inter = { 0 }, before = { 0 }, confirmed = { 0 }, paired = { 0 }, stat[N_STATISTICS] = { { 0 } };
+  g_autoptr (GArray) pairs = make_pairs (self, plain, s);
   for (guint j = 0; (j + 1) * n <= slowed->len; j++) {
     const guint *block = &g_array_index (slowed, guint, j * n);
     nearest (plain, (block[0] + block[n - 1]) / 2.0, n, ref);
-    if (!judge (self, ref, block, TRUE, &inter, stat, error))
+    if (!judge (self, ref, block, TRUE, FALSE, &inter, stat, NULL, error))
       return NULL;
     /* the n unslowed runs measured just before the block */
     guint m = 0;
     while (m < plain->len && g_array_index (plain, guint, m) < block[0])
       m++;
-    if (m >= n && !judge (self, &g_array_index (plain, guint, m - n), block, TRUE, &before, NULL, error))
+    BnLevel v;
+    if (m < n)
+      continue;
+    if (!judge (self, &g_array_index (plain, guint, m - n), block, TRUE, TRUE, &before, NULL, &v, error))
       return NULL;
+    confirm (self, v, seconds_of_block (self->all, block, n), pairs, (j + 1) * n, &confirmed);
   }
+  pairs_tally (self, pairs, &paired);
   JsonObject *d = json_object_new ();
   json_object_set_double_member (d, "slowdown_percent", 100 * s);
   json_object_set_object_member (d, "interleaved", tally_json (&inter, "detected"));
   json_object_set_object_member (d, "preceding", tally_json (&before, "detected"));
+  json_object_set_object_member (d, "preceding_confirmed", tally_json (&confirmed, "detected"));
+  json_object_set_object_member (d, "pairs", tally_json (&paired, "detected"));
   json_object_set_object_member (d, "latency_statistics", statistics_json (stat, "detected"));
   for (guint k = 0; k < N_STATISTICS; k++)
     detected[k] += stat[k].alarms;
@@ -429,11 +686,17 @@ calibrate (BnRegressionCalibrator *self, GError **error)
   }
 
   /* A/A: consecutive blocks */
-  Tally aa = { 0 }, aa_stat[N_STATISTICS] = { { 0 } };
-  for (guint k = 0; (2 * k + 2) * n <= plain->len; k++)
-    if (!judge (self, &g_array_index (plain, guint, 2 * k * n), &g_array_index (plain, guint, (2 * k + 1) * n), FALSE,
-                &aa, aa_stat, error))
+  Tally aa = { 0 }, aa_confirmed = { 0 }, aa_paired = { 0 }, aa_stat[N_STATISTICS] = { { 0 } };
+  g_autoptr (GArray) aa_pairs = make_pairs (self, plain, 0);
+  for (guint k = 0; (2 * k + 2) * n <= plain->len; k++) {
+    const guint *current = &g_array_index (plain, guint, (2 * k + 1) * n);
+    BnLevel v;
+    if (!judge (self, &g_array_index (plain, guint, 2 * k * n), current, FALSE, TRUE, &aa, aa_stat, &v, error))
       return NULL;
+    /* the first pair of unslowed runs measured after the current block */
+    confirm (self, v, seconds_of_block (self->all, current, n), aa_pairs, (k + 1) * n, &aa_confirmed);
+  }
+  pairs_tally (self, aa_pairs, &aa_paired);
 
   double cv_tp, cv_lat;
   JsonObject *noise = json_object_new ();
@@ -479,6 +742,16 @@ calibrate (BnRegressionCalibrator *self, GError **error)
   json_object_set_object_member (o, "configuration", c);
   json_object_set_object_member (o, "noise", noise);
   json_object_set_object_member (o, "false_alarms", tally_json (&aa, "alarms"));
+  json_object_set_object_member (o, "false_alarms_confirmed", tally_json (&aa_confirmed, "alarms"));
+  json_object_set_object_member (o, "false_alarms_pairs", tally_json (&aa_paired, "alarms"));
+  JsonObject *pj = json_object_new ();
+  json_object_set_string_member (pj, "metric", pair_metrics[self->metric]);
+  json_object_set_int_member (pj, "min_pairs", self->min_pairs);
+  json_object_set_int_member (pj, "max_pairs", self->max_pairs);
+  json_object_set_int_member (pj, "look_every", self->look_every);
+  json_object_set_int_member (pj, "looks", self->n_looks);
+  json_object_set_double_member (pj, "level_per_look", self->pair_level);
+  json_object_set_object_member (o, "pairs", pj);
   json_object_set_array_member (o, "detection", detection);
   /* the statistic with the fewest false alarms, then the most detections */
   guint best = 0;
@@ -493,11 +766,24 @@ calibrate (BnRegressionCalibrator *self, GError **error)
 
 /* ---- output --------------------------------------------------------------------- */
 
+/* one row of the table; @seed: the row judged blocks, so the seed's rule applies */
+static void
+append_row (GString *s, const char *label, JsonObject *t, const char *count, gboolean seed)
+{
+  if (!t)
+    return;
+  g_autofree char *naive = seed ? g_strdup_printf ("%u", (guint) bn_json_int_or (t, "seed_rule", 0)) : g_strdup ("-");
+  g_string_append_printf (s, "%-40s %5u / %-3u %6.1f%% %7u %6u %9s %10.2f\n", label,
+                          (guint) bn_json_int_or (t, count, 0), (guint) bn_json_int_or (t, "comparisons", 0),
+                          100 * bn_json_double_or (t, "rate", 0), (guint) bn_json_int_or (t, "inconclusive", 0),
+                          (guint) bn_json_int_or (t, "called_stable_or_improvement", 0), naive,
+                          bn_json_double_or (t, "seconds_to_verdict", 0));
+}
+
 static char *
 calibration_text (JsonObject *o, const char *platform, const char *implementation)
 {
   GString *s = g_string_new (NULL);
-  JsonObject *aa = bn_json_object_or (o, "false_alarms");
   JsonObject *noise = bn_json_object_or (o, "noise");
   JsonObject *tp = noise ? bn_json_object_or (noise, "decode_tokens_per_second") : NULL;
   JsonObject *lat = noise ? bn_json_object_or (noise, "latency_p50_ms") : NULL;
@@ -508,27 +794,37 @@ calibration_text (JsonObject *o, const char *platform, const char *implementatio
       s, _("Noise of the unslowed runs: decode %.2f tok/s (CV %.2f%%), token p50 %.4f ms (CV %.2f%%)\n"),
       bn_json_double_or (tp, "median", NAN), bn_json_double_or (tp, "cv_percent", NAN),
       bn_json_double_or (lat, "median", NAN), bn_json_double_or (lat, "cv_percent", NAN));
-  g_string_append_printf (s, "%-34s %11s %7s %7s %6s %9s\n", _("comparison"), _("alarms"), _("rate"), _("incon."),
-                          _("stable"), _("seed rule"));
-  g_string_append_printf (s, "%-34s %5u / %-3u %6.1f%% %7u %6u %9u\n", _("A/A (false alarms)"),
-                          (guint) bn_json_int_or (aa, "alarms", 0), (guint) bn_json_int_or (aa, "comparisons", 0),
-                          100 * bn_json_double_or (aa, "rate", 0), (guint) bn_json_int_or (aa, "inconclusive", 0),
-                          (guint) bn_json_int_or (aa, "called_stable_or_improvement", 0),
-                          (guint) bn_json_int_or (aa, "seed_rule", 0));
+  JsonObject *th = bn_json_object_or (o, "thresholds");
+  JsonObject *w = th ? bn_json_object_or (th, "warning") : NULL, *c = th ? bn_json_object_or (th, "critical") : NULL;
+  g_string_append_printf (s, _("Thresholds: decode -%g%% / -%g%%, token latency +%g%% / +%g%% (warning / critical)\n"),
+                          bn_json_double_or (w, "throughput_decrease_percent", NAN),
+                          bn_json_double_or (c, "throughput_decrease_percent", NAN),
+                          bn_json_double_or (w, "latency_increase_percent", NAN),
+                          bn_json_double_or (c, "latency_increase_percent", NAN));
+  JsonObject *pj = bn_json_object_or (o, "pairs");
+  if (pj)
+    g_string_append_printf (s,
+                            _("Interleaved pairs (compare-builds.py's rule): %s, looks at %u pairs, then every %u up "
+                               "to %u, each at %.4f (Bonferroni over %u looks)\n"),
+                            bn_json_string_or (pj, "metric", "?"), (guint) bn_json_int_or (pj, "min_pairs", 0),
+                            (guint) bn_json_int_or (pj, "look_every", 0), (guint) bn_json_int_or (pj, "max_pairs", 0),
+                            bn_json_double_or (pj, "level_per_look", NAN), (guint) bn_json_int_or (pj, "looks", 0));
+  g_string_append_printf (s, "%-40s %11s %7s %7s %6s %9s %10s\n", _("comparison"), _("alarms"), _("rate"),
+                          _("incon."), _("stable"), _("seed rule"), _("s/verdict"));
+  static const char *const aa_modes[] = { "false_alarms", "false_alarms_confirmed", "false_alarms_pairs" };
+  const char *aa_labels[] = { _("A/A, stored before"), _("A/A, stored before, confirmed"),
+                              _("A/A, interleaved pairs") };
+  for (guint k = 0; k < G_N_ELEMENTS (aa_modes); k++)
+    append_row (s, aa_labels[k], bn_json_object_or (o, aa_modes[k]), "alarms", k == 0);
   JsonArray *det = bn_json_array_or (o, "detection");
   for (guint i = 0; det && i < json_array_get_length (det); i++) {
     JsonObject *d = json_array_get_object_element (det, i);
-    static const char *const modes[] = { "interleaved", "preceding" };
+    static const char *const modes[] = { "interleaved", "preceding", "preceding_confirmed", "pairs" };
+    const char *labels[] = { _("%.0f%% slower, interleaved"), _("%.0f%% slower, stored before"),
+                             _("%.0f%% slower, stored before, confirmed"), _("%.0f%% slower, interleaved pairs") };
     for (guint k = 0; k < G_N_ELEMENTS (modes); k++) {
-      JsonObject *t = bn_json_object_or (d, modes[k]);
-      g_autofree char *label =
-          g_strdup_printf (k == 0 ? _("%.0f%% slower, interleaved") : _("%.0f%% slower, stored before"),
-                           bn_json_double_or (d, "slowdown_percent", NAN));
-      g_string_append_printf (s, "%-34s %5u / %-3u %6.1f%% %7u %6u %9u\n", label,
-                              (guint) bn_json_int_or (t, "detected", 0), (guint) bn_json_int_or (t, "comparisons", 0),
-                              100 * bn_json_double_or (t, "rate", 0), (guint) bn_json_int_or (t, "inconclusive", 0),
-                              (guint) bn_json_int_or (t, "called_stable_or_improvement", 0),
-                              (guint) bn_json_int_or (t, "seed_rule", 0));
+      g_autofree char *label = g_strdup_printf (labels[k], bn_json_double_or (d, "slowdown_percent", NAN));
+      append_row (s, label, bn_json_object_or (d, modes[k]), "detected", k < 2);
     }
     guint need = bn_json_int_or (d, "runs_for_90_percent_power", 0);
     if (need)
@@ -670,6 +966,23 @@ bn_regression_calibrator_class_init (BnRegressionCalibratorClass *klass)
   props[PROP_LOCK_TIMEOUT] =
       g_param_spec_uint ("lock-timeout", "Lock timeout",
                          "Seconds to wait for another writer's lock on the baselines file", 0, 3600, 60, rw);
+  props[PROP_PAIR_METRIC] = g_param_spec_string ("pair-metric", "Pair metric",
+                                                 "Figure of each run the interleaved pairs compare, as "
+                                                 "compare-builds.py's --metric: decode (tok/s), or the run's p50, "
+                                                 "p10 or min per-token latency",
+                                                 "decode", rw);
+  props[PROP_MIN_PAIRS] = g_param_spec_uint ("min-pairs", "Minimum pairs",
+                                             "Pairs before the first look of the interleaved comparison, as "
+                                             "compare-builds.py's --min-pairs",
+                                             1, 10000, 10, rw);
+  props[PROP_MAX_PAIRS] = g_param_spec_uint ("max-pairs", "Maximum pairs",
+                                             "Budget of the interleaved comparison in pairs, as compare-builds.py's "
+                                             "--max-pairs",
+                                             1, 10000, 40, rw);
+  props[PROP_LOOK_EVERY] = g_param_spec_uint ("look-every", "Look every",
+                                              "Pairs between looks of the interleaved comparison, as "
+                                              "compare-builds.py's --look-every",
+                                              1, 10000, 5, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
   bn_element_class_set_metadata (element_class, "Regression gate calibrator", "Sink",
                                  "Measures the regression gate's false-alarm and detection rates on this machine "
@@ -690,4 +1003,8 @@ bn_regression_calibrator_init (BnRegressionCalibrator *self)
   self->min_cpu_share = 0.9;
   self->store = TRUE;
   self->lock_timeout = 60;
+  self->pair_metric = g_strdup ("decode");
+  self->min_pairs = 10;
+  self->max_pairs = 40;
+  self->look_every = 5;
 }

@@ -88,6 +88,7 @@ typedef struct {
   gboolean disturbed;
 } BnAnalysis;
 
+BN_BENCH_API BnLevel bn_level_of_interval (double wlo, double whi, double warning, double critical);
 BN_BENCH_API const char *bn_level_name (BnLevel level);
 BN_BENCH_API const char *bn_level_marker (BnLevel level);
 BN_BENCH_API const char *bn_level_emoji (BnLevel level);

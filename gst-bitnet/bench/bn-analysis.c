@@ -236,9 +236,10 @@ least_sample (JsonObject *entry, const char *key)
 }
 
 /* The verdict of an interval [wlo, whi] of the change measured in the bad
- * direction (a decrease for throughput, an increase for latency). */
-static BnLevel
-judge (double wlo, double whi, double warn, double crit)
+ * direction (a decrease for throughput, an increase for latency); also
+ * the calibrator's replay of compare-builds.py's rule. */
+BnLevel
+bn_level_of_interval (double wlo, double whi, double warn, double crit)
 {
   if (wlo > crit)
     return BN_LEVEL_CRITICAL;
@@ -319,7 +320,7 @@ decide_relative (BnAnalysis *a, BnMetricResult *r, const BnMetricInfo *info, dou
     r->contention_hi = (hi - 1) * 100;
     double clo = info->higher_is_better ? -r->contention_hi : r->contention_lo;
     double chi = info->higher_is_better ? -r->contention_lo : r->contention_hi;
-    BnLevel level = judge (clo, chi, r->warning, r->critical);
+    BnLevel level = bn_level_of_interval (clo, chi, r->warning, r->critical);
     g_autofree char *iv = interval_text (conf, r->change, r->lo, r->hi, TRUE);
     g_autofree char *sbt = share_text (a->cpu_share_baseline), *sct = share_text (a->cpu_share_current);
     g_autofree char *lbt = share_text (a->least_share_baseline), *lct = share_text (a->least_share_current);
@@ -343,7 +344,7 @@ decide_relative (BnAnalysis *a, BnMetricResult *r, const BnMetricInfo *info, dou
     }
     return;
   }
-  r->level = judge (wlo, whi, r->warning, r->critical);
+  r->level = bn_level_of_interval (wlo, whi, r->warning, r->critical);
   r->message = explain (r, info, conf, wlo, whi);
 }
 
@@ -423,7 +424,7 @@ compare_absolute (BnAnalysis *a, BnMetricResult *r, const BnMetricInfo *info, GA
   r->lo = cmin - bmax;
   r->hi = cmax - bmin;
   double wlo = info->higher_is_better ? -r->hi : r->lo, whi = info->higher_is_better ? -r->lo : r->hi;
-  r->level = judge (wlo, whi, r->warning, r->critical);
+  r->level = bn_level_of_interval (wlo, whi, r->warning, r->critical);
   r->message = explain (r, info, a->opt.confidence, wlo, whi);
 }
 

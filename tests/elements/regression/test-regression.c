@@ -1180,42 +1180,64 @@ test_shipped_pipelines (void)
   g_assert_nonnull (strstr (o3, "\"mode\" : \"side-by-side\""));
 }
 
-/* regression-calibrator on crafted runs in the order 0, 10%, 0, 25% (as
- * inject-schedule=0,0.1,0,0.25 makes them): 40 unslowed runs give 3 A/A
- * comparisons of 6 runs per side, all STABLE; every slowed block is detected; the
- * counts are the hand-computed ones; the file keeps it and the analyzer
- * quotes it, warning when a comparison has too few runs. */
-static void
-test_calibrator (void)
+/* Crafted runs in the order 0, 10%, 0, 25% (as inject-schedule=0,0.1,0,0.25
+ * makes them), 80 in all, each with the wall time its speed implies
+ * (11000 / tok/s ms: 0.11 s unslowed). @fast_start: the first 12 runs
+ * (unslowed and slowed alike) 25% faster, as a machine that slowed down
+ * after a stored baseline was measured. */
+static char *
+write_calibration_receipt (const char *name, gboolean fast_start)
 {
   Runs r = runs_like (100, 10, 20);
   r.n = 80;
   r.tps_spread = r.lat_spread = 0.002;
-  g_autofree char *receipt = write_receipt ("calibration-receipt.json", &r);
+  g_autofree char *receipt = write_receipt (name, &r);
   g_autoptr (JsonNode) root = bn_test_json_load (receipt);
   JsonArray *runs =
       json_object_get_array_member (json_object_get_object_member (json_node_get_object (root), "gst_bitnet"), "runs");
   static const double schedule[] = { 0, 0.1, 0, 0.25 };
   for (guint i = 0; i < json_array_get_length (runs); i++) {
     JsonObject *o = json_array_get_object_element (runs, i);
-    double s = schedule[i % 4];
-    if (s == 0)
-      continue;
-    json_object_set_double_member (o, "injected_slowdown", s);
-    json_object_set_double_member (o, "decode_tokens_per_second",
-                                   json_object_get_double_member (o, "decode_tokens_per_second") / (1 + s));
+    double s = schedule[i % 4], k = (1 + s) / (fast_start && i < 12 ? 1.25 : 1);
+    if (s > 0)
+      json_object_set_double_member (o, "injected_slowdown", s);
+    double tps = json_object_get_double_member (o, "decode_tokens_per_second") / k;
+    json_object_set_double_member (o, "decode_tokens_per_second", tps);
+    json_object_set_double_member (o, "total_time_ms", 11000 / tps);
+    json_object_set_double_member (o, "tokens_per_second", 8 / (11 / tps));
     JsonArray *lat = json_object_get_array_member (o, "decode_latency_ms");
     for (guint j = 0; j < json_array_get_length (lat); j++)
-      json_node_set_double (json_array_get_element (lat, j), json_array_get_double_element (lat, j) * (1 + s));
+      json_node_set_double (json_array_get_element (lat, j), json_array_get_double_element (lat, j) * k);
   }
   g_autofree char *text = json_to_string (root, TRUE);
   g_assert_true (g_file_set_contents (receipt, text, -1, NULL));
+  return g_steal_pointer (&receipt);
+}
 
+static JsonObject *
+object_member (JsonObject *o, const char *name)
+{
+  g_assert_true (json_object_has_member (o, name));
+  return json_object_get_object_member (o, name);
+}
+
+/* regression-calibrator on write_calibration_receipt()'s runs: 40 unslowed
+ * runs give 3 A/A comparisons of 6 runs per side, all STABLE; every slowed
+ * block is detected; the interleaved pairs (one look at 10 pairs) and the
+ * confirmed rows on the same runs; the counts and times are the
+ * hand-computed ones; the file keeps it and the analyzer quotes it, warning
+ * when a comparison has too few runs. */
+static void
+test_calibrator (void)
+{
+  g_autofree char *receipt = write_calibration_receipt ("calibration-receipt.json", FALSE);
   g_autofree char *file = tmp ("calibrated.json");
   g_autofree char *out = tmp ("calibration.json");
   g_unlink (file);
   g_autofree char *desc = g_strdup_printf (
-      "receipt-src location=%s ! regression-calibrator runs=6 location=%s output=%s silent=true", receipt, file, out);
+      "receipt-src location=%s ! regression-calibrator runs=6 min-pairs=10 max-pairs=10 location=%s output=%s "
+      "silent=true",
+      receipt, file, out);
   g_autoptr (GError) error = NULL;
   gboolean ok = run_pipeline (desc, NULL, &error);
   g_assert_no_error (error);
@@ -1263,6 +1285,39 @@ test_calibrator (void)
     g_assert_cmpint (json_object_get_int_member (d10, "detected"), ==, 0);
   }
   g_assert_cmpstr (json_object_get_string_member (cal, "recommended_latency_statistic"), ==, "p50");
+
+  /* the time a verdict took: the candidate's 6 runs of 0.11 s against a stored baseline */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (aa, "seconds_to_verdict"), 0.66, 0.01);
+  /* confirmation changes nothing where nothing alarmed */
+  JsonObject *aac = object_member (cal, "false_alarms_confirmed");
+  g_assert_cmpint (json_object_get_int_member (aac, "comparisons"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (aac, "alarms"), ==, 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (aac, "seconds_to_verdict"), 0.66, 0.01);
+  /* 20 pairs of consecutive unslowed runs: two comparisons of 10 pairs, STABLE */
+  JsonObject *aap = object_member (cal, "false_alarms_pairs");
+  g_assert_cmpint (json_object_get_int_member (aap, "comparisons"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (aap, "alarms"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (aap, "called_stable_or_improvement"), ==, 2);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (aap, "pairs_to_verdict"), 10, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (aap, "seconds_to_verdict"), 2.2, 0.01);
+  JsonObject *pj = object_member (cal, "pairs");
+  g_assert_cmpstr (json_object_get_string_member (pj, "metric"), ==, "decode");
+  g_assert_cmpint (json_object_get_int_member (pj, "looks"), ==, 1);
+  for (guint k = 0; k < 2; k++) {
+    JsonObject *d = json_array_get_object_element (det, k);
+    /* 20 slowed runs, each paired with an unslowed neighbour: two comparisons, each detected at its one look
+     * (the default thresholds: 10% slower is -9.1% decode, a WARNING; 25% is -20%, CRITICAL) */
+    JsonObject *dp = object_member (d, "pairs");
+    g_assert_cmpint (json_object_get_int_member (dp, "comparisons"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (dp, "detected"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (dp, "called_stable_or_improvement"), ==, 0);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (dp, "seconds_to_verdict"), k ? 2.475 : 2.31, 0.01);
+    /* the stored alarms stand when the pairs after them confirm */
+    JsonObject *dc = object_member (d, "preceding_confirmed");
+    g_assert_cmpint (json_object_get_int_member (dc, "comparisons"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (dc, "detected"), ==, 2);
+    g_assert_false (json_object_has_member (dc, "not_confirmed"));
+  }
   g_autoptr (JsonNode) written = bn_test_json_load (out);
   g_assert_true (json_object_has_member (json_node_get_object (written), "noise"));
 
@@ -1305,6 +1360,58 @@ test_calibrator (void)
   g_assert_false (run_pipeline (few, NULL, &error));
   g_assert_nonnull (strstr (error->message, "2 x runs=50"));
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* settings of the pairs refused before anything is measured */
+  static const char *const bad_settings[][2] = {
+    { "pair-metric=p99", "pair-metric=p99: expected decode, p50, p10 or min" },
+    { "min-pairs=20 max-pairs=10", "min-pairs=20 is above max-pairs=10" },
+    /* looks at 4, 9, ..., 39 and 40: 9 looks at 99.44% each need 9 pairs */
+    { "min-pairs=4", "min-pairs=4: 9 looks" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad_settings); i++) {
+    g_autofree char *d = g_strdup_printf ("receipt-src location=%s ! regression-calibrator %s location=%s silent=true",
+                                          receipt, bad_settings[i][0], file);
+    g_assert_false (run_pipeline (d, NULL, &error));
+    g_assert_nonnull (strstr (error->message, bad_settings[i][1]));
+    g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+    g_clear_error (&error);
+  }
+}
+
+/* A machine that slowed down after the stored baseline: the first A/A
+ * comparison (fast runs as the baseline) alarms against the stored
+ * baseline; the interleaved pairs measured after it do not confirm it, so
+ * the confirmed row has no false alarm and says one alarm was overturned,
+ * its time including the 10 pairs measured to confirm. */
+static void
+test_calibrator_confirmation (void)
+{
+  g_autofree char *receipt = write_calibration_receipt ("calibration-drift.json", TRUE);
+  g_autofree char *file = tmp ("calibrated-drift.json");
+  g_autofree char *out = tmp ("calibration-drift-out.json");
+  g_unlink (file);
+  g_autofree char *desc = g_strdup_printf ("receipt-src location=%s ! regression-calibrator runs=6 min-pairs=10 "
+                                           "max-pairs=10 location=%s output=%s store=false silent=true",
+                                           receipt, file, out);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = run_pipeline (desc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS)); /* store=false */
+  g_autoptr (JsonNode) root = bn_test_json_load (out);
+  JsonObject *cal = json_node_get_object (root);
+  JsonObject *aa = object_member (cal, "false_alarms");
+  g_assert_cmpint (json_object_get_int_member (aa, "alarms"), ==, 1);
+  JsonObject *aac = object_member (cal, "false_alarms_confirmed");
+  g_assert_cmpint (json_object_get_int_member (aac, "comparisons"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (aac, "alarms"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (aac, "not_confirmed"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (aac, "seconds_to_verdict"), (3 * 0.66 + 2.2) / 3,
+                                  0.01);
+  /* the pairs compare neighbours: the drift between blocks does not reach them */
+  JsonObject *aap = object_member (cal, "false_alarms_pairs");
+  g_assert_cmpint (json_object_get_int_member (aap, "alarms"), ==, 0);
 }
 
 int
@@ -1330,6 +1437,7 @@ main (int argc, char **argv)
   g_test_add_func ("/regression/real-runs", test_real_runs);
   g_test_add_func ("/regression/pipelines/workflow", test_shipped_pipelines);
   g_test_add_func ("/regression/calibrator", test_calibrator);
+  g_test_add_func ("/regression/calibrator/confirmation", test_calibrator_confirmation);
   int rc = g_test_run ();
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
   (void) !system (cmd);
