@@ -50,15 +50,20 @@ bn_measure_accuracy (const BnKernels *k, const BnTernary *q, const float *w_ref,
   double se_q = 0, ref_q2 = 0, se_e = 0, ref_e2 = 0, dot = 0, yy = 0, maxabs = 0, wse = 0, w2 = 0;
   /* outputs land at y[t * rows + r] whatever the row range */
   g_autofree float *y = g_new0 (float, n_tok *rows);
+  /* the per-tensor scale of the formats that have one; the TQ formats'
+   * per-block scales are read per row below (asking bn_ternary_uniform_scale
+   * of them scans every row of the matrix: once per sampled row, quantizing
+   * the 2b fixture to TQ2_0 took over five minutes) */
+  gboolean per_block = q->format == BN_TERNARY_TQ2_0 || q->format == BN_TERNARY_TQ1_0;
+  float scale = 1.0f;
+  if (!per_block && bn_ternary_uniform_scale (q, &scale) != BN_K_OK)
+    scale = 1.0f;
   for (guint i = 0; i < n_rows; i++) {
     size_t r = (size_t) ((guint64) i * rows / n_rows);
     bn_ternary_gemm (k, q, acts, n_tok, r, r + 1, NULL, y, kernel_name);
     bn_ternary_unpack_rows (q, r, r + 1, codes);
-    float scale;
-    if (bn_ternary_uniform_scale (q, &scale) != BN_K_OK)
-      scale = 1.0f;
     g_autofree float *deq = NULL;
-    if (q->format == BN_TERNARY_TQ2_0 || q->format == BN_TERNARY_TQ1_0) {
+    if (per_block) {
       /* per-block scales: dequantize the row through the reference path */
       deq = g_new (float, cols);
       /* a one-row view of a TQ matrix starts at the row's first block */

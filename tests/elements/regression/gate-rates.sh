@@ -15,10 +15,10 @@
 #
 #   tests/elements/regression/gate-rates.sh                       # small, quiet
 #   LOAD=busy tests/elements/regression/gate-rates.sh             # other cores spinning
-#   SIZE=2b TOKENS=4 ITERATIONS=4000 RUNS=5 tests/elements/regression/gate-rates.sh
+#   SIZE=2b TOKENS=8 ITERATIONS=2000 RUNS=5 tests/elements/regression/gate-rates.sh
 #
 # Variables: BUILD (build directory, default build), SIZE (fixture, small),
-# TOKENS (32), ITERATIONS (16000: 8000 unslowed runs, 400 stored A/A
+# TOKENS (32), PROMPT_TOKENS (8), ITERATIONS (16000: 8000 unslowed runs, 400 stored A/A
 # comparisons of 10 runs per side), RUNS (10), THREADS (1), LOAD (quiet, or
 # busy: one spinning process per CPU the executor does not use), PAIR_METRICS
 # ("decode p10"), OUT (directory for the calibrations, default
@@ -32,6 +32,7 @@ export BN_PLUGIN_PATH="${BN_PLUGIN_PATH:-$BUILD/elements}"
 export BN_PLUGIN_SYSTEM_PATH="${BN_PLUGIN_SYSTEM_PATH:-}"
 SIZE=${SIZE:-small}
 TOKENS=${TOKENS:-32}
+PROMPT_TOKENS=${PROMPT_TOKENS:-8}
 ITERATIONS=${ITERATIONS:-16000}
 RUNS=${RUNS:-10}
 THREADS=${THREADS:-1}
@@ -74,13 +75,13 @@ done
 start=$(date +%s)
 # shellcheck disable=SC2086 # the branches are words of the description
 "$BN_LAUNCH" -q loader fixture="$SIZE" ! quantizer format=i2s \
-  ! kernel-executor tokens="$TOKENS" iterations="$ITERATIONS" warmup=2 threads="$THREADS" \
+  ! kernel-executor tokens="$TOKENS" n-prompt="$PROMPT_TOKENS" iterations="$ITERATIONS" warmup=2 threads="$THREADS" \
   inject-schedule=0,0.1,0,0.25 ! tee name=t $branches
 took=$(($(date +%s) - start))
 stop_spinners
 
 {
-  echo "gate-rates: $SIZE, $TOKENS tokens, $ITERATIONS runs, $RUNS runs per side, $THREADS thread(s), $LOAD machine," \
+  echo "gate-rates: $SIZE, $PROMPT_TOKENS-token prompt, $TOKENS tokens, $ITERATIONS runs, $RUNS runs per side, $THREADS thread(s), $LOAD machine," \
     "measured in $took s on $(uname -m), $(getconf _NPROCESSORS_ONLN) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)"
   for th in seed tight; do
     for m in $PAIR_METRICS; do
