@@ -187,6 +187,17 @@ bn_regression_calibrator_start (BnElement *element, GError **error)
                  self->pair_metric ? self->pair_metric : "");
     return FALSE;
   }
+  /* below this the analyzer calls every block INCONCLUSIVE: the rows would
+   * measure nothing (tried: runs=5 at 95% gave 0 alarms and 0 detections in
+   * 2000 runs of the 2b fixture) */
+  gsize need_runs = bn_stats_median_ci_min_n (self->confidence);
+  if (self->runs < need_runs) {
+    g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
+                 _("regression-calibrator runs=%u: an interval at %.0f%% confidence needs at least %u runs per "
+                    "side, so every comparison would be INCONCLUSIVE"),
+                 self->runs, 100 * self->confidence, (guint) need_runs);
+    return FALSE;
+  }
   if (self->min_pairs > self->max_pairs) {
     g_set_error (error, BN_CORE_ERROR, BN_CORE_ERROR_SETTINGS,
                  _("regression-calibrator min-pairs=%u is above max-pairs=%u"), self->min_pairs, self->max_pairs);

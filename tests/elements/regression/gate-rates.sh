@@ -15,7 +15,7 @@
 #
 #   tests/elements/regression/gate-rates.sh                       # small, quiet
 #   LOAD=busy tests/elements/regression/gate-rates.sh             # other cores spinning
-#   SIZE=2b TOKENS=8 ITERATIONS=2000 RUNS=5 tests/elements/regression/gate-rates.sh
+#   SIZE=2b TOKENS=8 ITERATIONS=2400 RUNS=6 tests/elements/regression/gate-rates.sh
 #
 # Variables: BUILD (build directory, default build), SIZE (fixture, small),
 # TOKENS (32), PROMPT_TOKENS (8), ITERATIONS (16000: 8000 unslowed runs, 400 stored A/A

@@ -1368,6 +1368,8 @@ test_calibrator (void)
     { "min-pairs=20 max-pairs=10", "min-pairs=20 is above max-pairs=10" },
     /* looks at 4, 9, ..., 39 and 40: 9 looks at 99.44% each need 9 pairs */
     { "min-pairs=4", "min-pairs=4: 9 looks" },
+    /* 5 runs a side give no 95% interval of a median */
+    { "runs=5", "runs=5: an interval at 95% confidence needs at least 6 runs per side" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (bad_settings); i++) {
     g_autofree char *d = g_strdup_printf ("receipt-src location=%s ! regression-calibrator %s location=%s silent=true",
