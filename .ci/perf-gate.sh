@@ -82,7 +82,7 @@ case $status in
     # shellcheck disable=SC2086 # $how is an option and its argument
     if python3 "$src/scripts/detect-performance-regression.py" benchmark-results/performance-report.json \
       --baselines crossval/baselines.json --format json --output confirm.json $how --timeout 900 \
-      --confirm-args "--size small --tokens 16 --max-pairs 20" > confirm.log 2>&1; then
+      --confirm-args "--size small --tokens 16 --metric p10 --max-pairs 30" > confirm.log 2>&1; then
       confirm_note=$(python3 - confirm.json <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
