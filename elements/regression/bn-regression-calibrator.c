@@ -95,10 +95,11 @@ enum {
 static GParamSpec *props[N_PROPS];
 
 /* the figure of one run that the interleaved pairs compare, as
- * compare-builds.py's --metric: decode tok/s, or a quantile of the run's
- * per-token decode latencies */
+ * compare-builds.py's --metric: decode tok/s, or the median, 10th percentile
+ * or minimum of the run's per-step decode latencies (bn_run_figure()) */
 static const char *const pair_metrics[] = { "decode", "p50", "p10", "min" };
-static const double pair_quantiles[] = { NAN, 0.5, 0.1, 0.0 };
+static const BnMetric pair_figures[] = { BN_METRIC_THROUGHPUT, BN_METRIC_LATENCY_P50, BN_METRIC_LATENCY_P10,
+                                         BN_METRIC_LATENCY_MIN };
 
 static void
 bn_regression_calibrator_finalize (GObject *object)
@@ -279,16 +280,6 @@ seconds_of_block (GPtrArray *all, const guint *index, guint n)
   return t;
 }
 
-/* a verdict level counted into @t */
-static void
-count_level (Tally *t, BnLevel l, gboolean alarm)
-{
-  t->comparisons++;
-  t->alarms += alarm;
-  t->inconclusive += !alarm && l == BN_LEVEL_INCONCLUSIVE;
-  t->stable_or_better += l == BN_LEVEL_STABLE || l == BN_LEVEL_IMPROVEMENT;
-}
-
 static GPtrArray *
 pick (GPtrArray *all, const guint *index, guint n)
 {
@@ -327,16 +318,22 @@ static const BnMetric statistics[] = { BN_METRIC_LATENCY_P50, BN_METRIC_LATENCY_
 static const char *const statistic_names[] = { "p50", "p10", "min" };
 #define N_STATISTICS G_N_ELEMENTS (statistics)
 
+/* one verdict counted into @t */
+static void
+count_level (Tally *t, BnLevel l)
+{
+  t->comparisons++;
+  t->alarms += is_alarm (l);
+  t->inconclusive += l == BN_LEVEL_INCONCLUSIVE;
+  t->stable_or_better += l == BN_LEVEL_STABLE || l == BN_LEVEL_IMPROVEMENT;
+}
+
 /* counts the token-latency row of @a in @t */
 static void
 count_statistic (BnAnalysis *a, BnMetric m, Tally *t)
 {
   const BnMetricResult *r = result_of (a, m);
-  BnLevel l = r ? r->level : BN_LEVEL_NO_BASELINE;
-  t->comparisons++;
-  t->alarms += is_alarm (l);
-  t->inconclusive += l == BN_LEVEL_INCONCLUSIVE;
-  t->stable_or_better += l == BN_LEVEL_STABLE || l == BN_LEVEL_IMPROVEMENT;
+  count_level (t, r ? r->level : BN_LEVEL_NO_BASELINE);
 }
 
 /* the more severe of two levels (alarms first, then INCONCLUSIVE) */
@@ -413,34 +410,12 @@ typedef struct {
   guint base, candidate;
 } Pair;
 
-/* the figure of @run the pairs compare (pair-metric) */
-static double
-run_figure (BnRecord *run, guint metric)
-{
-  if (metric == 0)
-    return bn_run_record_get_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND, NAN);
-  JsonArray *ln = bn_run_record_get_array (run, BN_RUN_FIELD_DECODE_LATENCY_MS);
-  guint n = ln ? json_array_get_length (ln) : 0;
-  g_autoptr (GArray) v = g_array_sized_new (FALSE, FALSE, sizeof (double), n);
-  for (guint i = 0; i < n; i++) {
-    JsonNode *e = json_array_get_element (ln, i);
-    if (JSON_NODE_HOLDS_VALUE (e)
-        && (json_node_get_value_type (e) == G_TYPE_DOUBLE || json_node_get_value_type (e) == G_TYPE_INT64)) {
-      double x = json_node_get_double (e);
-      g_array_append_val (v, x);
-    }
-  }
-  if (!v->len) /* the median survives in latency_p50_ms; the low quantiles need every step */
-    return metric == 1 ? bn_run_record_get_double (run, BN_RUN_FIELD_LATENCY_P50_MS, NAN) : NAN;
-  return bn_stats_quantile ((double *) v->data, v->len, pair_quantiles[metric]);
-}
-
 /* compare-builds.py's verdict on an interval [lo, hi] of the change in
  * percent, with the latency thresholds or the throughput ones */
 static BnLevel
 pair_level (BnRegressionCalibrator *self, double lo, double hi)
 {
-  gboolean higher = self->metric == 0;
+  gboolean higher = pair_figures[self->metric] == BN_METRIC_THROUGHPUT;
   BnLimit limit = higher ? BN_LIMIT_THROUGHPUT : BN_LIMIT_LATENCY;
   double warning = self->thresholds.warning[limit], critical = self->thresholds.critical[limit];
   return higher ? bn_level_of_interval (-hi, -lo, warning, critical) : bn_level_of_interval (lo, hi, warning, critical);
@@ -449,17 +424,19 @@ pair_level (BnRegressionCalibrator *self, double lo, double hi)
 /* One sequential comparison over the pairs @p (at most max-pairs of
  * @avail): looks at min-pairs, every look-every pairs and at max-pairs, and
  * stops at the first look that settles. Adds the pairs and the runs' time
- * to @t's sums, not to its counts. */
+ * to @t's sums, not to its counts; @used (nullable) gets the pairs it took. */
 static BnLevel
-pairs_verdict (BnRegressionCalibrator *self, const Pair *p, guint avail, Tally *t)
+pairs_verdict (BnRegressionCalibrator *self, const Pair *p, guint avail, Tally *t, guint *used)
 {
   guint budget = MIN (avail, self->max_pairs);
   g_autofree double *b = g_new (double, MAX (budget, 1));
   g_autofree double *c = g_new (double, MAX (budget, 1));
   BnLevel verdict = BN_LEVEL_INCONCLUSIVE;
   for (guint n = 1; n <= budget; n++) {
-    b[n - 1] = run_figure (self->all->pdata[p[n - 1].base], self->metric);
-    c[n - 1] = run_figure (self->all->pdata[p[n - 1].candidate], self->metric);
+    if (used)
+      *used = n;
+    b[n - 1] = bn_run_figure (self->all->pdata[p[n - 1].base], pair_figures[self->metric]);
+    c[n - 1] = bn_run_figure (self->all->pdata[p[n - 1].candidate], pair_figures[self->metric]);
     t->pairs++;
     t->seconds += seconds_of (self->all->pdata[p[n - 1].base]) + seconds_of (self->all->pdata[p[n - 1].candidate]);
     gboolean look = n >= self->min_pairs && ((n - self->min_pairs) % self->look_every == 0 || n == self->max_pairs);
@@ -480,13 +457,9 @@ pairs_verdict (BnRegressionCalibrator *self, const Pair *p, guint avail, Tally *
 static void
 pairs_tally (BnRegressionCalibrator *self, GArray *pairs, Tally *t)
 {
-  guint at = 0;
-  while (at + self->max_pairs <= pairs->len) {
-    guint before = t->pairs;
-    BnLevel l = pairs_verdict (self, &g_array_index (pairs, Pair, at), pairs->len - at, t);
-    count_level (t, l, is_alarm (l));
-    at += t->pairs - before;
-  }
+  guint used;
+  for (guint at = 0; at + self->max_pairs <= pairs->len; at += used)
+    count_level (t, pairs_verdict (self, &g_array_index (pairs, Pair, at), pairs->len - at, t, &used));
 }
 
 /* A stored comparison's @stored verdict, confirmed as
@@ -502,11 +475,11 @@ confirm (BnRegressionCalibrator *self, BnLevel stored, double seconds, GArray *p
   if (is_alarm (stored) && pairs->len) {
     if (from + self->max_pairs > pairs->len)
       from = pairs->len > self->max_pairs ? pairs->len - self->max_pairs : 0;
-    BnLevel again = pairs_verdict (self, &g_array_index (pairs, Pair, from), pairs->len - from, t);
+    BnLevel again = pairs_verdict (self, &g_array_index (pairs, Pair, from), pairs->len - from, t, NULL);
     final = !is_alarm (again) ? again : (again == BN_LEVEL_WARNING ? again : stored);
     t->overturned += !is_alarm (again);
   }
-  count_level (t, final, is_alarm (final));
+  count_level (t, final);
 }
 
 /* A/A pairs: consecutive unslowed runs, the first the baseline in every

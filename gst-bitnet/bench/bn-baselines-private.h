@@ -57,6 +57,9 @@ BN_BENCH_API gboolean bn_metric_is_token_latency (BnMetric metric);
 /* the quantile of each run's per-token latencies that @metric is (0.5, 0.1,
  * 0 for the minimum), or NAN for another metric */
 BN_BENCH_API double bn_metric_token_quantile (BnMetric metric);
+/* one run's figure behind a throughput or token-latency metric of a baseline
+ * (decode tok/s; the median, 10th percentile or minimum step latency) */
+BN_BENCH_API double bn_run_figure (BnRecord *run, BnMetric metric);
 BN_BENCH_API const char *bn_limit_key (BnLimit limit);
 /* the largest value the threshold of @limit may take */
 BN_BENCH_API double bn_limit_max (BnLimit limit);

@@ -331,6 +331,47 @@ bn_baseline_config_fields (guint *n_fields)
   return config_fields;
 }
 
+/* every decode step's latency that @run recorded (the numbers among them) */
+static GArray *
+decode_latencies (BnRecord *run)
+{
+  GArray *lat = g_array_new (FALSE, FALSE, sizeof (double));
+  JsonArray *ln = bn_run_record_get_array (run, BN_RUN_FIELD_DECODE_LATENCY_MS);
+  for (guint j = 0; ln && j < json_array_get_length (ln); j++) {
+    JsonNode *e = json_array_get_element (ln, j);
+    if (is_number (e))
+      append (lat, json_node_get_double (e));
+  }
+  return lat;
+}
+
+/* token-latency metric @m of @run from its step latencies @lat: the median
+ * survives in latency_p50_ms without them, the low quantiles do not */
+static double
+latency_figure (BnRecord *run, GArray *lat, BnMetric m)
+{
+  if (!lat->len)
+    return m == BN_METRIC_LATENCY_P50 ? bn_run_record_get_double (run, BN_RUN_FIELD_LATENCY_P50_MS, NAN) : NAN;
+  if (m == BN_METRIC_LATENCY_P50)
+    return bn_stats_median ((double *) lat->data, lat->len);
+  return bn_stats_quantile ((double *) lat->data, lat->len, token_quantiles[m]);
+}
+
+/* The figure of one run that metric @m of a baseline is made of: decode
+ * tok/s (tokens_per_second in older records), or the median, 10th
+ * percentile or minimum of its per-step decode latencies; NAN when the run
+ * does not have it. Only those four metrics. */
+double
+bn_run_figure (BnRecord *run, BnMetric m)
+{
+  g_return_val_if_fail (m == BN_METRIC_THROUGHPUT || bn_metric_is_token_latency (m), NAN);
+  if (m == BN_METRIC_THROUGHPUT)
+    return bn_run_record_get_double (run, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND,
+                                     bn_run_record_get_double (run, BN_RUN_FIELD_TOKENS_PER_SECOND, NAN));
+  g_autoptr (GArray) lat = decode_latencies (run);
+  return latency_figure (run, lat, m);
+}
+
 /* The baseline of @runs (bench/run records, at least one): the median of
  * each metric over the runs, its raw per-run samples, every per-token
  * decode latency, when and on what it was measured. Fails when the runs
@@ -361,22 +402,11 @@ bn_baseline_entry_from_runs (GPtrArray *runs, GError **error)
 
   for (guint i = 0; i < runs->len; i++) {
     BnRecord *r = runs->pdata[i];
-    append (s[BN_METRIC_THROUGHPUT],
-            bn_run_record_get_double (r, BN_RUN_FIELD_DECODE_TOKENS_PER_SECOND,
-                                      bn_run_record_get_double (r, BN_RUN_FIELD_TOKENS_PER_SECOND, NAN)));
-    JsonArray *ln = bn_run_record_get_array (r, BN_RUN_FIELD_DECODE_LATENCY_MS);
-    g_autoptr (GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
-    for (guint j = 0; ln && j < json_array_get_length (ln); j++) {
-      JsonNode *e = json_array_get_element (ln, j);
-      if (is_number (e))
-        append (lat, json_node_get_double (e));
-    }
+    append (s[BN_METRIC_THROUGHPUT], bn_run_figure (r, BN_METRIC_THROUGHPUT));
+    g_autoptr (GArray) lat = decode_latencies (r);
     g_array_append_vals (tokens, lat->data, lat->len);
-    append (s[BN_METRIC_LATENCY_P50], lat->len ? bn_stats_median ((double *) lat->data, lat->len)
-                                               : bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P50_MS, NAN));
-    /* the low quantiles exist only where the run kept its per-token latencies */
-    for (BnMetric m = BN_METRIC_LATENCY_P10; m <= BN_METRIC_LATENCY_MIN; m++)
-      append (s[m], lat->len ? bn_stats_quantile ((double *) lat->data, lat->len, token_quantiles[m]) : NAN);
+    for (BnMetric m = BN_METRIC_LATENCY_P50; m <= BN_METRIC_LATENCY_MIN; m++)
+      append (s[m], latency_figure (r, lat, m));
     append (p95, bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P95_MS, NAN));
     append (p99, bn_run_record_get_double (r, BN_RUN_FIELD_LATENCY_P99_MS, NAN));
     append (s[BN_METRIC_FIRST_TOKEN], bn_run_record_get_double (r, BN_RUN_FIELD_FIRST_TOKEN_LATENCY_MS, NAN));
